@@ -1,0 +1,29 @@
+//! Contacts of a customer and the customer's internal number blocks.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub mobile: String,
+    pub contact_type: String,
+    pub public_notes: String,
+    pub private_notes: String,
+    pub email_verified: bool,
+    pub mobile_verified: bool,
+    /// Exactly one contact per customer is primary; its email shows in the card header.
+    pub is_primary: bool,
+}
+
+/// A range of internal numbers (extensions) handed to one customer, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NumberBlock {
+    pub id: i64,
+    pub customer_id: i64,
+    pub first: i64,
+    pub last: i64,
+}

@@ -1,0 +1,272 @@
+//! The customer: the subject of the card, and its rules.
+
+use super::money::Currency;
+use serde::Serialize;
+use std::fmt;
+
+/// Whether a customer may pass calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Inactive,
+    Pending,
+    Penalty,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Inactive,
+        Status::Pending,
+        Status::Penalty,
+    ];
+
+    /// The value stored in the database and accepted on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Inactive => "inactive",
+            Status::Pending => "pending",
+            Status::Penalty => "penalty",
+        }
+    }
+
+    /// The label people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Active => "Active",
+            Status::Inactive => "Inactive",
+            Status::Pending => "Pending Approval",
+            Status::Penalty => "Penalty",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        let t = text
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '_', '-'], "");
+        match t.as_str() {
+            "active" => Some(Status::Active),
+            "inactive" => Some(Status::Inactive),
+            "pending" | "pendingapproval" => Some(Status::Pending),
+            "penalty" => Some(Status::Penalty),
+            _ => None,
+        }
+    }
+
+    /// Cycles through the statuses, for a selector in a form.
+    pub fn next(self) -> Status {
+        let i = Status::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Status::ALL[(i + 1) % Status::ALL.len()]
+    }
+
+    pub fn prev(self) -> Status {
+        let i = Status::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Status::ALL[(i + Status::ALL.len() - 1) % Status::ALL.len()]
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How often invoices are generated for a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceSchedule {
+    None,
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl InvoiceSchedule {
+    pub fn key(self) -> &'static str {
+        match self {
+            InvoiceSchedule::None => "none",
+            InvoiceSchedule::Daily => "daily",
+            InvoiceSchedule::Weekly => "weekly",
+            InvoiceSchedule::Monthly => "monthly",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InvoiceSchedule> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "none" | "" => Some(InvoiceSchedule::None),
+            "daily" => Some(InvoiceSchedule::Daily),
+            "weekly" => Some(InvoiceSchedule::Weekly),
+            "monthly" => Some(InvoiceSchedule::Monthly),
+            _ => None,
+        }
+    }
+}
+
+/// A customer's full record, as on the card. Money fields are minor units of `currency`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub status: Status,
+    /// Positive means the customer has credit with us.
+    pub balance: i64,
+    /// How far the balance may go below zero.
+    pub debit_limit: i64,
+    pub minimum_payment: i64,
+    /// Tax in basis points: 2000 is 20.00 %.
+    pub tax_bp: u32,
+    #[serde(serialize_with = "currency_code")]
+    pub currency: Currency,
+    pub channels: u32,
+    pub channels_in_use: u32,
+    /// Calls per second allowed; 0 means unlimited.
+    pub cps: u32,
+    pub portal_access: bool,
+    pub paypal_email: String,
+    pub website: String,
+    pub address: String,
+    pub tags: Vec<String>,
+    /// Free configuration as TOML.
+    pub vars: String,
+    pub email_verification: bool,
+    pub mobile_verification: bool,
+    pub approved_clis_only: bool,
+    pub invoice_schedule: InvoiceSchedule,
+    pub invoice_due_days: u32,
+    pub account_code: String,
+    /// Price per minute in millionths of the currency's major unit.
+    pub rate_micros: i64,
+    /// Billing increment "first/next" in seconds, e.g. 60/60, 6/6, 1/1.
+    pub bill_first_s: u32,
+    pub bill_next_s: u32,
+    pub parent_id: Option<i64>,
+    /// RFC 3339 UTC.
+    pub last_call_at: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn currency_code<S: serde::Serializer>(c: &Currency, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.code())
+}
+
+impl Customer {
+    /// Balance plus debit limit: what the customer may still spend.
+    pub fn available(&self) -> i64 {
+        self.balance.saturating_add(self.debit_limit)
+    }
+
+    /// The customer's rules allow calls only while Active with money left to spend.
+    pub fn can_call(&self) -> bool {
+        self.status == Status::Active && self.available() > 0
+    }
+}
+
+/// Formats tax basis points as a percentage with up to two decimals: 2000 → "20", 815 → "8.15".
+pub fn tax_percent(bp: u32) -> String {
+    let whole = bp / 100;
+    match bp % 100 {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+/// One line of the customers board: what the list shows and searches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardRow {
+    pub id: i64,
+    pub name: String,
+    pub status: Status,
+    pub balance: i64,
+    pub debit_limit: i64,
+    #[serde(serialize_with = "currency_code")]
+    pub currency: Currency,
+    pub channels: u32,
+    pub channels_in_use: u32,
+    pub cps: u32,
+    /// Unix seconds of the last call, if any.
+    pub last_call: Option<i64>,
+    /// Attempts, connected calls and connected seconds over the last 24 hours.
+    pub attempts_24h: i64,
+    pub connected_24h: i64,
+    pub duration_24h: i64,
+    /// Contact emails and phones, for search.
+    #[serde(skip)]
+    pub contact_text: String,
+}
+
+impl BoardRow {
+    pub fn asr_24h(&self) -> Option<f64> {
+        super::summary::asr(self.attempts_24h, self.connected_24h)
+    }
+
+    pub fn acd_24h(&self) -> Option<f64> {
+        super::summary::acd(self.connected_24h, self.duration_24h)
+    }
+}
+
+/// Channel limit as typed in a form: a whole number, not negative, within reason.
+pub fn parse_channels(text: &str) -> Result<u32, String> {
+    parse_count(text, "channels", 100_000)
+}
+
+/// Calls per second as typed in a form; 0 means unlimited.
+pub fn parse_cps(text: &str) -> Result<u32, String> {
+    parse_count(text, "CPS", 10_000)
+}
+
+fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("{what} is required"));
+    }
+    if t.starts_with('-') {
+        return Err(format!("{what} cannot be negative"));
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!("{what} must be at most {max}")),
+        Err(_) => Err(format!("{what} must be a whole number, not '{t}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_round_trips_and_cycles() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.key()), Some(s));
+            assert_eq!(Status::parse(s.label()), Some(s));
+            assert_eq!(s.next().prev(), s);
+        }
+        assert_eq!(Status::parse("Pending Approval"), Some(Status::Pending));
+        assert_eq!(Status::parse("gone"), None);
+    }
+
+    #[test]
+    fn channels_are_validated_with_reasons() {
+        assert_eq!(parse_channels(" 30 "), Ok(30));
+        assert_eq!(
+            parse_channels("-1").unwrap_err(),
+            "channels cannot be negative"
+        );
+        assert!(parse_channels("ten").unwrap_err().contains("whole number"));
+        assert!(parse_channels("").unwrap_err().contains("required"));
+        assert!(parse_channels("1000000").unwrap_err().contains("at most"));
+    }
+
+    #[test]
+    fn tax_shows_up_to_two_decimals() {
+        assert_eq!(tax_percent(2000), "20");
+        assert_eq!(tax_percent(810), "8.1");
+        assert_eq!(tax_percent(815), "8.15");
+        assert_eq!(tax_percent(5), "0.05");
+    }
+}

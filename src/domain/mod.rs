@@ -1,0 +1,13 @@
+//! Types and rules with no I/O. Everything above builds on these.
+
+pub mod audit;
+pub mod contact;
+pub mod customer;
+pub mod money;
+pub mod summary;
+
+pub use audit::{Actor, AuditEntry, Verb};
+pub use contact::{Contact, NumberBlock};
+pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
+pub use money::{Currency, Money};
+pub use summary::{Period, SummaryRow, Traffic};

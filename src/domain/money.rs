@@ -1,0 +1,349 @@
+//! Money as integer minor units of an ISO 4217 currency. No floats anywhere.
+
+use std::fmt;
+
+/// ISO 4217 codes with their number of minor-unit digits.
+const CURRENCIES: &[(&str, u8)] = &[
+    ("AED", 2),
+    ("AFN", 2),
+    ("ALL", 2),
+    ("AMD", 2),
+    ("ANG", 2),
+    ("AOA", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("AWG", 2),
+    ("AZN", 2),
+    ("BAM", 2),
+    ("BBD", 2),
+    ("BDT", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BIF", 0),
+    ("BMD", 2),
+    ("BND", 2),
+    ("BOB", 2),
+    ("BRL", 2),
+    ("BSD", 2),
+    ("BTN", 2),
+    ("BWP", 2),
+    ("BYN", 2),
+    ("BZD", 2),
+    ("CAD", 2),
+    ("CDF", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("CRC", 2),
+    ("CUP", 2),
+    ("CVE", 2),
+    ("CZK", 2),
+    ("DJF", 0),
+    ("DKK", 2),
+    ("DOP", 2),
+    ("DZD", 2),
+    ("EGP", 2),
+    ("ERN", 2),
+    ("ETB", 2),
+    ("EUR", 2),
+    ("FJD", 2),
+    ("FKP", 2),
+    ("GBP", 2),
+    ("GEL", 2),
+    ("GHS", 2),
+    ("GIP", 2),
+    ("GMD", 2),
+    ("GNF", 0),
+    ("GTQ", 2),
+    ("GYD", 2),
+    ("HKD", 2),
+    ("HNL", 2),
+    ("HTG", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IQD", 3),
+    ("IRR", 2),
+    ("ISK", 0),
+    ("JMD", 2),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KGS", 2),
+    ("KHR", 2),
+    ("KMF", 0),
+    ("KPW", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("KYD", 2),
+    ("KZT", 2),
+    ("LAK", 2),
+    ("LBP", 2),
+    ("LKR", 2),
+    ("LRD", 2),
+    ("LSL", 2),
+    ("LYD", 3),
+    ("MAD", 2),
+    ("MDL", 2),
+    ("MGA", 2),
+    ("MKD", 2),
+    ("MMK", 2),
+    ("MNT", 2),
+    ("MOP", 2),
+    ("MRU", 2),
+    ("MUR", 2),
+    ("MVR", 2),
+    ("MWK", 2),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("MZN", 2),
+    ("NAD", 2),
+    ("NGN", 2),
+    ("NIO", 2),
+    ("NOK", 2),
+    ("NPR", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PAB", 2),
+    ("PEN", 2),
+    ("PGK", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("PYG", 0),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("RUB", 2),
+    ("RWF", 0),
+    ("SAR", 2),
+    ("SBD", 2),
+    ("SCR", 2),
+    ("SDG", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("SHP", 2),
+    ("SLE", 2),
+    ("SOS", 2),
+    ("SRD", 2),
+    ("SSP", 2),
+    ("STN", 2),
+    ("SVC", 2),
+    ("SYP", 2),
+    ("SZL", 2),
+    ("THB", 2),
+    ("TJS", 2),
+    ("TMT", 2),
+    ("TND", 3),
+    ("TOP", 2),
+    ("TRY", 2),
+    ("TTD", 2),
+    ("TWD", 2),
+    ("TZS", 2),
+    ("UAH", 2),
+    ("UGX", 0),
+    ("USD", 2),
+    ("UYU", 2),
+    ("UZS", 2),
+    ("VES", 2),
+    ("VND", 0),
+    ("VUV", 0),
+    ("WST", 2),
+    ("XAF", 0),
+    ("XCD", 2),
+    ("XOF", 0),
+    ("XPF", 0),
+    ("YER", 2),
+    ("ZAR", 2),
+    ("ZMW", 2),
+    ("ZWG", 2),
+];
+
+/// A validated ISO 4217 currency code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency {
+    code: &'static str,
+    digits: u8,
+}
+
+impl Currency {
+    /// Looks a code up, ignoring case. `None` when it is not an ISO 4217 code.
+    pub fn parse(code: &str) -> Option<Currency> {
+        let upper = code.trim().to_ascii_uppercase();
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == upper)
+            .map(|&(code, digits)| Currency { code, digits })
+    }
+
+    pub fn code(self) -> &'static str {
+        self.code
+    }
+
+    /// Digits after the decimal point (2 for EUR, 0 for JPY, 3 for KWD).
+    pub fn digits(self) -> u8 {
+        self.digits
+    }
+
+    fn scale(self) -> i64 {
+        10i64.pow(u32::from(self.digits))
+    }
+
+    /// Parses a decimal amount typed by a person ("12.5", "-3", "1000.00") into minor
+    /// units, exactly. Rejects more decimals than the currency has, exponents and
+    /// thousands separators, so nothing is rounded or guessed.
+    pub fn parse_amount(self, text: &str) -> Result<i64, String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err("an amount is required".into());
+        }
+        let (neg, body) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t.strip_prefix('+').unwrap_or(t)),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if int.is_empty() || !digits_only(int) || !digits_only(frac) || body.ends_with('.') {
+            return Err(format!(
+                "'{t}' is not a plain decimal amount (like 1234.50)"
+            ));
+        }
+        if frac.len() > usize::from(self.digits) {
+            return Err(format!(
+                "{} takes at most {} decimal places, '{t}' has {}",
+                self.code,
+                self.digits,
+                frac.len()
+            ));
+        }
+        let too_large = || format!("'{t}' is too large");
+        let whole: i64 = int.parse().map_err(|_| too_large())?;
+        let mut minor = whole.checked_mul(self.scale()).ok_or_else(too_large)?;
+        if !frac.is_empty() {
+            let pad = 10i64.pow(u32::from(self.digits) - frac.len() as u32);
+            let f: i64 = frac.parse().map_err(|_| too_large())?;
+            minor = minor.checked_add(f * pad).ok_or_else(too_large)?;
+        }
+        Ok(if neg { -minor } else { minor })
+    }
+
+    /// Minor units as a plain decimal: "-1234.50". No symbol, no separators:
+    /// what spreadsheets and scripts read as a number.
+    pub fn plain(self, minor: i64) -> String {
+        if self.digits == 0 {
+            return minor.to_string();
+        }
+        let scale = self.scale();
+        let sign = if minor < 0 { "-" } else { "" };
+        let abs = minor.unsigned_abs();
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale as u64,
+            abs % scale as u64,
+            width = usize::from(self.digits)
+        )
+    }
+
+    /// Minor units for a person: thousands separated, e.g. "-1,234.50".
+    pub fn display(self, minor: i64) -> String {
+        let plain = self.plain(minor);
+        let (sign, rest) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |r| ("-", r));
+        let (int, frac) = rest
+            .split_once('.')
+            .map_or((rest, None), |(i, f)| (i, Some(f)));
+        let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        match frac {
+            Some(f) => format!("{sign}{grouped}.{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+/// An amount with its currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Money {
+        Money { minor, currency }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}",
+            self.currency.display(self.minor),
+            self.currency.code
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur() -> Currency {
+        Currency::parse("eur").unwrap()
+    }
+
+    #[test]
+    fn parses_amounts_exactly() {
+        assert_eq!(eur().parse_amount("12.5"), Ok(1250));
+        assert_eq!(eur().parse_amount("-0.07"), Ok(-7));
+        assert_eq!(eur().parse_amount("1000"), Ok(100_000));
+        assert_eq!(
+            Currency::parse("JPY").unwrap().parse_amount("1500"),
+            Ok(1500)
+        );
+        assert_eq!(
+            Currency::parse("KWD").unwrap().parse_amount("1.234"),
+            Ok(1234)
+        );
+    }
+
+    #[test]
+    fn rejects_what_it_would_have_to_guess() {
+        for bad in ["1e3", "1,000.00", "12.345", "", "abc", "1.", ".5", "--1"] {
+            assert!(eur().parse_amount(bad).is_err(), "{bad} accepted");
+        }
+        assert!(Currency::parse("JPY").unwrap().parse_amount("1.5").is_err());
+    }
+
+    #[test]
+    fn formats_plain_and_for_people() {
+        assert_eq!(eur().plain(-123_450), "-1234.50");
+        assert_eq!(eur().display(-123_456_789), "-1,234,567.89");
+        assert_eq!(eur().display(5), "0.05");
+        assert_eq!(
+            Currency::parse("JPY").unwrap().display(1_234_567),
+            "1,234,567"
+        );
+    }
+
+    #[test]
+    fn unknown_codes_are_refused() {
+        assert!(Currency::parse("XYZ").is_none());
+        assert!(Currency::parse("EURO").is_none());
+    }
+}

@@ -1,0 +1,206 @@
+//! Traffic summary rows and their metrics (ASR, ACD, profit).
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::Serialize;
+
+/// Answer-seizure ratio in percent: connected / attempts × 100.
+pub fn asr(attempts: i64, connected: i64) -> Option<f64> {
+    (attempts > 0).then(|| connected as f64 * 100.0 / attempts as f64)
+}
+
+/// Average call duration in seconds over connected calls.
+pub fn acd(connected: i64, duration_s: i64) -> Option<f64> {
+    (connected > 0).then(|| duration_s as f64 / connected as f64)
+}
+
+/// Profit in percent of the charge.
+pub fn profit_percent(charge: i64, cost: i64) -> Option<f64> {
+    (charge != 0).then(|| (charge - cost) as f64 * 100.0 / charge as f64)
+}
+
+/// Seconds as h:mm:ss, the way durations are shown in the summary.
+pub fn hms(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    format!("{sign}{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// Seconds as m:ss, for an ACD.
+pub fn mss(seconds: f64) -> String {
+    let s = seconds.round() as i64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// The summed traffic of one period (an hour, day, week or month) for one customer.
+/// Money in minor units of the customer's currency.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Traffic {
+    pub attempts: i64,
+    pub connected: i64,
+    pub duration_s: i64,
+    pub billed_s: i64,
+    pub charge: i64,
+    pub cost: i64,
+}
+
+impl Traffic {
+    pub fn add(&mut self, other: &Traffic) {
+        self.attempts += other.attempts;
+        self.connected += other.connected;
+        self.duration_s += other.duration_s;
+        self.billed_s += other.billed_s;
+        self.charge += other.charge;
+        self.cost += other.cost;
+    }
+
+    pub fn asr(&self) -> Option<f64> {
+        asr(self.attempts, self.connected)
+    }
+
+    pub fn acd(&self) -> Option<f64> {
+        acd(self.connected, self.duration_s)
+    }
+
+    pub fn profit(&self) -> i64 {
+        self.charge - self.cost
+    }
+
+    pub fn profit_percent(&self) -> Option<f64> {
+        profit_percent(self.charge, self.cost)
+    }
+}
+
+/// One row of a summary view: the start of its period (unix seconds, UTC) and its traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SummaryRow {
+    pub start: i64,
+    pub traffic: Traffic,
+}
+
+/// The periods a summary view groups hours into. All in UTC; weeks are ISO weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    Hourly,
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl Period {
+    /// The unix second at which the period holding `t` starts.
+    pub fn start_of(self, t: i64) -> i64 {
+        let Some(dt) = DateTime::<Utc>::from_timestamp(t, 0) else {
+            return t;
+        };
+        let day = dt.date_naive();
+        let midnight = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .map_or(t, |n| n.and_utc().timestamp())
+        };
+        match self {
+            Period::Hourly => t - t.rem_euclid(3600),
+            Period::Daily => midnight(day),
+            Period::Weekly => {
+                midnight(day - Duration::days(i64::from(day.weekday().num_days_from_monday())))
+            }
+            Period::Monthly => midnight(day.with_day(1).unwrap_or(day)),
+        }
+    }
+
+    /// How a period's start is labelled in the Date column.
+    pub fn label(self, start: i64) -> String {
+        let Some(dt) = DateTime::<Utc>::from_timestamp(start, 0) else {
+            return start.to_string();
+        };
+        match self {
+            Period::Hourly => dt.format("%Y-%m-%d %H:00").to_string(),
+            Period::Daily => dt.format("%Y-%m-%d").to_string(),
+            Period::Weekly => {
+                let w = dt.iso_week();
+                format!("{}-W{:02}", w.year(), w.week())
+            }
+            Period::Monthly => dt.format("%Y-%m").to_string(),
+        }
+    }
+}
+
+/// Groups hourly rows (in any order) into periods, newest period first.
+pub fn roll_up(hourly: &[SummaryRow], period: Period) -> Vec<SummaryRow> {
+    let mut buckets: std::collections::BTreeMap<i64, Traffic> = std::collections::BTreeMap::new();
+    for row in hourly {
+        buckets
+            .entry(period.start_of(row.start))
+            .or_default()
+            .add(&row.traffic);
+    }
+    buckets
+        .into_iter()
+        .rev()
+        .map(|(start, traffic)| SummaryRow { start, traffic })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_follow_their_definitions() {
+        let t = Traffic {
+            attempts: 200,
+            connected: 90,
+            duration_s: 9000,
+            billed_s: 9300,
+            charge: 1000,
+            cost: 750,
+        };
+        assert_eq!(t.asr(), Some(45.0));
+        assert_eq!(t.acd(), Some(100.0));
+        assert_eq!(t.profit(), 250);
+        assert_eq!(t.profit_percent(), Some(25.0));
+        assert_eq!(Traffic::default().asr(), None);
+        assert_eq!(Traffic::default().acd(), None);
+    }
+
+    #[test]
+    fn roll_up_groups_hours_into_utc_days_and_iso_weeks() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+        let one = Traffic {
+            attempts: 1,
+            connected: 1,
+            duration_s: 10,
+            billed_s: 60,
+            charge: 5,
+            cost: 3,
+        };
+        let rows: Vec<SummaryRow> = [
+            "2026-11-01T23:00:00Z",
+            "2026-11-02T00:00:00Z",
+            "2026-11-02T05:00:00Z",
+        ]
+        .iter()
+        .map(|s| SummaryRow {
+            start: t(s),
+            traffic: one,
+        })
+        .collect();
+        let daily = roll_up(&rows, Period::Daily);
+        assert_eq!(daily.len(), 2);
+        assert_eq!(Period::Daily.label(daily[0].start), "2026-11-02");
+        assert_eq!(daily[0].traffic.attempts, 2);
+        // 1 November 2026 is a Sunday: it belongs to ISO week 44, the Monday after to week 45.
+        let weekly = roll_up(&rows, Period::Weekly);
+        assert_eq!(weekly.len(), 2);
+        assert_eq!(Period::Weekly.label(weekly[1].start), "2026-W44");
+        let monthly = roll_up(&rows, Period::Monthly);
+        assert_eq!(monthly.len(), 1);
+        assert_eq!(monthly[0].traffic.charge, 15);
+    }
+
+    #[test]
+    fn durations_read_as_clock_time() {
+        assert_eq!(hms(3725), "1:02:05");
+        assert_eq!(hms(59), "0:00:59");
+        assert_eq!(mss(125.4), "2:05");
+    }
+}

@@ -1,0 +1,12 @@
+//! carrierdesk: a terminal console for a VoIP carrier's NOC.
+//!
+//! Layers (see the README's design section): `domain` (pure types and rules) ← `store`
+//! (SQLite, the only SQL) ← `service` (operations, each one transaction with its audit row)
+//! ← `tui` and `cli` (front ends).
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod service;
+pub mod store;
+pub mod tui;

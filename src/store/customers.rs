@@ -1,0 +1,176 @@
+//! Customers, their contacts and number blocks.
+
+use super::Store;
+use super::rows::{CONTACT_COLUMNS, CUSTOMER_COLUMNS, contact, customer, number_block};
+use crate::domain::{Contact, Customer, NumberBlock};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Reads one customer on any connection (a plain one, or a transaction's).
+pub fn get_customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Customer>> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([id], customer)
+        .optional()
+}
+
+/// Writes every editable column of `c`, if the stored row still has `c.version`.
+/// Returns false when another operator saved first (nothing is written then).
+pub fn update_customer(conn: &Connection, c: &Customer, now: &str) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE customers SET name = ?1, status = ?2, balance = ?3, debit_limit = ?4,
+                minimum_payment = ?5, tax_bp = ?6, channels = ?7, cps = ?8, portal_access = ?9,
+                paypal_email = ?10, website = ?11, address = ?12, tags = ?13, vars = ?14,
+                email_verification = ?15, mobile_verification = ?16, approved_clis_only = ?17,
+                invoice_schedule = ?18, invoice_due_days = ?19, account_code = ?20,
+                rate_micros = ?21, bill_first_s = ?22, bill_next_s = ?23, parent_id = ?24,
+                version = version + 1, updated_at = ?25
+             WHERE id = ?26 AND version = ?27",
+        )?
+        .execute(params![
+            c.name,
+            c.status.key(),
+            c.balance,
+            c.debit_limit,
+            c.minimum_payment,
+            c.tax_bp,
+            c.channels,
+            c.cps,
+            c.portal_access,
+            c.paypal_email,
+            c.website,
+            c.address,
+            c.tags.join(","),
+            c.vars,
+            c.email_verification,
+            c.mobile_verification,
+            c.approved_clis_only,
+            c.invoice_schedule.key(),
+            c.invoice_due_days,
+            c.account_code,
+            c.rate_micros,
+            c.bill_first_s,
+            c.bill_next_s,
+            c.parent_id,
+            now,
+            c.id,
+            c.version,
+        ])?;
+    Ok(changed == 1)
+}
+
+/// Inserts a customer and returns its id. `c.id` is used when non-zero (demo data keeps
+/// ids stable), else the database picks one.
+pub fn insert_customer(conn: &Connection, c: &Customer) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO customers (id, name, status, balance, debit_limit, minimum_payment, tax_bp,
+            currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address,
+            tags, vars, email_verification, mobile_verification, approved_clis_only,
+            invoice_schedule, invoice_due_days, account_code, rate_micros, bill_first_s,
+            bill_next_s, parent_id, last_call_at, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, 1, ?29, ?30)",
+    )?
+    .execute(params![
+        (c.id != 0).then_some(c.id),
+        c.name,
+        c.status.key(),
+        c.balance,
+        c.debit_limit,
+        c.minimum_payment,
+        c.tax_bp,
+        c.currency.code(),
+        c.channels,
+        c.channels_in_use,
+        c.cps,
+        c.portal_access,
+        c.paypal_email,
+        c.website,
+        c.address,
+        c.tags.join(","),
+        c.vars,
+        c.email_verification,
+        c.mobile_verification,
+        c.approved_clis_only,
+        c.invoice_schedule.key(),
+        c.invoice_due_days,
+        c.account_code,
+        c.rate_micros,
+        c.bill_first_s,
+        c.bill_next_s,
+        c.parent_id,
+        c.last_call_at,
+        c.created_at,
+        c.updated_at,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_contact(conn: &Connection, c: &Contact, now: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO contacts (customer_id, name, email, phone, mobile, contact_type, public_notes,
+            private_notes, email_verified, mobile_verified, is_primary, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )?
+    .execute(params![
+        c.customer_id,
+        c.name,
+        c.email,
+        c.phone,
+        c.mobile,
+        c.contact_type,
+        c.public_notes,
+        c.private_notes,
+        c.email_verified,
+        c.mobile_verified,
+        c.is_primary,
+        now,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_number_block(conn: &Connection, b: &NumberBlock, now: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO number_blocks (customer_id, first, last, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![b.customer_id, b.first, b.last, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    pub fn customer(&self, id: i64) -> rusqlite::Result<Option<Customer>> {
+        get_customer(&self.conn, id)
+    }
+
+    pub fn customer_count(&self) -> rusqlite::Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+    }
+
+    /// Contacts of a customer, the primary first.
+    pub fn contacts(&self, customer_id: i64) -> rusqlite::Result<Vec<Contact>> {
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([customer_id], contact)?;
+        rows.collect()
+    }
+
+    pub fn number_blocks(&self, customer_id: i64) -> rusqlite::Result<Vec<NumberBlock>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, customer_id, first, last FROM number_blocks WHERE customer_id = ?1 ORDER BY first",
+        )?;
+        let rows = stmt.query_map([customer_id], number_block)?;
+        rows.collect()
+    }
+}

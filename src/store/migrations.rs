@@ -1,0 +1,49 @@
+//! Schema migrations, run under a file lock so that two consoles starting together
+//! do not both try to create the schema.
+
+use super::{OpenError, classify};
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+use std::fs::OpenOptions;
+use std::path::Path;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema.sql"))];
+
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
+    let lock_path = path.with_extension("migrate-lock");
+    let io = |source| OpenError::Io {
+        path: lock_path.clone(),
+        source,
+    };
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io)?;
+    lock.lock().map_err(io)?;
+
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(OpenError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    let result = Migrations::from_slice(MIGRATIONS)
+        .to_latest(conn)
+        .map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
+            other => OpenError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        });
+    // The lock file is released when `lock` drops; it stays on disk, which is harmless.
+    drop(lock);
+    result
+}

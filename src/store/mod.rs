@@ -1,0 +1,165 @@
+//! The only code that writes SQL: opening the database, migrations, typed queries.
+
+mod audit;
+mod board;
+mod customers;
+mod migrations;
+mod rows;
+mod summary;
+
+pub use audit::NewAudit;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Why a database could not be opened, worded for the person who typed the path.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("the directory {0} does not exist")]
+    NoDirectory(PathBuf),
+    #[error("{0} is not a carrierdesk database (the file is not an SQLite database)")]
+    NotADatabase(PathBuf),
+    #[error(
+        "{path} was written by a newer carrierdesk (schema {found}, this one knows up to {known}); upgrade carrierdesk"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("cannot open {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+/// How long a writer waits for another operator's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One connection to the shared database file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// A new file is created readable and writable by its owner only.
+    pub fn open(path: &Path) -> Result<Store, OpenError> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(dir) = dir
+            && !dir.is_dir()
+        {
+            return Err(OpenError::NoDirectory(dir.to_path_buf()));
+        }
+        create_private(path).map_err(|source| OpenError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let sqlite = |source: rusqlite::Error| classify(path, source);
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sqlite)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sqlite)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        migrations::migrate(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every write goes through here: BEGIN IMMEDIATE takes the write lock up front, so
+    /// two operators never both read, then fail on upgrade half way through.
+    pub(crate) fn write(&mut self) -> rusqlite::Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+    }
+
+    /// A number that changes whenever another connection commits (PRAGMA data_version).
+    pub fn data_version(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    }
+
+    /// A setting from the settings table.
+    pub fn setting(&self, key: &str) -> rusqlite::Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+    }
+
+    /// The role stored for an operator, if the operators table names them.
+    pub fn operator_role(&self, name: &str) -> rusqlite::Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT role FROM operators WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()
+    }
+}
+
+/// Creates the file with mode 0600 if it does not exist yet, so that SQLite (which copies
+/// the database file's mode to its -wal and -shm files) never makes it world-readable.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn classify(path: &Path, source: rusqlite::Error) -> OpenError {
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path.to_path_buf()),
+        _ => OpenError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
+/// Now, as stored: RFC 3339 UTC with seconds.
+pub fn now_text() -> String {
+    time_text(chrono::Utc::now())
+}
+
+pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub use customers::{
+    get_customer, insert_contact, insert_customer, insert_number_block, set_setting,
+    update_customer,
+};
+pub use summary::HourlyWriter;

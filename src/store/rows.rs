@@ -1,0 +1,124 @@
+//! Mapping between SQL rows and domain types.
+
+use crate::domain::{
+    AuditEntry, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status,
+};
+use rusqlite::Row;
+use rusqlite::types::{FromSqlError, Type};
+
+pub const CUSTOMER_COLUMNS: &str = "id, name, status, balance, debit_limit, minimum_payment, tax_bp, \
+    currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address, tags, \
+    vars, email_verification, mobile_verification, approved_clis_only, invoice_schedule, \
+    invoice_due_days, account_code, rate_micros, bill_first_s, bill_next_s, parent_id, \
+    last_call_at, version, created_at, updated_at";
+
+fn bad(col: usize, what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        col,
+        Type::Text,
+        Box::new(FromSqlError::Other(
+            format!("unknown {what} '{value}'").into(),
+        )),
+    )
+}
+
+pub fn status(row: &Row, col: usize) -> rusqlite::Result<Status> {
+    let s: String = row.get(col)?;
+    Status::parse(&s).ok_or_else(|| bad(col, "status", &s))
+}
+
+pub fn currency(row: &Row, col: usize) -> rusqlite::Result<Currency> {
+    let s: String = row.get(col)?;
+    Currency::parse(&s).ok_or_else(|| bad(col, "currency", &s))
+}
+
+pub fn split_tags(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn customer(row: &Row) -> rusqlite::Result<Customer> {
+    let schedule: String = row.get(20)?;
+    Ok(Customer {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        status: status(row, 2)?,
+        balance: row.get(3)?,
+        debit_limit: row.get(4)?,
+        minimum_payment: row.get(5)?,
+        tax_bp: row.get(6)?,
+        currency: currency(row, 7)?,
+        channels: row.get(8)?,
+        channels_in_use: row.get(9)?,
+        cps: row.get(10)?,
+        portal_access: row.get(11)?,
+        paypal_email: row.get(12)?,
+        website: row.get(13)?,
+        address: row.get(14)?,
+        tags: split_tags(&row.get::<_, String>(15)?),
+        vars: row.get(16)?,
+        email_verification: row.get(17)?,
+        mobile_verification: row.get(18)?,
+        approved_clis_only: row.get(19)?,
+        invoice_schedule: InvoiceSchedule::parse(&schedule)
+            .ok_or_else(|| bad(20, "invoice schedule", &schedule))?,
+        invoice_due_days: row.get(21)?,
+        account_code: row.get(22)?,
+        rate_micros: row.get(23)?,
+        bill_first_s: row.get(24)?,
+        bill_next_s: row.get(25)?,
+        parent_id: row.get(26)?,
+        last_call_at: row.get(27)?,
+        version: row.get(28)?,
+        created_at: row.get(29)?,
+        updated_at: row.get(30)?,
+    })
+}
+
+pub const CONTACT_COLUMNS: &str = "id, customer_id, name, email, phone, mobile, contact_type, \
+    public_notes, private_notes, email_verified, mobile_verified, is_primary";
+
+pub fn contact(row: &Row) -> rusqlite::Result<Contact> {
+    Ok(Contact {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        name: row.get(2)?,
+        email: row.get(3)?,
+        phone: row.get(4)?,
+        mobile: row.get(5)?,
+        contact_type: row.get(6)?,
+        public_notes: row.get(7)?,
+        private_notes: row.get(8)?,
+        email_verified: row.get(9)?,
+        mobile_verified: row.get(10)?,
+        is_primary: row.get(11)?,
+    })
+}
+
+pub fn number_block(row: &Row) -> rusqlite::Result<NumberBlock> {
+    Ok(NumberBlock {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        first: row.get(2)?,
+        last: row.get(3)?,
+    })
+}
+
+pub const AUDIT_COLUMNS: &str = "id, at, operator, ip, action, table_name, row_id, message, data";
+
+pub fn audit_entry(row: &Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.get(0)?,
+        at: row.get(1)?,
+        operator: row.get(2)?,
+        ip: row.get(3)?,
+        action: row.get(4)?,
+        table: row.get(5)?,
+        row_id: row.get(6)?,
+        message: row.get(7)?,
+        data: row.get(8)?,
+    })
+}
