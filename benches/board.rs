@@ -1,1 +1,66 @@
-fn main() {}
+//! Board frame cost at growing row counts, and a search keystroke over them.
+//! Run: cargo bench --bench board
+
+use carrierdesk::domain::{BoardRow, Currency, Status};
+use carrierdesk::tui::app::App;
+use carrierdesk::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn main() {
+    divan::main();
+}
+
+fn rows(n: usize) -> Vec<BoardRow> {
+    let eur = Currency::parse("EUR").unwrap();
+    (0..n)
+        .map(|i| BoardRow {
+            id: i as i64 + 1,
+            name: format!("Customer {i:07} Telecom Ltd"),
+            status: Status::ALL[i % 4],
+            balance: (i as i64 * 7919) % 1_000_000 - 200_000,
+            debit_limit: 50_000,
+            currency: eur,
+            channels: 100,
+            channels_in_use: (i % 90) as u32,
+            cps: 10,
+            last_call: Some(1_795_000_000 - i as i64),
+            attempts_24h: 500,
+            connected_24h: 260,
+            duration_24h: 31_000,
+            contact_text: format!("noc{i}@customer{i}.example +44207946{i:04}"),
+        })
+        .collect()
+}
+
+fn app_with(n: usize) -> App {
+    let mut app = App::new();
+    app.board.set_rows(rows(n));
+    app.board.move_to(n / 2);
+    app
+}
+
+/// One full frame of the board at 120x40, as the event loop draws it.
+#[divan::bench(args = [100, 100_000, 1_000_000])]
+fn board_frame(bencher: divan::Bencher, n: usize) {
+    let mut app = app_with(n);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    bencher.bench_local(|| {
+        terminal.draw(|f| views::draw(f, &mut app)).unwrap();
+    });
+}
+
+/// One keystroke in the live search: refilter every row in memory.
+#[divan::bench(args = [100_000])]
+fn search_keystroke(bencher: divan::Bencher, n: usize) {
+    let mut app = app_with(n);
+    let mut flip = false;
+    bencher.bench_local(|| {
+        flip = !flip;
+        app.board.set_search(if flip {
+            "telecom 12".into()
+        } else {
+            "telecom 1".into()
+        });
+    });
+}

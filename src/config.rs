@@ -1,1 +1,86 @@
+//! Where data lives, and the operator's configuration file.
 
+use anyhow::Context;
+use directories::ProjectDirs;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The defaults, shipped in assets/ so the file and the code cannot disagree.
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub clipboard: String,
+}
+
+impl Config {
+    /// Reads the config file if there is one; values it leaves out come from the defaults.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let mut table: toml::Table = toml::from_str(DEFAULT_CONFIG).context("built-in defaults")?;
+        if let Some(path) = path.filter(|p| p.exists()) {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let user: toml::Table = toml::from_str(&text)
+                .with_context(|| format!("{} is not valid TOML", path.display()))?;
+            table.extend(user);
+        }
+        let config: Config = toml::Table::try_into(table).context("configuration")?;
+        if !["auto", "system", "osc52", "file"].contains(&config.clipboard.as_str()) {
+            anyhow::bail!(
+                "clipboard = \"{}\" is not one of auto, system, osc52, file",
+                config.clipboard
+            );
+        }
+        Ok(config)
+    }
+}
+
+/// The platform folders for carrierdesk (e.g. ~/.local/share/carrierdesk on Linux).
+pub struct Dirs {
+    pub data: PathBuf,
+    pub config_file: PathBuf,
+}
+
+impl Dirs {
+    pub fn discover() -> anyhow::Result<Dirs> {
+        let dirs = ProjectDirs::from("", "", "carrierdesk")
+            .context("cannot tell the home folder; pass --db PATH")?;
+        Ok(Dirs {
+            data: dirs.data_dir().to_path_buf(),
+            config_file: dirs.config_dir().join("config.toml"),
+        })
+    }
+
+    /// Creates the data folder (owner only) when it is missing.
+    pub fn ensure_data(&self) -> anyhow::Result<&Path> {
+        if !self.data.is_dir() {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder
+                .create(&self.data)
+                .with_context(|| format!("cannot create {}", self.data.display()))?;
+        }
+        Ok(&self.data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_bad_values_are_named() {
+        assert_eq!(Config::load(None).unwrap().clipboard, "auto");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "clipboard = \"carrier-pigeon\"\n").unwrap();
+        let err = Config::load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("carrier-pigeon"), "{err}");
+    }
+}

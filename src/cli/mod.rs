@@ -1,1 +1,130 @@
-pub mod x {}
+//! The command line: the console itself, and headless subcommands for scripts and cron.
+//! Errors print one line on stderr and exit non-zero.
+
+mod customers;
+mod demo;
+
+use crate::config::{Config, Dirs};
+use crate::service::{self, Service};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "carrierdesk",
+    version,
+    about = "A keyboard-driven console for a VoIP carrier's NOC: customers board, customer card, traffic summaries.",
+    after_help = "Without a command, opens the console. Press ? inside it for the keys."
+)]
+pub struct Cli {
+    /// The database file (created if missing). Default: $CARRIERDESK_DB, else the platform data folder.
+    #[arg(long, global = true, env = "CARRIERDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Open the demo database, creating it on first use (in the data folder, or at --db).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List, show and change customers.
+    #[command(subcommand)]
+    Customers(customers::CustomersCommand),
+    /// Build a demo database of any size: carrierdesk demo --db big.db --customers 100000 --days 7
+    Demo(demo::DemoArgs),
+}
+
+/// Runs the command line and turns any error into one line on stderr.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `carrierdesk customers list | head` is fine: stop quietly when the reader leaves.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("carrierdesk: {}", chain.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|e| {
+                matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Customers(cmd)) => {
+            let service = open(&db_path(cli.db.as_deref(), false)?)?;
+            customers::run(&service, cmd)
+        }
+        Some(Command::Demo(args)) => {
+            let path = cli.db.ok_or_else(|| {
+                anyhow::anyhow!("demo needs --db PATH: the new database file to fill")
+            })?;
+            demo::run(&path, args)
+        }
+        None => console(cli.db.as_deref(), cli.demo),
+    }
+}
+
+/// The database a command works on: --db or $CARRIERDESK_DB, else the data folder.
+fn db_path(given: Option<&Path>, demo: bool) -> anyhow::Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path.to_path_buf());
+    }
+    let dirs = Dirs::discover()?;
+    let name = if demo { "demo.db" } else { "carrierdesk.db" };
+    Ok(dirs.ensure_data()?.join(name))
+}
+
+fn open(path: &Path) -> anyhow::Result<Service> {
+    Ok(Service::open(path)?)
+}
+
+fn console(db: Option<&Path>, demo: bool) -> anyhow::Result<()> {
+    let path = db_path(db, demo)?;
+    let dirs = Dirs::discover().ok();
+    // Read now so a broken config file is reported before the screen changes.
+    let _config = Config::load(dirs.as_ref().map(|d| d.config_file.as_path()))?;
+    let service = if demo {
+        if !path.exists() {
+            eprintln!("Creating the demo database at {} …", path.display());
+        }
+        service::demo::open_or_create(&path, chrono::Utc::now().timestamp())?
+    } else {
+        open(&path)?
+    };
+    if let Some(dirs) = &dirs {
+        start_log(dirs);
+    }
+    let actor = service::actor_from_env(service.store());
+    tracing::info!(db = %path.display(), operator = %actor.name, ip = %actor.ip, "console started");
+    crate::tui::run(service, actor)
+}
+
+/// Logs go to a file in the data folder: nothing may print while the screen is ours.
+fn start_log(dirs: &Dirs) {
+    let Ok(data) = dirs.ensure_data() else { return };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data.join("carrierdesk.log"));
+    if let Ok(file) = file {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::sync::Mutex::new(file))
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .try_init();
+    }
+}

@@ -190,20 +190,20 @@ pub fn generate(
         let mut customer = profile.customer(&mut rng, id, i);
 
         // Traffic: simulate every call of every hour, and roll the calls up per hour.
-        let mut last_call = None;
+        let mut hours = Vec::new();
         if let Some((from, to)) = profile.traffic_window {
             let mut hour = from;
             while hour < to {
                 let t = profile.simulate_hour(&mut rng, hour);
                 if t.attempts > 0 {
-                    hourly.add(id, hour, &t)?;
-                    report.hourly_rows += 1;
-                    report.calls += t.attempts as u64;
-                    last_call = Some(hour + rng.i64(0..3600));
+                    hours.push((hour, t));
                 }
                 hour += 3600;
             }
         }
+        let last_call = hours
+            .last()
+            .map(|(hour, _)| hour + rng.i64(0..3600).min(spec.now - hour).max(0));
         customer.last_call_at = last_call
             .and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
             .map(store::time_text);
@@ -211,6 +211,11 @@ pub fn generate(
             customer.channels_in_use = rng.u32(0..=customer.channels * 6 / 10);
         }
         store::insert_customer(&tx, &customer)?;
+        for (hour, t) in &hours {
+            hourly.add(id, *hour, t)?;
+            report.calls += t.attempts as u64;
+        }
+        report.hourly_rows += hours.len();
         let created = serde_json::to_value(&customer).unwrap_or_default();
         NewAudit {
             actor: &demo,
@@ -316,7 +321,9 @@ impl Profile {
         let start = created.max(first_hour);
         let traffic_window = match status {
             Status::Active => Some((start, now_hour + 3600)),
-            Status::Inactive if i % 3 != 0 => Some((start, now_hour - rng.i64(5..60) * 86_400)),
+            Status::Inactive if !i.is_multiple_of(3) => {
+                Some((start, now_hour - rng.i64(5..60) * 86_400))
+            }
             Status::Penalty => Some((start, now_hour - rng.i64(1..5) * 86_400)),
             _ => None,
         }

@@ -26,7 +26,15 @@ pub enum ServiceError {
     #[error("another operator saved customer {} first; reload to see their change", .0.id)]
     Conflict(Box<Customer>),
     #[error("database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+}
+
+// By hand rather than `#[from]`, which would also make the inner error a `source` and
+// print its text twice in an error chain.
+impl From<rusqlite::Error> for ServiceError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServiceError::Db(e)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, ServiceError>;

@@ -11,9 +11,9 @@ const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema.sql"))];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
     let lock_path = path.with_extension("migrate-lock");
-    let io = |source| OpenError::Io {
+    let io = |error| OpenError::Io {
         path: lock_path.clone(),
-        source,
+        error,
     };
     let lock = OpenOptions::new()
         .create(true)
@@ -40,7 +40,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             other => OpenError::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::other(other.to_string()),
+                error: std::io::Error::other(other.to_string()),
             },
         });
     // The lock file is released when `lock` drops; it stays on disk, which is harmless.

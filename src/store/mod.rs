@@ -29,15 +29,17 @@ pub enum OpenError {
         found: i64,
         known: i64,
     },
-    #[error("cannot open {path}: {source}")]
+    // The inner errors are part of the message, not a `source`, so that printing the
+    // error chain does not say the same thing twice.
+    #[error("cannot open {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot open {path}: {source}")]
+    #[error("cannot open {path}: {error}")]
     Sqlite {
         path: PathBuf,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
 }
 
@@ -60,9 +62,9 @@ impl Store {
         {
             return Err(OpenError::NoDirectory(dir.to_path_buf()));
         }
-        create_private(path).map_err(|source| OpenError::Io {
+        create_private(path).map_err(|error| OpenError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let sqlite = |source: rusqlite::Error| classify(path, source);
         let conn = Connection::open_with_flags(
@@ -139,12 +141,12 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     }
 }
 
-fn classify(path: &Path, source: rusqlite::Error) -> OpenError {
-    match source.sqlite_error_code() {
+fn classify(path: &Path, error: rusqlite::Error) -> OpenError {
+    match error.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path.to_path_buf()),
         _ => OpenError::Sqlite {
             path: path.to_path_buf(),
-            source,
+            error,
         },
     }
 }

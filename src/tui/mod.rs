@@ -1,1 +1,129 @@
+//! The terminal front end: lifecycle, event loop, state, views and keymap.
+//! It talks to the database only through `service`, on the database thread.
 
+pub mod app;
+pub mod board;
+pub mod form;
+pub mod keymap;
+pub mod views;
+pub mod worker;
+
+use crate::domain::Actor;
+use crate::service::Service;
+use app::{App, Event};
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{Stdout, stdout};
+use std::time::Instant;
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Puts the terminal back as it was. Safe to call more than once.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped: on quit, on error and while unwinding.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn setup() -> anyhow::Result<(Term, Guard)> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let guard = Guard;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// Runs the console until the operator quits.
+pub fn run(service: Service, actor: Actor) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let (mut terminal, _guard) = setup()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(event_loop(&mut terminal, service, actor, started))
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    service: Service,
+    actor: Actor,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = worker::Worker::spawn(service, actor, tx);
+    let mut app = App::new();
+    for effect in app.start() {
+        worker.send(effect);
+    }
+    let mut input = EventStream::new();
+    let mut first_frame = true;
+    let mut board_logged = false;
+    while !app.quit {
+        if app.dirty {
+            terminal.draw(|frame| views::draw(frame, &mut app))?;
+            app.dirty = false;
+            if first_frame {
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "first frame drawn"
+                );
+                first_frame = false;
+            }
+            if !board_logged && app.board.loaded {
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    rows = app.board.total(),
+                    "board shown"
+                );
+                board_logged = true;
+            }
+        }
+        let event = tokio::select! {
+            term = input.next() => match term {
+                Some(Ok(TermEvent::Key(key))) => Event::Key(key),
+                Some(Ok(TermEvent::Paste(text))) => Event::Paste(text),
+                Some(Ok(TermEvent::Resize(..))) => Event::Resize,
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(event) = rx.recv() => event,
+        };
+        for effect in app.handle(event) {
+            worker.send(effect);
+        }
+        // Take whatever else has already arrived before drawing again.
+        while let Ok(event) = rx.try_recv() {
+            for effect in app.handle(event) {
+                worker.send(effect);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,407 @@
+//! The application state and its one update function. `App` does no I/O: it turns events
+//! into state changes and effects, which the runtime carries out off the UI thread.
+
+use super::board::Board;
+use super::form::StatusForm;
+use super::keymap::{self, Action, Context};
+use crate::domain::{BoardRow, Customer};
+use crate::service::CardData;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Something that happened: a key, or a result coming back from the database task.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    BoardLoaded(Result<Vec<BoardRow>, String>),
+    CardLoaded(i64, Result<CardData, String>),
+    Saved(Result<Customer, SaveError>),
+    /// Another operator committed: reload what is on screen.
+    DataChanged,
+}
+
+#[derive(Debug, Clone)]
+pub enum SaveError {
+    /// Someone saved first; their version of the customer.
+    Conflict(Box<Customer>),
+    Failed(String),
+}
+
+/// Work for the database task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadBoard,
+    LoadCard(i64),
+    SaveCustomer(Box<Customer>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Main,
+    Contacts,
+    Summary,
+    Audit,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Main, Tab::Contacts, Tab::Summary, Tab::Audit];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Main => "Main",
+            Tab::Contacts => "Contacts",
+            Tab::Summary => "Summary",
+            Tab::Audit => "Audit",
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+pub struct Card {
+    pub id: i64,
+    pub data: Option<CardData>,
+    pub tab: Tab,
+    /// Cursor in the current tab's list.
+    pub cursor: usize,
+    /// First row shown of that list; kept by the view so the cursor stays visible.
+    pub offset: usize,
+}
+
+impl Card {
+    fn rows_in_tab(&self) -> usize {
+        let Some(d) = &self.data else { return 0 };
+        match self.tab {
+            Tab::Main => 0,
+            Tab::Contacts => d.contacts.len(),
+            Tab::Summary => d.daily.len(),
+            Tab::Audit => d.audit.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// An audit row's data, pretty-printed.
+    Detail {
+        title: String,
+        body: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+pub struct App {
+    pub board: Board,
+    pub searching: bool,
+    pub card: Option<Card>,
+    pub form: Option<StatusForm>,
+    pub popup: Option<Popup>,
+    pub message: Option<(Level, String)>,
+    pub quit: bool,
+    /// Rows that fit on the screen, set by the view; used for paging.
+    pub page: usize,
+    /// Set when state changed and a frame is due.
+    pub dirty: bool,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+impl App {
+    pub fn new() -> App {
+        App {
+            board: Board::default(),
+            searching: false,
+            card: None,
+            form: None,
+            popup: None,
+            message: None,
+            quit: false,
+            page: 10,
+            dirty: true,
+        }
+    }
+
+    /// The effects to run at start-up.
+    pub fn start(&self) -> Vec<Effect> {
+        vec![Effect::LoadBoard]
+    }
+
+    pub fn context(&self) -> Context {
+        if self.popup.is_some() {
+            Context::Popup
+        } else {
+            self.context_below_popup()
+        }
+    }
+
+    /// The context a pop-up opened over; help lists its keys.
+    pub fn context_below_popup(&self) -> Context {
+        if self.form.is_some() {
+            Context::Form
+        } else if self.card.is_some() {
+            Context::Card
+        } else if self.searching {
+            Context::Search
+        } else {
+            Context::Board
+        }
+    }
+
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        self.dirty = true;
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.key(key),
+            Event::Key(_) | Event::Resize => vec![],
+            Event::Paste(text) => {
+                self.type_text(&text);
+                vec![]
+            }
+            Event::BoardLoaded(Ok(rows)) => {
+                self.board.set_rows(rows);
+                vec![]
+            }
+            Event::BoardLoaded(Err(e)) | Event::CardLoaded(_, Err(e)) => {
+                self.error(e);
+                vec![]
+            }
+            Event::CardLoaded(id, Ok(data)) => {
+                if let Some(card) = self.card.as_mut().filter(|c| c.id == id) {
+                    card.data = Some(data);
+                    card.cursor = card.cursor.min(card.rows_in_tab().saturating_sub(1));
+                }
+                vec![]
+            }
+            Event::Saved(result) => self.saved(result),
+            Event::DataChanged => self.reload(),
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let context = self.context();
+        match keymap::lookup(context, &key) {
+            Some(action) => self.update(action),
+            None => {
+                if let KeyCode::Char(c) = key.code
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    self.type_text(&c.to_string());
+                } else if key.code == KeyCode::Backspace {
+                    self.backspace();
+                }
+                vec![]
+            }
+        }
+    }
+
+    /// Carries out one action.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if self.popup.is_some() {
+            if action == Action::Back {
+                self.popup = None;
+            }
+            return vec![];
+        }
+        if self.form.is_some() {
+            return self.form_action(action);
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.popup = Some(Popup::Help),
+            Action::Refresh => return self.reload(),
+            _ if self.card.is_some() => return self.card_action(action),
+            _ => return self.board_action(action),
+        }
+        vec![]
+    }
+
+    fn board_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.page.max(1) as isize;
+        match action {
+            Action::Up => self.board.move_by(-1),
+            Action::Down => self.board.move_by(1),
+            Action::PageUp => self.board.move_by(-page),
+            Action::PageDown => self.board.move_by(page),
+            Action::Top => self.board.move_to(0),
+            Action::Bottom => self.board.move_to(usize::MAX),
+            Action::Search => self.searching = true,
+            Action::SearchDone => self.searching = false,
+            Action::Back => {
+                self.searching = false;
+                self.board.set_search(String::new());
+            }
+            Action::StatusFilter => self.board.cycle_status_filter(),
+            Action::SortNext => self.board.sort_next(),
+            Action::SortReverse => self.board.sort_reverse(),
+            Action::Open => {
+                if let Some(row) = self.board.selected() {
+                    let id = row.id;
+                    self.card = Some(Card {
+                        id,
+                        data: None,
+                        tab: Tab::Main,
+                        cursor: 0,
+                        offset: 0,
+                    });
+                    return vec![Effect::LoadCard(id)];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn card_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.page.max(1);
+        let Some(card) = self.card.as_mut() else {
+            return vec![];
+        };
+        let last = card.rows_in_tab().saturating_sub(1);
+        let switch = |card: &mut Card, tab: Tab| {
+            card.tab = tab;
+            card.cursor = 0;
+            card.offset = 0;
+        };
+        match action {
+            Action::Back => {
+                self.card = None;
+                // The board may be stale after edits made on the card.
+                return vec![Effect::LoadBoard];
+            }
+            Action::NextTab => switch(card, Tab::ALL[(card.tab.index() + 1) % 4]),
+            Action::PrevTab => switch(card, Tab::ALL[(card.tab.index() + 3) % 4]),
+            Action::Tab(n) => switch(card, Tab::ALL[usize::from(n).min(3)]),
+            Action::Up => card.cursor = card.cursor.saturating_sub(1),
+            Action::Down => card.cursor = (card.cursor + 1).min(last),
+            Action::PageUp => card.cursor = card.cursor.saturating_sub(page),
+            Action::PageDown => card.cursor = (card.cursor + page).min(last),
+            Action::Top => card.cursor = 0,
+            Action::Bottom => card.cursor = last,
+            Action::Edit => {
+                if let Some(data) = &card.data {
+                    self.form = Some(StatusForm::new(&data.customer));
+                }
+            }
+            Action::Open => {
+                let entry = card
+                    .data
+                    .as_ref()
+                    .filter(|_| card.tab == Tab::Audit)
+                    .and_then(|d| d.audit.get(card.cursor));
+                if let Some(e) = entry {
+                    let body = serde_json::from_str::<serde_json::Value>(&e.data)
+                        .and_then(|v| serde_json::to_string_pretty(&v))
+                        .unwrap_or_else(|_| e.data.clone());
+                    self.popup = Some(Popup::Detail {
+                        title: format!(
+                            "{} {} #{} by {} at {}",
+                            e.action, e.table, e.row_id, e.operator, e.at
+                        ),
+                        body,
+                    });
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn form_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.form = None,
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Left => form.left(),
+            Action::Right => form.right(),
+            Action::Submit => {
+                // An invalid form stays open; its fields already show why.
+                if let Ok(customer) = form.edited() {
+                    form.saving = true;
+                    return vec![Effect::SaveCustomer(Box::new(customer))];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn type_text(&mut self, text: &str) {
+        if let Some(form) = self.form.as_mut() {
+            form.insert(text);
+        } else if self.searching && self.card.is_none() {
+            let mut s = self.board.search.clone();
+            s.push_str(text);
+            self.board.set_search(s);
+        }
+    }
+
+    fn backspace(&mut self) {
+        if let Some(form) = self.form.as_mut() {
+            form.backspace();
+        } else if self.searching && self.card.is_none() {
+            let mut s = self.board.search.clone();
+            s.pop();
+            self.board.set_search(s);
+        }
+    }
+
+    fn saved(&mut self, result: Result<Customer, SaveError>) -> Vec<Effect> {
+        match result {
+            Ok(customer) => {
+                self.form = None;
+                self.info(format!("Saved {} (#{})", customer.name, customer.id));
+                self.reload()
+            }
+            Err(SaveError::Conflict(theirs)) => {
+                self.form = None;
+                self.error(format!(
+                    "Not saved: another operator changed {} first (now {}, {} channels). Reloaded; press e to edit again.",
+                    theirs.name, theirs.status, theirs.channels
+                ));
+                self.reload()
+            }
+            Err(SaveError::Failed(e)) => {
+                if let Some(form) = self.form.as_mut() {
+                    form.saving = false;
+                    form.error = Some(e);
+                } else {
+                    self.error(e);
+                }
+                vec![]
+            }
+        }
+    }
+
+    /// Reloads what is on screen; state (cursor, tab) is kept by id.
+    fn reload(&mut self) -> Vec<Effect> {
+        match &self.card {
+            Some(card) => vec![Effect::LoadCard(card.id)],
+            None => vec![Effect::LoadBoard],
+        }
+    }
+
+    fn info(&mut self, text: String) {
+        self.message = Some((Level::Info, text));
+    }
+
+    fn error(&mut self, text: String) {
+        self.message = Some((Level::Error, text));
+    }
+}

@@ -1,0 +1,289 @@
+//! The customers board's state: all rows in memory, and a view of indices into them that
+//! search, the status filter and the sort produce. Filtering runs on the UI thread over
+//! memory, so a keystroke never waits on the database.
+
+use crate::domain::{BoardRow, Status};
+use std::cmp::Ordering;
+
+/// Columns the board can sort by, in the order `s` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Status,
+    Balance,
+    DebitLimit,
+    Channels,
+    Cps,
+    LastCall,
+    Asr,
+    Acd,
+}
+
+impl SortKey {
+    const ALL: [SortKey; 9] = [
+        SortKey::Name,
+        SortKey::Status,
+        SortKey::Balance,
+        SortKey::DebitLimit,
+        SortKey::Channels,
+        SortKey::Cps,
+        SortKey::LastCall,
+        SortKey::Asr,
+        SortKey::Acd,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "Name",
+            SortKey::Status => "Status",
+            SortKey::Balance => "Balance",
+            SortKey::DebitLimit => "Debit Limit",
+            SortKey::Channels => "Channels",
+            SortKey::Cps => "CPS",
+            SortKey::LastCall => "Last Call",
+            SortKey::Asr => "ASR",
+            SortKey::Acd => "ACD",
+        }
+    }
+
+    fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+
+    fn compare(self, a: &BoardRow, b: &BoardRow) -> Ordering {
+        let by_name = || a.name.to_lowercase().cmp(&b.name.to_lowercase());
+        let f = |x: Option<f64>, y: Option<f64>| x.unwrap_or(-1.0).total_cmp(&y.unwrap_or(-1.0));
+        let primary = match self {
+            SortKey::Name => Ordering::Equal,
+            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Balance => a.balance.cmp(&b.balance),
+            SortKey::DebitLimit => a.debit_limit.cmp(&b.debit_limit),
+            SortKey::Channels => a.channels.cmp(&b.channels),
+            SortKey::Cps => a.cps.cmp(&b.cps),
+            SortKey::LastCall => a.last_call.cmp(&b.last_call),
+            SortKey::Asr => f(a.asr_24h(), b.asr_24h()),
+            SortKey::Acd => f(a.acd_24h(), b.acd_24h()),
+        };
+        primary.then_with(by_name)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Board {
+    rows: Vec<BoardRow>,
+    /// Lower-cased "id name contact-text" per row, built once per load for search.
+    haystack: Vec<String>,
+    /// Indices into `rows`: what is shown, in order.
+    view: Vec<usize>,
+    pub cursor: usize,
+    /// First row shown; kept by the view so the cursor stays visible.
+    pub offset: usize,
+    pub search: String,
+    pub status_filter: Option<Status>,
+    pub sort: Option<(SortKey, bool)>,
+    pub loaded: bool,
+}
+
+impl Board {
+    /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
+    pub fn set_rows(&mut self, rows: Vec<BoardRow>) {
+        let selected = self.selected().map(|r| r.id);
+        self.haystack = rows
+            .iter()
+            .map(|r| format!("{} {} {}", r.id, r.name, r.contact_text).to_lowercase())
+            .collect();
+        self.rows = rows;
+        self.loaded = true;
+        self.refilter(selected);
+    }
+
+    pub fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn shown(&self) -> usize {
+        self.view.len()
+    }
+
+    /// The rows `start..start+len` of the view: all a frame needs to build.
+    pub fn window(&self, start: usize, len: usize) -> impl Iterator<Item = &BoardRow> {
+        self.view
+            .iter()
+            .skip(start)
+            .take(len)
+            .map(|&i| &self.rows[i])
+    }
+
+    pub fn selected(&self) -> Option<&BoardRow> {
+        self.view.get(self.cursor).map(|&i| &self.rows[i])
+    }
+
+    pub fn sort_key(&self) -> (SortKey, bool) {
+        self.sort.unwrap_or((SortKey::Name, false))
+    }
+
+    pub fn set_search(&mut self, text: String) {
+        let selected = self.selected().map(|r| r.id);
+        self.search = text;
+        self.refilter(selected);
+    }
+
+    pub fn cycle_status_filter(&mut self) {
+        let selected = self.selected().map(|r| r.id);
+        self.status_filter = match self.status_filter {
+            None => Some(Status::ALL[0]),
+            Some(s) if s == *Status::ALL.last().unwrap_or(&s) => None,
+            Some(s) => Some(s.next()),
+        };
+        self.refilter(selected);
+    }
+
+    pub fn sort_next(&mut self) {
+        let (key, desc) = self.sort_key();
+        self.sort = Some((key.next(), desc));
+        self.resort();
+    }
+
+    pub fn sort_reverse(&mut self) {
+        let (key, desc) = self.sort_key();
+        self.sort = Some((key, !desc));
+        self.resort();
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.view.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn move_to(&mut self, index: usize) {
+        self.cursor = index.min(self.view.len().saturating_sub(1));
+    }
+
+    fn resort(&mut self) {
+        let selected = self.selected().map(|r| r.id);
+        self.sort_view();
+        self.place_cursor(selected);
+    }
+
+    fn refilter(&mut self, keep: Option<i64>) {
+        let terms: Vec<String> = self
+            .search
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let status = self.status_filter;
+        self.view = (0..self.rows.len())
+            .filter(|&i| status.is_none_or(|s| self.rows[i].status == s))
+            .filter(|&i| terms.iter().all(|t| self.haystack[i].contains(t.as_str())))
+            .collect();
+        self.sort_view();
+        self.place_cursor(keep);
+    }
+
+    fn sort_view(&mut self) {
+        // Rows arrive ordered by name, so the default order needs no sort.
+        let Some((key, desc)) = self.sort else {
+            return;
+        };
+        let rows = &self.rows;
+        self.view.sort_by(|&a, &b| {
+            let o = key.compare(&rows[a], &rows[b]);
+            if desc { o.reverse() } else { o }
+        });
+    }
+
+    fn place_cursor(&mut self, keep: Option<i64>) {
+        let found = keep.and_then(|id| self.view.iter().position(|&i| self.rows[i].id == id));
+        match found {
+            Some(pos) => self.cursor = pos,
+            None => self.move_to(self.cursor),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+
+    fn row(id: i64, name: &str, status: Status, balance: i64, contact: &str) -> BoardRow {
+        BoardRow {
+            id,
+            name: name.into(),
+            status,
+            balance,
+            debit_limit: 0,
+            currency: Currency::parse("EUR").unwrap(),
+            channels: 10,
+            channels_in_use: 0,
+            cps: 0,
+            last_call: None,
+            attempts_24h: 0,
+            connected_24h: 0,
+            duration_24h: 0,
+            contact_text: contact.into(),
+        }
+    }
+
+    fn board() -> Board {
+        let mut b = Board::default();
+        b.set_rows(vec![
+            row(
+                1,
+                "Atlas Voice",
+                Status::Active,
+                500,
+                "ops@atlas.example +4420",
+            ),
+            row(
+                2,
+                "Bluewave Tel",
+                Status::Inactive,
+                -20,
+                "noc@bluewave.example",
+            ),
+            row(
+                3,
+                "Crescent Carrier",
+                Status::Active,
+                90,
+                "billing@crescent.example +3312",
+            ),
+        ]);
+        b
+    }
+
+    fn names(b: &Board) -> Vec<&str> {
+        b.window(0, 10).map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn search_matches_name_id_email_and_phone() {
+        let mut b = board();
+        b.set_search("blue".into());
+        assert_eq!(names(&b), ["Bluewave Tel"]);
+        b.set_search("3".into());
+        assert_eq!(names(&b), ["Crescent Carrier"]);
+        b.set_search("+4420".into());
+        assert_eq!(names(&b), ["Atlas Voice"]);
+        b.set_search("crescent.example billing".into());
+        assert_eq!(names(&b), ["Crescent Carrier"]);
+    }
+
+    #[test]
+    fn status_filter_and_sort_keep_the_cursor_on_its_customer() {
+        let mut b = board();
+        b.move_to(2); // Crescent
+        b.cycle_status_filter(); // Active only
+        assert_eq!(names(&b), ["Atlas Voice", "Crescent Carrier"]);
+        assert_eq!(b.selected().unwrap().id, 3);
+        b.sort = Some((SortKey::Balance, false));
+        b.resort();
+        assert_eq!(names(&b), ["Crescent Carrier", "Atlas Voice"]);
+        assert_eq!(b.selected().unwrap().id, 3);
+        b.sort_reverse();
+        assert_eq!(names(&b), ["Atlas Voice", "Crescent Carrier"]);
+    }
+}

@@ -1,0 +1,430 @@
+//! The keymap is data: key handling, the help overlay and the hint bar are all read from
+//! the one table below, so they cannot drift apart.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where the operator is; decides what a key means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Works everywhere unless a text field takes the key.
+    Global,
+    Board,
+    /// Typing a search on the board.
+    Search,
+    Card,
+    /// A form with a focused field.
+    Form,
+    /// A pop-up with details (help, an audit row's difference).
+    Popup,
+}
+
+/// What a key asks for. `App::update` carries it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Back,
+    Help,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Search,
+    SearchDone,
+    StatusFilter,
+    SortNext,
+    SortReverse,
+    NextTab,
+    PrevTab,
+    Tab(u8),
+    Edit,
+    Refresh,
+    NextField,
+    PrevField,
+    Left,
+    Right,
+    Submit,
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the keys are written in help and hints.
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+    /// A word or two for the hint bar; empty keeps the binding to the `?` help only.
+    pub hint: &'static str,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+
+macro_rules! bind {
+    ($ctx:ident, [$($k:expr),+], $label:literal, $action:expr, $help:literal, $hint:literal) => {
+        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help, hint: $hint }
+    };
+}
+
+pub const BINDINGS: &[Binding] = &[
+    bind!(
+        Board,
+        [(Enter, NONE)],
+        "Enter",
+        Action::Open,
+        "open the customer's card",
+        "open"
+    ),
+    bind!(
+        Board,
+        [(Char('/'), NONE)],
+        "/",
+        Action::Search,
+        "search name, id, contact email or phone",
+        "search"
+    ),
+    bind!(
+        Board,
+        [(Char('f'), NONE)],
+        "f",
+        Action::StatusFilter,
+        "cycle the status filter",
+        "status filter"
+    ),
+    bind!(
+        Board,
+        [(Char('s'), NONE)],
+        "s",
+        Action::SortNext,
+        "sort by the next column",
+        "sort"
+    ),
+    bind!(
+        Board,
+        [(Char('S'), NONE)],
+        "S",
+        Action::SortReverse,
+        "reverse the sort",
+        ""
+    ),
+    bind!(
+        Board,
+        [(Char('r'), CTRL)],
+        "Ctrl-R",
+        Action::Refresh,
+        "reload from the database",
+        ""
+    ),
+    bind!(
+        Board,
+        [(Esc, NONE)],
+        "Esc",
+        Action::Back,
+        "clear the search",
+        ""
+    ),
+    bind!(
+        Search,
+        [(Enter, NONE)],
+        "Enter",
+        Action::SearchDone,
+        "keep the search and go back to the list",
+        "done"
+    ),
+    bind!(
+        Search,
+        [(Esc, NONE)],
+        "Esc",
+        Action::Back,
+        "clear the search",
+        "clear"
+    ),
+    bind!(Search, [(Up, NONE)], "↑", Action::Up, "move up", ""),
+    bind!(Search, [(Down, NONE)], "↓", Action::Down, "move down", ""),
+    bind!(
+        Card,
+        [(Tab, NONE)],
+        "Tab",
+        Action::NextTab,
+        "next tab",
+        "next tab"
+    ),
+    bind!(
+        Card,
+        [(BackTab, NONE)],
+        "Shift-Tab",
+        Action::PrevTab,
+        "previous tab",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Char('1'), NONE)],
+        "1",
+        Action::Tab(0),
+        "Main tab",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Char('2'), NONE)],
+        "2",
+        Action::Tab(1),
+        "Contacts tab",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Char('3'), NONE)],
+        "3",
+        Action::Tab(2),
+        "Summary tab",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Char('4'), NONE)],
+        "4",
+        Action::Tab(3),
+        "Audit tab",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Char('e'), NONE)],
+        "e",
+        Action::Edit,
+        "edit status and channels",
+        "edit"
+    ),
+    bind!(
+        Card,
+        [(Enter, NONE)],
+        "Enter",
+        Action::Open,
+        "show the audit row's difference",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Char('r'), CTRL)],
+        "Ctrl-R",
+        Action::Refresh,
+        "reload from the database",
+        ""
+    ),
+    bind!(
+        Card,
+        [(Esc, NONE)],
+        "Esc",
+        Action::Back,
+        "back to the customers",
+        "back"
+    ),
+    bind!(
+        Form,
+        [(Tab, NONE), (Down, NONE)],
+        "Tab/↓",
+        Action::NextField,
+        "next field",
+        "next field"
+    ),
+    bind!(
+        Form,
+        [(BackTab, NONE), (Up, NONE)],
+        "Shift-Tab/↑",
+        Action::PrevField,
+        "previous field",
+        ""
+    ),
+    bind!(
+        Form,
+        [(Left, NONE)],
+        "←",
+        Action::Left,
+        "previous choice",
+        ""
+    ),
+    bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice", ""),
+    bind!(
+        Form,
+        [(Enter, NONE), (Char('s'), CTRL)],
+        "Enter",
+        Action::Submit,
+        "save",
+        "save"
+    ),
+    bind!(
+        Form,
+        [(Esc, NONE)],
+        "Esc",
+        Action::Back,
+        "cancel without saving",
+        "cancel"
+    ),
+    bind!(
+        Popup,
+        [
+            (Esc, NONE),
+            (Char('q'), NONE),
+            (Char('?'), NONE),
+            (Enter, NONE)
+        ],
+        "Esc",
+        Action::Back,
+        "close",
+        "close"
+    ),
+    bind!(
+        Global,
+        [(Up, NONE), (Char('k'), NONE)],
+        "↑/k",
+        Action::Up,
+        "move up",
+        ""
+    ),
+    bind!(
+        Global,
+        [(Down, NONE), (Char('j'), NONE)],
+        "↓/j",
+        Action::Down,
+        "move down",
+        ""
+    ),
+    bind!(
+        Global,
+        [(PageUp, NONE)],
+        "PgUp",
+        Action::PageUp,
+        "page up",
+        ""
+    ),
+    bind!(
+        Global,
+        [(PageDown, NONE)],
+        "PgDn",
+        Action::PageDown,
+        "page down",
+        ""
+    ),
+    bind!(
+        Global,
+        [(Home, NONE), (Char('g'), NONE)],
+        "g/Home",
+        Action::Top,
+        "first row",
+        ""
+    ),
+    bind!(
+        Global,
+        [(End, NONE), (Char('G'), NONE)],
+        "G/End",
+        Action::Bottom,
+        "last row",
+        ""
+    ),
+    bind!(
+        Global,
+        [(Char('?'), NONE)],
+        "?",
+        Action::Help,
+        "this help",
+        "help"
+    ),
+    bind!(
+        Global,
+        [(Char('q'), NONE), (Char('c'), CTRL)],
+        "q",
+        Action::Quit,
+        "quit",
+        "quit"
+    ),
+];
+
+/// The contexts whose bindings apply, most specific first.
+pub fn chain(context: Context) -> &'static [Context] {
+    match context {
+        Context::Board => &[Context::Board, Context::Global],
+        Context::Card => &[Context::Card, Context::Global],
+        // Text is being typed: only the context's own keys, so letters reach the field.
+        Context::Search => &[Context::Search],
+        Context::Form => &[Context::Form],
+        Context::Popup => &[Context::Popup],
+        Context::Global => &[Context::Global],
+    }
+}
+
+/// Terminals differ on whether "G", "?" or Shift-Tab arrive with SHIFT set; the character
+/// itself already says it, so SHIFT is ignored for characters and BackTab.
+fn normalized(key: &KeyEvent) -> KeyModifiers {
+    match key.code {
+        KeyCode::Char(_) | KeyCode::BackTab => key.modifiers - KeyModifiers::SHIFT,
+        _ => key.modifiers,
+    }
+}
+
+fn matches(key: &KeyEvent, (code, mods): (KeyCode, KeyModifiers)) -> bool {
+    key.code == code && normalized(key) == mods
+}
+
+/// The action a key has in a context, if any.
+pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    chain(context).iter().find_map(|ctx| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == *ctx)
+            .find(|b| b.keys.iter().any(|k| matches(key, *k)))
+            .map(|b| b.action)
+    })
+}
+
+/// The bindings to list for a context, in help order (specific ones first).
+pub fn bindings_for(context: Context) -> impl Iterator<Item = &'static Binding> {
+    chain(context)
+        .iter()
+        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.context == *ctx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn specific_bindings_win_over_global_ones() {
+        assert_eq!(lookup(Context::Board, &key(Enter)), Some(Action::Open));
+        assert_eq!(lookup(Context::Board, &key(Char('q'))), Some(Action::Quit));
+        assert_eq!(lookup(Context::Card, &key(Char('3'))), Some(Action::Tab(2)));
+    }
+
+    #[test]
+    fn typing_contexts_leave_letters_to_the_field() {
+        assert_eq!(lookup(Context::Search, &key(Char('q'))), None);
+        assert_eq!(lookup(Context::Form, &key(Char('j'))), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for ctx in [
+            Context::Board,
+            Context::Search,
+            Context::Card,
+            Context::Form,
+            Context::Popup,
+        ] {
+            let mut seen = Vec::new();
+            for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{ctx:?} binds {k:?} twice");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! The customer card: a header, and the tabs Main, Contacts, Summary and Audit.
+
+use super::{cursor_style, scroll};
+use crate::domain::customer::tax_percent;
+use crate::domain::summary::{hms, mss};
+use crate::domain::{Currency, SummaryRow};
+use crate::service::CardData;
+use crate::tui::app::{Card, Tab};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Tabs, Wrap};
+
+/// Draws the card; returns the page height of its list.
+pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card) -> usize {
+    let [title, tabs, header, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    let Some(data) = &card.data else {
+        frame.render_widget(
+            Paragraph::new(format!(" Customer #{} loading…", card.id)),
+            title,
+        );
+        return 1;
+    };
+    let c = &data.customer;
+    frame.render_widget(
+        Paragraph::new(format!(" Customers › {} (#{})", c.name, c.id))
+            .style(Style::new().add_modifier(Modifier::BOLD)),
+        title,
+    );
+    let titles = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("{} {}", i + 1, t.title()));
+    let selected = Tab::ALL.iter().position(|t| *t == card.tab).unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .highlight_style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)),
+        tabs,
+    );
+    draw_header(frame, header, data);
+    let height = usize::from(body.height.saturating_sub(1));
+    card.offset = scroll(card.offset, card.cursor, height);
+    match card.tab {
+        Tab::Main => draw_main(frame, body, data),
+        Tab::Contacts => draw_contacts(frame, body, data, card.cursor, card.offset),
+        Tab::Summary => draw_summary(frame, body, data, card.cursor, card.offset),
+        Tab::Audit => draw_audit(frame, body, data, card.cursor, card.offset),
+    }
+    height
+}
+
+fn label(text: &str) -> Span<'static> {
+    Span::styled(format!("{text} "), Style::new().fg(Color::DarkGray))
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, data: &CardData) {
+    let c = &data.customer;
+    let cur = c.currency;
+    let money = |m: i64| format!("{} {}", cur.display(m), cur.code());
+    let sign = if c.balance >= 0 {
+        "in credit"
+    } else {
+        "owes us"
+    };
+    let primary = data
+        .contacts
+        .iter()
+        .find(|k| k.is_primary)
+        .map_or("no primary contact", |k| k.email.as_str());
+    let lines = vec![
+        Line::from(vec![
+            label("Status"),
+            Span::styled(c.status.label(), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw("   "),
+            label("Balance"),
+            Span::raw(format!("{} ({sign})", money(c.balance))),
+            Span::raw("   "),
+            label("Debit Limit"),
+            Span::raw(money(c.debit_limit)),
+        ]),
+        Line::from(vec![
+            label("Channels"),
+            Span::raw(format!("{} in use / {}", c.channels_in_use, c.channels)),
+            Span::raw("   "),
+            label("CPS"),
+            Span::raw(if c.cps == 0 {
+                "unlimited".into()
+            } else {
+                c.cps.to_string()
+            }),
+            Span::raw("   "),
+            label("Available"),
+            Span::raw(money(c.available())),
+            Span::raw(if c.can_call() {
+                "  can call"
+            } else {
+                "  cannot call"
+            }),
+        ]),
+        Line::from(vec![label("Primary"), Span::raw(primary.to_string())]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::new().borders(Borders::BOTTOM)),
+        area,
+    );
+}
+
+fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [contacts, blocks] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(left);
+    let c = &data.customer;
+
+    let contact_lines: Vec<Line> = data
+        .contacts
+        .iter()
+        .map(|k| {
+            let star = if k.is_primary { "★ " } else { "  " };
+            Line::from(format!("{star}{}  {}  {}", k.name, k.email, k.phone))
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(contact_lines)
+            .block(Block::bordered().title(format!(" Contacts ({}) ", data.contacts.len()))),
+        contacts,
+    );
+    let block_text = if data.blocks.is_empty() {
+        "No internal number block.".to_string()
+    } else {
+        data.blocks
+            .iter()
+            .map(|b| format!("{}–{}", b.first, b.last))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    frame.render_widget(
+        Paragraph::new(block_text)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Internal Number Blocks ")),
+        blocks,
+    );
+
+    let facts = vec![
+        Line::from(vec![
+            label("Currency"),
+            Span::raw(c.currency.code()),
+            Span::raw("   "),
+            label("Tax"),
+            Span::raw(format!("{} %", tax_percent(c.tax_bp))),
+        ]),
+        Line::from(vec![
+            label("Tags"),
+            Span::raw(if c.tags.is_empty() {
+                "-".into()
+            } else {
+                c.tags.join(", ")
+            }),
+        ]),
+        Line::from(vec![
+            label("Last call"),
+            Span::raw(c.last_call_at.clone().unwrap_or_else(|| "never".into())),
+        ]),
+        Line::from(""),
+    ];
+    let mut lines = facts;
+    lines.push(Line::from(Span::styled(
+        "Last 7 days (UTC)   Attempts   ASR   ACD    Charge",
+        Style::new().add_modifier(Modifier::UNDERLINED),
+    )));
+    for r in data.daily.iter().take(7) {
+        let t = &r.traffic;
+        lines.push(Line::from(format!(
+            "{:<18}{:>9}{:>6}{:>6}{:>10}",
+            crate::domain::Period::Daily.label(r.start),
+            t.attempts,
+            t.asr().map_or("-".into(), |a| format!("{a:.0}%")),
+            t.acd().map_or("-".into(), mss),
+            c.currency.display(t.charge),
+        )));
+    }
+    if data.daily.is_empty() {
+        lines.push(Line::from("No traffic in the last 90 days."));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Account and Summary ")),
+        right,
+    );
+}
+
+fn table_rows<'a, T>(
+    items: &'a [T],
+    cursor: usize,
+    offset: usize,
+    height: usize,
+    cells: impl Fn(&'a T) -> Vec<String>,
+) -> Vec<Row<'a>> {
+    items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, item)| {
+            let row = Row::new(cells(item).into_iter().map(Cell::from).collect::<Vec<_>>());
+            if i == cursor {
+                row.style(cursor_style())
+            } else {
+                row
+            }
+        })
+        .collect()
+}
+
+fn header(names: &[&'static str]) -> Row<'static> {
+    Row::new(names.to_vec()).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+}
+
+fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
+    let height = usize::from(area.height.saturating_sub(1));
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+    let rows = table_rows(&data.contacts, cursor, offset, height, |k| {
+        vec![
+            if k.is_primary {
+                "★".into()
+            } else {
+                String::new()
+            },
+            k.name.clone(),
+            k.email.clone(),
+            k.phone.clone(),
+            k.mobile.clone(),
+            k.contact_type.clone(),
+            format!("{}/{}", yes(k.email_verified), yes(k.mobile_verified)),
+        ]
+    });
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(14),
+        Constraint::Min(24),
+        Constraint::Length(14),
+        Constraint::Length(14),
+        Constraint::Length(10),
+        Constraint::Length(7),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header(&[
+            "P", "Name", "Email", "Phone", "Mobile", "Type", "Ver e/m",
+        ])),
+        area,
+    );
+}
+
+fn summary_cells(r: &SummaryRow, cur: Currency) -> Vec<String> {
+    let t = &r.traffic;
+    vec![
+        crate::domain::Period::Daily.label(r.start),
+        t.asr().map_or("-".into(), |a| format!("{a:.1}%")),
+        t.acd().map_or("-".into(), mss),
+        cur.display(t.profit()),
+        t.profit_percent()
+            .map_or("-".into(), |p| format!("{p:.1}%")),
+        cur.display(t.charge),
+        t.attempts.to_string(),
+        t.connected.to_string(),
+        hms(t.duration_s),
+        hms(t.billed_s),
+    ]
+}
+
+fn draw_summary(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
+    let height = usize::from(area.height.saturating_sub(1));
+    let cur = data.customer.currency;
+    let rows = table_rows(&data.daily, cursor, offset, height, |r| {
+        summary_cells(r, cur)
+    });
+    let widths = [10, 6, 5, 10, 7, 10, 8, 9, 9, 9].map(Constraint::Length);
+    frame.render_widget(
+        Table::new(rows, widths).header(header(&[
+            "Date",
+            "ASR",
+            "ACD",
+            "Profit",
+            "Profit %",
+            "Charge",
+            "Attempts",
+            "Connected",
+            "Duration",
+            "Billed",
+        ])),
+        area,
+    );
+}
+
+fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
+    let height = usize::from(area.height.saturating_sub(1));
+    let rows = table_rows(&data.audit, cursor, offset, height, |e| {
+        vec![
+            e.at.replace('T', " ").trim_end_matches('Z').to_string(),
+            e.operator.clone(),
+            e.ip.clone(),
+            e.action.clone(),
+            format!("{} #{}", e.table, e.row_id),
+            e.message.clone(),
+            changed_fields(&e.data),
+        ]
+    });
+    let widths = [
+        Constraint::Length(19),
+        Constraint::Length(8),
+        Constraint::Length(13),
+        Constraint::Length(6),
+        Constraint::Length(14),
+        Constraint::Length(16),
+        Constraint::Min(10),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header(&[
+            "Date/Time (UTC)",
+            "User",
+            "IP",
+            "Action",
+            "Table",
+            "Message",
+            "Data (Enter)",
+        ])),
+        area,
+    );
+}
+
+/// "status: active → inactive" style summary of an audit row's JSON difference.
+fn changed_fields(data: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(data) else {
+        return String::new();
+    };
+    let changes: Vec<String> = map
+        .iter()
+        .filter_map(|(k, v)| {
+            let old = v.get("old")?;
+            let new = v.get("new")?;
+            Some(format!("{k}: {} → {}", plain(old), plain(new)))
+        })
+        .collect();
+    if changes.is_empty() {
+        format!("{} fields", map.len())
+    } else {
+        changes.join(", ")
+    }
+}
+
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,113 @@
+//! Drawing: `draw` reads the state and paints a frame. Nothing here changes state except
+//! the page height the app uses for PgUp/PgDn.
+
+mod board;
+mod card;
+mod form;
+mod popup;
+
+use super::app::{App, Level};
+use super::keymap;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    if area.width < 20 || area.height < 6 {
+        frame.render_widget(Paragraph::new("carrierdesk: window too small"), area);
+        return;
+    }
+    let [body, message, hints] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    app.page = match app.card.as_mut() {
+        Some(card) => card::draw(frame, body, card),
+        None => board::draw(frame, body, app),
+    };
+    if let Some(form) = &app.form {
+        form::draw(frame, body, form);
+    }
+    if let Some(popup) = &app.popup {
+        popup::draw(frame, body, popup, app.context_below_popup());
+    }
+    draw_message(frame, message, app);
+    draw_hints(frame, hints, app);
+}
+
+fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some((level, text)) = &app.message {
+        let style = match level {
+            Level::Info => Style::new().fg(Color::Green),
+            Level::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        };
+        frame.render_widget(Paragraph::new(text.as_str()).style(style), area);
+    }
+}
+
+/// The keys of the current context, from the keymap.
+fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
+    let key = Style::new().add_modifier(Modifier::REVERSED);
+    let mut spans = Vec::new();
+    for b in keymap::bindings_for(app.context()).filter(|b| !b.hint.is_empty()) {
+        spans.push(Span::styled(format!(" {} ", b.label), key));
+        spans.push(Span::raw(format!(" {}  ", b.hint)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Style of the row under the cursor.
+pub(crate) fn cursor_style() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED)
+}
+
+/// A unix time relative to now, compactly: "now", "5m ago", "3h ago", "12d ago".
+pub(crate) fn relative(t: Option<i64>, now: i64) -> String {
+    let Some(t) = t else { return "never".into() };
+    let s = (now - t).max(0);
+    match s {
+        0..60 => "now".into(),
+        60..3600 => format!("{}m ago", s / 60),
+        3600..86_400 => format!("{}h ago", s / 3600),
+        86_400..31_536_000 => format!("{}d ago", s / 86_400),
+        _ => format!("{}y ago", s / 31_536_000),
+    }
+}
+
+/// Keeps `cursor` in a window of `height` rows that starts at `offset`.
+pub(crate) fn scroll(offset: usize, cursor: usize, height: usize) -> usize {
+    if height == 0 {
+        0
+    } else if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative(None, 100), "never");
+        assert_eq!(relative(Some(100), 130), "now");
+        assert_eq!(relative(Some(0), 7200), "2h ago");
+        assert_eq!(relative(Some(0), 3 * 86_400), "3d ago");
+    }
+
+    #[test]
+    fn scrolling_follows_the_cursor() {
+        assert_eq!(scroll(0, 5, 10), 0);
+        assert_eq!(scroll(0, 15, 10), 6);
+        assert_eq!(scroll(8, 3, 10), 3);
+    }
+}

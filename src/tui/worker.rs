@@ -1,0 +1,89 @@
+//! The database task: a thread that owns the connection, runs effects one at a time and
+//! sends their results back as events. It also polls PRAGMA data_version about once a
+//! second and reports other operators' commits.
+
+use super::app::{Effect, Event, SaveError};
+use crate::domain::Actor;
+use crate::service::{Service, ServiceError};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const POLL: Duration = Duration::from_secs(1);
+
+/// Runs one effect on the calling thread and returns the event it produces. The worker
+/// uses it; tests call it directly to drive the app without threads.
+pub fn perform(service: &mut Service, actor: &Actor, effect: Effect) -> Event {
+    let now = chrono::Utc::now().timestamp();
+    match effect {
+        Effect::LoadBoard => Event::BoardLoaded(service.board(now).map_err(|e| e.to_string())),
+        Effect::LoadCard(id) => {
+            Event::CardLoaded(id, service.card(id, now).map_err(|e| e.to_string()))
+        }
+        Effect::SaveCustomer(customer) => Event::Saved(
+            service
+                .update_customer(actor, &customer)
+                .map_err(|e| match e {
+                    ServiceError::Conflict(theirs) => SaveError::Conflict(theirs),
+                    other => SaveError::Failed(other.to_string()),
+                }),
+        ),
+    }
+}
+
+/// A handle to the database thread. Dropping it stops the thread.
+pub struct Worker {
+    requests: mpsc::Sender<Effect>,
+}
+
+impl Worker {
+    pub fn spawn(
+        mut service: Service,
+        actor: Actor,
+        events: tokio::sync::mpsc::UnboundedSender<Event>,
+    ) -> Worker {
+        let (requests, inbox) = mpsc::channel::<Effect>();
+        std::thread::Builder::new()
+            .name("database".into())
+            .spawn(move || {
+                let mut seen = service.data_version().ok();
+                loop {
+                    match inbox.recv_timeout(POLL) {
+                        Ok(effect) => {
+                            let started = std::time::Instant::now();
+                            let label = format!("{effect:?}");
+                            let event = perform(&mut service, &actor, effect);
+                            tracing::debug!(
+                                took_ms = started.elapsed().as_millis() as u64,
+                                "{}",
+                                truncate(&label)
+                            );
+                            if events.send(event).is_err() {
+                                return;
+                            }
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            let now = service.data_version().ok();
+                            if now != seen {
+                                seen = now;
+                                if events.send(Event::DataChanged).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+            })
+            .expect("the database thread starts");
+        Worker { requests }
+    }
+
+    pub fn send(&self, effect: Effect) {
+        // The thread only ends when the app is closing; a lost request does not matter then.
+        let _ = self.requests.send(effect);
+    }
+}
+
+fn truncate(s: &str) -> &str {
+    s.char_indices().nth(60).map_or(s, |(i, _)| &s[..i])
+}

@@ -1,0 +1,239 @@
+//! End to end: the real binary in a real terminal (tmux), read back with capture-pane.
+//! Needs tmux; .ci/run installs it.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_carrierdesk");
+
+/// A private tmux server running one window of the given size.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, home: &Path, args: &[&str], width: u16, height: u16) -> Tmux {
+        let socket = format!("carrierdesk-test-{name}-{}", std::process::id());
+        let mut command = format!(
+            "env HOME={} XDG_DATA_HOME= XDG_CONFIG_HOME= {BIN}",
+            home.display()
+        );
+        for a in args {
+            command.push(' ');
+            command.push_str(a);
+        }
+        let t = Tmux { socket };
+        t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            &command,
+        ]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (install it: apt-get install tmux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "0", k]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "0", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "0"])
+    }
+
+    /// Waits until the screen shows `text`; panics with the screen if it never does.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never showed {text:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+#[test]
+fn demo_console_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start("demo", home.path(), &["--demo"], 100, 30);
+    let screen = t.wait_for("200 of 200");
+    assert!(
+        screen.contains("Name") && screen.contains("Last Call"),
+        "{screen}"
+    );
+
+    // Find the first listed customer by its name and open it.
+    let first = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("Name"))
+        .nth(1)
+        .unwrap()
+        .split("  ")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    t.send(&["/"]);
+    t.type_text(&first);
+    t.wait_for("1 of 200");
+    t.send(&["Enter", "Enter"]);
+    t.wait_for("1 Main");
+    t.send(&["4"]);
+    let audit = t.wait_for("Date/Time (UTC)");
+    assert!(audit.contains("Create customer"), "{audit}");
+
+    // Change channels through the form; the audit row appears at once.
+    t.send(&["e", "Tab", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    t.type_text("7");
+    t.send(&["Enter"]);
+    t.wait_for("Saved");
+    let audit = t.wait_for("→ 7");
+    let user = std::env::var("USER").unwrap_or_default();
+    if !user.is_empty() {
+        assert!(audit.contains(&user[..user.len().min(8)]), "{audit}");
+    }
+
+    t.send(&["?"]);
+    t.wait_for("Keys (Esc closes)");
+    t.send(&["Escape", "q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.alive(), "q quits the console");
+    let log = std::fs::read_to_string(home.path().join(".local/share/carrierdesk/carrierdesk.log"))
+        .unwrap();
+    assert!(log.contains("first frame drawn"), "{log}");
+}
+
+#[test]
+fn a_bad_database_path_prints_one_line_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_db = dir.path().join("notes.db");
+    std::fs::write(&not_db, "hello ".repeat(1000)).unwrap();
+    for (path, expected) in [
+        (
+            not_db.display().to_string(),
+            "is not a carrierdesk database",
+        ),
+        (
+            dir.path().join("missing/x.db").display().to_string(),
+            "does not exist",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .args(["--db", &path, "customers", "list"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(expected), "{err}");
+    }
+}
+
+#[test]
+fn customers_list_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let db = db.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--db", db, "--customers", "25", "--days", "2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = Command::new(BIN)
+        .args(["demo", "--db", db, "--customers", "5"])
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "a filled database is not filled twice"
+    );
+
+    let json = Command::new(BIN)
+        .args(["--db", db, "customers", "list", "--json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 25);
+    let balance = rows[0]["balance"].as_str().unwrap();
+    assert!(
+        balance.parse::<f64>().is_ok() && !balance.contains(','),
+        "{balance}"
+    );
+
+    let csv = Command::new(BIN)
+        .args([
+            "--db",
+            db,
+            "customers",
+            "list",
+            "--csv",
+            "--status",
+            "active",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        text.starts_with("id,name,status,currency,balance"),
+        "{text}"
+    );
+    assert!(
+        text.lines().skip(1).all(|l| l.contains(",active,")),
+        "{text}"
+    );
+
+    let bad = Command::new(BIN)
+        .args(["--db", db, "customers", "list", "--status", "asleep"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("'asleep' is not a status"));
+}

@@ -1,0 +1,144 @@
+//! Service operations on a real database file: audit rows, atomicity, conflicts.
+
+mod common;
+
+use carrierdesk::domain::Status;
+use carrierdesk::service::{Service, ServiceError};
+use common::{actor, demo_db};
+
+#[test]
+fn an_update_writes_its_audit_row_with_old_and_new_values() {
+    let (_dir, _path, mut service) = demo_db(5, 1);
+    let before = service.customer(2).unwrap();
+    let audit_before = service.store().audit_count().unwrap();
+    let mut edited = before.clone();
+    edited.status = Status::Penalty;
+    edited.channels = before.channels + 7;
+    let saved = service.update_customer(&actor("bob"), &edited).unwrap();
+    assert_eq!(saved.status, Status::Penalty);
+    assert_eq!(saved.version, before.version + 1);
+
+    assert_eq!(service.store().audit_count().unwrap(), audit_before + 1);
+    let entry = &service.card(2, common::NOW).unwrap().audit[0];
+    assert_eq!(
+        (
+            entry.operator.as_str(),
+            entry.ip.as_str(),
+            entry.action.as_str()
+        ),
+        ("bob", "192.0.2.10", "PUT")
+    );
+    assert_eq!(entry.table, "customers");
+    assert_eq!(entry.row_id, 2);
+    let data: serde_json::Value = serde_json::from_str(&entry.data).unwrap();
+    assert_eq!(data["channels"]["old"], before.channels);
+    assert_eq!(data["channels"]["new"], before.channels + 7);
+    assert_eq!(data["status"]["new"], "penalty");
+    assert!(
+        data.get("name").is_none(),
+        "unchanged fields stay out: {data}"
+    );
+}
+
+#[test]
+fn a_failing_write_leaves_neither_the_change_nor_its_audit_row() {
+    let (_dir, path, mut service) = demo_db(3, 1);
+    // Make the audit insert fail, as a full disk or a broken trigger would.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END;",
+        )
+        .unwrap();
+    let before = service.customer(1).unwrap();
+    let audit_before = service.store().audit_count().unwrap();
+    let mut edited = before.clone();
+    edited.channels += 1;
+    let err = service.update_customer(&actor("bob"), &edited).unwrap_err();
+    assert!(err.to_string().contains("audit unavailable"), "{err}");
+    assert_eq!(service.customer(1).unwrap(), before);
+    assert_eq!(service.store().audit_count().unwrap(), audit_before);
+}
+
+#[test]
+fn the_second_of_two_operators_gets_a_conflict_and_nothing_is_lost() {
+    let (_dir, path, mut alice) = demo_db(3, 1);
+    let mut bob = Service::open(&path).unwrap();
+    let seen_by_both = alice.customer(1).unwrap();
+
+    let mut a = seen_by_both.clone();
+    a.channels = 77;
+    alice.update_customer(&actor("alice"), &a).unwrap();
+
+    let mut b = seen_by_both.clone();
+    b.status = Status::Inactive;
+    match bob.update_customer(&actor("bob"), &b) {
+        Err(ServiceError::Conflict(current)) => assert_eq!(current.channels, 77),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let now = bob.customer(1).unwrap();
+    assert_eq!(now.channels, 77);
+    assert_eq!(now.status, seen_by_both.status);
+}
+
+#[test]
+fn writers_on_two_connections_both_land() {
+    let (_dir, path, _service) = demo_db(4, 1);
+    let handles: Vec<_> = [1i64, 2, 3, 4]
+        .into_iter()
+        .map(|id| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut s = Service::open(&path).unwrap();
+                for n in 0..10u32 {
+                    let mut c = s.customer(id).unwrap();
+                    c.channels = 1000 + n;
+                    s.update_customer(&actor("racer"), &c).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let s = Service::open(&path).unwrap();
+    for id in 1..=4 {
+        assert_eq!(s.customer(id).unwrap().channels, 1009);
+    }
+}
+
+#[test]
+fn other_operators_commits_change_the_data_version() {
+    let (_dir, path, service) = demo_db(2, 1);
+    let v1 = service.data_version().unwrap();
+    let mut other = Service::open(&path).unwrap();
+    let mut c = other.customer(1).unwrap();
+    c.cps += 1;
+    other.update_customer(&actor("eve"), &c).unwrap();
+    assert_ne!(service.data_version().unwrap(), v1);
+}
+
+#[test]
+fn the_demo_is_deterministic_and_believable() {
+    let (_d1, _p1, one) = demo_db(40, 3);
+    let (_d2, _p2, two) = demo_db(40, 3);
+    let rows = one.board(common::NOW).unwrap();
+    assert_eq!(rows, two.board(common::NOW).unwrap());
+    assert_eq!(rows.len(), 40);
+    for status in Status::ALL {
+        assert!(
+            rows.iter().any(|r| r.status == status),
+            "no {status} customer"
+        );
+    }
+    let currencies: std::collections::HashSet<_> = rows.iter().map(|r| r.currency.code()).collect();
+    assert!(currencies.len() >= 3, "{currencies:?}");
+    let card = one.card(rows[0].id, common::NOW).unwrap();
+    assert_eq!(card.contacts.iter().filter(|c| c.is_primary).count(), 1);
+    let active_with_traffic = rows.iter().filter(|r| r.attempts_24h > 0).count();
+    assert!(active_with_traffic > 10);
+    for r in rows.iter().filter(|r| r.attempts_24h > 0) {
+        let asr = r.asr_24h().unwrap();
+        assert!((20.0..=80.0).contains(&asr), "{} has ASR {asr}", r.name);
+    }
+}

@@ -1,0 +1,257 @@
+//! The app driven by key events and drawn into ratatui's TestBackend, with its effects
+//! run against a real database file.
+
+mod common;
+
+use carrierdesk::domain::Actor;
+use carrierdesk::service::Service;
+use carrierdesk::tui::app::{App, Effect, Event};
+use carrierdesk::tui::{views, worker};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+struct Harness {
+    app: App,
+    service: Service,
+    actor: Actor,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn new(service: Service, width: u16, height: u16) -> Harness {
+        let mut h = Harness {
+            app: App::new(),
+            service,
+            actor: common::actor("tester"),
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+        };
+        let start = h.app.start();
+        h.run(start);
+        h
+    }
+
+    /// Runs effects the way the database thread would, feeding results back in.
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            let event = worker::perform(&mut self.service, &self.actor, effect);
+            let more = self.app.handle(event);
+            self.run(more);
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        let effects = self
+            .app
+            .handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.run(effects);
+        self
+    }
+
+    fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        let app = &mut self.app;
+        self.terminal.draw(|f| views::draw(f, app)).unwrap();
+        let buffer = self.terminal.backend().buffer();
+        let width = buffer.area.width as usize;
+        buffer
+            .content
+            .chunks(width)
+            .map(|row| {
+                row.iter()
+                    .map(|c| c.symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The last screen line that contains `text`, and whether it is drawn reversed (the cursor).
+    fn line_with(&mut self, text: &str) -> Option<(String, bool)> {
+        let screen = self.screen();
+        let lines: Vec<&str> = screen.lines().collect();
+        let y = lines.iter().rposition(|l| l.contains(text))?;
+        let buffer = self.terminal.backend().buffer();
+        let x = lines[y].find(text)?;
+        let reversed = buffer[(x as u16, y as u16)]
+            .modifier
+            .contains(Modifier::REVERSED);
+        Some((lines[y].to_string(), reversed))
+    }
+}
+
+#[test]
+fn board_search_card_tabs_edit_and_audit() {
+    let (_dir, _path, service) = common::demo_db(30, 2);
+    let target = service.board(common::NOW).unwrap()[7].clone();
+    let mut h = Harness::new(service, 100, 30);
+
+    let screen = h.screen();
+    assert!(screen.contains("Customers  30 of 30"), "{screen}");
+    assert!(screen.contains("Balance") && screen.contains("ASR 24h"));
+
+    // Live search narrows the board as each key is typed.
+    h.key(KeyCode::Char('/')).keys(&target.name);
+    let screen = h.screen();
+    assert!(screen.contains("Customers  1 of 30"), "{screen}");
+    assert!(screen.contains(&format!("/{}", target.name)));
+    h.key(KeyCode::Enter);
+    let (_, on_cursor) = h.line_with(&target.name[..10]).unwrap();
+    assert!(on_cursor, "the only match is under the cursor");
+
+    // Open the card: header and tabs.
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Customers › {} (#{})", target.name, target.id)),
+        "{screen}"
+    );
+    assert!(screen.contains("1 Main") && screen.contains("4 Audit"));
+    assert!(
+        screen.contains("Status") && screen.contains("Debit Limit") && screen.contains("in use")
+    );
+    assert!(screen.contains("Contacts ("), "{screen}");
+
+    h.key(KeyCode::Tab);
+    assert!(h.screen().contains("Email"));
+    h.key(KeyCode::Char('3'));
+    assert!(h.screen().contains("Billed"));
+    h.key(KeyCode::BackTab);
+    assert!(
+        h.screen().contains("Ver e/m"),
+        "Shift-Tab goes back to Contacts"
+    );
+
+    // Edit: a bad channel count shows its reason and is not saved.
+    h.key(KeyCode::Char('e'));
+    assert!(h.screen().contains(&format!("Edit {}", target.name)));
+    h.key(KeyCode::Right); // next status
+    h.key(KeyCode::Tab);
+    for _ in 0..6 {
+        h.key(KeyCode::Backspace);
+    }
+    h.keys("4x");
+    let screen = h.screen();
+    assert!(
+        screen.contains("channels must be a whole number, not '4x'"),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert!(h.app.form.is_some(), "an invalid form stays open");
+    h.key(KeyCode::Backspace).keys("2");
+    h.key(KeyCode::Enter);
+    assert!(h.app.form.is_none());
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Saved {}", target.name)),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("42 in use") || screen.contains("/ 42"),
+        "{screen}"
+    );
+
+    // The change is in the Audit tab at once, newest first, with who and what.
+    h.key(KeyCode::Char('4'));
+    let screen = h.screen();
+    let first_row = screen
+        .lines()
+        .skip_while(|l| !l.contains("Date/Time (UTC)"))
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(first_row.contains("tester"), "{first_row}");
+    assert!(first_row.contains("PUT"), "{first_row}");
+    assert!(
+        first_row.contains(&format!("channels: {} → 42", target.channels)),
+        "{first_row}"
+    );
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("\"new\": 42"),
+        "Enter shows the JSON difference"
+    );
+    h.key(KeyCode::Esc);
+
+    // Esc goes back to the board, cursor still on the customer.
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Customers  1 of 30"));
+}
+
+#[test]
+fn help_lists_the_keys_of_the_current_context() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 90, 30);
+    h.key(KeyCode::Char('?'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("search name, id, contact email or phone"),
+        "{screen}"
+    );
+    assert!(screen.contains("cycle the status filter"));
+    h.key(KeyCode::Esc)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('?'));
+    let screen = h.screen();
+    assert!(screen.contains("edit status and channels"), "{screen}");
+    assert!(!screen.contains("cycle the status filter"));
+}
+
+#[test]
+fn status_filter_and_sort_show_in_the_title() {
+    let (_dir, _path, service) = common::demo_db(30, 1);
+    let active = service
+        .board(common::NOW)
+        .unwrap()
+        .iter()
+        .filter(|r| r.status == carrierdesk::domain::Status::Active)
+        .count();
+    let mut h = Harness::new(service, 100, 20);
+    h.key(KeyCode::Char('f'));
+    assert!(
+        h.screen()
+            .contains(&format!("{active} of 30 · status: Active"))
+    );
+    h.key(KeyCode::Char('s')).key(KeyCode::Char('s'));
+    assert!(h.screen().contains("sort: Balance ▲"));
+    h.key(KeyCode::Char('S'));
+    assert!(h.screen().contains("sort: Balance ▼"));
+}
+
+#[test]
+fn any_terminal_size_draws_without_panicking() {
+    let (_dir, _path, service) = common::demo_db(5, 1);
+    let mut h = Harness::new(service, 80, 24);
+    h.key(KeyCode::Enter);
+    for (w, hgt) in [
+        (1, 1),
+        (2, 3),
+        (10, 4),
+        (19, 5),
+        (20, 6),
+        (33, 7),
+        (80, 24),
+        (300, 80),
+    ] {
+        h.terminal.backend_mut().resize(w, hgt);
+        h.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, w, hgt))
+            .unwrap();
+        for tab in ['1', '2', '3', '4'] {
+            h.key(KeyCode::Char(tab));
+            h.screen();
+        }
+    }
+    let mut h2 = Harness::new(Service::open(&_path).unwrap(), 1, 1);
+    h2.key(KeyCode::Char('?'));
+    h2.screen();
+}
