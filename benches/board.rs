@@ -35,7 +35,7 @@ fn rows(n: usize) -> Vec<BoardRow> {
 
 fn app_with(n: usize) -> App {
     let mut app = App::new();
-    app.board.set_rows(rows(n));
+    app.board.set_rows(rows(n), true);
     app.board.move_to(n / 2);
     app
 }

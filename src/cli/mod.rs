@@ -39,8 +39,9 @@ pub enum Command {
 
 /// Runs the command line and turns any error into one line on stderr.
 pub fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
-    match run(cli) {
+    match run(cli, started) {
         Ok(()) => ExitCode::SUCCESS,
         // `carrierdesk customers list | head` is fine: stop quietly when the reader leaves.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -62,7 +63,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Customers(cmd)) => {
             let service = open(&db_path(cli.db.as_deref(), false)?)?;
@@ -74,7 +75,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             demo::run(&path, args)
         }
-        None => console(cli.db.as_deref(), cli.demo),
+        None => console(cli.db.as_deref(), cli.demo, started),
     }
 }
 
@@ -92,7 +93,7 @@ fn open(path: &Path) -> anyhow::Result<Service> {
     Ok(Service::open(path)?)
 }
 
-fn console(db: Option<&Path>, demo: bool) -> anyhow::Result<()> {
+fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow::Result<()> {
     let path = db_path(db, demo)?;
     let dirs = Dirs::discover().ok();
     // Read now so a broken config file is reported before the screen changes.
@@ -110,7 +111,7 @@ fn console(db: Option<&Path>, demo: bool) -> anyhow::Result<()> {
     }
     let actor = service::actor_from_env(service.store());
     tracing::info!(db = %path.display(), operator = %actor.name, ip = %actor.ip, "console started");
-    crate::tui::run(service, actor)
+    crate::tui::run(service, actor, started)
 }
 
 /// Logs go to a file in the data folder: nothing may print while the screen is ours.

@@ -28,7 +28,12 @@ const CARD_AUDIT_ROWS: usize = 500;
 impl Service {
     /// The customers board, with ASR and ACD over the 24 hours before `now` (unix seconds).
     pub fn board(&self, now: i64) -> Result<Vec<BoardRow>> {
-        Ok(self.store.board_rows(now - 24 * 3600)?)
+        Ok(self.store.board_rows(now - 24 * 3600, None)?)
+    }
+
+    /// The first `rows` customers by name: enough for a first screen while the rest load.
+    pub fn board_first(&self, now: i64, rows: usize) -> Result<Vec<BoardRow>> {
+        Ok(self.store.board_rows(now - 24 * 3600, Some(rows))?)
     }
 
     pub fn customer(&self, id: i64) -> Result<Customer> {

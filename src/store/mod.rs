@@ -79,6 +79,12 @@ impl Store {
             .map_err(sqlite)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sqlite)?;
+        // Reads of large tables (the board, summaries) go through memory maps and a
+        // larger page cache than SQLite's 2 MB default.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(sqlite)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),

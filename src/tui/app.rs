@@ -14,7 +14,11 @@ pub enum Event {
     Key(KeyEvent),
     Paste(String),
     Resize,
-    BoardLoaded(Result<Vec<BoardRow>, String>),
+    /// Board rows; `complete` is false for the quick first screen sent before the rest.
+    BoardLoaded {
+        rows: Result<Vec<BoardRow>, String>,
+        complete: bool,
+    },
     CardLoaded(i64, Result<CardData, String>),
     Saved(Result<Customer, SaveError>),
     /// Another operator committed: reload what is on screen.
@@ -31,6 +35,8 @@ pub enum SaveError {
 /// Work for the database task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// The first screenful of the board, fast, before the full load.
+    LoadBoardFirst,
     LoadBoard,
     LoadCard(i64),
     SaveCustomer(Box<Customer>),
@@ -136,7 +142,7 @@ impl App {
 
     /// The effects to run at start-up.
     pub fn start(&self) -> Vec<Effect> {
-        vec![Effect::LoadBoard]
+        vec![Effect::LoadBoardFirst, Effect::LoadBoard]
     }
 
     pub fn context(&self) -> Context {
@@ -169,11 +175,17 @@ impl App {
                 self.type_text(&text);
                 vec![]
             }
-            Event::BoardLoaded(Ok(rows)) => {
-                self.board.set_rows(rows);
+            Event::BoardLoaded {
+                rows: Ok(rows),
+                complete,
+            } => {
+                // A late first screen must not replace a full load that beat it.
+                if complete || !self.board.complete {
+                    self.board.set_rows(rows, complete);
+                }
                 vec![]
             }
-            Event::BoardLoaded(Err(e)) | Event::CardLoaded(_, Err(e)) => {
+            Event::BoardLoaded { rows: Err(e), .. } | Event::CardLoaded(_, Err(e)) => {
                 self.error(e);
                 vec![]
             }

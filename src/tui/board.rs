@@ -82,12 +82,15 @@ pub struct Board {
     pub search: String,
     pub status_filter: Option<Status>,
     pub sort: Option<(SortKey, bool)>,
+    /// Some rows have arrived.
     pub loaded: bool,
+    /// All rows have arrived (not only the quick first screen).
+    pub complete: bool,
 }
 
 impl Board {
     /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
-    pub fn set_rows(&mut self, rows: Vec<BoardRow>) {
+    pub fn set_rows(&mut self, rows: Vec<BoardRow>, complete: bool) {
         let selected = self.selected().map(|r| r.id);
         self.haystack = rows
             .iter()
@@ -95,6 +98,7 @@ impl Board {
             .collect();
         self.rows = rows;
         self.loaded = true;
+        self.complete = complete;
         self.refilter(selected);
     }
 
@@ -229,29 +233,32 @@ mod tests {
 
     fn board() -> Board {
         let mut b = Board::default();
-        b.set_rows(vec![
-            row(
-                1,
-                "Atlas Voice",
-                Status::Active,
-                500,
-                "ops@atlas.example +4420",
-            ),
-            row(
-                2,
-                "Bluewave Tel",
-                Status::Inactive,
-                -20,
-                "noc@bluewave.example",
-            ),
-            row(
-                3,
-                "Crescent Carrier",
-                Status::Active,
-                90,
-                "billing@crescent.example +3312",
-            ),
-        ]);
+        b.set_rows(
+            vec![
+                row(
+                    1,
+                    "Atlas Voice",
+                    Status::Active,
+                    500,
+                    "ops@atlas.example +4420",
+                ),
+                row(
+                    2,
+                    "Bluewave Tel",
+                    Status::Inactive,
+                    -20,
+                    "noc@bluewave.example",
+                ),
+                row(
+                    3,
+                    "Crescent Carrier",
+                    Status::Active,
+                    90,
+                    "billing@crescent.example +3312",
+                ),
+            ],
+            true,
+        );
         b
     }
 

@@ -59,9 +59,34 @@ fn setup() -> anyhow::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
-/// Runs the console until the operator quits.
-pub fn run(service: Service, actor: Actor) -> anyhow::Result<()> {
-    let started = Instant::now();
+/// Logs the start-up milestones once each, measured from the process's start.
+#[derive(Default)]
+struct Startup {
+    first_frame: bool,
+    first_rows: bool,
+    all_rows: bool,
+}
+
+impl Startup {
+    fn drawn(&mut self, app: &App, started: Instant) {
+        let ms = started.elapsed().as_millis() as u64;
+        if !self.first_frame {
+            self.first_frame = true;
+            tracing::info!(ms, "first frame drawn");
+        }
+        if !self.first_rows && app.board.loaded {
+            self.first_rows = true;
+            tracing::info!(ms, "first customers shown");
+        }
+        if !self.all_rows && app.board.complete {
+            self.all_rows = true;
+            tracing::info!(ms, rows = app.board.total(), "board complete");
+        }
+    }
+}
+
+/// Runs the console until the operator quits. `started` is when the process began.
+pub fn run(service: Service, actor: Actor, started: Instant) -> anyhow::Result<()> {
     let (mut terminal, _guard) = setup()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -82,27 +107,12 @@ async fn event_loop(
         worker.send(effect);
     }
     let mut input = EventStream::new();
-    let mut first_frame = true;
-    let mut board_logged = false;
+    let mut startup = Startup::default();
     while !app.quit {
         if app.dirty {
             terminal.draw(|frame| views::draw(frame, &mut app))?;
             app.dirty = false;
-            if first_frame {
-                tracing::info!(
-                    ms = started.elapsed().as_millis() as u64,
-                    "first frame drawn"
-                );
-                first_frame = false;
-            }
-            if !board_logged && app.board.loaded {
-                tracing::info!(
-                    ms = started.elapsed().as_millis() as u64,
-                    rows = app.board.total(),
-                    "board shown"
-                );
-                board_logged = true;
-            }
+            startup.drawn(&app, started);
         }
         let event = tokio::select! {
             term = input.next() => match term {

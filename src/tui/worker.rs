@@ -9,13 +9,24 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_secs(1);
+/// Rows in the quick first load: more than any terminal shows.
+const FIRST_SCREEN: usize = 300;
 
 /// Runs one effect on the calling thread and returns the event it produces. The worker
 /// uses it; tests call it directly to drive the app without threads.
 pub fn perform(service: &mut Service, actor: &Actor, effect: Effect) -> Event {
     let now = chrono::Utc::now().timestamp();
     match effect {
-        Effect::LoadBoard => Event::BoardLoaded(service.board(now).map_err(|e| e.to_string())),
+        Effect::LoadBoardFirst => Event::BoardLoaded {
+            rows: service
+                .board_first(now, FIRST_SCREEN)
+                .map_err(|e| e.to_string()),
+            complete: false,
+        },
+        Effect::LoadBoard => Event::BoardLoaded {
+            rows: service.board(now).map_err(|e| e.to_string()),
+            complete: true,
+        },
         Effect::LoadCard(id) => {
             Event::CardLoaded(id, service.card(id, now).map_err(|e| e.to_string()))
         }

@@ -121,9 +121,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let filter = board.status_filter.map_or("All", |s| s.label());
     let title_text = if board.loaded {
         format!(
-            " Customers  {} of {} · status: {filter} · sort: {} {}",
+            " Customers  {} of {}{} · status: {filter} · sort: {} {}",
             board.shown(),
             board.total(),
+            if board.complete {
+                ""
+            } else {
+                " (loading the rest…)"
+            },
             key.label(),
             if desc { "▼" } else { "▲" }
         )
