@@ -173,13 +173,16 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
     ];
     let mut lines = facts;
     lines.push(Line::from(Span::styled(
-        "Last 7 days (UTC)   Attempts   ASR   ACD    Charge",
+        format!(
+            "Last 7 days (UTC)  Calls   ASR   ACD {:>9}",
+            c.currency.code()
+        ),
         Style::new().add_modifier(Modifier::UNDERLINED),
     )));
     for r in data.daily.iter().take(7) {
         let t = &r.traffic;
         lines.push(Line::from(format!(
-            "{:<18}{:>9}{:>6}{:>6}{:>10}",
+            "{:<17}{:>6}{:>6}{:>6}{:>10}",
             crate::domain::Period::Daily.label(r.start),
             t.attempts,
             t.asr().map_or("-".into(), |a| format!("{a:.0}%")),
@@ -303,7 +306,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, off
     let height = usize::from(area.height.saturating_sub(1));
     let rows = table_rows(&data.audit, cursor, offset, height, |e| {
         vec![
-            e.at.replace('T', " ").trim_end_matches('Z').to_string(),
+            e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
             e.operator.clone(),
             e.ip.clone(),
             e.action.clone(),
@@ -313,13 +316,13 @@ fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, off
         ]
     });
     let widths = [
-        Constraint::Length(19),
+        Constraint::Length(16),
         Constraint::Length(8),
         Constraint::Length(13),
         Constraint::Length(6),
         Constraint::Length(14),
-        Constraint::Length(16),
-        Constraint::Min(10),
+        Constraint::Fill(1),
+        Constraint::Fill(2),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header(&[
