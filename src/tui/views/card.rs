@@ -322,7 +322,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, off
         Constraint::Length(6),
         Constraint::Length(14),
         Constraint::Fill(1),
-        Constraint::Fill(2),
+        Constraint::Fill(1),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header(&[
