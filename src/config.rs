@@ -2,16 +2,18 @@
 
 use anyhow::Context;
 use directories::ProjectDirs;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The defaults, shipped in assets/ so the file and the code cannot disagree.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub clipboard: String,
+    /// Board columns after Name, in order, by their config names.
+    pub board_columns: Vec<String>,
 }
 
 impl Config {
@@ -32,7 +34,33 @@ impl Config {
                 config.clipboard
             );
         }
+        if let Some(bad) = config
+            .board_columns
+            .iter()
+            .find(|c| crate::tui::columns::ColumnId::parse(c).is_none())
+        {
+            anyhow::bail!("board_columns names an unknown column \"{bad}\"");
+        }
         Ok(config)
+    }
+
+    /// The built-in defaults.
+    pub fn defaults() -> Config {
+        Config::load(None).expect("the shipped defaults are valid")
+    }
+
+    /// Writes the whole configuration to `path`, creating its folder.
+    pub fn save(&self, path: &Path) -> anyhow::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let body = toml::to_string(self).context("configuration")?;
+        let text = format!(
+            "# carrierdesk configuration, rewritten by the console when you change a setting in it.\n\
+             # Every setting and its default: assets/config.toml in the source.\n{body}"
+        );
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
     }
 }
 
@@ -82,5 +110,18 @@ mod tests {
         std::fs::write(&path, "clipboard = \"carrier-pigeon\"\n").unwrap();
         let err = Config::load(Some(&path)).unwrap_err().to_string();
         assert!(err.contains("carrier-pigeon"), "{err}");
+        std::fs::write(&path, "board_columns = [\"status\", \"mood\"]\n").unwrap();
+        let err = Config::load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("mood"), "{err}");
+    }
+
+    #[test]
+    fn a_saved_config_loads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        let mut c = Config::defaults();
+        c.board_columns = vec!["cps".into(), "status".into()];
+        c.save(&path).unwrap();
+        assert_eq!(Config::load(Some(&path)).unwrap(), c);
     }
 }

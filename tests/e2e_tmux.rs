@@ -104,16 +104,14 @@ fn demo_console_in_a_real_terminal() {
     );
 
     // Find the first listed customer by its name and open it.
-    let first = screen
+    let row = screen
         .lines()
-        .skip_while(|l| !l.starts_with("Name"))
+        .skip_while(|l| !l.trim_start().starts_with("Name"))
         .nth(1)
-        .unwrap()
-        .split("  ")
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
+        .unwrap();
+    // Skip the mark column, then the name runs up to the column gap.
+    let first = row.chars().skip(2).collect::<String>();
+    let first = first.split("  ").next().unwrap().trim().to_string();
     t.send(&["/"]);
     t.type_text(&first);
     t.wait_for("1 of 200");

@@ -3,9 +3,10 @@
 
 mod common;
 
-use carrierdesk::domain::Actor;
+use carrierdesk::config::Config;
 use carrierdesk::service::Service;
 use carrierdesk::tui::app::{App, Effect, Event};
+use carrierdesk::tui::worker::Session;
 use carrierdesk::tui::{views, worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -15,7 +16,7 @@ use ratatui::style::Modifier;
 struct Harness {
     app: App,
     service: Service,
-    actor: Actor,
+    session: Session,
     terminal: Terminal<TestBackend>,
 }
 
@@ -24,7 +25,11 @@ impl Harness {
         let mut h = Harness {
             app: App::new(),
             service,
-            actor: common::actor("tester"),
+            session: Session {
+                actor: common::actor("tester"),
+                config: Config::defaults(),
+                config_path: None,
+            },
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
         };
         let start = h.app.start();
@@ -35,16 +40,18 @@ impl Harness {
     /// Runs effects the way the database thread would, feeding results back in.
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            let event = worker::perform(&mut self.service, &self.actor, effect);
+            let event = worker::perform(&mut self.service, &mut self.session, effect);
             let more = self.app.handle(event);
             self.run(more);
         }
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
-        let effects = self
-            .app
-            .handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.key_with(code, KeyModifiers::NONE)
+    }
+
+    fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
+        let effects = self.app.handle(Event::Key(KeyEvent::new(code, modifiers)));
         self.run(effects);
         self
     }
@@ -254,4 +261,61 @@ fn any_terminal_size_draws_without_panicking() {
     let mut h2 = Harness::new(Service::open(&_path).unwrap(), 1, 1);
     h2.key(KeyCode::Char('?'));
     h2.screen();
+}
+
+#[test]
+fn marks_survive_a_refresh_and_show_their_count() {
+    let (_dir, path, service) = common::demo_db(20, 1);
+    let mut h = Harness::new(service, 100, 24);
+    h.key(KeyCode::Char(' ')).key(KeyCode::Char(' '));
+    let screen = h.screen();
+    assert!(screen.contains("· 2 marked"), "{screen}");
+    let marked_name = h.app.board.window(0, 1).next().unwrap().name.clone();
+    // Another operator changes a customer; the board reloads and keeps the marks.
+    let mut other = Service::open(&path).unwrap();
+    let mut c = other.customer(5).unwrap();
+    c.channels += 1;
+    other.update_customer(&common::actor("other"), &c).unwrap();
+    let effects = h.app.handle(Event::DataChanged);
+    h.run(effects);
+    let (line, _) = h.line_with(&marked_name).unwrap();
+    assert!(line.starts_with('●'), "{line}");
+    assert!(h.screen().contains("· 2 marked"));
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    assert!(h.screen().contains("· 20 marked"));
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    assert!(!h.screen().contains("marked"));
+}
+
+#[test]
+fn the_palette_finds_and_runs_an_action_by_name() {
+    let (_dir, _path, service) = common::demo_db(10, 1);
+    let mut h = Harness::new(service, 100, 30);
+    h.key(KeyCode::Char(':')).keys("board col");
+    let screen = h.screen();
+    assert!(screen.contains(":board col"), "{screen}");
+    assert!(screen.contains("Choose board columns"), "{screen}");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Board columns"), "{screen}");
+    // Hide Status, move CPS (the last) to the front, save.
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('G'));
+    for _ in 0..8 {
+        h.key(KeyCode::Char('j'));
+    }
+    for _ in 0..8 {
+        h.key(KeyCode::Char('K'));
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Name") && l.contains("Balance"))
+        .unwrap();
+    assert!(!header.contains("Status"), "{header}");
+    let cps = header.find("CPS").expect(&screen);
+    let balance = header.find("Balance").unwrap();
+    assert!(cps < balance, "{header}");
+    assert!(screen.contains("Columns changed"), "{screen}");
 }

@@ -97,7 +97,8 @@ fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow
     let path = db_path(db, demo)?;
     let dirs = Dirs::discover().ok();
     // Read now so a broken config file is reported before the screen changes.
-    let _config = Config::load(dirs.as_ref().map(|d| d.config_file.as_path()))?;
+    let config_path = dirs.as_ref().map(|d| d.config_file.clone());
+    let config = Config::load(config_path.as_deref())?;
     let service = if demo {
         if !path.exists() {
             eprintln!("Creating the demo database at {} …", path.display());
@@ -111,7 +112,12 @@ fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow
     }
     let actor = service::actor_from_env(service.store());
     tracing::info!(db = %path.display(), operator = %actor.name, ip = %actor.ip, "console started");
-    crate::tui::run(service, actor, started)
+    let session = crate::tui::worker::Session {
+        actor,
+        config,
+        config_path,
+    };
+    crate::tui::run(service, session, started)
 }
 
 /// Logs go to a file in the data folder: nothing may print while the screen is ours.

@@ -2,8 +2,10 @@
 //! into state changes and effects, which the runtime carries out off the UI thread.
 
 use super::board::Board;
+use super::columns::{ColumnChooser, ColumnId};
 use super::form::StatusForm;
 use super::keymap::{self, Action, Context};
+use super::palette::Palette;
 use crate::domain::{BoardRow, Customer};
 use crate::service::CardData;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -23,6 +25,8 @@ pub enum Event {
     Saved(Result<Customer, SaveError>),
     /// Another operator committed: reload what is on screen.
     DataChanged,
+    /// A line for the status bar.
+    Notice(Level, String),
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +44,8 @@ pub enum Effect {
     LoadBoard,
     LoadCard(i64),
     SaveCustomer(Box<Customer>),
+    /// Remember the board's columns in the config file.
+    SaveColumns(Vec<ColumnId>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +117,10 @@ pub struct App {
     pub card: Option<Card>,
     pub form: Option<StatusForm>,
     pub popup: Option<Popup>,
+    pub palette: Option<Palette>,
+    pub chooser: Option<ColumnChooser>,
+    /// The board's columns after Name, in order.
+    pub columns: Vec<ColumnId>,
     pub message: Option<(Level, String)>,
     pub quit: bool,
     /// Rows that fit on the screen, set by the view; used for paging.
@@ -133,6 +143,9 @@ impl App {
             card: None,
             form: None,
             popup: None,
+            palette: None,
+            chooser: None,
+            columns: ColumnId::ALL.to_vec(),
             message: None,
             quit: false,
             page: 10,
@@ -155,7 +168,11 @@ impl App {
 
     /// The context a pop-up opened over; help lists its keys.
     pub fn context_below_popup(&self) -> Context {
-        if self.form.is_some() {
+        if self.palette.is_some() {
+            Context::Palette
+        } else if self.chooser.is_some() {
+            Context::Columns
+        } else if self.form.is_some() {
             Context::Form
         } else if self.card.is_some() {
             Context::Card
@@ -198,6 +215,10 @@ impl App {
             }
             Event::Saved(result) => self.saved(result),
             Event::DataChanged => self.reload(),
+            Event::Notice(level, text) => {
+                self.message = Some((level, text));
+                vec![]
+            }
         }
     }
 
@@ -228,12 +249,19 @@ impl App {
             }
             return vec![];
         }
+        if self.palette.is_some() {
+            return self.palette_action(action);
+        }
+        if self.chooser.is_some() {
+            return self.chooser_action(action);
+        }
         if self.form.is_some() {
             return self.form_action(action);
         }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help),
+            Action::Palette => self.palette = Some(Palette::open(self.context())),
             Action::Refresh => return self.reload(),
             _ if self.card.is_some() => return self.card_action(action),
             _ => return self.board_action(action),
@@ -257,6 +285,12 @@ impl App {
                 self.board.set_search(String::new());
             }
             Action::StatusFilter => self.board.cycle_status_filter(),
+            Action::Mark => {
+                self.board.toggle_mark();
+                self.board.move_by(1);
+            }
+            Action::MarkAll => self.board.toggle_mark_all(),
+            Action::Columns => self.chooser = Some(ColumnChooser::new(&self.columns)),
             Action::SortNext => self.board.sort_next(),
             Action::SortReverse => self.board.sort_reverse(),
             Action::Open => {
@@ -332,6 +366,47 @@ impl App {
         vec![]
     }
 
+    fn palette_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(palette) = self.palette.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.palette = None,
+            Action::Up => palette.move_cursor(-1),
+            Action::Down => palette.move_cursor(1),
+            Action::Submit => {
+                let chosen = palette.selected().map(|c| c.action);
+                self.palette = None;
+                if let Some(action) = chosen {
+                    return self.update(action);
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn chooser_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(chooser) = self.chooser.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.chooser = None,
+            Action::Up => chooser.move_cursor(-1),
+            Action::Down => chooser.move_cursor(1),
+            Action::ShiftUp => chooser.shift(-1),
+            Action::ShiftDown => chooser.shift(1),
+            Action::Toggle => chooser.toggle(),
+            Action::Submit => {
+                self.columns = chooser.chosen();
+                self.chooser = None;
+                return vec![Effect::SaveColumns(self.columns.clone())];
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
     fn form_action(&mut self, action: Action) -> Vec<Effect> {
         let Some(form) = self.form.as_mut() else {
             return vec![];
@@ -355,7 +430,10 @@ impl App {
     }
 
     fn type_text(&mut self, text: &str) {
-        if let Some(form) = self.form.as_mut() {
+        if let Some(palette) = self.palette.as_mut() {
+            let query = format!("{}{text}", palette.query);
+            palette.set_query(query);
+        } else if let Some(form) = self.form.as_mut() {
             form.insert(text);
         } else if self.searching && self.card.is_none() {
             let mut s = self.board.search.clone();
@@ -365,7 +443,11 @@ impl App {
     }
 
     fn backspace(&mut self) {
-        if let Some(form) = self.form.as_mut() {
+        if let Some(palette) = self.palette.as_mut() {
+            let mut query = palette.query.clone();
+            query.pop();
+            palette.set_query(query);
+        } else if let Some(form) = self.form.as_mut() {
             form.backspace();
         } else if self.searching && self.card.is_none() {
             let mut s = self.board.search.clone();

@@ -4,6 +4,7 @@
 
 use crate::domain::{BoardRow, Status};
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 /// Columns the board can sort by, in the order `s` cycles through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +87,8 @@ pub struct Board {
     pub loaded: bool,
     /// All rows have arrived (not only the quick first screen).
     pub complete: bool,
+    /// Marked customers, by id: kept across sort, filter and reload.
+    pub marks: HashSet<i64>,
 }
 
 impl Board {
@@ -96,6 +99,11 @@ impl Board {
             .iter()
             .map(|r| format!("{} {} {}", r.id, r.name, r.contact_text).to_lowercase())
             .collect();
+        if complete {
+            // A customer deleted meanwhile cannot stay marked.
+            let present: HashSet<i64> = rows.iter().map(|r| r.id).collect();
+            self.marks.retain(|id| present.contains(id));
+        }
         self.rows = rows;
         self.loaded = true;
         self.complete = complete;
@@ -153,6 +161,39 @@ impl Board {
         let (key, desc) = self.sort_key();
         self.sort = Some((key, !desc));
         self.resort();
+    }
+
+    pub fn toggle_mark(&mut self) {
+        if let Some(id) = self.selected().map(|r| r.id)
+            && !self.marks.remove(&id)
+        {
+            self.marks.insert(id);
+        }
+    }
+
+    /// Marks every shown row; when they all are marked already, unmarks them.
+    pub fn toggle_mark_all(&mut self) {
+        let shown: Vec<i64> = self.view.iter().map(|&i| self.rows[i].id).collect();
+        if shown.iter().all(|id| self.marks.contains(id)) {
+            for id in &shown {
+                self.marks.remove(id);
+            }
+        } else {
+            self.marks.extend(shown);
+        }
+    }
+
+    pub fn is_marked(&self, id: i64) -> bool {
+        self.marks.contains(&id)
+    }
+
+    /// Marked ids in board order (those no longer present are dropped at the next load).
+    pub fn marked_ids(&self) -> Vec<i64> {
+        self.rows
+            .iter()
+            .filter(|r| self.marks.contains(&r.id))
+            .map(|r| r.id)
+            .collect()
     }
 
     pub fn move_by(&mut self, delta: isize) {
@@ -277,6 +318,26 @@ mod tests {
         assert_eq!(names(&b), ["Atlas Voice"]);
         b.set_search("crescent.example billing".into());
         assert_eq!(names(&b), ["Crescent Carrier"]);
+    }
+
+    #[test]
+    fn marks_are_kept_by_id_across_filter_sort_and_reload() {
+        let mut b = board();
+        b.move_to(1); // Bluewave
+        b.toggle_mark();
+        b.set_search("a".into());
+        b.toggle_mark_all(); // marks every shown row
+        assert_eq!(b.marks.len(), 3);
+        b.toggle_mark_all(); // all shown were marked: unmarks them
+        assert!(b.marks.is_empty());
+        b.set_search(String::new());
+        b.move_to(2);
+        b.toggle_mark();
+        b.sort_reverse();
+        let reloaded: Vec<BoardRow> = b.rows.iter().filter(|r| r.id != 1).cloned().collect();
+        b.set_rows(reloaded, true);
+        assert_eq!(b.marked_ids(), [3]);
+        assert!(b.is_marked(3));
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub enum Context {
     Form,
     /// A pop-up with details (help, an audit row's difference).
     Popup,
+    /// The command palette, with its query being typed.
+    Palette,
+    /// The board's column chooser.
+    Columns,
 }
 
 /// What a key asks for. `App::update` carries it out.
@@ -41,6 +45,15 @@ pub enum Action {
     Tab(u8),
     Edit,
     Refresh,
+    Palette,
+    Mark,
+    MarkAll,
+    Columns,
+    /// Toggle the entry under the cursor (a checkbox, a column).
+    Toggle,
+    /// Move the entry under the cursor up / down (reorder).
+    ShiftUp,
+    ShiftDown,
     NextField,
     PrevField,
     Left,
@@ -61,6 +74,7 @@ pub struct Binding {
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 macro_rules! bind {
@@ -69,279 +83,58 @@ macro_rules! bind {
     };
 }
 
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    bind!(
-        Board,
-        [(Enter, NONE)],
-        "Enter",
-        Action::Open,
-        "open the customer's card",
-        "open"
-    ),
-    bind!(
-        Board,
-        [(Char('/'), NONE)],
-        "/",
-        Action::Search,
-        "search name, id, contact email or phone",
-        "search"
-    ),
-    bind!(
-        Board,
-        [(Char('f'), NONE)],
-        "f",
-        Action::StatusFilter,
-        "cycle the status filter",
-        "status filter"
-    ),
-    bind!(
-        Board,
-        [(Char('s'), NONE)],
-        "s",
-        Action::SortNext,
-        "sort by the next column",
-        "sort"
-    ),
-    bind!(
-        Board,
-        [(Char('S'), NONE)],
-        "S",
-        Action::SortReverse,
-        "reverse the sort",
-        ""
-    ),
-    bind!(
-        Board,
-        [(Char('r'), CTRL)],
-        "Ctrl-R",
-        Action::Refresh,
-        "reload from the database",
-        ""
-    ),
-    bind!(
-        Board,
-        [(Esc, NONE)],
-        "Esc",
-        Action::Back,
-        "clear the search",
-        ""
-    ),
-    bind!(
-        Search,
-        [(Enter, NONE)],
-        "Enter",
-        Action::SearchDone,
-        "keep the search and go back to the list",
-        "done"
-    ),
-    bind!(
-        Search,
-        [(Esc, NONE)],
-        "Esc",
-        Action::Back,
-        "clear the search",
-        "clear"
-    ),
+    bind!(Board, [(Enter, NONE)], "Enter", Action::Open, "open the customer's card", "open"),
+    bind!(Board, [(Char('/'), NONE)], "/", Action::Search, "search name, id, contact email or phone", "search"),
+    bind!(Board, [(Char('f'), NONE)], "f", Action::StatusFilter, "cycle the status filter", "status filter"),
+    bind!(Board, [(Char('s'), NONE)], "s", Action::SortNext, "sort by the next column", "sort"),
+    bind!(Board, [(Char('S'), NONE)], "S", Action::SortReverse, "reverse the sort", ""),
+    bind!(Board, [(Char(' '), NONE)], "Space", Action::Mark, "mark or unmark the customer", "mark"),
+    bind!(Board, [(Char('a'), CTRL)], "Ctrl-A", Action::MarkAll, "mark all shown (again: unmark all)", ""),
+    bind!(Board, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
+    bind!(Board, [(Esc, NONE)], "Esc", Action::Back, "clear the search", ""),
+    bind!(Search, [(Enter, NONE)], "Enter", Action::SearchDone, "keep the search and go back to the list", "done"),
+    bind!(Search, [(Esc, NONE)], "Esc", Action::Back, "clear the search", "clear"),
     bind!(Search, [(Up, NONE)], "↑", Action::Up, "move up", ""),
     bind!(Search, [(Down, NONE)], "↓", Action::Down, "move down", ""),
-    bind!(
-        Card,
-        [(Tab, NONE)],
-        "Tab",
-        Action::NextTab,
-        "next tab",
-        "next tab"
-    ),
-    bind!(
-        Card,
-        [(BackTab, NONE)],
-        "Shift-Tab",
-        Action::PrevTab,
-        "previous tab",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Char('1'), NONE)],
-        "1",
-        Action::Tab(0),
-        "Main tab",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Char('2'), NONE)],
-        "2",
-        Action::Tab(1),
-        "Contacts tab",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Char('3'), NONE)],
-        "3",
-        Action::Tab(2),
-        "Summary tab",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Char('4'), NONE)],
-        "4",
-        Action::Tab(3),
-        "Audit tab",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Char('e'), NONE)],
-        "e",
-        Action::Edit,
-        "edit status and channels",
-        "edit"
-    ),
-    bind!(
-        Card,
-        [(Enter, NONE)],
-        "Enter",
-        Action::Open,
-        "show the audit row's difference",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Char('r'), CTRL)],
-        "Ctrl-R",
-        Action::Refresh,
-        "reload from the database",
-        ""
-    ),
-    bind!(
-        Card,
-        [(Esc, NONE)],
-        "Esc",
-        Action::Back,
-        "back to the customers",
-        "back"
-    ),
-    bind!(
-        Form,
-        [(Tab, NONE), (Down, NONE)],
-        "Tab/↓",
-        Action::NextField,
-        "next field",
-        "next field"
-    ),
-    bind!(
-        Form,
-        [(BackTab, NONE), (Up, NONE)],
-        "Shift-Tab/↑",
-        Action::PrevField,
-        "previous field",
-        ""
-    ),
-    bind!(
-        Form,
-        [(Left, NONE)],
-        "←",
-        Action::Left,
-        "previous choice",
-        ""
-    ),
+    bind!(Card, [(Tab, NONE)], "Tab", Action::NextTab, "next tab", "next tab"),
+    bind!(Card, [(BackTab, NONE)], "Shift-Tab", Action::PrevTab, "previous tab", ""),
+    bind!(Card, [(Char('1'), NONE)], "1", Action::Tab(0), "Main tab", ""),
+    bind!(Card, [(Char('2'), NONE)], "2", Action::Tab(1), "Contacts tab", ""),
+    bind!(Card, [(Char('3'), NONE)], "3", Action::Tab(2), "Summary tab", ""),
+    bind!(Card, [(Char('4'), NONE)], "4", Action::Tab(3), "Audit tab", ""),
+    bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit status and channels", "edit"),
+    bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the audit row's difference", ""),
+    bind!(Card, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
+    bind!(Card, [(Esc, NONE)], "Esc", Action::Back, "back to the customers", "back"),
+    bind!(Form, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
+    bind!(Form, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
+    bind!(Form, [(Left, NONE)], "←", Action::Left, "previous choice", ""),
     bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice", ""),
-    bind!(
-        Form,
-        [(Enter, NONE), (Char('s'), CTRL)],
-        "Enter",
-        Action::Submit,
-        "save",
-        "save"
-    ),
-    bind!(
-        Form,
-        [(Esc, NONE)],
-        "Esc",
-        Action::Back,
-        "cancel without saving",
-        "cancel"
-    ),
-    bind!(
-        Popup,
-        [
-            (Esc, NONE),
-            (Char('q'), NONE),
-            (Char('?'), NONE),
-            (Enter, NONE)
-        ],
-        "Esc",
-        Action::Back,
-        "close",
-        "close"
-    ),
-    bind!(
-        Global,
-        [(Up, NONE), (Char('k'), NONE)],
-        "↑/k",
-        Action::Up,
-        "move up",
-        ""
-    ),
-    bind!(
-        Global,
-        [(Down, NONE), (Char('j'), NONE)],
-        "↓/j",
-        Action::Down,
-        "move down",
-        ""
-    ),
-    bind!(
-        Global,
-        [(PageUp, NONE)],
-        "PgUp",
-        Action::PageUp,
-        "page up",
-        ""
-    ),
-    bind!(
-        Global,
-        [(PageDown, NONE)],
-        "PgDn",
-        Action::PageDown,
-        "page down",
-        ""
-    ),
-    bind!(
-        Global,
-        [(Home, NONE), (Char('g'), NONE)],
-        "g/Home",
-        Action::Top,
-        "first row",
-        ""
-    ),
-    bind!(
-        Global,
-        [(End, NONE), (Char('G'), NONE)],
-        "G/End",
-        Action::Bottom,
-        "last row",
-        ""
-    ),
-    bind!(
-        Global,
-        [(Char('?'), NONE)],
-        "?",
-        Action::Help,
-        "this help",
-        "help"
-    ),
-    bind!(
-        Global,
-        [(Char('q'), NONE), (Char('c'), CTRL)],
-        "q",
-        Action::Quit,
-        "quit",
-        "quit"
-    ),
+    bind!(Form, [(Enter, NONE), (Char('s'), CTRL)], "Enter", Action::Submit, "save", "save"),
+    bind!(Form, [(Esc, NONE)], "Esc", Action::Back, "cancel without saving", "cancel"),
+    bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
+    bind!(Palette, [(Esc, NONE)], "Esc", Action::Back, "close the palette", "close"),
+    bind!(Palette, [(Up, NONE)], "↑", Action::Up, "previous command", ""),
+    bind!(Palette, [(Down, NONE)], "↓", Action::Down, "next command", ""),
+    bind!(Columns, [(Char(' '), NONE)], "Space", Action::Toggle, "show or hide the column", "show/hide"),
+    bind!(Columns, [(Up, SHIFT), (Char('K'), NONE)], "Shift-↑/K", Action::ShiftUp, "move the column left", "move"),
+    bind!(Columns, [(Down, SHIFT), (Char('J'), NONE)], "Shift-↓/J", Action::ShiftDown, "move the column right", ""),
+    bind!(Columns, [(Up, NONE), (Char('k'), NONE)], "↑/k", Action::Up, "previous column", ""),
+    bind!(Columns, [(Down, NONE), (Char('j'), NONE)], "↓/j", Action::Down, "next column", ""),
+    bind!(Columns, [(Enter, NONE)], "Enter", Action::Submit, "use and remember these columns", "save"),
+    bind!(Columns, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
+    bind!(Popup, [(Esc, NONE), (Char('q'), NONE), (Char('?'), NONE), (Enter, NONE)], "Esc", Action::Back, "close", "close"),
+    bind!(Global, [(Up, NONE), (Char('k'), NONE)], "↑/k", Action::Up, "move up", ""),
+    bind!(Global, [(Down, NONE), (Char('j'), NONE)], "↓/j", Action::Down, "move down", ""),
+    bind!(Global, [(PageUp, NONE)], "PgUp", Action::PageUp, "page up", ""),
+    bind!(Global, [(PageDown, NONE)], "PgDn", Action::PageDown, "page down", ""),
+    bind!(Global, [(Home, NONE), (Char('g'), NONE)], "g/Home", Action::Top, "first row", ""),
+    bind!(Global, [(End, NONE), (Char('G'), NONE)], "G/End", Action::Bottom, "last row", ""),
+    bind!(Global, [(Char(':'), NONE)], ":", Action::Palette, "command palette: every action by name", "palette"),
+    bind!(Global, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
+    bind!(Global, [(Char('q'), NONE), (Char('c'), CTRL)], "q", Action::Quit, "quit", "quit"),
 ];
 
 /// The contexts whose bindings apply, most specific first.
@@ -353,6 +146,8 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Search => &[Context::Search],
         Context::Form => &[Context::Form],
         Context::Popup => &[Context::Popup],
+        Context::Palette => &[Context::Palette],
+        Context::Columns => &[Context::Columns],
         Context::Global => &[Context::Global],
     }
 }

@@ -3,12 +3,13 @@
 
 pub mod app;
 pub mod board;
+pub mod columns;
 pub mod form;
 pub mod keymap;
+pub mod palette;
 pub mod views;
 pub mod worker;
 
-use crate::domain::Actor;
 use crate::service::Service;
 use app::{App, Event};
 use crossterm::event::{
@@ -86,23 +87,24 @@ impl Startup {
 }
 
 /// Runs the console until the operator quits. `started` is when the process began.
-pub fn run(service: Service, actor: Actor, started: Instant) -> anyhow::Result<()> {
+pub fn run(service: Service, session: worker::Session, started: Instant) -> anyhow::Result<()> {
     let (mut terminal, _guard) = setup()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(event_loop(&mut terminal, service, actor, started))
+    runtime.block_on(event_loop(&mut terminal, service, session, started))
 }
 
 async fn event_loop(
     terminal: &mut Term,
     service: Service,
-    actor: Actor,
+    session: worker::Session,
     started: Instant,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = worker::Worker::spawn(service, actor, tx);
     let mut app = App::new();
+    app.columns = session.board_columns();
+    let worker = worker::Worker::spawn(service, session, tx);
     for effect in app.start() {
         worker.send(effect);
     }

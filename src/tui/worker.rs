@@ -2,9 +2,12 @@
 //! sends their results back as events. It also polls PRAGMA data_version about once a
 //! second and reports other operators' commits.
 
-use super::app::{Effect, Event, SaveError};
+use super::app::{Effect, Event, Level, SaveError};
+use super::columns::ColumnId;
+use crate::config::Config;
 use crate::domain::Actor;
 use crate::service::{Service, ServiceError};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -12,9 +15,28 @@ const POLL: Duration = Duration::from_secs(1);
 /// Rows in the quick first load: more than any terminal shows.
 const FIRST_SCREEN: usize = 300;
 
+/// Who is working, and their settings: what effects need besides the database.
+pub struct Session {
+    pub actor: Actor,
+    pub config: Config,
+    /// Where the configuration is saved; None keeps changes for this run only.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Session {
+    pub fn board_columns(&self) -> Vec<ColumnId> {
+        self.config
+            .board_columns
+            .iter()
+            .filter_map(|c| ColumnId::parse(c))
+            .collect()
+    }
+}
+
 /// Runs one effect on the calling thread and returns the event it produces. The worker
 /// uses it; tests call it directly to drive the app without threads.
-pub fn perform(service: &mut Service, actor: &Actor, effect: Effect) -> Event {
+pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> Event {
+    let actor = &session.actor;
     let now = chrono::Utc::now().timestamp();
     match effect {
         Effect::LoadBoardFirst => Event::BoardLoaded {
@@ -38,6 +60,18 @@ pub fn perform(service: &mut Service, actor: &Actor, effect: Effect) -> Event {
                     other => SaveError::Failed(other.to_string()),
                 }),
         ),
+        Effect::SaveColumns(columns) => {
+            session.config.board_columns = columns.iter().map(|c| c.key().to_string()).collect();
+            match &session.config_path {
+                Some(path) => match session.config.save(path) {
+                    Ok(()) => {
+                        Event::Notice(Level::Info, format!("Columns saved in {}", path.display()))
+                    }
+                    Err(e) => Event::Notice(Level::Error, format!("Columns not saved: {e:#}")),
+                },
+                None => Event::Notice(Level::Info, "Columns changed for this session".into()),
+            }
+        }
     }
 }
 
@@ -49,7 +83,7 @@ pub struct Worker {
 impl Worker {
     pub fn spawn(
         mut service: Service,
-        actor: Actor,
+        mut session: Session,
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Worker {
         let (requests, inbox) = mpsc::channel::<Effect>();
@@ -62,7 +96,7 @@ impl Worker {
                         Ok(effect) => {
                             let started = std::time::Instant::now();
                             let label = format!("{effect:?}");
-                            let event = perform(&mut service, &actor, effect);
+                            let event = perform(&mut service, &mut session, effect);
                             tracing::debug!(
                                 took_ms = started.elapsed().as_millis() as u64,
                                 "{}",

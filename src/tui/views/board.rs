@@ -1,89 +1,16 @@
 //! The customers board: a virtual table, rows built only for the visible window.
 
-use super::{cursor_style, relative, scroll};
-use crate::domain::summary::mss;
-use crate::domain::{BoardRow, Status};
+use super::{cursor_style, scroll};
+use crate::domain::Status;
 use crate::tui::app::App;
+use crate::tui::columns::ColumnId;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-/// A board column: header, width, and how a row fills it. Columns are dropped from the
-/// right of this list (lowest priority) when the terminal is narrow.
-struct Column {
-    header: &'static str,
-    width: u16,
-    right: bool,
-    cell: fn(&BoardRow, i64) -> String,
-}
-
 const NAME_MIN: u16 = 18;
-
-const COLUMNS: &[Column] = &[
-    Column {
-        header: "Status",
-        width: 8,
-        right: false,
-        cell: |r, _| short_status(r.status).into(),
-    },
-    Column {
-        header: "Balance",
-        width: 17,
-        right: true,
-        cell: |r, _| format!("{} {}", r.currency.display(r.balance), r.currency.code()),
-    },
-    Column {
-        header: "Channels",
-        width: 9,
-        right: true,
-        cell: |r, _| format!("{}/{}", r.channels_in_use, r.channels),
-    },
-    Column {
-        header: "Last Call",
-        width: 9,
-        right: true,
-        cell: |r, now| relative(r.last_call, now),
-    },
-    Column {
-        header: "ASR 24h",
-        width: 7,
-        right: true,
-        cell: |r, _| r.asr_24h().map_or("-".into(), |a| format!("{a:.0}%")),
-    },
-    Column {
-        header: "ACD 24h",
-        width: 7,
-        right: true,
-        cell: |r, _| r.acd_24h().map_or("-".into(), mss),
-    },
-    Column {
-        header: "Debit Limit",
-        width: 12,
-        right: true,
-        cell: |r, _| r.currency.display(r.debit_limit),
-    },
-    Column {
-        header: "CPS",
-        width: 4,
-        right: true,
-        cell: |r, _| {
-            if r.cps == 0 {
-                "∞".into()
-            } else {
-                r.cps.to_string()
-            }
-        },
-    },
-];
-
-fn short_status(s: Status) -> &'static str {
-    match s {
-        Status::Pending => "Pending",
-        other => other.label(),
-    }
-}
 
 fn status_color(s: Status) -> Color {
     match s {
@@ -94,20 +21,22 @@ fn status_color(s: Status) -> Color {
     }
 }
 
-/// How many columns fit beside a name column of at least NAME_MIN.
-fn columns_that_fit(width: u16) -> usize {
-    let mut used = NAME_MIN;
-    COLUMNS
+/// The chosen columns that fit beside the mark and a name column of at least NAME_MIN.
+fn columns_that_fit(columns: &[ColumnId], width: u16) -> &[ColumnId] {
+    let mut used = NAME_MIN + 2;
+    let n = columns
         .iter()
         .take_while(|c| {
-            used += c.width + 1;
+            used += c.width() + 1;
             used <= width
         })
-        .count()
+        .count();
+    &columns[..n]
 }
 
 /// Draws the board; returns how many rows fit (the page size).
 pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
+    let columns = &app.columns;
     let board = &mut app.board;
     let show_search = app.searching || !board.search.is_empty();
     let [title, search, table] = Layout::vertical([
@@ -121,13 +50,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let filter = board.status_filter.map_or("All", |s| s.label());
     let title_text = if board.loaded {
         format!(
-            " Customers  {} of {}{} · status: {filter} · sort: {} {}",
+            " Customers  {} of {}{}{} · status: {filter} · sort: {} {}",
             board.shown(),
             board.total(),
             if board.complete {
                 ""
             } else {
                 " (loading the rest…)"
+            },
+            match board.marks.len() {
+                0 => String::new(),
+                n => format!(" · {n} marked"),
             },
             key.label(),
             if desc { "▼" } else { "▲" }
@@ -149,32 +82,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
 
     let height = usize::from(table.height.saturating_sub(1));
     board.offset = scroll(board.offset, board.cursor, height);
-    let ncols = columns_that_fit(table.width);
+    let shown = columns_that_fit(columns, table.width);
     let now = chrono::Utc::now().timestamp();
     let header = Row::new(
-        std::iter::once(Cell::from("Name"))
+        [Cell::from(""), Cell::from("Name")]
+            .into_iter()
             .chain(
-                COLUMNS[..ncols]
+                shown
                     .iter()
-                    .map(|c| aligned(c.header.to_string(), c.right)),
+                    .map(|c| aligned(c.header().to_string(), c.right_aligned())),
             )
             .collect::<Vec<_>>(),
     )
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let mark_style = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD);
     let rows: Vec<Row> = board
         .window(board.offset, height)
         .enumerate()
         .map(|(i, r)| {
-            let cells = std::iter::once(Cell::from(r.name.clone())).chain(
-                COLUMNS[..ncols].iter().map(|c| {
-                    let cell = aligned((c.cell)(r, now), c.right);
-                    if c.header == "Status" {
-                        cell.style(Style::new().fg(status_color(r.status)))
-                    } else {
-                        cell
-                    }
-                }),
-            );
+            let mark = if board.is_marked(r.id) { "●" } else { " " };
+            let cells = [
+                Cell::from(mark).style(mark_style),
+                Cell::from(r.name.clone()),
+            ]
+            .into_iter()
+            .chain(shown.iter().map(|c| {
+                let cell = aligned(c.cell(r, now), c.right_aligned());
+                if *c == ColumnId::Status {
+                    cell.style(Style::new().fg(status_color(r.status)))
+                } else {
+                    cell
+                }
+            }));
             let row = Row::new(cells.collect::<Vec<_>>());
             if board.offset + i == board.cursor {
                 row.style(cursor_style())
@@ -183,8 +122,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
             }
         })
         .collect();
-    let widths: Vec<Constraint> = std::iter::once(Constraint::Min(NAME_MIN))
-        .chain(COLUMNS[..ncols].iter().map(|c| Constraint::Length(c.width)))
+    let widths: Vec<Constraint> = [Constraint::Length(1), Constraint::Min(NAME_MIN)]
+        .into_iter()
+        .chain(shown.iter().map(|c| Constraint::Length(c.width())))
         .collect();
     frame.render_widget(Table::new(rows, widths).header(header), table);
     if board.loaded && board.shown() == 0 {

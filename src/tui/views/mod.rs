@@ -4,6 +4,7 @@
 mod board;
 mod card;
 mod form;
+mod palette;
 mod popup;
 
 use super::app::{App, Level};
@@ -32,6 +33,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     };
     if let Some(form) = &app.form {
         form::draw(frame, body, form);
+    }
+    if let Some(chooser) = &app.chooser {
+        palette::draw_chooser(frame, body, chooser);
+    }
+    if let Some(p) = &app.palette {
+        palette::draw_palette(frame, body, p);
     }
     if let Some(popup) = &app.popup {
         popup::draw(frame, body, popup, app.context_below_popup());
