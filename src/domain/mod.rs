@@ -5,6 +5,7 @@ pub mod contact;
 pub mod customer;
 pub mod money;
 pub mod summary;
+pub mod summary_table;
 
 pub use audit::{Actor, AuditEntry, Verb};
 pub use contact::{Contact, NumberBlock};

@@ -1,0 +1,178 @@
+//! The columns of a summary view: headers, column groups, and each cell as a number (for
+//! selections), as plain text (for copies and CSV) and as text for the screen. The CLI, the
+//! grid and the exports all read cells from here, so they cannot disagree.
+
+use super::money::Currency;
+use super::summary::{Period, SummaryRow, hms, mss};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SummaryColumn {
+    Date,
+    Asr,
+    Acd,
+    Profit,
+    ProfitPercent,
+    Charge,
+    Attempts,
+    Connected,
+    Duration,
+    Billed,
+}
+
+impl SummaryColumn {
+    pub const ALL: [SummaryColumn; 10] = [
+        SummaryColumn::Date,
+        SummaryColumn::Asr,
+        SummaryColumn::Acd,
+        SummaryColumn::Profit,
+        SummaryColumn::ProfitPercent,
+        SummaryColumn::Charge,
+        SummaryColumn::Attempts,
+        SummaryColumn::Connected,
+        SummaryColumn::Duration,
+        SummaryColumn::Billed,
+    ];
+
+    /// The header on screen.
+    pub fn header(self) -> &'static str {
+        match self {
+            SummaryColumn::Date => "Date",
+            SummaryColumn::Asr => "ASR",
+            SummaryColumn::Acd => "ACD",
+            SummaryColumn::Profit => "Profit",
+            SummaryColumn::ProfitPercent => "Profit %",
+            SummaryColumn::Charge => "Customer Charge",
+            SummaryColumn::Attempts => "Attempts",
+            SummaryColumn::Connected => "Connected",
+            SummaryColumn::Duration => "Duration",
+            SummaryColumn::Billed => "Billed Duration",
+        }
+    }
+
+    /// The header in copies and exports, naming the unit of the plain numbers below it.
+    pub fn header_with_unit(self, currency: Currency) -> String {
+        match self {
+            SummaryColumn::Date => "Date (UTC)".into(),
+            SummaryColumn::Asr => "ASR (%)".into(),
+            SummaryColumn::Acd => "ACD (s)".into(),
+            SummaryColumn::Profit => format!("Profit ({})", currency.code()),
+            SummaryColumn::ProfitPercent => "Profit (%)".into(),
+            SummaryColumn::Charge => format!("Customer Charge ({})", currency.code()),
+            SummaryColumn::Attempts => "Attempts".into(),
+            SummaryColumn::Connected => "Connected".into(),
+            SummaryColumn::Duration => "Duration (s)".into(),
+            SummaryColumn::Billed => "Billed Duration (s)".into(),
+        }
+    }
+
+    /// The group header above the column.
+    pub fn group(self) -> &'static str {
+        match self {
+            SummaryColumn::Date => "",
+            SummaryColumn::Asr | SummaryColumn::Acd => "Quality",
+            SummaryColumn::Profit | SummaryColumn::ProfitPercent | SummaryColumn::Charge => "Money",
+            SummaryColumn::Attempts
+            | SummaryColumn::Connected
+            | SummaryColumn::Duration
+            | SummaryColumn::Billed => "Traffic",
+        }
+    }
+
+    /// The cell as a number in the unit of `header_with_unit`; None for dates and for
+    /// ratios of nothing (ASR with no attempts).
+    pub fn value(self, row: &SummaryRow, currency: Currency) -> Option<f64> {
+        let t = &row.traffic;
+        let money = |minor: i64| minor as f64 / 10f64.powi(i32::from(currency.digits()));
+        match self {
+            SummaryColumn::Date => None,
+            SummaryColumn::Asr => t.asr(),
+            SummaryColumn::Acd => t.acd(),
+            SummaryColumn::Profit => Some(money(t.profit())),
+            SummaryColumn::ProfitPercent => t.profit_percent(),
+            SummaryColumn::Charge => Some(money(t.charge)),
+            SummaryColumn::Attempts => Some(t.attempts as f64),
+            SummaryColumn::Connected => Some(t.connected as f64),
+            SummaryColumn::Duration => Some(t.duration_s as f64),
+            SummaryColumn::Billed => Some(t.billed_s as f64),
+        }
+    }
+
+    /// The cell for a spreadsheet: a plain number (decimal point, no symbol, no separators),
+    /// money exact from minor units, or the period's label.
+    pub fn plain(self, row: &SummaryRow, period: Period, currency: Currency) -> String {
+        let t = &row.traffic;
+        let ratio = |v: Option<f64>, decimals: usize| {
+            v.map_or(String::new(), |v| format!("{v:.decimals$}"))
+        };
+        match self {
+            SummaryColumn::Date => period.label(row.start),
+            SummaryColumn::Asr => ratio(t.asr(), 2),
+            SummaryColumn::Acd => ratio(t.acd(), 1),
+            SummaryColumn::Profit => currency.plain(t.profit()),
+            SummaryColumn::ProfitPercent => ratio(t.profit_percent(), 2),
+            SummaryColumn::Charge => currency.plain(t.charge),
+            SummaryColumn::Attempts => t.attempts.to_string(),
+            SummaryColumn::Connected => t.connected.to_string(),
+            SummaryColumn::Duration => t.duration_s.to_string(),
+            SummaryColumn::Billed => t.billed_s.to_string(),
+        }
+    }
+
+    /// The cell on screen: money grouped, durations as h:mm:ss, ACD as m:ss.
+    pub fn display(self, row: &SummaryRow, period: Period, currency: Currency) -> String {
+        let t = &row.traffic;
+        let percent = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}%"));
+        match self {
+            SummaryColumn::Date => period.label(row.start),
+            SummaryColumn::Asr => percent(t.asr()),
+            SummaryColumn::Acd => t.acd().map_or("-".into(), mss),
+            SummaryColumn::Profit => currency.display(t.profit()),
+            SummaryColumn::ProfitPercent => percent(t.profit_percent()),
+            SummaryColumn::Charge => currency.display(t.charge),
+            SummaryColumn::Attempts => t.attempts.to_string(),
+            SummaryColumn::Connected => t.connected.to_string(),
+            SummaryColumn::Duration => hms(t.duration_s),
+            SummaryColumn::Billed => hms(t.billed_s),
+        }
+    }
+
+    /// Columns whose mean over rows is not the true figure; a weighted one exists.
+    pub fn is_ratio(self) -> bool {
+        matches!(
+            self,
+            SummaryColumn::Asr | SummaryColumn::Acd | SummaryColumn::ProfitPercent
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Traffic;
+
+    #[test]
+    fn cells_are_plain_for_spreadsheets_and_friendly_on_screen() {
+        let eur = Currency::parse("EUR").unwrap();
+        let row = SummaryRow {
+            start: 1_793_491_200, // 2026-11-01
+            traffic: Traffic {
+                attempts: 1200,
+                connected: 600,
+                duration_s: 72_000,
+                billed_s: 74_000,
+                charge: 123_456,
+                cost: 100_000,
+            },
+        };
+        let d = Period::Daily;
+        assert_eq!(SummaryColumn::Charge.plain(&row, d, eur), "1234.56");
+        assert_eq!(SummaryColumn::Charge.display(&row, d, eur), "1,234.56");
+        assert_eq!(SummaryColumn::Asr.plain(&row, d, eur), "50.00");
+        assert_eq!(SummaryColumn::Duration.display(&row, d, eur), "20:00:00");
+        assert_eq!(SummaryColumn::Duration.plain(&row, d, eur), "72000");
+        assert_eq!(SummaryColumn::Date.plain(&row, d, eur), "2026-11-01");
+        assert_eq!(SummaryColumn::Profit.value(&row, eur), Some(234.56));
+        assert_eq!(SummaryColumn::Date.value(&row, eur), None);
+        assert_eq!(SummaryColumn::Profit.header_with_unit(eur), "Profit (EUR)");
+    }
+}
