@@ -1,1 +1,3 @@
+//! The terminal front end.
 
+pub mod widgets;
