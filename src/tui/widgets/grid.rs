@@ -139,6 +139,14 @@ pub struct GridState {
     /// Figures of the last selection asked about, so a huge selection is summed once,
     /// not on every frame.
     figures: Option<(Selection, Figures)>,
+    /// Where the last frame put rows and columns, to map a mouse click to a cell.
+    layout: Layout,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Layout {
+    body: Rect,
+    columns: Vec<Shown>,
 }
 
 impl GridState {
@@ -182,6 +190,55 @@ impl GridState {
             return None;
         }
         Some(self.selection.unwrap_or(Selection::cell(self.cursor)))
+    }
+
+    /// Puts the cursor on `cell` (a mouse click, or the same row found again after a
+    /// reload), inside the table. Outside visual mode the selection is dropped.
+    pub fn set_cursor(&mut self, cell: Cell) {
+        self.cursor = Cell::new(
+            cell.row.min(self.rows.saturating_sub(1)),
+            cell.col.min(self.cols.saturating_sub(1)),
+        );
+        if self.visual {
+            if let Some(sel) = self.selection.as_mut() {
+                sel.extend_to(self.cursor);
+            }
+        } else {
+            self.selection = None;
+        }
+    }
+
+    /// Shift+click or a mouse drag: selects from the anchor (or the cursor) to `cell`.
+    pub fn extend_to(&mut self, cell: Cell) {
+        if self.rows == 0 || self.cols == 0 {
+            return;
+        }
+        let cell = Cell::new(cell.row.min(self.rows - 1), cell.col.min(self.cols - 1));
+        let mut sel = self.selection.unwrap_or(Selection::cell(self.cursor));
+        sel.extend_to(cell);
+        self.selection = Some(sel);
+        self.cursor = cell;
+    }
+
+    /// The cell drawn at terminal position (`x`, `y`) by the last frame, for mouse clicks.
+    pub fn cell_at(&self, x: u16, y: u16) -> Option<Cell> {
+        let body = self.layout.body;
+        if !body.contains(ratatui::layout::Position::new(x, y)) {
+            return None;
+        }
+        let row = self.row_offset + usize::from(y - body.y);
+        let col = self
+            .layout
+            .columns
+            .iter()
+            .find(|s| (s.x..s.x + s.width).contains(&x))?
+            .col;
+        (row < self.rows).then_some(Cell::new(row, col))
+    }
+
+    /// Restores a selection (after a reload that moved rows), cut to the table.
+    pub fn set_selection(&mut self, selection: Option<Selection>) {
+        self.selection = selection.and_then(|s| s.clamp(self.rows, self.cols));
     }
 
     /// Whether `v` is on: moves then extend the selection.
@@ -394,7 +451,7 @@ impl<'a, S: GridSource + ?Sized> Grid<'a, S> {
 }
 
 /// A column on screen: its index, left edge and (possibly clipped) width.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Shown {
     col: usize,
     x: u16,
@@ -492,9 +549,13 @@ impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
             return;
         }
 
-        let has_groups = (0..state.cols).any(|c| src.group(c).is_some());
-        let footer = state.selection.filter(|s| s.cols().len() > 1);
+        // Lines are given up from the least needed when the area is short: footer first,
+        // then the group line; the header line stays.
+        let has_groups = area.height >= 2 && (0..state.cols).any(|c| src.group(c).is_some());
         let head = 1 + u16::from(has_groups);
+        let footer = state
+            .selection
+            .filter(|s| s.cols().len() > 1 && area.height >= head + 3);
         let foot = if footer.is_some() { 2 } else { 0 };
         let body = area.height.saturating_sub(head + foot);
         state.page = usize::from(body);
@@ -510,6 +571,10 @@ impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
         state.row_offset = state.row_offset.min(state.rows.saturating_sub(body_rows));
 
         let shown = self.columns(state, area.x, area.width);
+        state.layout = Layout {
+            body: Rect::new(area.x, area.y + head, area.width, body),
+            columns: shown.clone(),
+        };
         let mut y = area.y;
 
         if has_groups {
@@ -562,7 +627,7 @@ impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
         }
         y += 1;
 
-        if state.rows == 0 {
+        if state.rows == 0 && y < area.bottom() {
             put(
                 buf,
                 area.x,
@@ -880,6 +945,42 @@ mod tests {
     }
 
     #[test]
+    fn the_cursor_and_selection_can_be_put_back_after_a_reload() {
+        let mut s = GridState::new(10, 5);
+        s.set_selection(Some(Selection::new(Cell::new(2, 1), Cell::new(20, 3))));
+        assert_eq!(s.selection().unwrap().rows(), 2..10);
+        s.set_cursor(Cell::new(7, 9));
+        assert_eq!((s.cursor(), s.selection()), (Cell::new(7, 4), None));
+        // In visual mode a click moves the selection's corner instead.
+        s.toggle_visual();
+        s.set_cursor(Cell::new(9, 2));
+        let sel = s.selection().unwrap();
+        assert_eq!((sel.rows(), sel.cols()), (7..10, 2..5));
+    }
+
+    #[test]
+    fn clicks_find_the_cell_drawn_under_them() {
+        let rows = rows();
+        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let mut s = GridState::new(3, 10);
+        assert_eq!(s.cell_at(0, 2), None, "nothing drawn yet");
+        draw(&src, &mut s, 80, 8);
+        // Line 2 is the first row; x 11..17 is ASR, x 17 the gap before ACD.
+        assert_eq!(s.cell_at(12, 2), Some(Cell::new(0, 1)));
+        assert_eq!(s.cell_at(20, 4), Some(Cell::new(2, 2)));
+        assert_eq!(s.cell_at(17, 2), None);
+        assert_eq!(s.cell_at(12, 1), None, "header line");
+        assert_eq!(s.cell_at(12, 5), None, "below the last row");
+        s.set_cursor(s.cell_at(12, 2).unwrap());
+        s.extend_to(s.cell_at(20, 3).unwrap());
+        let sel = s.selection().unwrap();
+        assert_eq!(
+            (sel.rows(), sel.cols(), s.cursor()),
+            (0..2, 1..3, Cell::new(1, 2))
+        );
+    }
+
+    #[test]
     fn whole_columns_rows_and_everything() {
         let mut s = GridState::new(10, 5);
         s.move_cursor(Move::Down);
@@ -931,6 +1032,24 @@ mod tests {
                 "                                                                                ",
             ]
         );
+    }
+
+    #[test]
+    fn short_areas_drop_the_footer_then_the_group_line() {
+        let rows = rows();
+        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let mut s = GridState::new(3, 10);
+        s.select_all();
+        for h in 0..6 {
+            let lines = text(&draw(&src, &mut s, 30, h));
+            if h == 1 {
+                assert!(lines[0].starts_with("Date (UTC)"));
+            }
+            if h == 5 {
+                assert!(lines[0].contains("Quality") && lines[2].starts_with("2026-11-03"));
+                assert!(lines[3].starts_with("sum") && lines[4].starts_with("avg"));
+            }
+        }
     }
 
     #[test]
