@@ -178,11 +178,6 @@ impl Clipboard {
         self
     }
 
-    /// The order in which ways are tried.
-    pub fn methods(&self) -> &'static [Method] {
-        self.methods
-    }
-
     /// Copies `text`. `terminal` is the terminal's writer (the TUI's backend), used for
     /// OSC 52; call this between frames so the sequence doesn't land inside a frame.
     pub fn copy(&mut self, text: &str, terminal: &mut impl Write) -> Copied {
