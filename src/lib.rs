@@ -5,6 +5,7 @@
 //! ← `tui` and `cli` (front ends).
 
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod domain;
 pub mod service;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod contact;
 pub mod customer;
 pub mod money;
+pub mod selection;
 pub mod summary;
 pub mod summary_table;
 
@@ -11,4 +12,5 @@ pub use audit::{Actor, AuditEntry, Verb};
 pub use contact::{Contact, NumberBlock};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
 pub use money::{Currency, Money};
+pub use selection::{Aggregate, Cell, ColumnFigures, Metric, Selection};
 pub use summary::{Period, SummaryRow, Traffic};

@@ -8,6 +8,7 @@ pub mod form;
 pub mod keymap;
 pub mod palette;
 pub mod views;
+pub mod widgets;
 pub mod worker;
 
 use crate::service::Service;

@@ -1,0 +1,4 @@
+//! Reusable widgets.
+
+pub mod grid;
+pub mod summary_grid;
