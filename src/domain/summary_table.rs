@@ -33,19 +33,19 @@ impl SummaryColumn {
         SummaryColumn::Billed,
     ];
 
-    /// The header on screen.
+    /// The header on screen, short; copies name the unit too (`header_with_unit`).
     pub fn header(self) -> &'static str {
         match self {
-            SummaryColumn::Date => "Date",
+            SummaryColumn::Date => "Date (UTC)",
             SummaryColumn::Asr => "ASR",
             SummaryColumn::Acd => "ACD",
             SummaryColumn::Profit => "Profit",
             SummaryColumn::ProfitPercent => "Profit %",
-            SummaryColumn::Charge => "Customer Charge",
+            SummaryColumn::Charge => "Charge",
             SummaryColumn::Attempts => "Attempts",
             SummaryColumn::Connected => "Connected",
             SummaryColumn::Duration => "Duration",
-            SummaryColumn::Billed => "Billed Duration",
+            SummaryColumn::Billed => "Billed",
         }
     }
 
@@ -107,7 +107,7 @@ impl SummaryColumn {
         match self {
             SummaryColumn::Date => period.label(row.start),
             SummaryColumn::Asr => ratio(t.asr(), 2),
-            SummaryColumn::Acd => ratio(t.acd(), 1),
+            SummaryColumn::Acd => ratio(t.acd(), 2),
             SummaryColumn::Profit => currency.plain(t.profit()),
             SummaryColumn::ProfitPercent => ratio(t.profit_percent(), 2),
             SummaryColumn::Charge => currency.plain(t.charge),

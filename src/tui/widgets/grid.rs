@@ -1025,10 +1025,10 @@ mod tests {
             text(&buf),
             [
                 "              Quality                  Money                      Traffic       ",
-                "Date (UTC)  ASR %    ACD       Profit Profit %       Charge  Attempts Connected▸",
-                "2026-11-03   50.0   1:40     1,234.56      1.0   123,456.78      1000       500 ",
-                "2026-11-02  100.0   0:10        10.00    100.0        10.00        10        10 ",
-                "2026-11-01      –      –         0.00        –         0.00         0         0 ",
+                "Date (UTC)    ASR    ACD       Profit Profit %       Charge  Attempts Connected▸",
+                "2026-11-03  50.0%   1:40     1,234.56     1.0%   123,456.78      1000       500 ",
+                "2026-11-02 100.0%   0:10        10.00   100.0%        10.00        10        10 ",
+                "2026-11-01      -      -         0.00        -         0.00         0         0 ",
                 "                                                                                ",
             ]
         );
@@ -1061,7 +1061,7 @@ mod tests {
         s.select_column();
         assert_eq!(s.selected(), None);
         let lines = text(&draw(&src, &mut s, 30, 4));
-        assert_eq!(lines[1], "Date (UTC)  ASR %    ACD Prof▸");
+        assert_eq!(lines[1], "Date (UTC)    ASR    ACD Prof▸");
         assert_eq!(lines[2], "(no rows)                     ");
         assert_eq!(status_line(&src, &mut s), "");
     }
@@ -1078,7 +1078,7 @@ mod tests {
             [
                 "                   Money                          Traffic                       ",
                 "Date (UTC)◂Profit %       Charge  Attempts Connected   Duration     Billed      ",
-                "2026-11-03      1.0   123,456.78      1000       500   13:53:20   14:10:00      ",
+                "2026-11-03     1.0%   123,456.78      1000       500   13:53:20   14:10:00      ",
             ]
         );
         assert_eq!(styled(&buf, 69, 2), GridStyles::default().cursor);
@@ -1258,14 +1258,14 @@ mod tests {
         );
         assert_eq!(
             to_tsv(&src, &sel, CopyHeaders::Columns),
-            "Profit (EUR)\tProfit %\tCustomer Charge (EUR)\n1234.56\t1.00\t123456.78\n10.00\t100.00\t10.00"
+            "Profit (EUR)\tProfit (%)\tCustomer Charge (EUR)\n1234.56\t1.00\t123456.78\n10.00\t100.00\t10.00"
         );
         // ACD to Attempts crosses from Quality into Money and Traffic.
         let across = Selection::new(Cell::new(2, 2), Cell::new(2, 6));
         assert_eq!(
             to_tsv(&src, &across, CopyHeaders::Groups),
             "Quality\tMoney\t\t\tTraffic\n\
-             ACD (s)\tProfit (EUR)\tProfit %\tCustomer Charge (EUR)\tAttempts\n\
+             ACD (s)\tProfit (EUR)\tProfit (%)\tCustomer Charge (EUR)\tAttempts\n\
              \t0.00\t\t0.00\t0"
         );
         // Nothing selected: the cell under the cursor (Charge of the second day).
@@ -1320,7 +1320,7 @@ mod tests {
         write_csv(&src, &Selection::all(3, 10).unwrap(), &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "Date (UTC),ASR (%),ACD (s),Profit (EUR),Profit %,Customer Charge (EUR),Attempts,Connected,Duration (s),Billed Duration (s)\n\
+            "Date (UTC),ASR (%),ACD (s),Profit (EUR),Profit (%),Customer Charge (EUR),Attempts,Connected,Duration (s),Billed Duration (s)\n\
              2026-11-03,50.00,100.00,1234.56,1.00,123456.78,1000,500,50000,51000\n\
              2026-11-02,100.00,10.00,10.00,100.00,10.00,10,10,100,120\n\
              2026-11-01,,,0.00,,0.00,0,0,0,0\n"

@@ -1,6 +1,5 @@
-//! The Summary tab's rows as a [`GridSource`]: columns Date, ASR, ACD, Profit, Profit %,
-//! Customer Charge, Attempts, Connected, Duration, Billed Duration, under the groups
-//! Quality, Money and Traffic.
+//! The Summary tab's rows as a [`GridSource`]. The cells themselves come from
+//! [`SummaryColumn`], which the command line's summary output uses too.
 
 use std::borrow::Cow;
 
@@ -10,33 +9,7 @@ use super::grid::GridSource;
 use crate::domain::Currency;
 use crate::domain::selection::Metric;
 use crate::domain::summary::{Period, SummaryRow, Traffic, hms, mss};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Date,
-    Asr,
-    Acd,
-    Profit,
-    ProfitPercent,
-    Charge,
-    Attempts,
-    Connected,
-    Duration,
-    Billed,
-}
-
-const COLUMNS: [Col; 10] = [
-    Col::Date,
-    Col::Asr,
-    Col::Acd,
-    Col::Profit,
-    Col::ProfitPercent,
-    Col::Charge,
-    Col::Attempts,
-    Col::Connected,
-    Col::Duration,
-    Col::Billed,
-];
+use crate::domain::summary_table::SummaryColumn;
 
 /// Summary rows of one customer in one view (24 hours, daily, weekly, monthly).
 pub struct SummaryGrid<'a> {
@@ -54,21 +27,12 @@ impl<'a> SummaryGrid<'a> {
         }
     }
 
-    fn col(col: usize) -> Col {
-        COLUMNS.get(col).copied().unwrap_or(Col::Date)
+    fn col(col: usize) -> SummaryColumn {
+        SummaryColumn::ALL
+            .get(col)
+            .copied()
+            .unwrap_or(SummaryColumn::Date)
     }
-
-    fn money(&self, minor: i64) -> f64 {
-        minor as f64 / 10f64.powi(i32::from(self.currency.digits()))
-    }
-}
-
-fn one_decimal(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.1}"))
-}
-
-fn two_decimals(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| format!("{v:.2}"))
 }
 
 impl GridSource for SummaryGrid<'_> {
@@ -77,66 +41,37 @@ impl GridSource for SummaryGrid<'_> {
     }
 
     fn column_count(&self) -> usize {
-        COLUMNS.len()
+        SummaryColumn::ALL.len()
     }
 
     fn header(&self, col: usize) -> Cow<'_, str> {
-        match Self::col(col) {
-            Col::Date => "Date (UTC)",
-            Col::Asr => "ASR %",
-            Col::Acd => "ACD",
-            Col::Profit => "Profit",
-            Col::ProfitPercent => "Profit %",
-            Col::Charge => "Charge",
-            Col::Attempts => "Attempts",
-            Col::Connected => "Connected",
-            Col::Duration => "Duration",
-            Col::Billed => "Billed",
-        }
-        .into()
+        Self::col(col).header().into()
     }
 
     fn copy_header(&self, col: usize) -> Cow<'_, str> {
-        let cur = self.currency.code();
-        match Self::col(col) {
-            Col::Date => "Date (UTC)".into(),
-            Col::Asr => "ASR (%)".into(),
-            Col::Acd => "ACD (s)".into(),
-            Col::Profit => format!("Profit ({cur})").into(),
-            Col::ProfitPercent => "Profit %".into(),
-            Col::Charge => format!("Customer Charge ({cur})").into(),
-            Col::Attempts => "Attempts".into(),
-            Col::Connected => "Connected".into(),
-            Col::Duration => "Duration (s)".into(),
-            Col::Billed => "Billed Duration (s)".into(),
-        }
+        Self::col(col).header_with_unit(self.currency).into()
     }
 
     fn group(&self, col: usize) -> Option<&str> {
-        match Self::col(col) {
-            Col::Date => None,
-            Col::Asr | Col::Acd => Some("Quality"),
-            Col::Profit | Col::ProfitPercent | Col::Charge => Some("Money"),
-            Col::Attempts | Col::Connected | Col::Duration | Col::Billed => Some("Traffic"),
-        }
+        Some(Self::col(col).group()).filter(|g| !g.is_empty())
     }
 
     fn width(&self, col: usize) -> u16 {
         match Self::col(col) {
-            // "2026-11-02 05:00" for hours; the header is the widest otherwise.
-            Col::Date if self.period == Period::Hourly => 16,
-            Col::Date => 10,
-            Col::Asr | Col::Acd => 6,
-            Col::ProfitPercent => 8,
-            Col::Profit | Col::Charge => 12,
-            Col::Attempts | Col::Connected => 9,
-            Col::Duration | Col::Billed => 10,
+            // "2026-11-02 05:00" for hours.
+            SummaryColumn::Date if self.period == Period::Hourly => 16,
+            SummaryColumn::Date => 10,
+            SummaryColumn::Asr | SummaryColumn::Acd => 6,
+            SummaryColumn::ProfitPercent => 8,
+            SummaryColumn::Profit | SummaryColumn::Charge => 12,
+            SummaryColumn::Attempts | SummaryColumn::Connected => 9,
+            SummaryColumn::Duration | SummaryColumn::Billed => 10,
         }
     }
 
     fn alignment(&self, col: usize) -> HorizontalAlignment {
         match Self::col(col) {
-            Col::Date => HorizontalAlignment::Left,
+            SummaryColumn::Date => HorizontalAlignment::Left,
             _ => HorizontalAlignment::Right,
         }
     }
@@ -146,72 +81,32 @@ impl GridSource for SummaryGrid<'_> {
     }
 
     fn text(&self, row: usize, col: usize) -> Cow<'_, str> {
-        let Some(r) = self.rows.get(row) else {
-            return "".into();
-        };
-        let t = &r.traffic;
-        match Self::col(col) {
-            Col::Date => self.period.label(r.start),
-            Col::Asr => one_decimal(t.asr()),
-            Col::Acd => t.acd().map_or_else(|| "–".into(), mss),
-            Col::Profit => self.currency.display(t.profit()),
-            Col::ProfitPercent => one_decimal(t.profit_percent()),
-            Col::Charge => self.currency.display(t.charge),
-            Col::Attempts => t.attempts.to_string(),
-            Col::Connected => t.connected.to_string(),
-            Col::Duration => hms(t.duration_s),
-            Col::Billed => hms(t.billed_s),
-        }
-        .into()
+        self.rows.get(row).map_or("".into(), |r| {
+            Self::col(col).display(r, self.period, self.currency).into()
+        })
     }
 
     fn value(&self, row: usize, col: usize) -> Option<f64> {
-        let t = &self.rows.get(row)?.traffic;
-        match Self::col(col) {
-            Col::Date => None,
-            Col::Asr => t.asr(),
-            Col::Acd => t.acd(),
-            Col::Profit => Some(self.money(t.profit())),
-            Col::ProfitPercent => t.profit_percent(),
-            Col::Charge => Some(self.money(t.charge)),
-            Col::Attempts => Some(t.attempts as f64),
-            Col::Connected => Some(t.connected as f64),
-            Col::Duration => Some(t.duration_s as f64),
-            Col::Billed => Some(t.billed_s as f64),
-        }
+        Self::col(col).value(self.rows.get(row)?, self.currency)
     }
 
     fn copy_text(&self, row: usize, col: usize) -> Cow<'_, str> {
-        let Some(r) = self.rows.get(row) else {
-            return "".into();
-        };
-        let t = &r.traffic;
-        match Self::col(col) {
-            Col::Date => self.period.label(r.start),
-            Col::Asr => two_decimals(t.asr()),
-            Col::Acd => two_decimals(t.acd()),
-            Col::Profit => self.currency.plain(t.profit()),
-            Col::ProfitPercent => two_decimals(t.profit_percent()),
-            Col::Charge => self.currency.plain(t.charge),
-            Col::Attempts => t.attempts.to_string(),
-            Col::Connected => t.connected.to_string(),
-            Col::Duration => t.duration_s.to_string(),
-            Col::Billed => t.billed_s.to_string(),
-        }
-        .into()
+        self.rows.get(row).map_or("".into(), |r| {
+            Self::col(col).plain(r, self.period, self.currency).into()
+        })
     }
 
     fn format_figure(&self, col: usize, v: f64) -> String {
         match Self::col(col) {
-            Col::Asr | Col::ProfitPercent => format!("{v:.1}%"),
-            Col::Acd => mss(v),
-            Col::Profit | Col::Charge => {
+            SummaryColumn::Asr | SummaryColumn::ProfitPercent => format!("{v:.1}%"),
+            SummaryColumn::Acd => mss(v),
+            SummaryColumn::Profit | SummaryColumn::Charge => {
                 let digits = i32::from(self.currency.digits());
                 self.currency
                     .display((v * 10f64.powi(digits)).round() as i64)
             }
-            Col::Duration | Col::Billed => hms(v.round() as i64),
-            Col::Date | Col::Attempts | Col::Connected => {
+            SummaryColumn::Duration | SummaryColumn::Billed => hms(v.round() as i64),
+            SummaryColumn::Date | SummaryColumn::Attempts | SummaryColumn::Connected => {
                 if v.fract() == 0.0 {
                     format!("{v:.0}")
                 } else {
@@ -223,9 +118,9 @@ impl GridSource for SummaryGrid<'_> {
 
     fn metric(&self, col: usize) -> Option<Metric> {
         match Self::col(col) {
-            Col::Asr => Some(Metric::Asr),
-            Col::Acd => Some(Metric::Acd),
-            Col::ProfitPercent => Some(Metric::ProfitPercent),
+            SummaryColumn::Asr => Some(Metric::Asr),
+            SummaryColumn::Acd => Some(Metric::Acd),
+            SummaryColumn::ProfitPercent => Some(Metric::ProfitPercent),
             _ => None,
         }
     }
