@@ -13,11 +13,20 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(name: &str, home: &Path, args: &[&str], width: u16, height: u16) -> Tmux {
+    /// Starts the binary with `args`, and `env` (NAME='value' words) in its environment.
+    fn start(
+        name: &str,
+        home: &Path,
+        env: &[&str],
+        args: &[&str],
+        width: u16,
+        height: u16,
+    ) -> Tmux {
         let socket = format!("carrierdesk-test-{name}-{}", std::process::id());
         let mut command = format!(
-            "env HOME={} XDG_DATA_HOME= XDG_CONFIG_HOME= {BIN}",
-            home.display()
+            "env HOME={} XDG_DATA_HOME= XDG_CONFIG_HOME= {} {BIN}",
+            home.display(),
+            env.join(" ")
         );
         for a in args {
             command.push(' ');
@@ -96,7 +105,7 @@ impl Drop for Tmux {
 #[test]
 fn demo_console_in_a_real_terminal() {
     let home = tempfile::tempdir().unwrap();
-    let t = Tmux::start("demo", home.path(), &["--demo"], 100, 30);
+    let t = Tmux::start("demo", home.path(), &[], &["--demo"], 100, 30);
     let screen = t.wait_for("200 of 200");
     assert!(
         screen.contains("Name") && screen.contains("Last Call"),
@@ -234,4 +243,85 @@ fn customers_list_for_scripts() {
         .unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("'asleep' is not a status"));
+}
+
+#[test]
+fn a_copied_block_reaches_the_terminal_clipboard_over_osc52() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("clip.db");
+    let db = db.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--db", db, "--customers", "6", "--days", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The expected block: the newest three days' Attempts and Connected of customer 1.
+    let json = Command::new(BIN)
+        .args([
+            "--db",
+            db,
+            "summary",
+            "--customer",
+            "1",
+            "--period",
+            "daily",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let expected: Vec<String> = std::iter::once("Attempts\tConnected".to_string())
+        .chain(
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .take(3)
+                .map(|r| format!("{}\t{}", r["attempts"], r["connected"])),
+        )
+        .collect();
+
+    // An SSH session: auto sends copies to the terminal's clipboard.
+    let list = Command::new(BIN)
+        .args(["--db", db, "customers", "list", "--json"])
+        .output()
+        .unwrap();
+    let customers: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let name = customers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == 1)
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t = Tmux::start(
+        "clip",
+        home.path(),
+        &["SSH_CONNECTION='203.0.113.5 50000 198.51.100.1 22'"],
+        &["--db", db],
+        120,
+        40,
+    );
+    t.tmux(&["set", "-s", "set-clipboard", "on"]);
+    t.wait_for("of 6");
+    t.send(&["/"]);
+    t.type_text(&name);
+    t.wait_for("1 of 6");
+    t.send(&["Enter", "Enter"]);
+    t.wait_for("1 Main");
+    t.send(&["3"]);
+    t.wait_for("Quality");
+    for _ in 0..6 {
+        t.send(&["l"]);
+    }
+    t.send(&["S-Right", "S-Down", "S-Down", "Y"]);
+    t.wait_for("sent to the terminal's clipboard (OSC 52)");
+    let buffer = t.tmux(&["show-buffer"]);
+    assert_eq!(buffer.trim_end_matches('\n'), expected.join("\n"));
 }

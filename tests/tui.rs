@@ -4,6 +4,7 @@
 mod common;
 
 use carrierdesk::config::Config;
+use carrierdesk::domain::summary::Period;
 use carrierdesk::service::Service;
 use carrierdesk::tui::app::{App, Effect, Event};
 use carrierdesk::tui::worker::Session;
@@ -18,6 +19,7 @@ struct Harness {
     service: Service,
     session: Session,
     terminal: Terminal<TestBackend>,
+    copied: Vec<String>,
 }
 
 impl Harness {
@@ -29,8 +31,10 @@ impl Harness {
                 actor: common::actor("tester"),
                 config: Config::defaults(),
                 config_path: None,
+                export_dir: std::env::temp_dir(),
             },
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+            copied: Vec::new(),
         };
         let start = h.app.start();
         h.run(start);
@@ -40,6 +44,11 @@ impl Harness {
     /// Runs effects the way the database thread would, feeding results back in.
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
+            // Copies go to the terminal's clipboard in the real console; here, to a list.
+            if let Effect::Copy { text, .. } = effect {
+                self.copied.push(text);
+                continue;
+            }
             let event = worker::perform(&mut self.service, &mut self.session, effect);
             let more = self.app.handle(event);
             self.run(more);
@@ -131,7 +140,7 @@ fn board_search_card_tabs_edit_and_audit() {
     h.key(KeyCode::Tab);
     assert!(h.screen().contains("Email"));
     h.key(KeyCode::Char('3'));
-    assert!(h.screen().contains("Billed"));
+    assert!(h.screen().contains("Attempts"));
     h.key(KeyCode::BackTab);
     assert!(
         h.screen().contains("Ver e/m"),
@@ -318,4 +327,120 @@ fn the_palette_finds_and_runs_an_action_by_name() {
     let balance = header.find("Balance").unwrap();
     assert!(cps < balance, "{header}");
     assert!(screen.contains("Columns changed"), "{screen}");
+}
+
+/// Opens the card of the customer with the most traffic on its Summary tab.
+fn summary_of_busiest(
+    days: u32,
+) -> (
+    tempfile::TempDir,
+    Harness,
+    i64,
+    Vec<carrierdesk::domain::SummaryRow>,
+) {
+    let now = chrono::Utc::now().timestamp();
+    let (dir, _path, service) = common::demo_db_at(12, days, now);
+    let busiest = service
+        .board(now)
+        .unwrap()
+        .into_iter()
+        .max_by_key(|r| service.summary(r.id, Period::Daily, now).unwrap().len())
+        .unwrap();
+    let rows = service.summary(busiest.id, Period::Daily, now).unwrap();
+    assert!(
+        rows.len() >= 3,
+        "the demo gives some customer three days of traffic"
+    );
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('/')).keys(&busiest.name);
+    h.key(KeyCode::Enter)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('3'));
+    (dir, h, busiest.id, rows)
+}
+
+#[test]
+fn a_selected_block_shows_sum_mean_and_weighted_figures_and_copies_with_headers() {
+    let (_dir, mut h, _id, rows) = summary_of_busiest(5);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Quality") && screen.contains("Traffic"),
+        "{screen}"
+    );
+    assert!(screen.contains("Daily"), "{screen}");
+
+    // Attempts is the seventh column: select it over the three newest days.
+    for _ in 0..6 {
+        h.key(KeyCode::Char('l'));
+    }
+    h.key_with(KeyCode::Down, KeyModifiers::SHIFT)
+        .key_with(KeyCode::Down, KeyModifiers::SHIFT);
+    let attempts: Vec<i64> = rows[..3].iter().map(|r| r.traffic.attempts).collect();
+    let sum: i64 = attempts.iter().sum();
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("3 cells · sum {sum} · avg ")),
+        "{}",
+        screen.lines().rev().take(8).collect::<Vec<_>>().join("\n")
+    );
+
+    // The selected cells are highlighted, the ones below are not.
+    let (first_line, _) = h.line_with(&Period::Daily.label(rows[0].start)).unwrap();
+    let y = h.screen().lines().position(|l| l == first_line).unwrap() as u16;
+    let buffer = h.terminal.backend().buffer().clone();
+    let styled = |y: u16| {
+        (0..buffer.area.width)
+            .filter(|x| buffer[(*x, y)].bg != ratatui::style::Color::Reset)
+            .count()
+    };
+    assert!(styled(y + 1) > 0, "the second selected row is highlighted");
+    assert!(styled(y + 3) == 0, "the row below the selection is not");
+
+    // Y copies the block with its header line, numbers plain.
+    h.key(KeyCode::Char('Y'));
+    let expected = std::iter::once("Attempts".to_string())
+        .chain(attempts.iter().map(|a| a.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(h.copied.last().unwrap(), &expected);
+
+    // ASR: the plain mean of the cells and the weighted figure, each labelled.
+    h.key(KeyCode::Esc).key(KeyCode::Char('g'));
+    for _ in 0..5 {
+        h.key(KeyCode::Char('h'));
+    }
+    h.key_with(KeyCode::Down, KeyModifiers::SHIFT)
+        .key_with(KeyCode::Down, KeyModifiers::SHIFT);
+    let asr: Vec<f64> = rows[..3].iter().map(|r| r.traffic.asr().unwrap()).collect();
+    let mean = asr.iter().sum::<f64>() / 3.0;
+    let connected: i64 = rows[..3].iter().map(|r| r.traffic.connected).sum();
+    let weighted = connected as f64 * 100.0 / sum as f64;
+    let screen = h.screen();
+    assert!(screen.contains(&format!("avg {mean:.1}%")), "{screen}");
+    assert!(
+        screen.contains(&format!("weighted ASR {weighted:.1}%")),
+        "{screen}"
+    );
+}
+
+#[test]
+fn summary_views_switch_and_rows_can_be_ticked() {
+    let (_dir, mut h, _id, rows) = summary_of_busiest(16);
+    h.key(KeyCode::Char(' '));
+    assert!(h.screen().contains("[x]"));
+    h.key(KeyCode::Char(']'));
+    let screen = h.screen();
+    let week = Period::Weekly.label(Period::Weekly.start_of(rows[0].start));
+    assert!(screen.contains(&week), "{screen}");
+    h.key(KeyCode::Char(']'));
+    let month = Period::Monthly.label(rows[0].start);
+    assert!(h.screen().contains(&month));
+    h.key(KeyCode::Char('['))
+        .key(KeyCode::Char('['))
+        .key(KeyCode::Char('['));
+    let screen = h.screen();
+    assert!(
+        screen.contains(":00"),
+        "the 24 Hours view lists hours: {screen}"
+    );
 }

@@ -3,6 +3,7 @@
 
 mod customers;
 mod demo;
+mod summary;
 
 use crate::config::{Config, Dirs};
 use crate::service::{self, Service};
@@ -33,6 +34,8 @@ pub enum Command {
     /// List, show and change customers.
     #[command(subcommand)]
     Customers(customers::CustomersCommand),
+    /// Traffic summary of a customer: 24h, daily, weekly or monthly, in UTC.
+    Summary(summary::SummaryArgs),
     /// Build a demo database of any size: carrierdesk demo --db big.db --customers 100000 --days 7
     Demo(demo::DemoArgs),
 }
@@ -68,6 +71,10 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
         Some(Command::Customers(cmd)) => {
             let service = open(&db_path(cli.db.as_deref(), false)?)?;
             customers::run(&service, cmd)
+        }
+        Some(Command::Summary(args)) => {
+            let service = open(&db_path(cli.db.as_deref(), false)?)?;
+            summary::run(&service, args)
         }
         Some(Command::Demo(args)) => {
             let path = cli.db.ok_or_else(|| {
@@ -112,12 +119,22 @@ fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow
     }
     let actor = service::actor_from_env(service.store());
     tracing::info!(db = %path.display(), operator = %actor.name, ip = %actor.ip, "console started");
+    let data_dir = dirs
+        .as_ref()
+        .and_then(|d| d.ensure_data().ok().map(Path::to_path_buf));
+    let data_dir = data_dir.unwrap_or_else(|| PathBuf::from("."));
+    let clipboard = crate::clipboard::Clipboard::new(
+        config.clipboard,
+        crate::clipboard::Env::current(),
+        data_dir.join("clipboard.txt"),
+    );
     let session = crate::tui::worker::Session {
         actor,
         config,
         config_path,
+        export_dir: data_dir.join("exports"),
     };
-    crate::tui::run(service, session, started)
+    crate::tui::run(service, session, clipboard, started)
 }
 
 /// Logs go to a file in the data folder: nothing may print while the screen is ours.

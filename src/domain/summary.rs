@@ -80,6 +80,7 @@ pub struct SummaryRow {
 /// The periods a summary view groups hours into. All in UTC; weeks are ISO weeks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
+    /// The "24 Hours" view: hour by hour.
     Hourly,
     Daily,
     Weekly,
@@ -87,6 +88,46 @@ pub enum Period {
 }
 
 impl Period {
+    /// The summary views in the order the tab shows them.
+    pub const ALL: [Period; 4] = [
+        Period::Hourly,
+        Period::Daily,
+        Period::Weekly,
+        Period::Monthly,
+    ];
+
+    /// The view's name, as on the Summary tab.
+    pub fn view_name(self) -> &'static str {
+        match self {
+            Period::Hourly => "24 Hours",
+            Period::Daily => "Daily",
+            Period::Weekly => "Weekly",
+            Period::Monthly => "Monthly",
+        }
+    }
+
+    /// Parses the command line's `--period` value.
+    pub fn parse(text: &str) -> Option<Period> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "24h" | "hourly" | "24hours" => Some(Period::Hourly),
+            "daily" | "day" => Some(Period::Daily),
+            "weekly" | "week" => Some(Period::Weekly),
+            "monthly" | "month" => Some(Period::Monthly),
+            _ => None,
+        }
+    }
+
+    /// The start of the period after the one starting at `start`.
+    pub fn next_start(self, start: i64) -> i64 {
+        match self {
+            Period::Hourly => start + 3600,
+            Period::Daily => start + 86_400,
+            Period::Weekly => start + 7 * 86_400,
+            // Any day in the next month, then back to its first.
+            Period::Monthly => Period::Monthly.start_of(start + 32 * 86_400),
+        }
+    }
+
     /// The unix second at which the period holding `t` starts.
     pub fn start_of(self, t: i64) -> i64 {
         let Some(dt) = DateTime::<Utc>::from_timestamp(t, 0) else {
@@ -195,6 +236,9 @@ mod tests {
         let monthly = roll_up(&rows, Period::Monthly);
         assert_eq!(monthly.len(), 1);
         assert_eq!(monthly[0].traffic.charge, 15);
+        let december = Period::Monthly.next_start(monthly[0].start);
+        assert_eq!(Period::Monthly.label(december), "2026-12");
+        assert_eq!(Period::parse("24h"), Some(Period::Hourly));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod actor;
 mod customers;
 pub mod demo;
+mod summary;
 
 pub use actor::actor_from_env;
 pub use customers::CardData;

@@ -6,7 +6,10 @@ use super::columns::{ColumnChooser, ColumnId};
 use super::form::StatusForm;
 use super::keymap::{self, Action, Context};
 use super::palette::Palette;
-use crate::domain::{BoardRow, Customer};
+use super::summary::SummaryView;
+use super::widgets::grid::{CopyHeaders, Move};
+use crate::domain::summary::Period;
+use crate::domain::{BoardRow, Customer, SummaryRow};
 use crate::service::CardData;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -22,6 +25,11 @@ pub enum Event {
         complete: bool,
     },
     CardLoaded(i64, Result<CardData, String>),
+    SummaryLoaded {
+        customer: i64,
+        period: Period,
+        rows: Result<Vec<SummaryRow>, String>,
+    },
     Saved(Result<Customer, SaveError>),
     /// Another operator committed: reload what is on screen.
     DataChanged,
@@ -46,6 +54,22 @@ pub enum Effect {
     SaveCustomer(Box<Customer>),
     /// Remember the board's columns in the config file.
     SaveColumns(Vec<ColumnId>),
+    LoadSummary {
+        customer: i64,
+        period: Period,
+    },
+    /// Put text on the operator's clipboard. Runs on the terminal's thread, between frames,
+    /// because OSC 52 is written to the terminal itself.
+    Copy {
+        text: String,
+        /// What was copied, for the status line ("12 cells").
+        what: String,
+    },
+    /// Write a file in the exports folder and say where.
+    Export {
+        name: String,
+        contents: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +105,7 @@ pub struct Card {
     pub cursor: usize,
     /// First row shown of that list; kept by the view so the cursor stays visible.
     pub offset: usize,
+    pub summary: SummaryView,
 }
 
 impl Card {
@@ -89,7 +114,7 @@ impl Card {
         match self.tab {
             Tab::Main => 0,
             Tab::Contacts => d.contacts.len(),
-            Tab::Summary => d.daily.len(),
+            Tab::Summary => self.summary.rows.as_ref().map_or(0, Vec::len),
             Tab::Audit => d.audit.len(),
         }
     }
@@ -174,8 +199,12 @@ impl App {
             Context::Columns
         } else if self.form.is_some() {
             Context::Form
-        } else if self.card.is_some() {
-            Context::Card
+        } else if let Some(card) = &self.card {
+            if card.tab == Tab::Summary {
+                Context::Grid
+            } else {
+                Context::Card
+            }
         } else if self.searching {
             Context::Search
         } else {
@@ -204,6 +233,22 @@ impl App {
             }
             Event::BoardLoaded { rows: Err(e), .. } | Event::CardLoaded(_, Err(e)) => {
                 self.error(e);
+                vec![]
+            }
+            Event::SummaryLoaded {
+                customer,
+                period,
+                rows,
+            } => {
+                match (self.card.as_mut(), rows) {
+                    (Some(card), Ok(rows))
+                        if card.id == customer && card.summary.period == period =>
+                    {
+                        card.summary.set_rows(rows);
+                    }
+                    (_, Err(e)) => self.error(e),
+                    _ => {}
+                }
                 vec![]
             }
             Event::CardLoaded(id, Ok(data)) => {
@@ -302,6 +347,7 @@ impl App {
                         tab: Tab::Main,
                         cursor: 0,
                         offset: 0,
+                        summary: SummaryView::new(Period::Daily),
                     });
                     return vec![Effect::LoadCard(id)];
                 }
@@ -316,11 +362,24 @@ impl App {
         let Some(card) = self.card.as_mut() else {
             return vec![];
         };
+        if card.tab == Tab::Summary
+            && let Some(effects) = grid_action(card, action)
+        {
+            return effects;
+        }
         let last = card.rows_in_tab().saturating_sub(1);
         let switch = |card: &mut Card, tab: Tab| {
             card.tab = tab;
             card.cursor = 0;
             card.offset = 0;
+            // The Summary view's rows load the first time the tab is shown.
+            match (tab, &card.summary.rows) {
+                (Tab::Summary, None) => vec![Effect::LoadSummary {
+                    customer: card.id,
+                    period: card.summary.period,
+                }],
+                _ => vec![],
+            }
         };
         match action {
             Action::Back => {
@@ -328,9 +387,9 @@ impl App {
                 // The board may be stale after edits made on the card.
                 return vec![Effect::LoadBoard];
             }
-            Action::NextTab => switch(card, Tab::ALL[(card.tab.index() + 1) % 4]),
-            Action::PrevTab => switch(card, Tab::ALL[(card.tab.index() + 3) % 4]),
-            Action::Tab(n) => switch(card, Tab::ALL[usize::from(n).min(3)]),
+            Action::NextTab => return switch(card, Tab::ALL[(card.tab.index() + 1) % 4]),
+            Action::PrevTab => return switch(card, Tab::ALL[(card.tab.index() + 3) % 4]),
+            Action::Tab(n) => return switch(card, Tab::ALL[usize::from(n).min(3)]),
             Action::Up => card.cursor = card.cursor.saturating_sub(1),
             Action::Down => card.cursor = (card.cursor + 1).min(last),
             Action::PageUp => card.cursor = card.cursor.saturating_sub(page),
@@ -364,6 +423,21 @@ impl App {
             _ => {}
         }
         vec![]
+    }
+
+    /// Reloads what is on screen; state (cursor, tab, selection) is kept by id.
+    fn reload(&mut self) -> Vec<Effect> {
+        match &self.card {
+            Some(card) if card.tab == Tab::Summary => vec![
+                Effect::LoadCard(card.id),
+                Effect::LoadSummary {
+                    customer: card.id,
+                    period: card.summary.period,
+                },
+            ],
+            Some(card) => vec![Effect::LoadCard(card.id)],
+            None => vec![Effect::LoadBoard],
+        }
     }
 
     fn palette_action(&mut self, action: Action) -> Vec<Effect> {
@@ -483,14 +557,6 @@ impl App {
         }
     }
 
-    /// Reloads what is on screen; state (cursor, tab) is kept by id.
-    fn reload(&mut self) -> Vec<Effect> {
-        match &self.card {
-            Some(card) => vec![Effect::LoadCard(card.id)],
-            None => vec![Effect::LoadBoard],
-        }
-    }
-
     fn info(&mut self, text: String) {
         self.message = Some((Level::Info, text));
     }
@@ -498,4 +564,94 @@ impl App {
     fn error(&mut self, text: String) {
         self.message = Some((Level::Error, text));
     }
+}
+
+/// The Summary tab's keys. `None` leaves the action to the card (tabs, edit, back).
+fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {
+    let Some(data) = &card.data else {
+        return Some(vec![]);
+    };
+    let currency = data.customer.currency;
+    let view = &mut card.summary;
+    let grid = &mut view.grid;
+    let step = |m: Move, extend: bool, grid: &mut super::widgets::grid::GridState| {
+        if extend {
+            grid.extend(m)
+        } else {
+            grid.move_cursor(m)
+        }
+    };
+    match action {
+        Action::Up => step(Move::Up, false, grid),
+        Action::Down => step(Move::Down, false, grid),
+        Action::Left => step(Move::Left, false, grid),
+        Action::Right => step(Move::Right, false, grid),
+        Action::PageUp => step(Move::PageUp, false, grid),
+        Action::PageDown => step(Move::PageDown, false, grid),
+        Action::Top => step(Move::Top, false, grid),
+        Action::Bottom => step(Move::Bottom, false, grid),
+        Action::ExtendUp => step(Move::Up, true, grid),
+        Action::ExtendDown => step(Move::Down, true, grid),
+        Action::ExtendLeft => step(Move::Left, true, grid),
+        Action::ExtendRight => step(Move::Right, true, grid),
+        Action::Visual => grid.toggle_visual(),
+        Action::SelectRow => grid.select_row(),
+        Action::SelectColumn => grid.select_column(),
+        Action::SelectAll => grid.select_all(),
+        Action::Back if grid.selection().is_some() => grid.clear_selection(),
+        Action::TickRow => view.toggle_tick(),
+        Action::PrevView | Action::NextView => {
+            let i = Period::ALL
+                .iter()
+                .position(|p| *p == view.period)
+                .unwrap_or(0);
+            let n = Period::ALL.len();
+            let next = if action == Action::NextView {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            view.switch(Period::ALL[next]);
+            return Some(vec![Effect::LoadSummary {
+                customer: card.id,
+                period: view.period,
+            }]);
+        }
+        Action::Copy | Action::CopyHeaders | Action::CopyGroups => {
+            let headers = match action {
+                Action::Copy => CopyHeaders::None,
+                Action::CopyHeaders => CopyHeaders::Columns,
+                _ => CopyHeaders::Groups,
+            };
+            return Some(
+                view.copy(currency, headers)
+                    .map(|(text, cells)| Effect::Copy {
+                        text,
+                        what: if cells == 1 {
+                            "1 cell".into()
+                        } else {
+                            format!("{cells} cells")
+                        },
+                    })
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        Action::Export => {
+            let name = format!(
+                "summary-{}-{}-{}.csv",
+                card.id,
+                view.period.view_name().to_lowercase().replace(' ', ""),
+                chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+            );
+            return Some(
+                view.export_csv(currency)
+                    .map(|contents| Effect::Export { name, contents })
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        _ => return None,
+    }
+    Some(vec![])
 }

@@ -20,6 +20,8 @@ pub enum Context {
     Palette,
     /// The board's column chooser.
     Columns,
+    /// The Summary tab's grid of cells.
+    Grid,
 }
 
 /// What a key asks for. `App::update` carries it out.
@@ -54,6 +56,21 @@ pub enum Action {
     /// Move the entry under the cursor up / down (reorder).
     ShiftUp,
     ShiftDown,
+    ExtendUp,
+    ExtendDown,
+    ExtendLeft,
+    ExtendRight,
+    Visual,
+    SelectRow,
+    SelectColumn,
+    SelectAll,
+    Copy,
+    CopyHeaders,
+    CopyGroups,
+    Export,
+    TickRow,
+    PrevView,
+    NextView,
     NextField,
     PrevField,
     Left,
@@ -108,6 +125,22 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the audit row's difference", ""),
     bind!(Card, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
     bind!(Card, [(Esc, NONE)], "Esc", Action::Back, "back to the customers", "back"),
+    bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
+    bind!(Grid, [(Right, NONE), (Char('l'), NONE)], "→/l", Action::Right, "cell to the right", ""),
+    bind!(Grid, [(Up, SHIFT)], "Shift-↑", Action::ExtendUp, "extend the selection up", ""),
+    bind!(Grid, [(Down, SHIFT)], "Shift-↓", Action::ExtendDown, "extend the selection down", ""),
+    bind!(Grid, [(Left, SHIFT)], "Shift-←", Action::ExtendLeft, "extend the selection left", ""),
+    bind!(Grid, [(Right, SHIFT)], "Shift-→", Action::ExtendRight, "extend the selection right", ""),
+    bind!(Grid, [(Char('v'), NONE)], "v", Action::Visual, "start or end a selection; moving extends it", "select"),
+    bind!(Grid, [(Char('V'), NONE)], "V", Action::SelectRow, "select the whole row", ""),
+    bind!(Grid, [(Char('C'), NONE)], "C", Action::SelectColumn, "select the whole column", ""),
+    bind!(Grid, [(Char('a'), CTRL)], "Ctrl-A", Action::SelectAll, "select every cell", ""),
+    bind!(Grid, [(Char('y'), NONE)], "y", Action::Copy, "copy the selection as TSV", "copy"),
+    bind!(Grid, [(Char('Y'), NONE)], "Y", Action::CopyHeaders, "copy the selection with its header line", ""),
+    bind!(Grid, [(Char(' '), NONE)], "Space", Action::TickRow, "tick the row in the Action column", ""),
+    bind!(Grid, [(Char('['), NONE)], "[", Action::PrevView, "previous view (24 Hours, Daily, Weekly, Monthly)", ""),
+    bind!(Grid, [(Char(']'), NONE)], "]", Action::NextView, "next view (24 Hours, Daily, Weekly, Monthly)", "view"),
+    bind!(Grid, [(Esc, NONE)], "Esc", Action::Back, "clear the selection, or back to the customers", ""),
     bind!(Form, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
     bind!(Form, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
     bind!(Form, [(Left, NONE)], "←", Action::Left, "previous choice", ""),
@@ -148,6 +181,7 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Popup => &[Context::Popup],
         Context::Palette => &[Context::Palette],
         Context::Columns => &[Context::Columns],
+        Context::Grid => &[Context::Grid, Context::Card, Context::Global],
         Context::Global => &[Context::Global],
     }
 }
@@ -212,6 +246,9 @@ mod tests {
             Context::Card,
             Context::Form,
             Context::Popup,
+            Context::Palette,
+            Context::Columns,
+            Context::Grid,
         ] {
             let mut seen = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.context == ctx) {

@@ -7,12 +7,15 @@ pub mod columns;
 pub mod form;
 pub mod keymap;
 pub mod palette;
+pub mod summary;
 pub mod views;
 pub mod widgets;
 pub mod worker;
 
+use crate::clipboard::Clipboard;
 use crate::service::Service;
 use app::{App, Event};
+use app::{Effect, Level};
 use crossterm::event::{
     DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream,
 };
@@ -88,18 +91,30 @@ impl Startup {
 }
 
 /// Runs the console until the operator quits. `started` is when the process began.
-pub fn run(service: Service, session: worker::Session, started: Instant) -> anyhow::Result<()> {
+pub fn run(
+    service: Service,
+    session: worker::Session,
+    clipboard: Clipboard,
+    started: Instant,
+) -> anyhow::Result<()> {
     let (mut terminal, _guard) = setup()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(event_loop(&mut terminal, service, session, started))
+    runtime.block_on(event_loop(
+        &mut terminal,
+        service,
+        session,
+        clipboard,
+        started,
+    ))
 }
 
 async fn event_loop(
     terminal: &mut Term,
     service: Service,
     session: worker::Session,
+    mut clipboard: Clipboard,
     started: Instant,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -128,13 +143,23 @@ async fn event_loop(
             },
             Some(event) = rx.recv() => event,
         };
-        for effect in app.handle(event) {
-            worker.send(effect);
-        }
+        let mut effects = app.handle(event);
         // Take whatever else has already arrived before drawing again.
         while let Ok(event) = rx.try_recv() {
-            for effect in app.handle(event) {
-                worker.send(effect);
+            effects.extend(app.handle(event));
+        }
+        for effect in effects {
+            match effect {
+                // Between frames, on the thread that owns the terminal (OSC 52 goes there).
+                Effect::Copy { text, what } => {
+                    let copied = clipboard.copy(&text, terminal.backend_mut());
+                    let level = match copied.outcome {
+                        crate::clipboard::Outcome::Failed(_) => Level::Error,
+                        _ => Level::Info,
+                    };
+                    app.handle(Event::Notice(level, copied.message(&what)));
+                }
+                other => worker.send(other),
             }
         }
     }

@@ -21,6 +21,8 @@ pub struct Session {
     pub config: Config,
     /// Where the configuration is saved; None keeps changes for this run only.
     pub config_path: Option<PathBuf>,
+    /// Where exports and reports are written.
+    pub export_dir: PathBuf,
 }
 
 impl Session {
@@ -59,6 +61,30 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                     ServiceError::Conflict(theirs) => SaveError::Conflict(theirs),
                     other => SaveError::Failed(other.to_string()),
                 }),
+        ),
+        Effect::LoadSummary { customer, period } => Event::SummaryLoaded {
+            customer,
+            period,
+            rows: service
+                .summary(customer, period, now)
+                .map_err(|e| e.to_string()),
+        },
+        Effect::Export { name, contents } => {
+            let path = session.export_dir.join(name);
+            let written = std::fs::create_dir_all(&session.export_dir)
+                .and_then(|()| std::fs::write(&path, contents));
+            match written {
+                Ok(()) => Event::Notice(Level::Info, format!("Exported to {}", path.display())),
+                Err(e) => Event::Notice(
+                    Level::Error,
+                    format!("Not exported to {}: {e}", path.display()),
+                ),
+            }
+        }
+        // The clipboard may need the terminal (OSC 52), which only the UI thread has.
+        Effect::Copy { what, .. } => Event::Notice(
+            Level::Error,
+            format!("{what} not copied: the clipboard is reached from the terminal's thread"),
         ),
         Effect::SaveColumns(columns) => {
             session.config.board_columns = columns.iter().map(|c| c.key().to_string()).collect();

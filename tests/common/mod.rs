@@ -18,8 +18,13 @@ pub fn actor(name: &str) -> Actor {
     }
 }
 
-/// A database file in a fresh temporary folder, filled with a small demo.
+/// A database file in a fresh temporary folder, filled with a small demo up to `NOW`.
 pub fn demo_db(customers: usize, days: u32) -> (TempDir, PathBuf, Service) {
+    demo_db_at(customers, days, NOW)
+}
+
+/// The same with traffic up to `now`: for views that count back from the real clock.
+pub fn demo_db_at(customers: usize, days: u32, now: i64) -> (TempDir, PathBuf, Service) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.db");
     let mut service = Service::open(&path).unwrap();
@@ -27,7 +32,7 @@ pub fn demo_db(customers: usize, days: u32) -> (TempDir, PathBuf, Service) {
         customers,
         days,
         seed: 11,
-        now: NOW,
+        now,
     };
     generate(&mut service, spec, &mut |_, _| {}).unwrap();
     (dir, path, service)

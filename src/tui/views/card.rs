@@ -1,11 +1,15 @@
 //! The customer card: a header, and the tabs Main, Contacts, Summary and Audit.
 
 use super::{cursor_style, scroll};
+use crate::domain::Currency;
 use crate::domain::customer::tax_percent;
-use crate::domain::summary::{hms, mss};
-use crate::domain::{Currency, SummaryRow};
+use crate::domain::summary::Period;
+use crate::domain::summary::mss;
 use crate::service::CardData;
 use crate::tui::app::{Card, Tab};
+use crate::tui::summary::SummaryView;
+use crate::tui::widgets::grid::{Grid, status_line};
+use crate::tui::widgets::summary_grid::SummaryGrid;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -51,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card) -> usize {
     match card.tab {
         Tab::Main => draw_main(frame, body, data),
         Tab::Contacts => draw_contacts(frame, body, data, card.cursor, card.offset),
-        Tab::Summary => draw_summary(frame, body, data, card.cursor, card.offset),
+        Tab::Summary => draw_summary(frame, body, c.currency, &mut card.summary),
         Tab::Audit => draw_audit(frame, body, data, card.cursor, card.offset),
     }
     height
@@ -261,44 +265,61 @@ fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, 
     );
 }
 
-fn summary_cells(r: &SummaryRow, cur: Currency) -> Vec<String> {
-    let t = &r.traffic;
-    vec![
-        crate::domain::Period::Daily.label(r.start),
-        t.asr().map_or("-".into(), |a| format!("{a:.1}%")),
-        t.acd().map_or("-".into(), mss),
-        cur.display(t.profit()),
-        t.profit_percent()
-            .map_or("-".into(), |p| format!("{p:.1}%")),
-        cur.display(t.charge),
-        t.attempts.to_string(),
-        t.connected.to_string(),
-        hms(t.duration_s),
-        hms(t.billed_s),
-    ]
-}
-
-fn draw_summary(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
-    let height = usize::from(area.height.saturating_sub(1));
-    let cur = data.customer.currency;
-    let rows = table_rows(&data.daily, cursor, offset, height, |r| {
-        summary_cells(r, cur)
-    });
-    let widths = [10, 6, 5, 10, 7, 10, 8, 9, 9, 9].map(Constraint::Length);
+fn draw_summary(frame: &mut Frame, area: Rect, currency: Currency, view: &mut SummaryView) {
+    let [views, grid_area, figures] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let mut spans: Vec<Span> = Period::ALL
+        .iter()
+        .flat_map(|p| {
+            let style = if *p == view.period {
+                Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            [
+                Span::styled(format!(" {} ", p.view_name()), style),
+                Span::raw(" "),
+            ]
+        })
+        .collect();
+    spans.push(label("  [ ] switch view · all UTC"));
+    frame.render_widget(Paragraph::new(Line::from(spans)), views);
+    let Some(rows) = &view.rows else {
+        frame.render_widget(Paragraph::new("Loading…"), grid_area);
+        return;
+    };
+    if rows.is_empty() {
+        frame.render_widget(Paragraph::new("No traffic in this view."), grid_area);
+        return;
+    }
+    // The Action column: a tick box per row, drawn beside the grid's rows.
+    let [ticks, cells] =
+        Layout::horizontal([Constraint::Length(4), Constraint::Min(1)]).areas(grid_area);
+    let source = SummaryGrid::new(rows, view.period, currency);
+    frame.render_stateful_widget(Grid::new(&source), cells, &mut view.grid);
+    let head = 2u16.min(ticks.height);
+    let mut lines = vec![Line::from(""), Line::from("Act")];
+    lines.truncate(usize::from(head));
+    for row in rows
+        .iter()
+        .skip(view.grid.row_offset())
+        .take(view.grid.page())
+    {
+        lines.push(Line::from(if view.ticked.contains(&row.start) {
+            "[x]"
+        } else {
+            "[ ]"
+        }));
+    }
+    frame.render_widget(Paragraph::new(lines), ticks);
+    let line = status_line(&source, &mut view.grid);
     frame.render_widget(
-        Table::new(rows, widths).header(header(&[
-            "Date",
-            "ASR",
-            "ACD",
-            "Profit",
-            "Profit %",
-            "Charge",
-            "Attempts",
-            "Connected",
-            "Duration",
-            "Billed",
-        ])),
-        area,
+        Paragraph::new(line).style(Style::new().fg(Color::Cyan)),
+        figures,
     );
 }
 

@@ -247,6 +247,11 @@ impl GridState {
     }
 
     /// The first row shown.
+    /// Body rows drawn by the last frame.
+    pub fn page(&self) -> usize {
+        self.page
+    }
+
     pub fn row_offset(&self) -> usize {
         self.row_offset
     }
