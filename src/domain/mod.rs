@@ -4,10 +4,12 @@ pub mod audit;
 pub mod contact;
 pub mod customer;
 pub mod money;
+pub mod rating;
 pub mod summary;
 
 pub use audit::{Actor, AuditEntry, Verb};
 pub use contact::{Contact, NumberBlock};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
 pub use money::{Currency, Money};
+pub use rating::Tariff;
 pub use summary::{Period, SummaryRow, Traffic};
