@@ -1,6 +1,7 @@
 //! Types and rules with no I/O. Everything above builds on these.
 
 pub mod audit;
+pub mod cdr;
 pub mod contact;
 pub mod customer;
 pub mod money;
@@ -8,6 +9,7 @@ pub mod rating;
 pub mod summary;
 
 pub use audit::{Actor, AuditEntry, Verb};
+pub use cdr::{Cdr, CdrCustomer};
 pub use contact::{Contact, NumberBlock};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
 pub use money::{Currency, Money};

@@ -78,6 +78,12 @@ mod tests {
             ..t
         };
         assert_eq!(yen.charge(60, jpy), 2);
-        assert!(!Tariff { rate_micros: 0, ..t }.is_priced());
+        assert!(
+            !Tariff {
+                rate_micros: 0,
+                ..t
+            }
+            .is_priced()
+        );
     }
 }
