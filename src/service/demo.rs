@@ -317,7 +317,9 @@ impl Profile {
         let start = created.max(first_hour);
         let traffic_window = match status {
             Status::Active => Some((start, now_hour + 3600)),
-            Status::Inactive if i % 3 != 0 => Some((start, now_hour - rng.i64(5..60) * 86_400)),
+            Status::Inactive if !i.is_multiple_of(3) => {
+                Some((start, now_hour - rng.i64(5..60) * 86_400))
+            }
             Status::Penalty => Some((start, now_hour - rng.i64(1..5) * 86_400)),
             _ => None,
         }
