@@ -1,1 +1,2 @@
 pub mod x {}
+pub mod import_cmd;
