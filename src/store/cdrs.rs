@@ -17,35 +17,35 @@ pub enum Stored {
     Duplicate,
 }
 
-/// Stores calls inside the caller's transaction, one prepared statement for all of them.
+/// Stores calls inside the caller's transaction, with statements prepared once for all.
 pub struct CdrWriter<'c> {
-    conn: &'c Connection,
-    upsert: CachedStatement<'c>,
+    insert: CachedStatement<'c>,
+    claim: CachedStatement<'c>,
 }
 
 impl<'c> CdrWriter<'c> {
     pub fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
-        // A uid seen before is a duplicate, unless it was stored without a customer and now
-        // has one: then the stored call takes the customer and price, so that fixing an
-        // account code or SIP user and importing the file again claims the calls that
-        // matched nobody, while importing the same file twice still adds nothing.
-        let upsert = conn.prepare_cached(
+        // DO NOTHING rather than an upsert: an upsert's DO UPDATE branch makes SQLite keep a
+        // statement journal for every insert, which costs more than the insert itself.
+        let insert = conn.prepare_cached(
             "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
                                cost, src, dst, disposition, channel, account_code)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-             ON CONFLICT (uid) DO UPDATE SET
-                customer_id = excluded.customer_id,
-                billed_s = excluded.billed_s,
-                charge = excluded.charge,
-                cost = excluded.cost
-             WHERE cdrs.customer_id IS NULL AND excluded.customer_id IS NOT NULL",
+             ON CONFLICT (uid) DO NOTHING",
         )?;
-        Ok(CdrWriter { conn, upsert })
+        let claim = conn.prepare_cached(
+            "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5
+             WHERE uid = ?1 AND customer_id IS NULL",
+        )?;
+        Ok(CdrWriter { insert, claim })
     }
 
+    /// Stores a call unless its uid is stored already. A call stored earlier without a
+    /// customer takes this one's customer and price: fixing an account code or a SIP user
+    /// and importing the file again claims the calls that matched nobody, while importing
+    /// the same file twice still adds nothing.
     pub fn write(&mut self, cdr: &Cdr) -> rusqlite::Result<Stored> {
-        let before = self.conn.last_insert_rowid();
-        let changed = self.upsert.execute(params![
+        let inserted = self.insert.execute(params![
             cdr.uid,
             cdr.customer_id,
             cdr.start_at,
@@ -60,11 +60,23 @@ impl<'c> CdrWriter<'c> {
             cdr.channel,
             cdr.account_code,
         ])?;
-        // An upsert that updates leaves last_insert_rowid alone; one that inserts moves it.
-        Ok(match changed {
-            0 => Stored::Duplicate,
-            _ if self.conn.last_insert_rowid() != before => Stored::Inserted,
-            _ => Stored::Claimed,
+        if inserted > 0 {
+            return Ok(Stored::Inserted);
+        }
+        let Some(customer_id) = cdr.customer_id else {
+            return Ok(Stored::Duplicate);
+        };
+        let claimed = self.claim.execute(params![
+            cdr.uid,
+            customer_id,
+            cdr.billed_s,
+            cdr.charge,
+            cdr.cost
+        ])?;
+        Ok(if claimed > 0 {
+            Stored::Claimed
+        } else {
+            Stored::Duplicate
         })
     }
 }
