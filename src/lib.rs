@@ -4,6 +4,7 @@
 //! (SQLite, the only SQL) ← `service` (operations, each one transaction with its audit row)
 //! ← `tui` and `cli` (front ends).
 
+pub mod cdr;
 pub mod cli;
 pub mod clipboard;
 pub mod config;

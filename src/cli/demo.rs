@@ -2,12 +2,15 @@
 
 use crate::service::Service;
 use crate::service::demo::{DemoSpec, generate};
-use clap::Args;
+use clap::{Args, Subcommand};
 use std::io::IsTerminal;
 use std::path::Path;
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct DemoArgs {
+    #[command(subcommand)]
+    pub sample: Option<DemoSample>,
     /// How many customers.
     #[arg(long, default_value_t = 200)]
     customers: usize,
@@ -17,6 +20,12 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoSample {
+    /// Write a believable Asterisk Master.csv for the demo customers: carrierdesk demo cdrs --out Master.csv --rows 1000000
+    Cdrs(super::import_cmd::DemoCdrsArgs),
 }
 
 pub fn run(path: &Path, args: DemoArgs) -> anyhow::Result<()> {

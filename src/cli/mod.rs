@@ -3,6 +3,7 @@
 
 mod customers;
 mod demo;
+mod import_cmd;
 mod summary;
 
 use crate::config::{Config, Dirs};
@@ -36,8 +37,26 @@ pub enum Command {
     Customers(customers::CustomersCommand),
     /// Traffic summary of a customer: 24h, daily, weekly or monthly, in UTC.
     Summary(summary::SummaryArgs),
+    /// Import call detail records: carrierdesk import cdrs Master.csv --tz Europe/London
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export call detail records: carrierdesk export cdrs --customer 12 --from 2026-11-01 --to 2026-11-02
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Build a demo database of any size: carrierdesk demo --db big.db --customers 100000 --days 7
     Demo(demo::DemoArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// CDR files (Asterisk Master.csv or cdr_custom, FreeSWITCH cdr_csv, or native CSV), in one transaction.
+    Cdrs(import_cmd::ImportCdrsArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// A customer's calls between two times, as CSV in UTC (the CDR report).
+    Cdrs(import_cmd::ExportCdrsArgs),
 }
 
 /// Runs the command line and turns any error into one line on stderr.
@@ -76,6 +95,18 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let service = open(&db_path(cli.db.as_deref(), false)?)?;
             summary::run(&service, args)
         }
+        Some(Command::Import(ImportCommand::Cdrs(args))) => {
+            let mut service = open(&db_path(cli.db.as_deref(), false)?)?;
+            import_cmd::run(&mut service, args)
+        }
+        Some(Command::Export(ExportCommand::Cdrs(args))) => {
+            let service = open(&db_path(cli.db.as_deref(), false)?)?;
+            import_cmd::run_export(&service, args)
+        }
+        Some(Command::Demo(demo::DemoArgs {
+            sample: Some(demo::DemoSample::Cdrs(args)),
+            ..
+        })) => import_cmd::run_demo(args),
         Some(Command::Demo(args)) => {
             let path = cli.db.ok_or_else(|| {
                 anyhow::anyhow!("demo needs --db PATH: the new database file to fill")

@@ -4,6 +4,7 @@
 
 use super::{Result, Service};
 use crate::domain::audit::snapshot;
+use crate::domain::rating::billed_seconds;
 use crate::domain::summary::Period;
 use crate::domain::{
     Actor, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status, Traffic, Verb,
@@ -524,18 +525,6 @@ impl Profile {
     }
 }
 
-/// Seconds billed for a call of `d` seconds under a first/next increment (60/60, 6/6 ...).
-pub fn billed_seconds(d: i64, first: u32, next: u32) -> i64 {
-    let (first, next) = (i64::from(first), i64::from(next.max(1)));
-    if d <= 0 {
-        0
-    } else if d <= first {
-        first
-    } else {
-        first + (d - first + next - 1) / next * next
-    }
-}
-
 /// The i-th company name; unique for any i.
 fn company_name(i: usize) -> String {
     let p = PREFIXES[i % PREFIXES.len()];
@@ -564,16 +553,6 @@ fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn billing_increments_round_up() {
-        assert_eq!(billed_seconds(1, 60, 60), 60);
-        assert_eq!(billed_seconds(61, 60, 60), 120);
-        assert_eq!(billed_seconds(61, 6, 6), 66);
-        assert_eq!(billed_seconds(61, 1, 1), 61);
-        assert_eq!(billed_seconds(0, 60, 60), 0);
-        assert_eq!(billed_seconds(31, 30, 6), 36);
-    }
 
     #[test]
     fn company_names_are_unique() {

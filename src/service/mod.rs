@@ -5,14 +5,17 @@
 mod actor;
 mod customers;
 pub mod demo;
+mod import;
 mod summary;
 
 pub use actor::actor_from_env;
 pub use customers::CardData;
+pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportReport};
 
+use crate::cdr::RowError;
 use crate::domain::Customer;
 use crate::store::{OpenError, Store};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why an operation did not happen, worded for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +29,12 @@ pub enum ServiceError {
     NotFound(i64),
     #[error("another operator saved customer {} first; reload to see their change", .0.id)]
     Conflict(Box<Customer>),
+    /// A row of an import file that cannot be understood: `calls.csv line 12, field ...`.
+    #[error("{} {error}", path.display())]
+    BadRow { path: PathBuf, error: RowError },
+    /// A file that cannot be read or written, or whose format is not known.
+    #[error("{}: {message}", path.display())]
+    File { path: PathBuf, message: String },
     #[error("database: {0}")]
     Db(rusqlite::Error),
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod board;
+mod cdrs;
 mod customers;
 mod migrations;
 mod rows;
@@ -166,6 +167,7 @@ pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use customers::{
     get_customer, insert_contact, insert_customer, insert_number_block, set_setting,
     update_customer,

@@ -1,0 +1,460 @@
+//! Reading a CDR file: guessing its format, checking each row, and pricing it for its customer.
+
+use super::layout::{Answered, Layout};
+use super::time::{LocalClock, STAMP_SHAPE, parse_stamp};
+use super::{Field, Format, RowError};
+use crate::domain::{Cdr, CdrCustomer, Currency};
+use csv::{ByteRecord, Position};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// How many rows the format is guessed from.
+const GUESS_ROWS: usize = 5;
+
+/// A CDR file open for reading, its format known.
+pub struct CdrFile {
+    layout: Layout,
+    guessed: bool,
+    reader: csv::Reader<File>,
+    size: u64,
+}
+
+impl CdrFile {
+    /// Opens a file and settles its format: `format`, or the one its first rows fit (a native
+    /// file is known by its header). None when the file holds no rows at all. The error says
+    /// what is wrong with the file as a whole, without its name.
+    pub fn open(path: &Path, format: Option<Format>) -> Result<Option<CdrFile>, String> {
+        let file = File::open(path).map_err(|e| format!("cannot open it: {e}"))?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        // No header handling by the csv crate: only the native format has one, and whether a
+        // file is native is only known after reading its first row. `flexible` lets a row with
+        // the wrong number of fields reach the checks below, which say which line it is.
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(file);
+        let mut first = Vec::with_capacity(GUESS_ROWS);
+        let mut after_header = Position::new();
+        let mut rec = ByteRecord::new();
+        while first.len() < GUESS_ROWS && reader.read_byte_record(&mut rec).map_err(read_error)? {
+            if first.is_empty() {
+                after_header = reader.position().clone();
+            }
+            first.push(rec.clone());
+        }
+        let Some(head) = first.first() else {
+            return Ok(None);
+        };
+        let (layout, guessed) = match format.and_then(Layout::headerless) {
+            Some(layout) => (layout, false),
+            None if format == Some(Format::Native) || Layout::is_native_header(head) => {
+                (Layout::native(head)?, format.is_none())
+            }
+            None => (guess(&first)?, true),
+        };
+        let start = if layout.format == Format::Native {
+            after_header
+        } else {
+            Position::new()
+        };
+        reader.seek(start).map_err(read_error)?;
+        Ok(Some(CdrFile {
+            layout,
+            guessed,
+            reader,
+            size,
+        }))
+    }
+
+    pub fn format(&self) -> Format {
+        self.layout.format
+    }
+
+    /// Whether the format was guessed rather than given.
+    pub fn guessed(&self) -> bool {
+        self.guessed
+    }
+
+    /// The file's size in bytes, and how far reading has got.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// Reads the next row into `rec`; false at the end of the file.
+    pub fn next_record(&mut self, rec: &mut ByteRecord) -> Result<bool, String> {
+        self.reader.read_byte_record(rec).map_err(read_error)
+    }
+
+    /// Checks a row and reads what an import needs from it. Times become UTC through `clock`.
+    pub fn parse<'r>(
+        &self,
+        rec: &'r ByteRecord,
+        clock: &mut LocalClock,
+    ) -> Result<Row<'r>, RowError> {
+        let l = &self.layout;
+        let line = rec.position().map_or(0, Position::line);
+        let fail = |index: usize, message: String| RowError {
+            line,
+            field: Some(l.field(index)),
+            message,
+        };
+        if let Some(message) = l.check_count(rec.len()) {
+            return Err(RowError {
+                line,
+                field: None,
+                message,
+            });
+        }
+        let raw = |index: usize| rec.get(index).unwrap_or_default().trim_ascii();
+        let mut time = |index: usize| -> Result<Option<i64>, RowError> {
+            if raw(index).is_empty() {
+                return Ok(None);
+            }
+            let stamp = parse_stamp(raw(index)).ok_or_else(|| {
+                fail(
+                    index,
+                    format!("'{}' is not a time like {STAMP_SHAPE}", lossy(raw(index))),
+                )
+            })?;
+            clock.utc(stamp).map(Some).map_err(|m| fail(index, m))
+        };
+        let start_at =
+            time(l.start)?.ok_or_else(|| fail(l.start, "the start time is empty".into()))?;
+        let answer_at = match l.answer {
+            Some(i) => time(i)?,
+            None => None,
+        };
+        if let Some(i) = l.end {
+            time(i)?;
+        }
+        let seconds = |index: usize| seconds(raw(index)).map_err(|m| fail(index, m));
+        if let Some(i) = l.total {
+            seconds(i)?;
+        }
+        let talk_s = seconds(l.talk)?;
+        let answered = match l.answered {
+            Answered::Disposition => l
+                .disposition
+                .is_some_and(|i| raw(i).eq_ignore_ascii_case(b"ANSWERED")),
+            Answered::AnswerTime => answer_at.is_some(),
+            Answered::Flag(i) => flag(raw(i)).ok_or_else(|| {
+                fail(
+                    i,
+                    format!("'{}' is not 1/0, yes/no or true/false", lossy(raw(i))),
+                )
+            })?,
+        };
+        let price = match l.price {
+            None => None,
+            Some(p) => {
+                let code = lossy(raw(p.currency));
+                let currency = Currency::parse(&code).ok_or_else(|| {
+                    fail(
+                        p.currency,
+                        format!("'{code}' is not an ISO 4217 currency code"),
+                    )
+                })?;
+                let amount = |i: usize| {
+                    currency
+                        .parse_amount(&lossy(raw(i)))
+                        .map_err(|m| fail(i, m))
+                };
+                Some(Price {
+                    billed_s: seconds(p.billed)?,
+                    charge: amount(p.charge)?,
+                    cost: amount(p.cost)?,
+                    currency,
+                    currency_field: l.field(p.currency),
+                })
+            }
+        };
+        let text = |index: Option<usize>| {
+            index
+                .and_then(|i| rec.get(i))
+                .map_or(Cow::Borrowed(""), lossy)
+        };
+        let filled = |index: Option<usize>| {
+            index
+                .and_then(|i| rec.get(i))
+                .filter(|f| !f.trim_ascii().is_empty())
+        };
+        let uid = match (filled(l.uid), filled(l.sequence)) {
+            (Some(uid), Some(seq)) => Cow::Owned(format!("{}#{}", lossy(uid), lossy(seq))),
+            (Some(uid), None) => lossy(uid),
+            (None, _) => Cow::Owned(row_hash(rec)),
+        };
+        Ok(Row {
+            line,
+            uid,
+            account_code: text(l.account_code),
+            src: text(l.src),
+            dst: text(l.dst),
+            channel: text(l.channel),
+            disposition: text(l.disposition),
+            start_at,
+            answered,
+            talk_s,
+            price,
+        })
+    }
+}
+
+/// Picks the headerless format most of the first rows fit; refuses to pick when none fits or
+/// two fit equally well.
+fn guess(first: &[ByteRecord]) -> Result<Layout, String> {
+    let mut best: Vec<(usize, Layout)> = Format::ALL
+        .into_iter()
+        .filter_map(Layout::headerless)
+        .map(|layout| (first.iter().filter(|r| layout.fits(r)).count(), layout))
+        .collect();
+    best.sort_by_key(|(fits, _)| std::cmp::Reverse(*fits));
+    match best.as_slice() {
+        [(a, _), (b, _), ..] if a == b && *a > 0 => Err(format!(
+            "its first rows fit both {} and {}; give the format (--format)",
+            best[0].1.format, best[1].1.format
+        )),
+        [(fits, _), ..] if *fits > 0 => Ok(best.swap_remove(0).1),
+        _ => Err(format!(
+            "its first row ({} fields) is none of the formats known (a native CSV header with \
+             start and charge columns; Asterisk Master.csv, 16 to 21 fields with the start time \
+             in column 10; Asterisk cdr_custom, 16 to 19 fields, start in column 9; FreeSWITCH \
+             cdr_csv, 13 or 15 fields, start in column 5)",
+            first[0].len()
+        )),
+    }
+}
+
+fn read_error(e: csv::Error) -> String {
+    format!("cannot read it: {e}")
+}
+
+/// Text as stored: bytes that are not UTF-8 (a caller name in Latin-1, say) become U+FFFD.
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// Whole seconds, not negative.
+fn seconds(raw: &[u8]) -> Result<i64, String> {
+    let (negative, digits) = match raw.strip_prefix(b"-") {
+        Some(rest) => (true, rest),
+        None => (false, raw),
+    };
+    // 12 digits are 30,000 years of seconds: more is a broken field, not a long call.
+    if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(if raw.is_empty() {
+            "empty, where whole seconds belong".into()
+        } else {
+            format!("'{}' is not a whole number of seconds", lossy(raw))
+        });
+    }
+    let n = digits
+        .iter()
+        .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    if negative && n > 0 {
+        return Err(format!(
+            "'{}' is negative; a duration cannot be",
+            lossy(raw)
+        ));
+    }
+    Ok(n)
+}
+
+fn flag(raw: &[u8]) -> Option<bool> {
+    let yes = [&b"1"[..], b"yes", b"true", b"y"];
+    let no = [&b"0"[..], b"no", b"false", b"n"];
+    if yes.iter().any(|y| raw.eq_ignore_ascii_case(y)) {
+        Some(true)
+    } else if no.iter().any(|n| raw.eq_ignore_ascii_case(n)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The uid of a row whose format carries none: "sha256:" and the first 128 bits, in hex, of
+/// SHA-256 over its fields, each preceded by its length so that no two different rows
+/// hash the same text. Quoting and line endings are not part of it: the same call saved
+/// with CRLF or different quotes is still the same call.
+fn row_hash(rec: &ByteRecord) -> String {
+    let mut hasher = Sha256::new();
+    for field in rec {
+        hasher.update((field.len() as u64).to_le_bytes());
+        hasher.update(field);
+    }
+    let digest = hasher.finalize();
+    let mut uid = String::with_capacity(7 + 32);
+    uid.push_str("sha256:");
+    for byte in &digest[..16] {
+        uid.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        uid.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
+    }
+    uid
+}
+
+/// The price a native row carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Price {
+    pub billed_s: i64,
+    pub charge: i64,
+    pub cost: i64,
+    pub currency: Currency,
+    currency_field: Field,
+}
+
+/// One checked row, its text borrowed from the record it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row<'r> {
+    pub line: u64,
+    pub uid: Cow<'r, str>,
+    pub account_code: Cow<'r, str>,
+    pub src: Cow<'r, str>,
+    pub dst: Cow<'r, str>,
+    pub channel: Cow<'r, str>,
+    pub disposition: Cow<'r, str>,
+    pub start_at: i64,
+    pub answered: bool,
+    pub talk_s: i64,
+    /// Native rows carry their price; the others are rated with the customer's tariff.
+    pub price: Option<Price>,
+}
+
+impl<'r> Row<'r> {
+    /// The call as stored, priced for `customer`: with the price the row carries, which must
+    /// be in the customer's currency, or else at the customer's rate and increments (the
+    /// carrier's cost is not in these files and stays zero). A call of no customer is
+    /// stored unpriced, to be listed and claimed by a later import.
+    pub fn into_cdr(self, customer: Option<&CdrCustomer>) -> Result<Cdr<'r>, RowError> {
+        let (billed_s, charge, cost) = match (customer, self.price) {
+            (None, _) => (0, 0, 0),
+            (Some(c), Some(p)) if p.currency != c.currency => {
+                return Err(RowError {
+                    line: self.line,
+                    field: Some(p.currency_field),
+                    message: format!(
+                        "the call is priced in {}, but customer {} ({}) is billed in {}",
+                        p.currency, c.id, c.name, c.currency
+                    ),
+                });
+            }
+            (Some(_), Some(p)) => (p.billed_s, p.charge, p.cost),
+            (Some(c), None) => {
+                let billed = if self.answered {
+                    c.tariff.billed_seconds(self.talk_s)
+                } else {
+                    0
+                };
+                (billed, c.tariff.charge(billed, c.currency), 0)
+            }
+        };
+        Ok(Cdr {
+            uid: self.uid,
+            customer_id: customer.map(|c| c.id),
+            start_at: self.start_at,
+            answered: self.answered,
+            duration_s: self.talk_s,
+            billed_s,
+            charge,
+            cost,
+            src: self.src,
+            dst: self.dst,
+            disposition: self.disposition,
+            channel: self.channel,
+            account_code: self.account_code,
+        })
+    }
+}
+
+/// Where `--skip-bad` puts the rows it skipped: a CSV of file, line, reason and the row as
+/// it was read. Created on the first rejected row only.
+pub struct RejectFile {
+    path: PathBuf,
+    out: Option<csv::Writer<File>>,
+    row: Vec<u8>,
+}
+
+impl RejectFile {
+    pub fn new(path: PathBuf) -> RejectFile {
+        RejectFile {
+            path,
+            out: None,
+            row: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn write(&mut self, file: &Path, error: &RowError, rec: &ByteRecord) -> io::Result<()> {
+        let out = match &mut self.out {
+            Some(out) => out,
+            None => {
+                let mut out = csv::Writer::from_path(&self.path)?;
+                out.write_record(["file", "line", "reason", "row"])?;
+                self.out.insert(out)
+            }
+        };
+        // The row goes back to CSV exactly as read, bytes that are not UTF-8 included.
+        let mut row = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(std::mem::take(&mut self.row));
+        row.write_byte_record(rec)?;
+        let mut row = row.into_inner().map_err(|e| e.into_error())?;
+        row.pop();
+        let reason = match &error.field {
+            Some(field) => format!("field {field}: {}", error.message),
+            None => error.message.clone(),
+        };
+        out.write_record([
+            file.display().to_string().as_bytes(),
+            error.line.to_string().as_bytes(),
+            reason.as_bytes(),
+            &row,
+        ])?;
+        row.clear();
+        self.row = row;
+        Ok(())
+    }
+
+    /// Flushes the file; its path when any row was written to it.
+    pub fn finish(self) -> io::Result<Option<PathBuf>> {
+        match self.out {
+            Some(mut out) => {
+                out.flush()?;
+                Ok(Some(self.path))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_whole_and_not_negative() {
+        assert_eq!(seconds(b"42"), Ok(42));
+        assert_eq!(seconds(b"0"), Ok(0));
+        assert!(seconds(b"-5").unwrap_err().contains("negative"));
+        assert!(seconds(b"4.5").unwrap_err().contains("whole number"));
+        assert!(seconds(b"").unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn row_hashes_ignore_quoting_but_not_field_boundaries() {
+        let a = ByteRecord::from(vec!["ab", "c"]);
+        let b = ByteRecord::from(vec!["a", "bc"]);
+        assert_ne!(row_hash(&a), row_hash(&b));
+        assert_eq!(row_hash(&a), row_hash(&a.clone()));
+        assert_eq!(row_hash(&a).len(), 39);
+    }
+}

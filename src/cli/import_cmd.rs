@@ -1,0 +1,459 @@
+//! `carrierdesk import cdrs`, `carrierdesk export cdrs` and `carrierdesk demo cdrs`.
+
+use crate::cdr::sample::write_asterisk_sample;
+use crate::cdr::time::utc_text;
+use crate::cdr::{FileZone, Format};
+use crate::service::{
+    CustomerRef, ImportOptions, ImportProgress, ImportReport, Service, actor_from_env,
+};
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// `carrierdesk import cdrs FILE... [--format F] [--tz ZONE] [--skip-bad] [--unmatched]`
+#[derive(clap::Args, Debug)]
+pub struct ImportCdrsArgs {
+    /// CDR files, imported together in one transaction: all of them or nothing.
+    #[arg(value_name = "FILE", required_unless_present = "unmatched")]
+    pub files: Vec<PathBuf>,
+    /// The files' format; auto guesses it from each file's first rows and says what it guessed.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// The zone the files' times are written in: UTC, an offset (+02:00) or a zone name
+    /// (Europe/Berlin). Asterisk and FreeSWITCH log local time unless set up for UTC.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: FileZone,
+    /// Import the rows that can be read; write the others, with the reason, to a reject file.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// The reject file of --skip-bad. Default: the first FILE with ".rejected.csv" added.
+    #[arg(long, value_name = "PATH", requires = "skip_bad")]
+    pub rejects: Option<PathBuf>,
+    /// List the calls that match no customer, as CSV, after importing FILE... if given.
+    #[arg(long)]
+    pub unmatched: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    Auto,
+    /// carrierdesk CSV: a header row, calls priced with charge, cost and currency.
+    Native,
+    /// Asterisk cdr_csv Master.csv (16 to 21 fields).
+    Asterisk,
+    /// Asterisk cdr_custom with the sample mapping (clid first, accountcode after amaflags).
+    AsteriskCustom,
+    /// FreeSWITCH mod_cdr_csv, default (13 fields) or example (15 fields) template.
+    Freeswitch,
+}
+
+impl FormatArg {
+    fn format(self) -> Option<Format> {
+        match self {
+            FormatArg::Auto => None,
+            FormatArg::Native => Some(Format::Native),
+            FormatArg::Asterisk => Some(Format::Asterisk),
+            FormatArg::AsteriskCustom => Some(Format::AsteriskCustom),
+            FormatArg::Freeswitch => Some(Format::FreeSwitch),
+        }
+    }
+}
+
+/// Files smaller than this import too fast to need a progress bar.
+const PROGRESS_BAR_BYTES: u64 = 8 << 20;
+/// How many unmatched calls `--unmatched` lists at most.
+const UNMATCHED_LISTED: usize = 100_000;
+/// How many customers a line of the summary names before it just counts.
+const NAMES_SHOWN: usize = 10;
+
+/// Imports CDR files and prints what happened.
+pub fn run(service: &mut Service, args: ImportCdrsArgs) -> anyhow::Result<()> {
+    if !args.files.is_empty() {
+        let rejects = args.skip_bad.then(|| {
+            args.rejects.clone().unwrap_or_else(|| {
+                let mut name = args.files[0].clone().into_os_string();
+                name.push(".rejected.csv");
+                PathBuf::from(name)
+            })
+        });
+        let options = ImportOptions {
+            format: args.format.format(),
+            zone: args.tz,
+            rejects,
+        };
+        let actor = actor_from_env(service.store());
+        let total: u64 = args
+            .files
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum();
+        let bar = progress_bar(total);
+        let started = Instant::now();
+        let report =
+            service.import_cdrs(&actor, &args.files, &options, &mut |p: ImportProgress| {
+                bar.set_position(p.bytes_done);
+                bar.set_message(format!("{} rows", p.rows));
+            });
+        bar.finish_and_clear();
+        let report = report?;
+        print!("{}", summary(&report, started.elapsed().as_secs_f64()));
+    }
+    if args.unmatched {
+        list_unmatched(service)?;
+    }
+    Ok(())
+}
+
+/// A byte-counting bar on stderr, for large imports on a terminal only: scripts and cron
+/// get clean output.
+fn progress_bar(total: u64) -> ProgressBar {
+    if total < PROGRESS_BAR_BYTES || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style =
+        ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes}, {msg}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn summary(r: &ImportReport, seconds: f64) -> String {
+    let mut s = String::new();
+    let rate = if seconds > 0.0 {
+        format!(" ({:.0} rows/s)", r.rows as f64 / seconds)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        s,
+        "Read {} rows from {} file(s) in {seconds:.2} s{rate}.",
+        r.rows,
+        r.files.len()
+    );
+    for f in &r.files {
+        let how = match f.format {
+            None => "empty".to_string(),
+            Some(format) if f.guessed => format!("{format}, guessed from its first rows"),
+            Some(format) => format.to_string(),
+        };
+        let _ = writeln!(s, "  {}: {how}, {} rows", f.path.display(), f.rows);
+    }
+    let _ = writeln!(s, "  times read as {}", r.zone);
+    let line = |s: &mut String, label: &str, n: u64, note: &str| {
+        let _ = writeln!(s, "  {label:<11} {n:>10}{note}");
+    };
+    line(&mut s, "new calls", r.inserted, "");
+    if r.claimed > 0 {
+        line(
+            &mut s,
+            "claimed",
+            r.claimed,
+            "  stored earlier without a customer, matched now",
+        );
+    }
+    line(
+        &mut s,
+        "duplicates",
+        r.duplicates,
+        "  stored before: skipped",
+    );
+    let unmatched_note = if r.unmatched > 0 {
+        "  no customer: stored, listed by --unmatched"
+    } else {
+        ""
+    };
+    line(&mut s, "unmatched", r.unmatched, unmatched_note);
+    line(&mut s, "rejected", r.rejected, "");
+    if let Some(path) = &r.reject_file {
+        let _ = writeln!(
+            s,
+            "  rejected rows and their reasons are in {}",
+            path.display()
+        );
+    }
+    let _ = writeln!(s, "  hourly summary rows updated: {}", r.hours);
+    let customers = |s: &mut String, label: &str, list: &[CustomerRef]| {
+        if list.is_empty() {
+            return;
+        }
+        let names: Vec<String> = list
+            .iter()
+            .take(NAMES_SHOWN)
+            .map(|c| format!("{} ({})", c.name, c.id))
+            .collect();
+        let more = match list.len().saturating_sub(NAMES_SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let _ = writeln!(s, "{label}: {}{more}", names.join(", "));
+    };
+    customers(&mut s, "Rated at the customer's rate", &r.rated);
+    customers(&mut s, "No rate, charged 0", &r.unrated);
+    customers(&mut s, "Priced by the file", &r.priced_by_file);
+    if !r.rated.is_empty() || !r.unrated.is_empty() {
+        s.push_str("Carrier cost is not in Asterisk or FreeSWITCH CDRs: it was stored as 0.\n");
+    }
+    s
+}
+
+/// The calls that matched no customer, as CSV on stdout.
+fn list_unmatched(service: &Service) -> anyhow::Result<()> {
+    let (count, calls) = service.unmatched_cdrs(UNMATCHED_LISTED)?;
+    let stdout = std::io::stdout();
+    let mut out = csv::Writer::from_writer(stdout.lock());
+    out.write_record([
+        "uid",
+        "start",
+        "account_code",
+        "channel",
+        "src",
+        "dst",
+        "disposition",
+        "duration",
+    ])?;
+    for c in &calls {
+        out.write_record([
+            c.uid.as_ref(),
+            &utc_text(c.start_at),
+            &c.account_code,
+            &c.channel,
+            &c.src,
+            &c.dst,
+            &c.disposition,
+            &c.duration_s.to_string(),
+        ])?;
+    }
+    out.flush()?;
+    if count > calls.len() as i64 {
+        eprintln!("… and {} more unmatched calls", count - calls.len() as i64);
+    }
+    Ok(())
+}
+
+/// `carrierdesk export cdrs --customer ID --from DATE --to DATE [--out PATH]`
+#[derive(clap::Args, Debug)]
+pub struct ExportCdrsArgs {
+    /// The customer's id.
+    #[arg(long, value_name = "ID")]
+    pub customer: i64,
+    /// First day, UTC (YYYY-MM-DD), or an instant (2026-11-02T10:00:00Z).
+    #[arg(long, value_name = "DATE", value_parser = parse_from)]
+    pub from: i64,
+    /// Last day, included (YYYY-MM-DD, UTC), or an instant, excluded.
+    #[arg(long, value_name = "DATE", value_parser = parse_to)]
+    pub to: i64,
+    /// The CSV file to write. Default: cdrs-ID-FROM-TO.csv in the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+/// Writes a customer's CDRs of a period as CSV, times in UTC.
+pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(args.from < args.to, "--from must come before --to");
+    let day = |t: i64| utc_text(t).chars().take(10).collect::<String>();
+    let path = args.out.unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "cdrs-{}-{}-{}.csv",
+            args.customer,
+            day(args.from),
+            day(args.to - 1)
+        ))
+    });
+    let n = service.export_cdrs(args.customer, args.from, args.to, &path)?;
+    println!(
+        "{}: {n} calls of customer {} from {} to {} (UTC)",
+        path.display(),
+        args.customer,
+        utc_text(args.from),
+        utc_text(args.to)
+    );
+    Ok(())
+}
+
+fn parse_from(text: &str) -> Result<i64, String> {
+    parse_date(text, false)
+}
+
+fn parse_to(text: &str) -> Result<i64, String> {
+    parse_date(text, true)
+}
+
+/// A day (its start, or with `end_of_day` the start of the next day, so that the day is
+/// included) or an exact RFC 3339 instant.
+fn parse_date(text: &str, end_of_day: bool) -> Result<i64, String> {
+    let t = text.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let day = if end_of_day {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        return Ok(day
+            .and_hms_opt(0, 0, 0)
+            .map_or(0, |d| d.and_utc().timestamp()));
+    }
+    DateTime::parse_from_rfc3339(t)
+        .map(|d| d.timestamp())
+        .map_err(|_| {
+            format!("'{t}' is neither a day (2026-11-02) nor an instant (2026-11-02T10:00:00Z)")
+        })
+}
+
+/// `carrierdesk demo cdrs --out FILE --rows N`
+#[derive(clap::Args, Debug)]
+pub struct DemoCdrsArgs {
+    /// The Asterisk Master.csv file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// How many calls.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: u64,
+    /// Calls go to customers 1 to N of the demo database, by account code or id.
+    #[arg(long, default_value_t = 200)]
+    pub customers: u32,
+    /// Seed of the generator: the same seed gives the same calls.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+/// Writes a believable Asterisk Master.csv of the 7 days up to now, in UTC.
+pub fn run_demo(args: DemoCdrsArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let until = chrono::Utc::now().timestamp();
+    write_asterisk_sample(&args.out, args.rows, args.customers, args.seed, until)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "{}: {} Asterisk Master.csv rows for customers 1 to {}, 7 days up to now in UTC, in {:.1} s",
+        args.out.display(),
+        args.rows,
+        args.customers,
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(clap::Subcommand)]
+    enum Command {
+        Import(ImportCdrsArgs),
+        Export(ExportCdrsArgs),
+        Demo(DemoCdrsArgs),
+    }
+
+    #[test]
+    fn the_command_lines_parse() {
+        Cli::command().debug_assert();
+        let parse = |args: &[&str]| Cli::try_parse_from(["carrierdesk"].iter().chain(args));
+        let Ok(Cli {
+            command: Command::Import(a),
+        }) = parse(&[
+            "import",
+            "a.csv",
+            "b.csv",
+            "--format",
+            "asterisk-custom",
+            "--tz",
+            "Europe/Berlin",
+            "--skip-bad",
+        ])
+        else {
+            panic!("import did not parse");
+        };
+        assert_eq!(a.files.len(), 2);
+        assert_eq!(a.format.format(), Some(Format::AsteriskCustom));
+        assert_eq!(a.tz.to_string(), "Europe/Berlin");
+        assert!(a.skip_bad && !a.unmatched);
+        assert!(parse(&["import", "--unmatched"]).is_ok());
+        assert!(
+            parse(&["import"]).is_err(),
+            "files are needed without --unmatched"
+        );
+        assert!(
+            parse(&["import", "a.csv", "--rejects", "r.csv"]).is_err(),
+            "--rejects needs --skip-bad"
+        );
+        let err = parse(&["import", "a.csv", "--tz", "Mars/Base"])
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("time zone name"), "{err}");
+        assert!(
+            parse(&[
+                "export",
+                "--customer",
+                "12",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-30"
+            ])
+            .is_ok()
+        );
+        assert!(parse(&["demo", "--out", "Master.csv", "--rows", "10"]).is_ok());
+    }
+
+    #[test]
+    fn days_cover_whole_utc_days() {
+        let from = parse_from("2026-11-02").unwrap();
+        let to = parse_to("2026-11-02").unwrap();
+        assert_eq!(to - from, 86_400);
+        assert_eq!(utc_text(from), "2026-11-02T00:00:00Z");
+        assert_eq!(
+            parse_to("2026-11-02T10:00:00+01:00").unwrap(),
+            from + 9 * 3600
+        );
+        assert!(
+            parse_from("02/11/2026")
+                .unwrap_err()
+                .contains("neither a day")
+        );
+    }
+
+    #[test]
+    fn the_summary_names_the_format_and_the_unrated_customers() {
+        let report = ImportReport {
+            files: vec![crate::service::FileReport {
+                path: "Master.csv".into(),
+                format: Some(Format::Asterisk),
+                guessed: true,
+                rows: 3,
+            }],
+            zone: "Europe/Berlin".into(),
+            rows: 3,
+            inserted: 2,
+            unmatched: 1,
+            unrated: vec![CustomerRef {
+                id: 2,
+                name: "Bluewave Voice GmbH".into(),
+            }],
+            ..ImportReport::default()
+        };
+        let text = summary(&report, 0.5);
+        assert!(
+            text.starts_with("Read 3 rows from 1 file(s) in 0.50 s (6 rows/s).\n"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "Master.csv: Asterisk cdr_csv (Master.csv), guessed from its first rows, 3 rows"
+        ));
+        assert!(text.contains("times read as Europe/Berlin"));
+        assert!(text.contains("No rate, charged 0: Bluewave Voice GmbH (2)"));
+        assert!(text.contains("listed by --unmatched"));
+    }
+}

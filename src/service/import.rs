@@ -1,0 +1,349 @@
+//! Importing CDR files into calls and the hourly summary, and the CDR report.
+
+use super::{Result, Service, ServiceError};
+use crate::cdr::native::NativeWriter;
+use crate::cdr::{CdrFile, FileZone, Format, LocalClock, Matcher, RejectFile, RowError, Totals};
+use crate::domain::{Actor, Cdr, Verb};
+use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
+use csv::ByteRecord;
+use serde::Serialize;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// How to read the files of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// None: guess each file's format from its first rows.
+    pub format: Option<Format>,
+    /// The zone the files' times are written in (Asterisk and FreeSWITCH log local time).
+    pub zone: FileZone,
+    /// With a path, rows that cannot be understood are skipped and written there with the
+    /// reason; without, the first such row stops the import and nothing is imported.
+    pub rejects: Option<PathBuf>,
+}
+
+/// How far an import has got, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub rows: u64,
+}
+
+/// One file of an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// None for a file without a single row.
+    pub format: Option<Format>,
+    /// Whether the format was guessed from the first rows rather than given.
+    pub guessed: bool,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What an import did, for the operator and for its audit row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    /// The zone the files' local times were read in.
+    pub zone: String,
+    /// Rows read, rejected ones included.
+    pub rows: u64,
+    /// New calls stored.
+    pub inserted: u64,
+    /// Calls stored by an earlier import without a customer, which have one now.
+    pub claimed: u64,
+    /// Calls stored before: skipped.
+    pub duplicates: u64,
+    /// Rows that matched no customer (stored, to be listed, unless duplicates).
+    pub unmatched: u64,
+    /// Rows skipped as bad (only with a reject file).
+    pub rejected: u64,
+    pub reject_file: Option<PathBuf>,
+    /// Customers whose new calls were priced at their per-minute rate.
+    pub rated: Vec<CustomerRef>,
+    /// Customers with new calls but no rate: those calls were stored with a zero charge.
+    pub unrated: Vec<CustomerRef>,
+    /// Customers whose new calls came priced, in native files.
+    pub priced_by_file: Vec<CustomerRef>,
+    /// Hourly summary rows added to or created.
+    pub hours: u64,
+}
+
+/// How the new calls of a customer were priced in an import, as bits.
+const RATED: u8 = 1;
+const UNRATED: u8 = 2;
+const PRICED_BY_FILE: u8 = 4;
+
+/// How often (in rows) progress is reported.
+const PROGRESS_EVERY: u64 = 16_384;
+
+impl Service {
+    /// Imports CDR files in one transaction: each row is checked, matched to its customer,
+    /// priced, stored unless its uid is stored already, and rolled up into the hourly
+    /// summary. A row that cannot be understood stops everything (`FILE line N, field F:
+    /// ...`) unless `options.rejects` names a file for such rows. One audit row records it.
+    pub fn import_cdrs(
+        &mut self,
+        actor: &Actor,
+        files: &[PathBuf],
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        let mut state = ImportProgress {
+            bytes_total: files
+                .iter()
+                .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+                .sum(),
+            ..ImportProgress::default()
+        };
+        let now = store::now_text();
+        let tx = self.store.write()?;
+        let matcher = Matcher::new(store::cdr_customers(&tx)?, store::sip_users(&tx)?);
+        let mut import = Import {
+            pricing: vec![0; matcher.customer_count()],
+            matcher,
+            clock: LocalClock::new(options.zone),
+            totals: Totals::default(),
+            rejects: options.rejects.clone().map(RejectFile::new),
+            report: ImportReport {
+                zone: options.zone.to_string(),
+                ..ImportReport::default()
+            },
+        };
+        let mut writer = CdrWriter::new(&tx)?;
+        for path in files {
+            import.file(path, options.format, &mut writer, &mut state, progress)?;
+        }
+        drop(writer);
+
+        let mut hourly = HourlyWriter::new(&tx)?;
+        for (customer, hour, traffic) in import.totals.hours() {
+            hourly.add(customer, hour, &traffic)?;
+            import.report.hours += 1;
+        }
+        drop(hourly);
+        for (customer, at) in import.totals.last_calls() {
+            store::note_last_call(&tx, customer, at)?;
+        }
+        let mut report = import.finish()?;
+        report.rows = state.rows;
+        let r = &report;
+        let message = format!(
+            "Import CDRs: {} rows from {} files, {} new, {} claimed, {} duplicates, {} unmatched, {} rejected",
+            r.rows,
+            r.files.len(),
+            r.inserted,
+            r.claimed,
+            r.duplicates,
+            r.unmatched,
+            r.rejected
+        );
+        NewAudit {
+            actor,
+            verb: Verb::Post,
+            table: "cdrs",
+            // An import touches many rows; its message and data say what it did.
+            row_id: 0,
+            customer_id: None,
+            message: &message,
+            data: &serde_json::to_value(&report).unwrap_or_default(),
+        }
+        .insert(&tx, &now)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Writes a customer's calls with `from <= start < to` (unix seconds) to `path` as
+    /// native CSV in UTC: the CDR report behind a summary row. Returns how many there were.
+    pub fn export_cdrs(&self, customer_id: i64, from: i64, to: i64, path: &Path) -> Result<u64> {
+        let customer = self.customer(customer_id)?;
+        let cannot_write = |e: std::io::Error| ServiceError::File {
+            path: path.to_path_buf(),
+            message: format!("cannot write it: {e}"),
+        };
+        let file = File::create(path).map_err(cannot_write)?;
+        let mut out =
+            NativeWriter::new(BufWriter::new(file), customer.currency).map_err(cannot_write)?;
+        let n = self.store.for_each_cdr(customer_id, from, to, |cdr| {
+            out.write(cdr).map_err(cannot_write)
+        })?;
+        out.finish()
+            .and_then(|mut w| w.flush())
+            .map_err(cannot_write)?;
+        Ok(n)
+    }
+
+    /// Calls that matched no customer: how many there are, and the oldest `limit` of them.
+    pub fn unmatched_cdrs(&self, limit: usize) -> Result<(i64, Vec<Cdr<'static>>)> {
+        Ok((
+            self.store.unmatched_count()?,
+            self.store.unmatched_cdrs(limit)?,
+        ))
+    }
+}
+
+/// The running state of one import.
+struct Import {
+    matcher: Matcher,
+    /// Per customer index: how its new calls were priced (RATED, UNRATED, PRICED_BY_FILE).
+    pricing: Vec<u8>,
+    clock: LocalClock,
+    totals: Totals,
+    rejects: Option<RejectFile>,
+    report: ImportReport,
+}
+
+/// Why a row was not stored.
+enum RowFailure {
+    Bad(RowError),
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for RowFailure {
+    fn from(e: rusqlite::Error) -> Self {
+        RowFailure::Db(e)
+    }
+}
+
+impl From<RowError> for RowFailure {
+    fn from(e: RowError) -> Self {
+        RowFailure::Bad(e)
+    }
+}
+
+impl Import {
+    fn file(
+        &mut self,
+        path: &Path,
+        format: Option<Format>,
+        writer: &mut CdrWriter,
+        state: &mut ImportProgress,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<()> {
+        let file_error = |message: String| ServiceError::File {
+            path: path.to_path_buf(),
+            message,
+        };
+        let opened = CdrFile::open(path, format).map_err(file_error)?;
+        let mut report = FileReport {
+            path: path.to_path_buf(),
+            format: opened.as_ref().map(CdrFile::format),
+            guessed: opened.as_ref().is_some_and(CdrFile::guessed),
+            rows: 0,
+        };
+        let done_before = state.bytes_done;
+        if let Some(mut file) = opened {
+            let mut rec = ByteRecord::new();
+            while file.next_record(&mut rec).map_err(file_error)? {
+                report.rows += 1;
+                match self.row(&file, &rec, writer) {
+                    Ok(()) => {}
+                    Err(RowFailure::Db(e)) => return Err(e.into()),
+                    Err(RowFailure::Bad(error)) => self.reject(path, error, &rec)?,
+                }
+                if report.rows.is_multiple_of(PROGRESS_EVERY) {
+                    state.rows += PROGRESS_EVERY;
+                    state.bytes_done = done_before + file.bytes_read();
+                    progress(*state);
+                }
+            }
+            state.rows += report.rows % PROGRESS_EVERY;
+            state.bytes_done = done_before + file.size();
+        }
+        progress(*state);
+        self.report.files.push(report);
+        Ok(())
+    }
+
+    /// Checks, matches, prices, stores and counts one row.
+    fn row(
+        &mut self,
+        file: &CdrFile,
+        rec: &ByteRecord,
+        writer: &mut CdrWriter,
+    ) -> std::result::Result<(), RowFailure> {
+        let row = file.parse(rec, &mut self.clock)?;
+        let index = self.matcher.find(&row.account_code, &row.channel);
+        let priced_by_file = row.price.is_some();
+        let customer = index.map(|i| self.matcher.customer(i));
+        let cdr = row.into_cdr(customer)?;
+        let stored = writer.write(&cdr)?;
+        let r = &mut self.report;
+        match stored {
+            Stored::Inserted => r.inserted += 1,
+            Stored::Claimed => r.claimed += 1,
+            Stored::Duplicate => r.duplicates += 1,
+        }
+        match (index, customer) {
+            (None, _) => r.unmatched += 1,
+            (Some(i), Some(c)) if stored != Stored::Duplicate => {
+                self.pricing[i] |= if priced_by_file {
+                    PRICED_BY_FILE
+                } else if c.tariff.is_priced() {
+                    RATED
+                } else {
+                    UNRATED
+                };
+            }
+            _ => {}
+        }
+        if stored != Stored::Duplicate {
+            self.totals.add(&cdr);
+        }
+        Ok(())
+    }
+
+    /// A bad row stops the import, or with a reject file goes there.
+    fn reject(&mut self, path: &Path, error: RowError, rec: &ByteRecord) -> Result<()> {
+        let Some(rejects) = &mut self.rejects else {
+            return Err(ServiceError::BadRow {
+                path: path.to_path_buf(),
+                error,
+            });
+        };
+        rejects
+            .write(path, &error, rec)
+            .map_err(|e| reject_file_error(rejects.path(), e))?;
+        self.report.rejected += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<ImportReport> {
+        if let Some(rejects) = self.rejects.take() {
+            let path = rejects.path().to_path_buf();
+            self.report.reject_file = rejects.finish().map_err(|e| reject_file_error(&path, e))?;
+        }
+        for (i, &how) in self.pricing.iter().enumerate() {
+            let c = self.matcher.customer(i);
+            let who = || CustomerRef {
+                id: c.id,
+                name: c.name.clone(),
+            };
+            for (bit, list) in [
+                (RATED, &mut self.report.rated),
+                (UNRATED, &mut self.report.unrated),
+                (PRICED_BY_FILE, &mut self.report.priced_by_file),
+            ] {
+                if how & bit != 0 {
+                    list.push(who());
+                }
+            }
+        }
+        Ok(self.report)
+    }
+}
+
+fn reject_file_error(path: &Path, e: std::io::Error) -> ServiceError {
+    ServiceError::File {
+        path: path.to_path_buf(),
+        message: format!("cannot write the rejected rows there: {e}"),
+    }
+}

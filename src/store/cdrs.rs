@@ -1,0 +1,194 @@
+//! Call detail records: storing an import without doubles, and reading calls back.
+
+use super::rows::currency;
+use super::{Store, time_text};
+use crate::domain::{Cdr, CdrCustomer, Tariff};
+use rusqlite::{CachedStatement, Connection, Row, params};
+use std::borrow::Cow;
+
+/// What storing one call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A new call.
+    Inserted,
+    /// The call was stored before without a customer, and now has one.
+    Claimed,
+    /// The call is stored already: nothing changed.
+    Duplicate,
+}
+
+/// Stores calls inside the caller's transaction, with statements prepared once for all.
+pub struct CdrWriter<'c> {
+    insert: CachedStatement<'c>,
+    claim: CachedStatement<'c>,
+}
+
+impl<'c> CdrWriter<'c> {
+    pub fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        // DO NOTHING rather than an upsert: an upsert's DO UPDATE branch makes SQLite keep a
+        // statement journal for every insert, which costs more than the insert itself.
+        let insert = conn.prepare_cached(
+            "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
+                               cost, src, dst, disposition, channel, account_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (uid) DO NOTHING",
+        )?;
+        let claim = conn.prepare_cached(
+            "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5
+             WHERE uid = ?1 AND customer_id IS NULL",
+        )?;
+        Ok(CdrWriter { insert, claim })
+    }
+
+    /// Stores a call unless its uid is stored already. A call stored earlier without a
+    /// customer takes this one's customer and price: fixing an account code or a SIP user
+    /// and importing the file again claims the calls that matched nobody, while importing
+    /// the same file twice still adds nothing.
+    pub fn write(&mut self, cdr: &Cdr) -> rusqlite::Result<Stored> {
+        let inserted = self.insert.execute(params![
+            cdr.uid,
+            cdr.customer_id,
+            cdr.start_at,
+            cdr.answered,
+            cdr.duration_s,
+            cdr.billed_s,
+            cdr.charge,
+            cdr.cost,
+            cdr.src,
+            cdr.dst,
+            cdr.disposition,
+            cdr.channel,
+            cdr.account_code,
+        ])?;
+        if inserted > 0 {
+            return Ok(Stored::Inserted);
+        }
+        let Some(customer_id) = cdr.customer_id else {
+            return Ok(Stored::Duplicate);
+        };
+        let claimed = self.claim.execute(params![
+            cdr.uid,
+            customer_id,
+            cdr.billed_s,
+            cdr.charge,
+            cdr.cost
+        ])?;
+        Ok(if claimed > 0 {
+            Stored::Claimed
+        } else {
+            Stored::Duplicate
+        })
+    }
+}
+
+/// Every customer with what an import needs to match and price its calls.
+pub fn cdr_customers(conn: &Connection) -> rusqlite::Result<Vec<CdrCustomer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, account_code, currency, rate_micros, bill_first_s, bill_next_s
+         FROM customers ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CdrCustomer {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            account_code: r.get(2)?,
+            currency: currency(r, 3)?,
+            tariff: Tariff {
+                rate_micros: r.get(4)?,
+                first_s: r.get(5)?,
+                next_s: r.get(6)?,
+            },
+        })
+    })?;
+    rows.collect()
+}
+
+/// Every SIP user as (username, customer id).
+pub fn sip_users(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached("SELECT username, customer_id FROM sip_users")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Moves a customer's "last call" forward to `at` (unix seconds), never back. Not an edit
+/// by an operator, so the row's version stays: nobody's open form goes stale over it.
+pub fn note_last_call(conn: &Connection, customer_id: i64, at: i64) -> rusqlite::Result<()> {
+    let Some(at) = chrono::DateTime::from_timestamp(at, 0).map(time_text) else {
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "UPDATE customers SET last_call_at = ?2
+         WHERE id = ?1 AND (last_call_at IS NULL OR last_call_at < ?2)",
+    )?
+    .execute(params![customer_id, at])?;
+    Ok(())
+}
+
+const CDR_COLUMNS: &str = "uid, customer_id, start_at, answered, duration_s, billed_s, charge, \
+    cost, src, dst, disposition, channel, account_code";
+
+/// A stored call, its text borrowed from the row.
+fn cdr<'r>(r: &'r Row) -> rusqlite::Result<Cdr<'r>> {
+    let text =
+        |i: usize| -> rusqlite::Result<Cow<'r, str>> { Ok(Cow::Borrowed(r.get_ref(i)?.as_str()?)) };
+    Ok(Cdr {
+        uid: text(0)?,
+        customer_id: r.get(1)?,
+        start_at: r.get(2)?,
+        answered: r.get(3)?,
+        duration_s: r.get(4)?,
+        billed_s: r.get(5)?,
+        charge: r.get(6)?,
+        cost: r.get(7)?,
+        src: text(8)?,
+        dst: text(9)?,
+        disposition: text(10)?,
+        channel: text(11)?,
+        account_code: text(12)?,
+    })
+}
+
+impl Store {
+    /// Hands a customer's calls with `from <= start < to` (unix seconds) to `each`, oldest
+    /// first, one at a time, so that a report of millions of calls never sits in memory.
+    /// Returns how many there were.
+    pub fn for_each_cdr<E: From<rusqlite::Error>>(
+        &self,
+        customer_id: i64,
+        from: i64,
+        to: i64,
+        mut each: impl FnMut(&Cdr) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let sql = format!(
+            "SELECT {CDR_COLUMNS} FROM cdrs
+             WHERE customer_id = ?1 AND start_at >= ?2 AND start_at < ?3 ORDER BY start_at, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![customer_id, from, to])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            each(&cdr(row)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Calls that matched no customer, oldest first, at most `limit`.
+    pub fn unmatched_cdrs(&self, limit: usize) -> rusqlite::Result<Vec<Cdr<'static>>> {
+        let sql = format!(
+            "SELECT {CDR_COLUMNS} FROM cdrs WHERE customer_id IS NULL ORDER BY start_at, id LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([limit as i64], |r| cdr(r).map(Cdr::into_owned))?;
+        rows.collect()
+    }
+
+    /// How many calls matched no customer.
+    pub fn unmatched_count(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row(
+            "SELECT count(*) FROM cdrs WHERE customer_id IS NULL",
+            [],
+            |r| r.get(0),
+        )
+    }
+}

@@ -1,0 +1,662 @@
+//! CDR import through the service, on real database files: every format, the messy rows
+//! found in the field, time zones, dedupe, bad rows, unmatched calls, and the roll-up.
+
+use carrierdesk::cdr::Format;
+use carrierdesk::cdr::sample::write_asterisk_sample;
+use carrierdesk::domain::{Actor, Cdr, Traffic};
+use carrierdesk::service::{ImportOptions, ImportReport, Service, ServiceError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const NORDLINK: i64 = 1; // EUR, AC000001, 0.012 EUR a minute, 60/60
+const BLUEWAVE: i64 = 2; // USD, AC000002, no rate
+const ATLAS: i64 = 3; // EUR, no account code, SIP users 1001 and 1002, 0.006 EUR a minute, 6/6
+
+struct Fixture {
+    dir: TempDir,
+    db: PathBuf,
+    service: Service,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("carrierdesk.db");
+        let service = Service::open(&db).unwrap();
+        let f = Fixture { dir, db, service };
+        f.add_customer(
+            NORDLINK,
+            "Nordlink Telecom Ltd",
+            "EUR",
+            "AC000001",
+            12_000,
+            60,
+        );
+        f.add_customer(BLUEWAVE, "Bluewave Voice GmbH", "USD", "AC000002", 0, 60);
+        f.add_customer(ATLAS, "Atlas Networks Inc", "EUR", "", 6_000, 6);
+        f.sql(
+            "INSERT INTO sip_users (customer_id, username, created_at, updated_at) VALUES
+             (3, '1001', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+             (3, '1002', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        );
+        f
+    }
+
+    fn add_customer(&self, id: i64, name: &str, currency: &str, code: &str, rate: i64, inc: u32) {
+        self.sql(&format!(
+            "INSERT INTO customers (id, name, status, currency, account_code, rate_micros,
+                 bill_first_s, bill_next_s, created_at, updated_at)
+             VALUES ({id}, '{name}', 'active', '{currency}', '{code}', {rate}, {inc}, {inc},
+                 '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+        ));
+    }
+
+    /// Test setup and checks beside the service, on a connection of their own.
+    fn sql(&self, sql: &str) {
+        rusqlite::Connection::open(&self.db)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        rusqlite::Connection::open(&self.db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn import(
+        &mut self,
+        files: &[PathBuf],
+        options: &ImportOptions,
+    ) -> Result<ImportReport, ServiceError> {
+        self.service
+            .import_cdrs(&actor(), files, options, &mut |_| {})
+    }
+
+    fn import_data(&mut self, names: &[&str]) -> ImportReport {
+        let files: Vec<PathBuf> = names.iter().map(|n| data(n)).collect();
+        self.import(&files, &ImportOptions::default()).unwrap()
+    }
+
+    /// A customer's stored calls, oldest first.
+    fn calls(&self, customer: i64) -> Vec<Cdr<'static>> {
+        let mut calls = Vec::new();
+        self.service
+            .store()
+            .for_each_cdr(customer, i64::MIN, i64::MAX, |c| {
+                calls.push(c.clone().into_owned());
+                Ok::<_, rusqlite::Error>(())
+            })
+            .unwrap();
+        calls
+    }
+
+    fn call(&self, customer: i64, uid: &str) -> Cdr<'static> {
+        self.calls(customer)
+            .into_iter()
+            .find(|c| c.uid == uid)
+            .unwrap_or_else(|| panic!("no call {uid} for customer {customer}"))
+    }
+
+    /// The hourly summary as stored.
+    fn hourly(&self, customer: i64) -> BTreeMap<i64, Traffic> {
+        self.service
+            .store()
+            .hourly(customer, i64::MIN, i64::MAX)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.start, r.traffic))
+            .collect()
+    }
+
+    /// The hourly summary computed straight from the stored calls.
+    fn summed_from_calls(&self, customer: i64) -> BTreeMap<i64, Traffic> {
+        let mut hours: BTreeMap<i64, Traffic> = BTreeMap::new();
+        for c in self.calls(customer) {
+            let t = hours
+                .entry(c.start_at - c.start_at.rem_euclid(3600))
+                .or_default();
+            t.attempts += 1;
+            t.connected += i64::from(c.answered);
+            t.duration_s += c.duration_s;
+            t.billed_s += c.billed_s;
+            t.charge += c.charge;
+            t.cost += c.cost;
+        }
+        hours
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn actor() -> Actor {
+    Actor {
+        name: "tester".into(),
+        ip: "local".into(),
+        role: "operator".into(),
+    }
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/cdrs")
+        .join(name)
+}
+
+/// Unix seconds of a UTC time written `YYYY-MM-DD HH:MM:SS`.
+fn utc(text: &str) -> i64 {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .unwrap()
+        .and_utc()
+        .timestamp()
+}
+
+fn ids(list: &[carrierdesk::service::CustomerRef]) -> Vec<i64> {
+    list.iter().map(|c| c.id).collect()
+}
+
+fn traffic(attempts: i64, connected: i64, duration_s: i64, billed_s: i64, charge: i64) -> Traffic {
+    Traffic {
+        attempts,
+        connected,
+        duration_s,
+        billed_s,
+        charge,
+        cost: 0,
+    }
+}
+
+#[test]
+fn asterisk_master_csv_is_guessed_matched_and_rated() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!(report.files[0].format, Some(Format::Asterisk));
+    assert!(report.files[0].guessed);
+    assert_eq!(
+        (
+            report.rows,
+            report.inserted,
+            report.duplicates,
+            report.unmatched,
+            report.rejected
+        ),
+        (8, 8, 0, 1, 0)
+    );
+    assert_eq!(ids(&report.rated), [NORDLINK, ATLAS]);
+    assert_eq!(ids(&report.unrated), [BLUEWAVE]);
+    assert_eq!(report.zone, "UTC");
+
+    // 120 s at 0.012 EUR a minute is 2.4 cents: 2 cents.
+    let first = f.call(NORDLINK, "1793614500.1");
+    assert_eq!(first.start_at, utc("2026-11-02 10:15:00"));
+    assert!(first.answered);
+    assert_eq!(
+        (first.duration_s, first.billed_s, first.charge, first.cost),
+        (120, 120, 2, 0)
+    );
+    assert_eq!(first.account_code, "AC000001");
+    // The account code "1" is customer 1's id; 61 s bill as 120 s under 60/60.
+    let by_id = f.call(NORDLINK, "1793616300.4");
+    assert_eq!(
+        (by_id.duration_s, by_id.billed_s, by_id.charge),
+        (61, 120, 2)
+    );
+    // Bluewave has no rate: billed in its increments, charged nothing.
+    let unrated = f.call(BLUEWAVE, "1793617500.6");
+    assert_eq!((unrated.billed_s, unrated.charge), (60, 0));
+    assert_eq!(
+        f.hourly(NORDLINK),
+        BTreeMap::from([
+            (utc("2026-11-02 10:00:00"), traffic(3, 2, 181, 240, 4)),
+            (utc("2026-11-02 11:00:00"), traffic(1, 0, 0, 0, 0)),
+        ])
+    );
+}
+
+#[test]
+fn an_unanswered_asterisk_call_with_an_empty_answer_time_counts_as_an_attempt() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv"]);
+    let missed = f.call(NORDLINK, "1793614800.3");
+    assert!(!missed.answered);
+    assert_eq!(missed.disposition, "NO ANSWER");
+    assert_eq!(
+        (missed.duration_s, missed.billed_s, missed.charge),
+        (0, 0, 0)
+    );
+}
+
+#[test]
+fn the_sip_user_in_the_channel_name_finds_the_customer() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv"]);
+    let calls = f.calls(ATLAS);
+    let channels: Vec<&str> = calls.iter().map(|c| c.channel.as_ref()).collect();
+    assert_eq!(channels, ["SIP/1001-0000abcd", "PJSIP/1002-00000012"]);
+    // 61 s under 6/6 bill as 66 s; at 0.006 EUR a minute that is 0.66 cents: 1 cent.
+    assert_eq!((calls[0].billed_s, calls[0].charge), (66, 1));
+    assert!(!calls[1].answered);
+}
+
+#[test]
+fn unmatched_rows_are_counted_listed_and_claimed_once_their_customer_exists() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!(report.unmatched, 1);
+    let (count, unmatched) = f.service.unmatched_cdrs(100).unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(unmatched[0].account_code, "AC999999");
+    assert_eq!(unmatched[0].customer_id, None);
+
+    // The operator adds the missing account code and imports the same file again.
+    f.add_customer(4, "Meridian Calling AB", "EUR", "AC999999", 60_000, 1);
+    let again = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!(
+        (
+            again.inserted,
+            again.claimed,
+            again.duplicates,
+            again.unmatched
+        ),
+        (0, 1, 7, 0)
+    );
+    assert_eq!(f.service.unmatched_cdrs(100).unwrap().0, 0);
+    // 45 s at 0.06 EUR a minute, per second: 4.5 cents, rounded half up to 5.
+    assert_eq!(
+        f.hourly(4),
+        BTreeMap::from([(utc("2026-11-02 11:00:00"), traffic(1, 1, 45, 45, 5))])
+    );
+}
+
+#[test]
+fn importing_the_same_file_twice_adds_nothing() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv", "asterisk_16.csv", "native.csv"]);
+    let summary = [NORDLINK, BLUEWAVE, ATLAS].map(|c| f.hourly(c));
+    let again = f.import_data(&["asterisk_master.csv", "asterisk_16.csv", "native.csv"]);
+    assert_eq!(
+        (again.inserted, again.claimed, again.duplicates),
+        (0, 0, 13)
+    );
+    assert_eq!([NORDLINK, BLUEWAVE, ATLAS].map(|c| f.hourly(c)), summary);
+    assert_eq!(f.count("SELECT count(*) FROM cdrs"), 13);
+    // Each import leaves one audit row, whatever it added.
+    assert_eq!(
+        f.count("SELECT count(*) FROM audit_log WHERE table_name = 'cdrs' AND action = 'POST'"),
+        2
+    );
+}
+
+#[test]
+fn windows_line_endings_import_and_are_the_same_calls_as_unix_ones() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["asterisk_messy.csv"]);
+    assert_eq!((report.inserted, report.rejected), (2, 0));
+    assert!(f.calls(NORDLINK).iter().all(|c| !c.uid.contains('\r')));
+
+    // 16-field rows are known by a hash of their fields: CRLF must not change it.
+    f.import_data(&["asterisk_16.csv"]);
+    let crlf = f.path("asterisk_16_crlf.csv");
+    let unix = std::fs::read(data("asterisk_16.csv")).unwrap();
+    std::fs::write(
+        &crlf,
+        String::from_utf8(unix).unwrap().replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let again = f.import(&[crlf], &ImportOptions::default()).unwrap();
+    assert_eq!((again.inserted, again.duplicates), (0, 2));
+}
+
+#[test]
+fn a_caller_name_that_is_not_utf8_imports() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_messy.csv"]);
+    // The clid of this call is Latin-1 ("René Müller"); the row imports all the same.
+    let call = f.call(NORDLINK, "1793696400.20");
+    assert_eq!(call.start_at, utc("2026-11-03 09:00:00"));
+    assert_eq!((call.duration_s, call.billed_s), (90, 120));
+}
+
+#[test]
+fn quoted_commas_and_doubled_quotes_stay_inside_their_field() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_messy.csv"]);
+    // clid is `"Smith, John ""JJ""" <...>` and lastdata holds commas: had either split, the
+    // fields after them would be off by one and the row refused.
+    let call = f.call(NORDLINK, "1793696700.22");
+    assert_eq!(call.dst, "441632960011");
+    assert_eq!(call.start_at, utc("2026-11-03 09:05:00"));
+    assert_eq!(call.disposition, "NO ANSWER");
+}
+
+#[test]
+fn sixteen_field_rows_are_told_apart_by_a_hash() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["asterisk_16.csv"]);
+    assert_eq!(report.files[0].format, Some(Format::Asterisk));
+    assert_eq!(report.inserted, 2);
+    assert!(
+        f.calls(NORDLINK)
+            .iter()
+            .all(|c| c.uid.starts_with("sha256:"))
+    );
+}
+
+#[test]
+fn twenty_one_fields_keep_both_cdrs_of_a_transferred_call() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["asterisk_21.csv"]);
+    assert_eq!(report.inserted, 2);
+    let uids: Vec<String> = f
+        .calls(NORDLINK)
+        .iter()
+        .map(|c| c.uid.to_string())
+        .collect();
+    assert_eq!(uids, ["1793887200.40#41", "1793887200.40#42"]);
+}
+
+#[test]
+fn asterisk_cdr_custom_puts_the_account_code_after_amaflags() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["asterisk_custom.csv"]);
+    assert_eq!(report.files[0].format, Some(Format::AsteriskCustom));
+    let call = f.call(NORDLINK, "1793980800.50#50");
+    assert_eq!((call.duration_s, call.billed_s, call.charge), (180, 180, 4));
+    // No account code: the SIP user 1001 in the channel name belongs to Atlas.
+    let missed = f.call(ATLAS, "1793981100.52#52");
+    assert!(!missed.answered);
+}
+
+#[test]
+fn freeswitch_local_times_become_utc_with_the_file_zone() {
+    let mut f = Fixture::new();
+    let options = ImportOptions {
+        zone: "Europe/Berlin".parse().unwrap(),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[data("freeswitch_13.csv")], &options).unwrap();
+    assert_eq!(report.files[0].format, Some(Format::FreeSwitch));
+    assert_eq!(report.zone, "Europe/Berlin");
+    let calls = f.calls(NORDLINK);
+    // July is summer time in Berlin (UTC+2), November is not (UTC+1).
+    assert_eq!(calls[0].start_at, utc("2026-07-01 10:00:00"));
+    assert!(!calls[0].answered, "no answer_stamp");
+    assert_eq!(calls[1].start_at, utc("2026-11-07 10:15:00"));
+    assert!(calls[1].answered);
+    assert_eq!(calls[1].uid, "5b2a9c1e-0c57-4d8e-9f3a-6f0e2d1c0a01");
+}
+
+#[test]
+fn a_fixed_offset_zone_shifts_every_time_alike() {
+    let mut f = Fixture::new();
+    let options = ImportOptions {
+        zone: "-05:00".parse().unwrap(),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[data("freeswitch_15.csv")], &options).unwrap();
+    assert_eq!(report.files[0].format, Some(Format::FreeSwitch));
+    let call = &f.calls(BLUEWAVE)[0];
+    assert_eq!(call.start_at, utc("2026-11-08 14:30:00"));
+    assert_eq!((call.duration_s, call.billed_s, call.charge), (300, 300, 0));
+    assert_eq!(ids(&report.unrated), [BLUEWAVE]);
+}
+
+#[test]
+fn native_rows_carry_their_own_price() {
+    let mut f = Fixture::new();
+    let report = f.import_data(&["native.csv"]);
+    assert_eq!(report.files[0].format, Some(Format::Native));
+    assert_eq!(ids(&report.priced_by_file), [NORDLINK, BLUEWAVE]);
+    assert!(report.rated.is_empty() && report.unrated.is_empty());
+    let call = f.call(NORDLINK, "n-1");
+    assert_eq!(
+        (call.duration_s, call.billed_s, call.charge, call.cost),
+        (95, 120, 5, 3)
+    );
+    assert_eq!(f.call(NORDLINK, "n-2").start_at, utc("2026-11-09 10:30:00"));
+    let call = f.call(BLUEWAVE, "n-3");
+    assert_eq!((call.charge, call.cost), (120, 85));
+}
+
+#[test]
+fn a_native_row_priced_in_another_currency_than_its_customer_is_refused() {
+    let mut f = Fixture::new();
+    let file = f.path("usd.csv");
+    std::fs::write(
+        &file,
+        "start,account_code,answered,duration,billed,charge,cost,currency\n\
+         2026-11-09 10:00:00,AC000001,1,60,60,0.10,0.05,USD\n",
+    )
+    .unwrap();
+    let err = f.import(&[file], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "usd.csv line 2, field currency (column 8): the call is priced in USD, \
+             but customer 1 (Nordlink Telecom Ltd) is billed in EUR"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_row_stops_the_import_and_nothing_is_written() {
+    let mut f = Fixture::new();
+    let files = [data("asterisk_master.csv"), data("asterisk_bad.csv")];
+    let err = f.import(&files, &ImportOptions::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} line 2, field start (column 10): '2026-11-31 10:00:00' is not a time like \
+             YYYY-MM-DD HH:MM:SS",
+            data("asterisk_bad.csv").display()
+        )
+    );
+    assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0);
+    assert_eq!(f.count("SELECT count(*) FROM summary_hourly"), 0);
+    assert_eq!(f.count("SELECT count(*) FROM audit_log"), 0);
+}
+
+#[test]
+fn skip_bad_imports_the_rest_and_writes_the_rejected_lines_with_reasons() {
+    let mut f = Fixture::new();
+    let rejects = f.path("rejected.csv");
+    let options = ImportOptions {
+        rejects: Some(rejects.clone()),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[data("asterisk_bad.csv")], &options).unwrap();
+    assert_eq!((report.rows, report.inserted, report.rejected), (5, 2, 3));
+    assert_eq!(report.reject_file.as_deref(), Some(rejects.as_path()));
+
+    let mut reader = csv::Reader::from_path(&rejects).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let lines: Vec<&str> = rows.iter().map(|r| &r[1]).collect();
+    assert_eq!(lines, ["2", "3", "4"]);
+    assert!(rows[0][2].starts_with("field start (column 10): '2026-11-31 10:00:00'"));
+    assert_eq!(
+        &rows[1][2],
+        "field billsec (column 14): '-5' is negative; a duration cannot be"
+    );
+    assert_eq!(
+        &rows[2][2],
+        "the row has 4 fields, but Asterisk cdr_csv (Master.csv) rows have 16 to 21"
+    );
+    // The row is kept field for field, so that it can be fixed and imported again.
+    let original = std::fs::read_to_string(data("asterisk_bad.csv")).unwrap();
+    let fields = |line: &str| -> Vec<String> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        r.records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(String::from)
+            .collect()
+    };
+    for (row, line) in rows.iter().zip([1, 2, 3]) {
+        assert_eq!(fields(&row[3]), fields(original.lines().nth(line).unwrap()));
+    }
+}
+
+#[test]
+fn a_clean_import_with_skip_bad_writes_no_reject_file() {
+    let mut f = Fixture::new();
+    let rejects = f.path("rejected.csv");
+    let options = ImportOptions {
+        rejects: Some(rejects.clone()),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[data("asterisk_master.csv")], &options).unwrap();
+    assert_eq!(report.reject_file, None);
+    assert!(!rejects.exists());
+}
+
+#[test]
+fn a_format_given_explicitly_is_held_to() {
+    let mut f = Fixture::new();
+    let options = ImportOptions {
+        format: Some(Format::Asterisk),
+        ..ImportOptions::default()
+    };
+    let err = f
+        .import(&[data("freeswitch_13.csv")], &options)
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "freeswitch_13.csv line 1: the row has 13 fields, but Asterisk cdr_csv (Master.csv) rows have 16 to 21"
+        ),
+        "{err}"
+    );
+    let options = ImportOptions {
+        format: Some(Format::FreeSwitch),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[data("freeswitch_13.csv")], &options).unwrap();
+    assert!(!report.files[0].guessed);
+}
+
+#[test]
+fn a_file_of_no_known_format_is_refused_with_the_formats_listed() {
+    let mut f = Fixture::new();
+    let file = f.path("notes.csv");
+    std::fs::write(&file, "hello,world\n").unwrap();
+    let err = f.import(&[file], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("notes.csv: its first row (2 fields) is none of the formats known"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_roll_up_equals_a_direct_sum_over_the_calls() {
+    let mut f = Fixture::new();
+    f.import_data(&[
+        "asterisk_master.csv",
+        "asterisk_messy.csv",
+        "asterisk_16.csv",
+        "asterisk_21.csv",
+        "asterisk_custom.csv",
+        "freeswitch_13.csv",
+        "freeswitch_15.csv",
+        "native.csv",
+    ]);
+    for customer in [NORDLINK, BLUEWAVE, ATLAS] {
+        assert_eq!(
+            f.hourly(customer),
+            f.summed_from_calls(customer),
+            "customer {customer}"
+        );
+    }
+}
+
+#[test]
+fn the_roll_up_of_a_generated_day_equals_a_direct_sum_and_adds_up_across_imports() {
+    let mut f = Fixture::new();
+    for id in 4..=20 {
+        f.add_customer(
+            id,
+            &format!("Customer {id}"),
+            "GBP",
+            &format!("AC{id:06}"),
+            9_000 + id * 100,
+            30,
+        );
+    }
+    let until = utc("2026-11-20 00:00:00");
+    let (first, second) = (f.path("first.csv"), f.path("second.csv"));
+    write_asterisk_sample(&first, 3_000, 20, 11, until).unwrap();
+    write_asterisk_sample(&second, 2_000, 20, 12, until).unwrap();
+    let mut last = None;
+    let report = f
+        .service
+        .import_cdrs(&actor(), &[first], &ImportOptions::default(), &mut |p| {
+            last = Some(p)
+        })
+        .unwrap();
+    let last = last.unwrap();
+    assert_eq!((last.rows, last.bytes_done), (3_000, last.bytes_total));
+    assert_eq!(report.inserted, 3_000);
+    assert!(report.unmatched > 0);
+    // A second import adds to the hours the first one wrote.
+    f.import(&[second], &ImportOptions::default()).unwrap();
+    for customer in 1..=20 {
+        let hourly = f.hourly(customer);
+        assert!(!hourly.is_empty());
+        assert_eq!(hourly, f.summed_from_calls(customer), "customer {customer}");
+    }
+}
+
+#[test]
+fn the_cdr_report_is_utc_csv_that_imports_back_unchanged() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv"]);
+    let report = f.path("nordlink.csv");
+    let n = f
+        .service
+        .export_cdrs(
+            NORDLINK,
+            utc("2026-11-02 00:00:00"),
+            utc("2026-11-03 00:00:00"),
+            &report,
+        )
+        .unwrap();
+    assert_eq!(n, 4);
+    let text = std::fs::read_to_string(&report).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "uid,account_code,src,dst,channel,start,answered,duration,billed,disposition,charge,cost,currency"
+        )
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "1793614500.1,AC000001,4930111222,441632960001,SIP/gw1-00000001,2026-11-02T10:15:00Z,1,120,120,ANSWERED,0.02,0.00,EUR"
+        )
+    );
+
+    let mut other = Fixture::new();
+    let back = other.import(&[report], &ImportOptions::default()).unwrap();
+    assert_eq!(back.files[0].format, Some(Format::Native));
+    assert_eq!(other.hourly(NORDLINK), f.hourly(NORDLINK));
+    assert_eq!(other.calls(NORDLINK), f.calls(NORDLINK));
+}
+
+#[test]
+fn the_report_of_an_unknown_customer_is_an_error() {
+    let f = Fixture::new();
+    let err = f
+        .service
+        .export_cdrs(99, 0, i64::MAX, &f.path("x.csv"))
+        .unwrap_err();
+    assert_eq!(err.to_string(), "customer 99 does not exist");
+}
