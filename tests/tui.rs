@@ -444,3 +444,66 @@ fn summary_views_switch_and_rows_can_be_ticked() {
         "the 24 Hours view lists hours: {screen}"
     );
 }
+
+#[test]
+fn cdrs_import_from_the_palette_and_a_row_downloads_its_cdrs() {
+    let (dir, _path, service) = common::demo_db(3, 1);
+    let export_dir = dir.path().join("exports");
+    let mut h = Harness::new(service, 120, 40);
+    h.session.export_dir = export_dir.clone();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cdrs/asterisk_16.csv");
+
+    h.key(KeyCode::Char(':')).keys("import cdr");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Import CDRs"));
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("type a path first"),
+        "an empty answer is refused"
+    );
+    h.keys(file.to_str().unwrap());
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Imported 2 new calls from 2 rows (Asterisk"),
+        "{screen}"
+    );
+
+    // Importing the same file again adds nothing.
+    h.key(KeyCode::Char(':')).keys("import cdr");
+    h.key(KeyCode::Enter).keys(file.to_str().unwrap());
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("Imported 0 new calls from 2 rows"),
+        "{}",
+        h.screen()
+    );
+
+    // Customer 1 (account code AC000001) has them in its Daily view of 2026-11-04.
+    let name = h.service.customer(1).unwrap().name;
+    h.key(KeyCode::Char('/')).keys(&name);
+    h.key(KeyCode::Enter)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('3'));
+    let day = h
+        .screen()
+        .lines()
+        .position(|l| l.contains("2026-11-04"))
+        .expect("the imported day is listed");
+    let newest = h
+        .screen()
+        .lines()
+        .position(|l| l.contains("Act Date"))
+        .unwrap()
+        + 1;
+    for _ in newest..day {
+        h.key(KeyCode::Char('j'));
+    }
+    h.key(KeyCode::Char('D'));
+    let report = export_dir.join("cdrs-1-2026-11-04.csv");
+    let screen = h.screen();
+    assert!(screen.contains("2 calls (UTC) written to"), "{screen}");
+    let text = std::fs::read_to_string(report).unwrap();
+    assert_eq!(text.lines().count(), 3, "a header and two calls: {text}");
+}

@@ -347,3 +347,41 @@ fn reject_file_error(path: &Path, e: std::io::Error) -> ServiceError {
         message: format!("cannot write the rejected rows there: {e}"),
     }
 }
+
+impl ImportReport {
+    /// The import in one line, for a status bar.
+    pub fn one_line(&self) -> String {
+        let formats: Vec<String> = self
+            .files
+            .iter()
+            .filter_map(|f| f.format)
+            .map(|f| f.to_string())
+            .collect();
+        let mut parts = vec![format!(
+            "Imported {} new calls from {} rows ({})",
+            self.inserted,
+            self.rows,
+            if formats.is_empty() {
+                "empty".into()
+            } else {
+                formats.join(", ")
+            }
+        )];
+        if self.duplicates > 0 {
+            parts.push(format!("{} duplicates skipped", self.duplicates));
+        }
+        if self.unmatched > 0 {
+            parts.push(format!("{} matched no customer", self.unmatched));
+        }
+        if self.rejected > 0 {
+            parts.push(format!("{} rejected", self.rejected));
+        }
+        if !self.unrated.is_empty() {
+            parts.push(format!(
+                "{} customers without a rate (charged 0)",
+                self.unrated.len()
+            ));
+        }
+        parts.join(" · ")
+    }
+}

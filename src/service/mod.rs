@@ -5,7 +5,7 @@
 mod actor;
 mod customers;
 pub mod demo;
-mod import;
+pub mod import;
 mod summary;
 
 pub use actor::actor_from_env;

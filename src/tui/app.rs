@@ -6,6 +6,7 @@ use super::columns::{ColumnChooser, ColumnId};
 use super::form::StatusForm;
 use super::keymap::{self, Action, Context};
 use super::palette::Palette;
+use super::prompt::{Prompt, Purpose};
 use super::summary::SummaryView;
 use super::widgets::grid::{CopyHeaders, Move};
 use crate::domain::summary::Period;
@@ -35,6 +36,10 @@ pub enum Event {
     DataChanged,
     /// A line for the status bar.
     Notice(Level, String),
+    /// A long job's progress, as a line to show.
+    Progress(String),
+    /// An import ended: its report or why it failed. Views reload either way.
+    Imported(Level, String),
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +69,17 @@ pub enum Effect {
         text: String,
         /// What was copied, for the status line ("12 cells").
         what: String,
+    },
+    /// Import CDR files on a thread of their own; progress and the report come back.
+    ImportCdrs {
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Write a customer's calls from `from` to `to` (unix seconds) as CSV, named `name`.
+    CdrReport {
+        customer: i64,
+        from: i64,
+        to: i64,
+        name: String,
     },
     /// Write a file in the exports folder and say where.
     Export {
@@ -143,6 +159,9 @@ pub struct App {
     pub form: Option<StatusForm>,
     pub popup: Option<Popup>,
     pub palette: Option<Palette>,
+    pub prompt: Option<Prompt>,
+    /// A long job's progress line (an import), shown until it ends.
+    pub progress: Option<String>,
     pub chooser: Option<ColumnChooser>,
     /// The board's columns after Name, in order.
     pub columns: Vec<ColumnId>,
@@ -169,6 +188,8 @@ impl App {
             form: None,
             popup: None,
             palette: None,
+            prompt: None,
+            progress: None,
             chooser: None,
             columns: ColumnId::ALL.to_vec(),
             message: None,
@@ -195,6 +216,8 @@ impl App {
     pub fn context_below_popup(&self) -> Context {
         if self.palette.is_some() {
             Context::Palette
+        } else if self.prompt.is_some() {
+            Context::Prompt
         } else if self.chooser.is_some() {
             Context::Columns
         } else if self.form.is_some() {
@@ -264,11 +287,29 @@ impl App {
                 self.message = Some((level, text));
                 vec![]
             }
+            Event::Progress(line) => {
+                self.progress = Some(line);
+                vec![]
+            }
+            Event::Imported(level, text) => {
+                self.progress = None;
+                self.message = Some((level, text));
+                self.reload()
+            }
         }
     }
 
     fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let context = self.context();
+        // A text field takes every key its context does not bind (editing, cursor moves).
+        if context == Context::Prompt
+            && keymap::lookup(context, &key).is_none()
+            && let Some(prompt) = self.prompt.as_mut()
+        {
+            prompt.input.input(key);
+            prompt.error = None;
+            return vec![];
+        }
         match keymap::lookup(context, &key) {
             Some(action) => self.update(action),
             None => {
@@ -297,6 +338,9 @@ impl App {
         if self.palette.is_some() {
             return self.palette_action(action);
         }
+        if self.prompt.is_some() {
+            return self.prompt_action(action);
+        }
         if self.chooser.is_some() {
             return self.chooser_action(action);
         }
@@ -307,6 +351,13 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help),
             Action::Palette => self.palette = Some(Palette::open(self.context())),
+            Action::ImportCdrs => {
+                self.prompt = Some(Prompt::new(
+                    Purpose::ImportCdrs,
+                    "Import CDRs",
+                    "File path(s), separated by spaces. Asterisk, FreeSWITCH or native CSV; UTC times.",
+                ))
+            }
             Action::Refresh => return self.reload(),
             _ if self.card.is_some() => return self.card_action(action),
             _ => return self.board_action(action),
@@ -460,6 +511,35 @@ impl App {
         vec![]
     }
 
+    fn prompt_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.prompt = None,
+            Action::Submit => {
+                let answer = prompt.answer();
+                if answer.is_empty() {
+                    prompt.error = Some("type a path first, or Esc to cancel".into());
+                    return vec![];
+                }
+                match prompt.purpose {
+                    Purpose::ImportCdrs => {
+                        self.prompt = None;
+                        self.progress = Some("Import starting…".into());
+                        let files = answer
+                            .split_whitespace()
+                            .map(std::path::PathBuf::from)
+                            .collect();
+                        return vec![Effect::ImportCdrs { files }];
+                    }
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
     fn chooser_action(&mut self, action: Action) -> Vec<Effect> {
         let Some(chooser) = self.chooser.as_mut() else {
             return vec![];
@@ -504,7 +584,10 @@ impl App {
     }
 
     fn type_text(&mut self, text: &str) {
-        if let Some(palette) = self.palette.as_mut() {
+        if let Some(prompt) = self.prompt.as_mut() {
+            prompt.input.insert_str(text);
+            prompt.error = None;
+        } else if let Some(palette) = self.palette.as_mut() {
             let query = format!("{}{text}", palette.query);
             palette.set_query(query);
         } else if let Some(form) = self.form.as_mut() {
@@ -636,6 +719,18 @@ fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {
                     .into_iter()
                     .collect(),
             );
+        }
+        Action::CdrReport => {
+            let Some(row) = view.current() else {
+                return Some(vec![]);
+            };
+            let label = view.period.label(row.start);
+            return Some(vec![Effect::CdrReport {
+                customer: card.id,
+                from: row.start,
+                to: view.period.next_start(row.start),
+                name: format!("cdrs-{}-{label}.csv", card.id),
+            }]);
         }
         Action::Export => {
             let name = format!(

@@ -22,6 +22,8 @@ pub enum Context {
     Columns,
     /// The Summary tab's grid of cells.
     Grid,
+    /// A question with a text field.
+    Prompt,
 }
 
 /// What a key asks for. `App::update` carries it out.
@@ -69,6 +71,8 @@ pub enum Action {
     CopyGroups,
     Export,
     TickRow,
+    ImportCdrs,
+    CdrReport,
     PrevView,
     NextView,
     NextField,
@@ -138,6 +142,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Grid, [(Char('y'), NONE)], "y", Action::Copy, "copy the selection as TSV", "copy"),
     bind!(Grid, [(Char('Y'), NONE)], "Y", Action::CopyHeaders, "copy the selection with its header line", ""),
     bind!(Grid, [(Char(' '), NONE)], "Space", Action::TickRow, "tick the row in the Action column", ""),
+    bind!(Grid, [(Char('D'), NONE)], "D", Action::CdrReport, "download the row's CDRs as CSV (UTC)", "CDRs"),
     bind!(Grid, [(Char('['), NONE)], "[", Action::PrevView, "previous view (24 Hours, Daily, Weekly, Monthly)", ""),
     bind!(Grid, [(Char(']'), NONE)], "]", Action::NextView, "next view (24 Hours, Daily, Weekly, Monthly)", "view"),
     bind!(Grid, [(Esc, NONE)], "Esc", Action::Back, "clear the selection, or back to the customers", ""),
@@ -147,6 +152,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice", ""),
     bind!(Form, [(Enter, NONE), (Char('s'), CTRL)], "Enter", Action::Submit, "save", "save"),
     bind!(Form, [(Esc, NONE)], "Esc", Action::Back, "cancel without saving", "cancel"),
+    bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),
+    bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
     bind!(Palette, [(Esc, NONE)], "Esc", Action::Back, "close the palette", "close"),
     bind!(Palette, [(Up, NONE)], "↑", Action::Up, "previous command", ""),
@@ -182,6 +189,7 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Palette => &[Context::Palette],
         Context::Columns => &[Context::Columns],
         Context::Grid => &[Context::Grid, Context::Card, Context::Global],
+        Context::Prompt => &[Context::Prompt],
         Context::Global => &[Context::Global],
     }
 }
@@ -249,6 +257,7 @@ mod tests {
             Context::Palette,
             Context::Columns,
             Context::Grid,
+            Context::Prompt,
         ] {
             let mut seen = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.context == ctx) {

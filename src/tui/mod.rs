@@ -7,6 +7,7 @@ pub mod columns;
 pub mod form;
 pub mod keymap;
 pub mod palette;
+pub mod prompt;
 pub mod summary;
 pub mod views;
 pub mod widgets;

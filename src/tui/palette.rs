@@ -5,8 +5,14 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher};
 
 /// Actions that have no key of their own and are reached through the palette only.
-pub const PALETTE_ONLY: &[(Context, &str, Action)] =
-    &[(Context::Board, "Choose board columns", Action::Columns)];
+#[rustfmt::skip]
+pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
+    (Context::Board, "Choose board columns", Action::Columns),
+    (Context::Board, "Import CDRs", Action::ImportCdrs),
+    (Context::Card, "Import CDRs", Action::ImportCdrs),
+    (Context::Grid, "Copy with group headers", Action::CopyGroups),
+    (Context::Grid, "Export the selection (or the whole view) to CSV", Action::Export),
+];
 
 /// One line of the palette.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use super::app::{Effect, Event, Level, SaveError};
 use super::columns::ColumnId;
 use crate::config::Config;
 use crate::domain::Actor;
+use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -69,6 +70,28 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 .summary(customer, period, now)
                 .map_err(|e| e.to_string()),
         },
+        Effect::CdrReport {
+            customer,
+            from,
+            to,
+            name,
+        } => {
+            let path = session.export_dir.join(name);
+            let written = std::fs::create_dir_all(&session.export_dir)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    service
+                        .export_cdrs(customer, from, to, &path)
+                        .map_err(|e| e.to_string())
+                });
+            match written {
+                Ok(n) => Event::Notice(
+                    Level::Info,
+                    format!("{n} calls (UTC) written to {}", path.display()),
+                ),
+                Err(e) => Event::Notice(Level::Error, format!("CDR report not written: {e}")),
+            }
+        }
         Effect::Export { name, contents } => {
             let path = session.export_dir.join(name);
             let written = std::fs::create_dir_all(&session.export_dir)
@@ -81,6 +104,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 ),
             }
         }
+        Effect::ImportCdrs { files } => import(service, actor, &files, &mut |_| {}),
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
         Effect::Copy { what, .. } => Event::Notice(
             Level::Error,
@@ -98,6 +122,37 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 None => Event::Notice(Level::Info, "Columns changed for this session".into()),
             }
         }
+    }
+}
+
+/// Imports CDR files and reports progress lines as it goes. The answer may end with
+/// `tz=ZONE` for files written in local time.
+pub fn import(
+    service: &mut Service,
+    actor: &Actor,
+    words: &[PathBuf],
+    progress: &mut dyn FnMut(String),
+) -> Event {
+    let mut options = ImportOptions::default();
+    let mut files = Vec::new();
+    for word in words {
+        match word.to_str().and_then(|w| w.strip_prefix("tz=")) {
+            Some(zone) => match zone.parse() {
+                Ok(z) => options.zone = z,
+                Err(e) => return Event::Imported(Level::Error, format!("Not imported: {e}")),
+            },
+            None => files.push(word.clone()),
+        }
+    }
+    let result = service.import_cdrs(actor, &files, &options, &mut |p: ImportProgress| {
+        let percent = (p.bytes_done * 100)
+            .checked_div(p.bytes_total)
+            .unwrap_or(100);
+        progress(format!("Importing CDRs: {percent}% · {} rows read", p.rows));
+    });
+    match result {
+        Ok(report) => Event::Imported(Level::Info, report.one_line()),
+        Err(e) => Event::Imported(Level::Error, format!("Not imported, nothing changed: {e}")),
     }
 }
 
@@ -119,6 +174,23 @@ impl Worker {
                 let mut seen = service.data_version().ok();
                 loop {
                     match inbox.recv_timeout(POLL) {
+                        // An import runs on a connection of its own, so that the console
+                        // keeps loading cards and views meanwhile.
+                        Ok(Effect::ImportCdrs { files }) => {
+                            let path = service.store().path().to_path_buf();
+                            let (actor, events) = (session.actor.clone(), events.clone());
+                            std::thread::spawn(move || {
+                                let event = match Service::open(&path) {
+                                    Ok(mut own) => import(&mut own, &actor, &files, &mut |line| {
+                                        let _ = events.send(Event::Progress(line));
+                                    }),
+                                    Err(e) => {
+                                        Event::Imported(Level::Error, format!("Not imported: {e}"))
+                                    }
+                                };
+                                let _ = events.send(event);
+                            });
+                        }
                         Ok(effect) => {
                             let started = std::time::Instant::now();
                             let label = format!("{effect:?}");

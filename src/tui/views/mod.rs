@@ -37,6 +37,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     if let Some(chooser) = &app.chooser {
         palette::draw_chooser(frame, body, chooser);
     }
+    if let Some(prompt) = &app.prompt {
+        popup::draw_prompt(frame, body, prompt);
+    }
     if let Some(p) = &app.palette {
         palette::draw_palette(frame, body, p);
     }
@@ -48,7 +51,10 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 }
 
 fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some((level, text)) = &app.message {
+    if let Some(line) = &app.progress {
+        let style = Style::new().fg(Color::Yellow);
+        frame.render_widget(Paragraph::new(line.as_str()).style(style), area);
+    } else if let Some((level, text)) = &app.message {
         let style = match level {
             Level::Info => Style::new().fg(Color::Green),
             Level::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),

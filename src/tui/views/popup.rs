@@ -3,8 +3,11 @@
 use super::form::centered;
 use crate::tui::app::Popup;
 use crate::tui::keymap::{self, Context};
+use crate::tui::prompt::Prompt;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::Color;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -45,4 +48,32 @@ fn help_lines(context: Context) -> Vec<Line<'static>> {
         ));
     }
     lines
+}
+
+/// A question with a text field.
+pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
+    let rect = centered(area, 76, 7);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(format!(" {} ", prompt.title));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [field, hint, error] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(&prompt.input, field);
+    frame.render_widget(
+        Paragraph::new(prompt.hint.as_str())
+            .wrap(Wrap { trim: true })
+            .style(Style::new().fg(Color::DarkGray)),
+        hint,
+    );
+    if let Some(e) = &prompt.error {
+        frame.render_widget(
+            Paragraph::new(e.as_str()).style(Style::new().fg(Color::Red)),
+            error,
+        );
+    }
 }

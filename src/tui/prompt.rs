@@ -1,0 +1,36 @@
+//! A one-line question with a text field: a file path to import, a name to confirm.
+
+use ratatui_textarea::TextArea;
+
+/// What the answer is for; decides what Enter does with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Import the CDR files at the typed path(s), separated by spaces.
+    ImportCdrs,
+}
+
+pub struct Prompt {
+    pub purpose: Purpose,
+    pub title: String,
+    /// A line under the field saying what is expected.
+    pub hint: String,
+    pub input: TextArea<'static>,
+    /// Why the last answer was refused.
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(purpose: Purpose, title: &str, hint: &str) -> Prompt {
+        Prompt {
+            purpose,
+            title: title.to_string(),
+            hint: hint.to_string(),
+            input: TextArea::default(),
+            error: None,
+        }
+    }
+
+    pub fn answer(&self) -> String {
+        self.input.lines().join(" ").trim().to_string()
+    }
+}
