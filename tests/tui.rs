@@ -507,3 +507,25 @@ fn cdrs_import_from_the_palette_and_a_row_downloads_its_cdrs() {
     let text = std::fs::read_to_string(report).unwrap();
     assert_eq!(text.lines().count(), 3, "a header and two calls: {text}");
 }
+
+#[test]
+fn no_color_draws_without_colours_but_keeps_the_selection_visible() {
+    let (_dir, mut h, _id, _rows) = summary_of_busiest(3);
+    h.app.no_color = true;
+    h.key_with(KeyCode::Down, KeyModifiers::SHIFT);
+    h.screen();
+    let buffer = h.terminal.backend().buffer();
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+    );
+    assert!(
+        buffer
+            .content
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED)),
+        "the selection still shows"
+    );
+}

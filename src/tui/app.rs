@@ -171,6 +171,8 @@ pub struct App {
     pub page: usize,
     /// Set when state changed and a frame is due.
     pub dirty: bool,
+    /// NO_COLOR is set: meaning is carried by modifiers (bold, reverse), not colours.
+    pub no_color: bool,
 }
 
 impl Default for App {
@@ -196,6 +198,7 @@ impl App {
             quit: false,
             page: 10,
             dirty: true,
+            no_color: false,
         }
     }
 

@@ -120,6 +120,7 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut app = App::new();
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.columns = session.board_columns();
     let worker = worker::Worker::spawn(service, session, tx);
     for effect in app.start() {

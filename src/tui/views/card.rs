@@ -8,7 +8,7 @@ use crate::domain::summary::mss;
 use crate::service::CardData;
 use crate::tui::app::{Card, Tab};
 use crate::tui::summary::SummaryView;
-use crate::tui::widgets::grid::{Grid, status_line};
+use crate::tui::widgets::grid::{Grid, GridStyles, status_line};
 use crate::tui::widgets::summary_grid::SummaryGrid;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Tabs, Wrap};
 
 /// Draws the card; returns the page height of its list.
-pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card) -> usize {
+pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card, no_color: bool) -> usize {
     let [title, tabs, header, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card) -> usize {
     match card.tab {
         Tab::Main => draw_main(frame, body, data),
         Tab::Contacts => draw_contacts(frame, body, data, card.cursor, card.offset),
-        Tab::Summary => draw_summary(frame, body, c.currency, &mut card.summary),
+        Tab::Summary => draw_summary(frame, body, c.currency, &mut card.summary, no_color),
         Tab::Audit => draw_audit(frame, body, data, card.cursor, card.offset),
     }
     height
@@ -265,7 +265,13 @@ fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, 
     );
 }
 
-fn draw_summary(frame: &mut Frame, area: Rect, currency: Currency, view: &mut SummaryView) {
+fn draw_summary(
+    frame: &mut Frame,
+    area: Rect,
+    currency: Currency,
+    view: &mut SummaryView,
+    no_color: bool,
+) {
     let [views, grid_area, figures] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -300,7 +306,12 @@ fn draw_summary(frame: &mut Frame, area: Rect, currency: Currency, view: &mut Su
     let [ticks, cells] =
         Layout::horizontal([Constraint::Length(4), Constraint::Min(1)]).areas(grid_area);
     let source = SummaryGrid::new(rows, view.period, currency);
-    frame.render_stateful_widget(Grid::new(&source), cells, &mut view.grid);
+    let styles = if no_color {
+        GridStyles::monochrome()
+    } else {
+        GridStyles::colored()
+    };
+    frame.render_stateful_widget(Grid::new(&source).styles(styles), cells, &mut view.grid);
     let head = 2u16.min(ticks.height);
     let mut lines = vec![Line::from(""), Line::from("Act")];
     lines.truncate(usize::from(head));

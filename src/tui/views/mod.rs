@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     ])
     .areas(area);
     app.page = match app.card.as_mut() {
-        Some(card) => card::draw(frame, body, card),
+        Some(card) => card::draw(frame, body, card, app.no_color),
         None => board::draw(frame, body, app),
     };
     if let Some(form) = &app.form {
@@ -48,6 +48,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
     draw_message(frame, message, app);
     draw_hints(frame, hints, app);
+    if app.no_color {
+        // NO_COLOR: drop every colour at once; what matters is also bold or reversed.
+        for cell in frame.buffer_mut().content.iter_mut() {
+            cell.set_fg(Color::Reset).set_bg(Color::Reset);
+        }
+    }
 }
 
 fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
