@@ -10,10 +10,10 @@ mod rollup;
 pub mod sample;
 pub mod time;
 
-pub use file::{CdrFile, RejectFile, Row};
+pub use file::{Batch, CdrFile, Checked, CheckedRows, RejectFile, Row};
 pub use matching::Matcher;
 pub use rollup::Totals;
-pub use time::{FileZone, LocalClock};
+pub use time::FileZone;
 
 use std::fmt;
 
