@@ -40,16 +40,6 @@ impl Format {
         Format::FreeSwitch,
     ];
 
-    /// The name given on the command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            Format::Native => "native",
-            Format::Asterisk => "asterisk",
-            Format::AsteriskCustom => "asterisk-custom",
-            Format::FreeSwitch => "freeswitch",
-        }
-    }
-
     /// The name people know it by.
     pub fn label(self) -> &'static str {
         match self {
