@@ -660,3 +660,31 @@ fn the_report_of_an_unknown_customer_is_an_error() {
         .unwrap_err();
     assert_eq!(err.to_string(), "customer 99 does not exist");
 }
+
+#[test]
+fn a_bad_row_deep_in_a_large_file_is_found_by_its_line_and_an_early_one_stops_at_once() {
+    let mut f = Fixture::new();
+    let until = utc("2026-11-20 00:00:00");
+    let good = f.path("good.csv");
+    write_asterisk_sample(&good, 5_000, 3, 5, until).unwrap();
+    let text = std::fs::read_to_string(&good).unwrap();
+    let bad_row = format!("{},\"x\",\"x\",\"x\",\"x\"", text.lines().next().unwrap());
+
+    // Past the first few thousand rows: the message still names the line.
+    let late = f.path("late.csv");
+    std::fs::write(&late, format!("{text}{bad_row}\n")).unwrap();
+    let err = f.import(&[late], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("late.csv line 5001: the row has 22 fields"),
+        "{err}"
+    );
+
+    // On line 2 the import stops there, however much of the file is still unread.
+    let early = f.path("early.csv");
+    let (first, rest) = text.split_once('\n').unwrap();
+    std::fs::write(&early, format!("{first}\n{bad_row}\n{rest}")).unwrap();
+    let err = f.import(&[early], &ImportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("early.csv line 2:"), "{err}");
+    assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0);
+}

@@ -1,7 +1,7 @@
 //! Reading a CDR file: guessing its format, checking each row, and pricing it for its customer.
 
 use super::layout::{Answered, Layout};
-use super::time::{LocalClock, STAMP_SHAPE, parse_stamp};
+use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp};
 use super::{Field, Format, RowError};
 use crate::domain::{Cdr, CdrCustomer, Currency};
 use csv::{ByteRecord, Position};
@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::thread::JoinHandle;
 
 /// How many rows the format is guessed from.
 const GUESS_ROWS: usize = 5;
@@ -79,132 +81,256 @@ impl CdrFile {
         self.guessed
     }
 
-    /// The file's size in bytes, and how far reading has got.
+    /// The file's size in bytes.
     pub fn size(&self) -> u64 {
         self.size
     }
 
-    pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+    /// Starts reading and checking the rows on a thread of its own, times turned into UTC
+    /// as written in `zone`: the caller stores one batch while the next is being read.
+    pub fn read(self, zone: FileZone) -> CheckedRows {
+        let (to_caller, from_reader) = mpsc::sync_channel(BATCHES_AHEAD);
+        let (to_reader, returned) = mpsc::channel();
+        let layout = self.layout.clone();
+        let reader = std::thread::spawn(move || {
+            self.check_rows(&mut LocalClock::new(zone), &to_caller, &returned);
+        });
+        CheckedRows {
+            layout,
+            batches: Some(from_reader),
+            returned: to_reader,
+            reader: Some(reader),
+        }
     }
 
-    /// Reads the next row into `rec`; false at the end of the file.
-    pub fn next_record(&mut self, rec: &mut ByteRecord) -> Result<bool, String> {
-        self.reader.read_byte_record(rec).map_err(read_error)
-    }
-
-    /// Checks a row and reads what an import needs from it. Times become UTC through `clock`.
-    pub fn parse<'r>(
-        &self,
-        rec: &'r ByteRecord,
+    /// The reading thread: fills batches until the file ends, the caller goes away, or the
+    /// file cannot be read. Batches come back from the caller to be filled again.
+    fn check_rows(
+        mut self,
         clock: &mut LocalClock,
-    ) -> Result<Row<'r>, RowError> {
+        to_caller: &SyncSender<Result<Batch, String>>,
+        returned: &Receiver<Batch>,
+    ) {
+        loop {
+            let mut batch = returned.try_recv().unwrap_or_default();
+            batch.checked.clear();
+            while batch.checked.len() < BATCH_ROWS {
+                let n = batch.checked.len();
+                if batch.records.len() == n {
+                    batch.records.push(ByteRecord::new());
+                }
+                match self.reader.read_byte_record(&mut batch.records[n]) {
+                    Ok(true) => batch
+                        .checked
+                        .push(check(&self.layout, &batch.records[n], clock)),
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = to_caller.send(Err(read_error(e)));
+                        return;
+                    }
+                }
+            }
+            batch.bytes_read = self.reader.position().byte();
+            let full = batch.checked.len() == BATCH_ROWS;
+            if to_caller.send(Ok(batch)).is_err() || !full {
+                return;
+            }
+        }
+    }
+}
+
+/// Rows per batch handed from the reading thread to the caller.
+const BATCH_ROWS: usize = 1024;
+/// How many batches the reading thread may be ahead of the caller.
+const BATCHES_AHEAD: usize = 4;
+
+/// A batch of rows as read, each with the outcome of its checks.
+#[derive(Default)]
+pub struct Batch {
+    /// Buffers kept from batch to batch; the first `checked.len()` hold this batch's rows.
+    records: Vec<ByteRecord>,
+    checked: Vec<Result<Checked, RowError>>,
+    bytes_read: u64,
+}
+
+impl Batch {
+    /// How far into the file this batch reaches, in bytes.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The rows, each as read and as checked.
+    pub fn rows(&mut self) -> impl Iterator<Item = (&ByteRecord, Result<Checked, RowError>)> {
+        self.records.iter().zip(self.checked.drain(..))
+    }
+}
+
+/// The rows of a file being read and checked on another thread, in file order.
+pub struct CheckedRows {
+    layout: Layout,
+    batches: Option<Receiver<Result<Batch, String>>>,
+    returned: Sender<Batch>,
+    reader: Option<JoinHandle<()>>,
+}
+
+impl CheckedRows {
+    /// The next batch; None at the end of the file.
+    pub fn next_batch(&mut self) -> Result<Option<Batch>, String> {
+        match self.batches.as_ref().map(Receiver::recv) {
+            Some(Ok(batch)) => batch.map(Some),
+            // The reading thread is done and has hung up.
+            Some(Err(_)) | None => Ok(None),
+        }
+    }
+
+    /// Hands a batch back to be filled again, which saves allocating its buffers anew.
+    pub fn recycle(&self, batch: Batch) {
+        // Refused only once the reading thread is done; the batch is dropped then.
+        let _ = self.returned.send(batch);
+    }
+
+    /// A checked row with its text, borrowed from the record it was read from.
+    pub fn row<'r>(&self, rec: &'r ByteRecord, checked: Checked) -> Row<'r> {
         let l = &self.layout;
-        let line = rec.position().map_or(0, Position::line);
-        let fail = |index: usize, message: String| RowError {
-            line,
-            field: Some(l.field(index)),
-            message,
-        };
-        if let Some(message) = l.check_count(rec.len()) {
-            return Err(RowError {
-                line,
-                field: None,
-                message,
-            });
-        }
-        let raw = |index: usize| rec.get(index).unwrap_or_default().trim_ascii();
-        let mut time = |index: usize| -> Result<Option<i64>, RowError> {
-            if raw(index).is_empty() {
-                return Ok(None);
-            }
-            let stamp = parse_stamp(raw(index)).ok_or_else(|| {
-                fail(
-                    index,
-                    format!("'{}' is not a time like {STAMP_SHAPE}", lossy(raw(index))),
-                )
-            })?;
-            clock.utc(stamp).map(Some).map_err(|m| fail(index, m))
-        };
-        let start_at =
-            time(l.start)?.ok_or_else(|| fail(l.start, "the start time is empty".into()))?;
-        let answer_at = match l.answer {
-            Some(i) => time(i)?,
-            None => None,
-        };
-        if let Some(i) = l.end {
-            time(i)?;
-        }
-        let seconds = |index: usize| seconds(raw(index)).map_err(|m| fail(index, m));
-        if let Some(i) = l.total {
-            seconds(i)?;
-        }
-        let talk_s = seconds(l.talk)?;
-        let answered = match l.answered {
-            Answered::Disposition => l
-                .disposition
-                .is_some_and(|i| raw(i).eq_ignore_ascii_case(b"ANSWERED")),
-            Answered::AnswerTime => answer_at.is_some(),
-            Answered::Flag(i) => flag(raw(i)).ok_or_else(|| {
-                fail(
-                    i,
-                    format!("'{}' is not 1/0, yes/no or true/false", lossy(raw(i))),
-                )
-            })?,
-        };
-        let price = match l.price {
-            None => None,
-            Some(p) => {
-                let code = lossy(raw(p.currency));
-                let currency = Currency::parse(&code).ok_or_else(|| {
-                    fail(
-                        p.currency,
-                        format!("'{code}' is not an ISO 4217 currency code"),
-                    )
-                })?;
-                let amount = |i: usize| {
-                    currency
-                        .parse_amount(&lossy(raw(i)))
-                        .map_err(|m| fail(i, m))
-                };
-                Some(Price {
-                    billed_s: seconds(p.billed)?,
-                    charge: amount(p.charge)?,
-                    cost: amount(p.cost)?,
-                    currency,
-                    currency_field: l.field(p.currency),
-                })
-            }
-        };
         let text = |index: Option<usize>| {
             index
                 .and_then(|i| rec.get(i))
                 .map_or(Cow::Borrowed(""), lossy)
         };
-        let filled = |index: Option<usize>| {
-            index
-                .and_then(|i| rec.get(i))
-                .filter(|f| !f.trim_ascii().is_empty())
-        };
-        let uid = match (filled(l.uid), filled(l.sequence)) {
-            (Some(uid), Some(seq)) => Cow::Owned(format!("{}#{}", lossy(uid), lossy(seq))),
-            (Some(uid), None) => lossy(uid),
-            (None, _) => Cow::Owned(row_hash(rec)),
-        };
-        Ok(Row {
-            line,
-            uid,
+        Row {
+            line: checked.line,
+            uid: checked.uid.map_or_else(|| text(l.uid), Cow::Owned),
             account_code: text(l.account_code),
             src: text(l.src),
             dst: text(l.dst),
             channel: text(l.channel),
             disposition: text(l.disposition),
-            start_at,
-            answered,
-            talk_s,
-            price,
-        })
+            start_at: checked.start_at,
+            answered: checked.answered,
+            talk_s: checked.talk_s,
+            price: checked.price,
+        }
     }
+}
+
+impl Drop for CheckedRows {
+    fn drop(&mut self) {
+        // Hanging up first makes a reading thread that waits to hand over a batch give up.
+        self.batches = None;
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
+}
+
+/// What checking a row found, short of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    line: u64,
+    start_at: i64,
+    answered: bool,
+    talk_s: i64,
+    price: Option<Price>,
+    /// The uid where it is not a field as it stands: a hash, or uniqueid#sequence.
+    uid: Option<String>,
+}
+
+/// Checks a row: field count, times (into UTC through `clock`), durations, whether it was
+/// answered, the price of a native row, and its uid.
+fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked, RowError> {
+    let line = rec.position().map_or(0, Position::line);
+    let fail = |index: usize, message: String| RowError {
+        line,
+        field: Some(l.field(index)),
+        message,
+    };
+    if let Some(message) = l.check_count(rec.len()) {
+        return Err(RowError {
+            line,
+            field: None,
+            message,
+        });
+    }
+    let raw = |index: usize| rec.get(index).unwrap_or_default().trim_ascii();
+    let mut time = |index: usize| -> Result<Option<i64>, RowError> {
+        if raw(index).is_empty() {
+            return Ok(None);
+        }
+        let stamp = parse_stamp(raw(index)).ok_or_else(|| {
+            fail(
+                index,
+                format!("'{}' is not a time like {STAMP_SHAPE}", lossy(raw(index))),
+            )
+        })?;
+        clock.utc(stamp).map(Some).map_err(|m| fail(index, m))
+    };
+    let start_at = time(l.start)?.ok_or_else(|| fail(l.start, "the start time is empty".into()))?;
+    let answer_at = match l.answer {
+        Some(i) => time(i)?,
+        None => None,
+    };
+    if let Some(i) = l.end {
+        time(i)?;
+    }
+    let seconds = |index: usize| seconds(raw(index)).map_err(|m| fail(index, m));
+    if let Some(i) = l.total {
+        seconds(i)?;
+    }
+    let talk_s = seconds(l.talk)?;
+    let answered = match l.answered {
+        Answered::Disposition => l
+            .disposition
+            .is_some_and(|i| raw(i).eq_ignore_ascii_case(b"ANSWERED")),
+        Answered::AnswerTime => answer_at.is_some(),
+        Answered::Flag(i) => flag(raw(i)).ok_or_else(|| {
+            fail(
+                i,
+                format!("'{}' is not 1/0, yes/no or true/false", lossy(raw(i))),
+            )
+        })?,
+    };
+    let price = match l.price {
+        None => None,
+        Some(p) => {
+            let code = lossy(raw(p.currency));
+            let currency = Currency::parse(&code).ok_or_else(|| {
+                fail(
+                    p.currency,
+                    format!("'{code}' is not an ISO 4217 currency code"),
+                )
+            })?;
+            let amount = |i: usize| {
+                currency
+                    .parse_amount(&lossy(raw(i)))
+                    .map_err(|m| fail(i, m))
+            };
+            Some(Price {
+                billed_s: seconds(p.billed)?,
+                charge: amount(p.charge)?,
+                cost: amount(p.cost)?,
+                currency,
+                currency_field: l.field(p.currency),
+            })
+        }
+    };
+    let filled = |index: Option<usize>| {
+        index
+            .and_then(|i| rec.get(i))
+            .filter(|f| !f.trim_ascii().is_empty())
+    };
+    let uid = match (filled(l.uid), filled(l.sequence)) {
+        (Some(uid), Some(seq)) => Some(format!("{}#{}", lossy(uid), lossy(seq))),
+        (Some(_), None) => None,
+        (None, _) => Some(row_hash(rec)),
+    };
+    Ok(Checked {
+        line,
+        start_at,
+        answered,
+        talk_s,
+        price,
+        uid,
+    })
 }
 
 /// Picks the headerless format most of the first rows fit; refuses to pick when none fits or
@@ -238,7 +364,11 @@ fn read_error(e: csv::Error) -> String {
 
 /// Text as stored: bytes that are not UTF-8 (a caller name in Latin-1, say) become U+FFFD.
 fn lossy(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    // `from_utf8` checks valid text several times faster than `from_utf8_lossy` walks it.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Whole seconds, not negative.
@@ -372,8 +502,8 @@ impl<'r> Row<'r> {
     }
 }
 
-/// Where `--skip-bad` puts the rows it skipped: a CSV of file, line, reason and the row as
-/// it was read. Created on the first rejected row only.
+/// Where `--skip-bad` puts the rows it skipped: a CSV of file, line, reason and the row
+/// itself, field for field, as one CSV line. Created on the first rejected row only.
 pub struct RejectFile {
     path: PathBuf,
     out: Option<csv::Writer<File>>,
@@ -402,7 +532,7 @@ impl RejectFile {
                 self.out.insert(out)
             }
         };
-        // The row goes back to CSV exactly as read, bytes that are not UTF-8 included.
+        // The row's fields go back to CSV as they were read, bytes that are not UTF-8 included.
         let mut row = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(std::mem::take(&mut self.row));

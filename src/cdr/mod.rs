@@ -10,10 +10,10 @@ mod rollup;
 pub mod sample;
 pub mod time;
 
-pub use file::{CdrFile, RejectFile, Row};
+pub use file::{Batch, CdrFile, Checked, CheckedRows, RejectFile, Row};
 pub use matching::Matcher;
 pub use rollup::Totals;
-pub use time::{FileZone, LocalClock};
+pub use time::FileZone;
 
 use std::fmt;
 
@@ -39,16 +39,6 @@ impl Format {
         Format::AsteriskCustom,
         Format::FreeSwitch,
     ];
-
-    /// The name given on the command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            Format::Native => "native",
-            Format::Asterisk => "asterisk",
-            Format::AsteriskCustom => "asterisk-custom",
-            Format::FreeSwitch => "freeswitch",
-        }
-    }
 
     /// The name people know it by.
     pub fn label(self) -> &'static str {

@@ -30,7 +30,8 @@ pub struct ImportCdrsArgs {
     /// Import the rows that can be read; write the others, with the reason, to a reject file.
     #[arg(long)]
     pub skip_bad: bool,
-    /// The reject file of --skip-bad. Default: the first FILE with ".rejected.csv" added.
+    /// The reject file of --skip-bad. Default: the first FILE's name with ".rejected.csv"
+    /// added, in the current directory.
     #[arg(long, value_name = "PATH", requires = "skip_bad")]
     pub rejects: Option<PathBuf>,
     /// List the calls that match no customer, as CSV, after importing FILE... if given.
@@ -73,9 +74,11 @@ const NAMES_SHOWN: usize = 10;
 /// Imports CDR files and prints what happened.
 pub fn run(service: &mut Service, args: ImportCdrsArgs) -> anyhow::Result<()> {
     if !args.files.is_empty() {
+        // In the current directory by default: the files' own directory (a switch's log
+        // directory, say) is often not the operator's to write in.
         let rejects = args.skip_bad.then(|| {
             args.rejects.clone().unwrap_or_else(|| {
-                let mut name = args.files[0].clone().into_os_string();
+                let mut name = args.files[0].file_name().unwrap_or_default().to_os_string();
                 name.push(".rejected.csv");
                 PathBuf::from(name)
             })

@@ -2,7 +2,7 @@
 
 use super::{Result, Service, ServiceError};
 use crate::cdr::native::NativeWriter;
-use crate::cdr::{CdrFile, FileZone, Format, LocalClock, Matcher, RejectFile, RowError, Totals};
+use crate::cdr::{CdrFile, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals};
 use crate::domain::{Actor, Cdr, Verb};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
 use csv::ByteRecord;
@@ -82,9 +82,6 @@ const RATED: u8 = 1;
 const UNRATED: u8 = 2;
 const PRICED_BY_FILE: u8 = 4;
 
-/// How often (in rows) progress is reported.
-const PROGRESS_EVERY: u64 = 16_384;
-
 impl Service {
     /// Imports CDR files in one transaction: each row is checked, matched to its customer,
     /// priced, stored unless its uid is stored already, and rolled up into the hourly
@@ -110,7 +107,7 @@ impl Service {
         let mut import = Import {
             pricing: vec![0; matcher.customer_count()],
             matcher,
-            clock: LocalClock::new(options.zone),
+            zone: options.zone,
             totals: Totals::default(),
             rejects: options.rejects.clone().map(RejectFile::new),
             report: ImportReport {
@@ -195,7 +192,7 @@ struct Import {
     matcher: Matcher,
     /// Per customer index: how its new calls were priced (RATED, UNRATED, PRICED_BY_FILE).
     pricing: Vec<u8>,
-    clock: LocalClock,
+    zone: FileZone,
     totals: Totals,
     rejects: Option<RejectFile>,
     report: ImportReport,
@@ -240,37 +237,35 @@ impl Import {
             rows: 0,
         };
         let done_before = state.bytes_done;
-        if let Some(mut file) = opened {
-            let mut rec = ByteRecord::new();
-            while file.next_record(&mut rec).map_err(file_error)? {
-                report.rows += 1;
-                match self.row(&file, &rec, writer) {
-                    Ok(()) => {}
-                    Err(RowFailure::Db(e)) => return Err(e.into()),
-                    Err(RowFailure::Bad(error)) => self.reject(path, error, &rec)?,
+        if let Some(file) = opened {
+            let size = file.size();
+            let mut rows = file.read(self.zone);
+            while let Some(mut batch) = rows.next_batch().map_err(file_error)? {
+                for (rec, checked) in batch.rows() {
+                    report.rows += 1;
+                    state.rows += 1;
+                    let outcome = checked
+                        .map_err(RowFailure::Bad)
+                        .and_then(|checked| self.store(rows.row(rec, checked), writer));
+                    match outcome {
+                        Ok(()) => {}
+                        Err(RowFailure::Db(e)) => return Err(e.into()),
+                        Err(RowFailure::Bad(error)) => self.reject(path, error, rec)?,
+                    }
                 }
-                if report.rows.is_multiple_of(PROGRESS_EVERY) {
-                    state.rows += PROGRESS_EVERY;
-                    state.bytes_done = done_before + file.bytes_read();
-                    progress(*state);
-                }
+                state.bytes_done = done_before + batch.bytes_read();
+                progress(*state);
+                rows.recycle(batch);
             }
-            state.rows += report.rows % PROGRESS_EVERY;
-            state.bytes_done = done_before + file.size();
+            state.bytes_done = done_before + size;
         }
         progress(*state);
         self.report.files.push(report);
         Ok(())
     }
 
-    /// Checks, matches, prices, stores and counts one row.
-    fn row(
-        &mut self,
-        file: &CdrFile,
-        rec: &ByteRecord,
-        writer: &mut CdrWriter,
-    ) -> std::result::Result<(), RowFailure> {
-        let row = file.parse(rec, &mut self.clock)?;
+    /// Matches, prices, stores and counts one checked row.
+    fn store(&mut self, row: Row, writer: &mut CdrWriter) -> std::result::Result<(), RowFailure> {
         let index = self.matcher.find(&row.account_code, &row.channel);
         let priced_by_file = row.price.is_some();
         let customer = index.map(|i| self.matcher.customer(i));
