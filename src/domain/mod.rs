@@ -1,13 +1,21 @@
 //! Types and rules with no I/O. Everything above builds on these.
 
 pub mod audit;
+pub mod bulk;
 pub mod contact;
 pub mod customer;
+pub mod draft;
+pub mod filter;
 pub mod money;
+pub mod schedule;
 pub mod summary;
 
 pub use audit::{Actor, AuditEntry, Verb};
+pub use bulk::{BulkChange, BulkEdit};
 pub use contact::{Contact, NumberBlock};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
+pub use draft::{CustomerDraft, Field, FieldChange, FieldError};
+pub use filter::{Filter, FilterError};
 pub use money::{Currency, Money};
+pub use schedule::{ScheduleState, ScheduledChange};
 pub use summary::{Period, SummaryRow, Traffic};
