@@ -12,7 +12,7 @@ pub mod summary;
 
 pub use audit::{Actor, AuditEntry, Verb};
 pub use bulk::{BulkChange, BulkEdit};
-pub use contact::{Contact, NumberBlock};
+pub use contact::{Contact, NumberBlock, SipUser};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
 pub use draft::{CustomerDraft, Field, FieldChange, FieldError};
 pub use filter::{Filter, FilterError};
