@@ -777,6 +777,7 @@ fn merge_fields(c: &Customer, fields: &Value) -> Result<(Customer, Vec<Field>), 
             None => unknown.push(key.as_str()),
         }
     }
+    touched.sort_by_key(|f| *f as usize);
     if !unknown.is_empty() {
         return Err(json_error(format!(
             "not editable customer fields: {}",
