@@ -433,13 +433,11 @@ impl CustomerDraft {
             .chain(fields.iter().filter(|f| **f != Field::Currency));
         let mut errors = Vec::new();
         for &f in ordered {
-            let result = self.read_into(&mut c, f).and_then(|()| {
-                if f == Field::Currency && existing {
-                    currency_unchanged(before, c.currency)
-                } else {
-                    rule(&c, f)
-                }
-            });
+            let result = if f == Field::Currency && existing {
+                currency_unchanged(before, &self.currency)
+            } else {
+                self.read_into(&mut c, f).and_then(|()| rule(&c, f))
+            };
             if let Err(message) = result {
                 errors.push(FieldError::new(f, message));
             }
@@ -592,7 +590,7 @@ pub fn check_edit(
         .iter()
         .filter_map(|&f| {
             let result = if f == Field::Currency {
-                currency_unchanged(before.currency, after.currency)
+                currency_unchanged(before.currency, after.currency.code())
             } else {
                 rule(after, f)
             };
@@ -611,12 +609,13 @@ pub fn check_customer(c: &Customer) -> Result<(), Vec<FieldError>> {
     check_edit(c, c, &Field::ALL)
 }
 
-fn currency_unchanged(before: Currency, after: Currency) -> Result<(), String> {
-    if before == after {
+/// An existing customer's currency, typed again in any case, is fine; anything else is not.
+fn currency_unchanged(before: Currency, typed: &str) -> Result<(), String> {
+    if Currency::parse(typed) == Some(before) {
         Ok(())
     } else {
         Err(format!(
-            "the currency cannot change once the customer exists (its balance and invoices are in {before}); create a new customer in {after} instead"
+            "the currency cannot change once the customer exists (its balance and invoices are in {before}); create a new customer for another currency"
         ))
     }
 }
@@ -737,11 +736,23 @@ fn is_host(h: &str) -> bool {
 pub fn changed_fields(before: &Customer, after: &Customer) -> Value {
     let old = serde_json::to_value(before).unwrap_or_default();
     let new = serde_json::to_value(after).unwrap_or_default();
+    let differing: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| f.json_keys().iter().any(|k| old.get(k) != new.get(k)))
+        .collect();
+    select(&new, &differing)
+}
+
+/// The listed fields of `c` as keys of its JSON, whether or not they differ from anything:
+/// a scheduled change that sets exactly these.
+pub fn fields_json(c: &Customer, fields: &[Field]) -> Value {
+    select(&serde_json::to_value(c).unwrap_or_default(), fields)
+}
+
+fn select(json: &Value, fields: &[Field]) -> Value {
     let mut out = Map::new();
-    for key in Field::ALL.iter().flat_map(|f| f.json_keys()) {
-        if old.get(key) != new.get(key)
-            && let Some(v) = new.get(key)
-        {
+    for key in fields.iter().flat_map(|f| f.json_keys()) {
+        if let Some(v) = json.get(key) {
             out.insert((*key).to_string(), v.clone());
         }
     }
@@ -1025,6 +1036,12 @@ mod tests {
             errors[0]
                 .message
                 .contains("cannot change once the customer exists")
+        );
+        usd.currency = "EURO".into();
+        assert!(
+            usd.validate(Some(&c)).unwrap_err()[0]
+                .message
+                .contains("cannot change")
         );
         let mut same = CustomerDraft::from_customer(&c);
         same.currency = "eur".into();
