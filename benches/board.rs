@@ -28,6 +28,11 @@ fn rows(n: usize) -> Vec<BoardRow> {
             attempts_24h: 500,
             connected_24h: 260,
             duration_24h: 31_000,
+            tags: if i % 3 == 0 {
+                vec!["wholesale".into(), "eu".into()]
+            } else {
+                vec!["retail".into()]
+            },
             contact_text: format!("noc{i}@customer{i}.example +44207946{i:04}"),
         })
         .collect()

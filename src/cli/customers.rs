@@ -1,15 +1,32 @@
 //! `carrierdesk customers ...`
 
-use crate::domain::{BoardRow, Status};
-use crate::service::Service;
-use clap::{Args, Subcommand};
+use super::Stop;
+use crate::domain::draft::{describe_fields, fields_json};
+use crate::domain::{
+    Actor, BoardRow, BulkChange, BulkEdit, Customer, CustomerDraft, Field, Filter, ScheduledChange,
+    Status,
+};
+use crate::service::{Service, ServiceError};
+use chrono::{DateTime, Utc};
+use clap::{Arg, ArgMatches, Args, FromArgMatches, Subcommand};
 use serde::Serialize;
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum CustomersCommand {
     /// List customers with their limits and last-24-hour traffic.
     List(ListArgs),
+    /// Show every field of one customer, and its pending scheduled changes.
+    Show(ShowArgs),
+    /// Change fields of one customer, now or at a later time (--at).
+    Update(UpdateArgs),
+    /// Change fields of every customer a filter matches, all in one transaction.
+    BulkUpdate(BulkUpdateArgs),
+    /// Delete customers; those with invoices or calls are kept (set them inactive).
+    Delete(DeleteArgs),
+    /// Create customers from a CSV file whose header row names their fields.
+    Import(ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -23,11 +40,115 @@ pub struct ListArgs {
     /// Only customers with this status (active, inactive, pending, penalty).
     #[arg(long, value_parser = parse_status)]
     status: Option<Status>,
+    /// Only customers the filter matches, as on the board: 'channels>=30 tag:wholesale'.
+    #[arg(long, value_name = "EXPR", value_parser = parse_filter)]
+    filter: Option<Filter>,
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {
     Status::parse(s)
         .ok_or_else(|| format!("'{s}' is not a status: use active, inactive, pending or penalty"))
+}
+
+fn parse_filter(s: &str) -> Result<Filter, String> {
+    Filter::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e}; give an RFC 3339 time like 2026-12-01T00:00:00Z"))
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    id: i64,
+    /// JSON on stdout: the fields as `update` and `import` take them, plus balance and bookkeeping.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    id: i64,
+    /// Apply the change at this time instead of now, e.g. 2026-12-01T00:00:00Z (Delay and Save).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    at: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    fields: FieldArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct BulkUpdateArgs {
+    /// Which customers, as on the board's filter line: 'status:active channels<30 tag:wholesale'.
+    #[arg(long, value_name = "EXPR", value_parser = parse_filter)]
+    filter: Filter,
+    /// A field to set, repeatable: channels=40, status=inactive, cps=10, portal_access=no,
+    /// debit_limit=500, tax=20, invoice_schedule=monthly, tags+=promo, tags-=trial.
+    #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+    set: Vec<String>,
+    /// Print what would change, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    #[arg(required = true, value_name = "ID")]
+    ids: Vec<i64>,
+    /// Do not ask for confirmation. Required when stdin is not a terminal.
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// CSV with a header row: name and currency required, any other customer field by its name.
+    file: PathBuf,
+    /// Report what would be created and every problem, and create nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// One `--FIELD VALUE` option per editable customer field (`--debit-limit 500`), made from
+/// `Field::ALL` so the command line cannot drift from the form and the CSV columns.
+#[derive(Debug, Default)]
+pub struct FieldArgs(Vec<(Field, String)>);
+
+impl FromArgMatches for FieldArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(FieldArgs(
+            Field::ALL
+                .into_iter()
+                .filter_map(|f| matches.get_one::<String>(f.name()).map(|v| (f, v.clone())))
+                .collect(),
+        ))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = FieldArgs::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for FieldArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        Field::ALL.into_iter().fold(cmd, |cmd, f| {
+            cmd.arg(
+                Arg::new(f.name())
+                    .long(f.name().replace('_', "-"))
+                    .value_name("VALUE")
+                    // A debit limit may be negative (prepaid with a buffer).
+                    .allow_negative_numbers(true)
+                    .help(format!("{}: {}", f.label(), f.example()))
+                    .help_heading("Fields"),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        FieldArgs::augment_args(cmd)
+    }
 }
 
 /// One customer as scripts see it. Money is a plain decimal string, exact.
@@ -69,9 +190,14 @@ impl From<&BoardRow> for Listed {
     }
 }
 
-pub fn run(service: &Service, cmd: CustomersCommand) -> anyhow::Result<()> {
+pub fn run(service: &mut Service, actor: &Actor, cmd: CustomersCommand) -> anyhow::Result<()> {
     match cmd {
         CustomersCommand::List(args) => list(service, args),
+        CustomersCommand::Show(args) => show(service, args),
+        CustomersCommand::Update(args) => update(service, actor, args),
+        CustomersCommand::BulkUpdate(args) => bulk_update(service, actor, args),
+        CustomersCommand::Delete(args) => delete(service, actor, args),
+        CustomersCommand::Import(args) => import(service, actor, args),
     }
 }
 
@@ -80,6 +206,7 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
     let listed: Vec<Listed> = rows
         .iter()
         .filter(|r| args.status.is_none_or(|s| r.status == s))
+        .filter(|r| args.filter.as_ref().is_none_or(|f| f.matches(r)))
         .map(Listed::from)
         .collect();
     let out = std::io::stdout().lock();
@@ -112,6 +239,282 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
                 format!("{}/{}", r.channels_in_use, r.channels)
             )?;
         }
+    }
+    Ok(())
+}
+
+/// A customer as `show --json` prints it: the editable fields exactly as `update` and
+/// `import` take them, then what is read-only.
+#[derive(Serialize)]
+struct Shown<'a> {
+    id: i64,
+    #[serde(flatten)]
+    fields: CustomerDraft,
+    balance: String,
+    channels_in_use: u32,
+    parent_id: Option<i64>,
+    last_call_at: &'a Option<String>,
+    version: i64,
+    created_at: &'a str,
+    updated_at: &'a str,
+    scheduled: &'a [ScheduledChange],
+}
+
+fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
+    let c = service.customer(args.id)?;
+    let scheduled = service.scheduled_changes(Some(c.id), false)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let shown = Shown {
+            id: c.id,
+            fields: CustomerDraft::from_customer(&c),
+            balance: c.currency.plain(c.balance),
+            channels_in_use: c.channels_in_use,
+            parent_id: c.parent_id,
+            last_call_at: &c.last_call_at,
+            version: c.version,
+            created_at: &c.created_at,
+            updated_at: &c.updated_at,
+            scheduled: &scheduled,
+        };
+        serde_json::to_writer_pretty(&mut out, &shown)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let standing = match c.balance {
+        b if b > 0 => "in credit",
+        b if b < 0 => "owes us",
+        _ => "even",
+    };
+    writeln!(out, "Customer {}: {}", c.id, c.name)?;
+    let line = |out: &mut dyn Write, label: &str, value: &str| -> std::io::Result<()> {
+        // Multi-line values (vars) continue under the value column.
+        let value = value.trim_end().replace('\n', &format!("\n{:23}", ""));
+        writeln!(out, "{}", format!("  {label:<21}{value}").trim_end())
+    };
+    let money = |minor: i64| format!("{} {}", c.currency.display(minor), c.currency);
+    line(
+        &mut out,
+        "Balance",
+        &format!("{} ({standing})", money(c.balance)),
+    )?;
+    line(&mut out, "Available", &money(c.available()))?;
+    line(&mut out, "Channels in use", &c.channels_in_use.to_string())?;
+    let draft = CustomerDraft::from_customer(&c);
+    for f in Field::ALL {
+        line(&mut out, f.label(), &draft.text(f))?;
+    }
+    line(
+        &mut out,
+        "Version",
+        &format!("{}, updated {}", c.version, c.updated_at),
+    )?;
+    for s in &scheduled {
+        writeln!(
+            out,
+            "Scheduled #{} for {} by {}: {}",
+            s.id, s.due_at, s.author, s.summary
+        )?;
+    }
+    Ok(())
+}
+
+fn update(service: &mut Service, actor: &Actor, args: UpdateArgs) -> anyhow::Result<()> {
+    let FieldArgs(values) = args.fields;
+    if values.is_empty() {
+        return Err(Stop::Usage(
+            "give at least one field to change, like --channels 40 (see --help)".into(),
+        )
+        .into());
+    }
+    let current = service.customer(args.id)?;
+    let mut draft = CustomerDraft::from_customer(&current);
+    let mut errors: Vec<_> = values
+        .iter()
+        .filter_map(|(f, v)| draft.set(*f, v).err())
+        .collect();
+    let fields: Vec<Field> = values.iter().map(|(f, _)| *f).collect();
+    let after = match draft.apply_to(&current, &fields) {
+        Ok(after) if errors.is_empty() => after,
+        result => {
+            errors.extend(result.err().unwrap_or_default());
+            return Err(ServiceError::InvalidFields(errors).into());
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match args.at {
+        Some(at) => {
+            let set = fields_json(&after, &fields);
+            let summary = describe_fields(&current, &set);
+            let id = service.schedule_change(actor, current.id, set, at)?;
+            writeln!(
+                out,
+                "{} (#{}): scheduled change #{id} for {}: {summary}",
+                current.name,
+                current.id,
+                crate::store::time_text(at)
+            )?;
+        }
+        None => {
+            let saved = service.update_customer(actor, &after)?;
+            writeln!(
+                out,
+                "{}",
+                describe(&BulkChange {
+                    before: current,
+                    after: saved
+                })
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// "Atlas Voice (#12): Channels 30 → 40; Status active → inactive", or "... unchanged".
+fn describe(change: &BulkChange) -> String {
+    let changes: Vec<String> = change.changes().iter().map(ToString::to_string).collect();
+    let what = if changes.is_empty() {
+        "unchanged (it already has these values)".to_string()
+    } else {
+        changes.join("; ")
+    };
+    format!("{} (#{}): {what}", change.before.name, change.before.id)
+}
+
+fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> anyhow::Result<()> {
+    let mut edit = BulkEdit::default();
+    for assignment in &args.set {
+        edit.parse_assignment(assignment)
+            .map_err(|e| Stop::Usage(format!("--set {assignment}: {e}")))?;
+    }
+    let ids: Vec<i64> = service
+        .board(Utc::now().timestamp())?
+        .iter()
+        .filter(|r| args.filter.matches(r))
+        .map(|r| r.id)
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if ids.is_empty() {
+        writeln!(out, "no customer matches the filter; nothing to change")?;
+        return Ok(());
+    }
+    let preview = service.bulk_preview(&ids, &edit)?;
+    let changing = preview.iter().filter(|c| c.changes_anything()).count();
+    for change in preview.iter().filter(|c| c.changes_anything()) {
+        writeln!(out, "{}", describe(change))?;
+    }
+    if args.dry_run {
+        writeln!(
+            out,
+            "{changing} of {} matching customers would change (dry run: nothing changed)",
+            preview.len()
+        )?;
+        return Ok(());
+    }
+    let report = service.bulk_apply_previewed(actor, &preview, &edit)?;
+    writeln!(
+        out,
+        "changed {} customers; {} already had these values",
+        report.changed, report.unchanged
+    )?;
+    if !report.changed_since_preview.is_empty() {
+        let names: Vec<String> = report
+            .changed_since_preview
+            .iter()
+            .map(|(id, name)| format!("{name} (#{id})"))
+            .collect();
+        writeln!(
+            out,
+            "changed by someone else meanwhile, their change kept: {}",
+            names.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn delete(service: &mut Service, actor: &Actor, args: DeleteArgs) -> anyhow::Result<()> {
+    let customers: Vec<Customer> = args
+        .ids
+        .iter()
+        .map(|id| service.customer(*id))
+        .collect::<Result<_, _>>()?;
+    let names: Vec<String> = customers
+        .iter()
+        .map(|c| format!("{} (#{})", c.name, c.id))
+        .collect();
+    if !args.yes {
+        confirm(&customers, &names)?;
+    }
+    let deleted = service.delete_customers(actor, &args.ids)?;
+    println!("deleted {deleted}: {}", names.join(", "));
+    Ok(())
+}
+
+/// Asks on the terminal: the name for one customer, the count for several, as the console does.
+fn confirm(customers: &[Customer], names: &[String]) -> anyhow::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Stop::Usage(
+            "deleting needs --yes when stdin is not a terminal to confirm on".into(),
+        )
+        .into());
+    }
+    let expected = match customers {
+        [one] => {
+            eprint!("Delete {}? Type its name to confirm: ", names[0]);
+            one.name.clone()
+        }
+        _ => {
+            eprintln!("Delete {} customers:", customers.len());
+            for name in names {
+                eprintln!("  {name}");
+            }
+            eprint!("Type {} to confirm: ", customers.len());
+            customers.len().to_string()
+        }
+    };
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim().eq_ignore_ascii_case(expected.trim()) {
+        Ok(())
+    } else {
+        Err(Stop::Refused("not confirmed; nothing deleted".into()).into())
+    }
+}
+
+fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Result<()> {
+    let report = service.import_customers(actor, &args.file, args.dry_run)?;
+    let mut out = std::io::stdout().lock();
+    for i in &report.customers {
+        let c = &i.customer;
+        if report.committed {
+            writeln!(
+                out,
+                "line {}: created {} (#{}, {})",
+                i.line, c.name, c.id, c.currency
+            )?;
+        } else {
+            writeln!(
+                out,
+                "line {}: would create {} ({})",
+                i.line, c.name, c.currency
+            )?;
+        }
+    }
+    if !report.problems.is_empty() {
+        let mut lines: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        lines.push(format!(
+            "{} problems in {}; nothing created",
+            report.problems.len(),
+            args.file.display()
+        ));
+        return Err(Stop::Refused(lines.join("\n")).into());
+    }
+    if args.dry_run {
+        writeln!(
+            out,
+            "{} customers would be created (dry run: nothing created)",
+            report.customers.len()
+        )?;
     }
     Ok(())
 }

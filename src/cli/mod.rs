@@ -1,5 +1,13 @@
 //! The command line: the console itself, and headless subcommands for scripts and cron.
-//! Errors print one line on stderr and exit non-zero.
+//! Errors print on stderr, one line each, and the exit code says what kind of failure it was:
+//!
+//! - 0: done (or nothing to do)
+//! - 1: error: a database or file problem, a customer that does not exist
+//! - 2: usage: the command line is wrong (clap's own code; also a bad --filter or --set, a
+//!   missing --yes, no field to change)
+//! - 3: refused: the change breaks a rule (validation, a name taken, a customer that must be
+//!   kept, problems in an import, a scheduled change that failed); nothing changed
+//! - 4: conflict: another operator saved the customer first; nothing changed
 
 mod customers;
 mod demo;
@@ -7,7 +15,7 @@ mod import_cmd;
 mod summary;
 
 use crate::config::{Config, Dirs};
-use crate::service::{self, Service};
+use crate::service::{self, Service, ServiceError};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +53,33 @@ pub enum Command {
     Export(ExportCommand),
     /// Build a demo database of any size: carrierdesk demo --db big.db --customers 100000 --days 7
     Demo(demo::DemoArgs),
+    /// Apply the scheduled changes that are due; for cron, e.g. every minute.
+    ApplyDue,
+}
+
+const EXIT_USAGE: u8 = 2;
+const EXIT_REFUSED: u8 = 3;
+const EXIT_CONFLICT: u8 = 4;
+
+/// A stop the command line decides itself, with the exit code it means.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Stop {
+    /// Exit 2.
+    #[error("{0}")]
+    Usage(String),
+    /// Exit 3: refused, nothing changed.
+    #[error("{0}")]
+    Refused(String),
+}
+
+fn exit_code(e: &anyhow::Error) -> u8 {
+    match (e.downcast_ref::<Stop>(), e.downcast_ref::<ServiceError>()) {
+        (Some(Stop::Usage(_)), _) => EXIT_USAGE,
+        (Some(Stop::Refused(_)), _) => EXIT_REFUSED,
+        (_, Some(ServiceError::Conflict(_))) => EXIT_CONFLICT,
+        (_, Some(s)) if s.is_refusal() => EXIT_REFUSED,
+        _ => 1,
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -69,8 +104,10 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-            eprintln!("carrierdesk: {}", chain.join(": "));
-            ExitCode::FAILURE
+            for line in chain.join(": ").lines() {
+                eprintln!("carrierdesk: {line}");
+            }
+            ExitCode::from(exit_code(&e))
         }
     }
 }
@@ -88,8 +125,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Customers(cmd)) => {
-            let service = open(&db_path(cli.db.as_deref(), false)?)?;
-            customers::run(&service, cmd)
+            let mut service = open(&db_path(cli.db.as_deref(), false)?)?;
+            let actor = service::actor_from_env(service.store());
+            customers::run(&mut service, &actor, cmd)
+        }
+        Some(Command::ApplyDue) => {
+            let mut service = open(&db_path(cli.db.as_deref(), false)?)?;
+            apply_due(&mut service)
         }
         Some(Command::Summary(args)) => {
             let service = open(&db_path(cli.db.as_deref(), false)?)?;
@@ -115,6 +157,35 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
         }
         None => console(cli.db.as_deref(), cli.demo, started),
     }
+}
+
+/// Prints what was applied; the changes that failed are the error (exit 3), so cron mails them.
+fn apply_due(service: &mut Service) -> anyhow::Result<()> {
+    let report = service.apply_due(chrono::Utc::now())?;
+    let who = |c: &crate::domain::ScheduledChange| {
+        let name = c.customer_name.as_deref().unwrap_or("deleted customer");
+        format!(
+            "scheduled change #{} ({name}, #{}, by {})",
+            c.id, c.customer_id, c.author
+        )
+    };
+    for c in &report.applied {
+        let note = if c.result.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.result)
+        };
+        println!("applied {}: {}{note}", who(c), c.summary);
+    }
+    if report.failed.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = report
+        .failed
+        .iter()
+        .map(|c| format!("failed {}: {}", who(c), c.result))
+        .collect();
+    Err(Stop::Refused(lines.join("\n")).into())
 }
 
 /// The database a command works on: --db or $CARRIERDESK_DB, else the data folder.

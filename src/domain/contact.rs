@@ -27,3 +27,12 @@ pub struct NumberBlock {
     pub first: i64,
     pub last: i64,
 }
+
+/// A SIP user (extension) of a customer. Its secret never leaves the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SipUser {
+    pub id: i64,
+    pub customer_id: i64,
+    pub username: String,
+    pub channels: u32,
+}

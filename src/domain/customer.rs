@@ -1,11 +1,11 @@
 //! The customer: the subject of the card, and its rules.
 
 use super::money::Currency;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Whether a customer may pass calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Active,
@@ -75,7 +75,7 @@ impl fmt::Display for Status {
 }
 
 /// How often invoices are generated for a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceSchedule {
     None,
@@ -94,6 +94,13 @@ impl InvoiceSchedule {
         }
     }
 
+    pub const ALL: [InvoiceSchedule; 4] = [
+        InvoiceSchedule::None,
+        InvoiceSchedule::Daily,
+        InvoiceSchedule::Weekly,
+        InvoiceSchedule::Monthly,
+    ];
+
     pub fn parse(text: &str) -> Option<InvoiceSchedule> {
         match text.trim().to_ascii_lowercase().as_str() {
             "none" | "" => Some(InvoiceSchedule::None),
@@ -106,7 +113,8 @@ impl InvoiceSchedule {
 }
 
 /// A customer's full record, as on the card. Money fields are minor units of `currency`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Its JSON (serde) is what the audit log and scheduled changes carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: i64,
     pub name: String,
@@ -118,7 +126,10 @@ pub struct Customer {
     pub minimum_payment: i64,
     /// Tax in basis points: 2000 is 20.00 %.
     pub tax_bp: u32,
-    #[serde(serialize_with = "currency_code")]
+    #[serde(
+        serialize_with = "currency_code",
+        deserialize_with = "currency_from_code"
+    )]
     pub currency: Currency,
     pub channels: u32,
     pub channels_in_use: u32,
@@ -154,7 +165,51 @@ fn currency_code<S: serde::Serializer>(c: &Currency, s: S) -> Result<S::Ok, S::E
     s.serialize_str(c.code())
 }
 
+fn currency_from_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
+    let code = String::deserialize(d)?;
+    Currency::parse(&code).ok_or_else(|| {
+        serde::de::Error::custom(format!("'{code}' is not an ISO 4217 currency code"))
+    })
+}
+
 impl Customer {
+    /// A customer not yet saved (id 0), with the schema's defaults.
+    pub fn new(currency: Currency) -> Customer {
+        Customer {
+            id: 0,
+            name: String::new(),
+            status: Status::Active,
+            balance: 0,
+            debit_limit: 0,
+            minimum_payment: 0,
+            tax_bp: 0,
+            currency,
+            channels: 0,
+            channels_in_use: 0,
+            cps: 0,
+            portal_access: true,
+            paypal_email: String::new(),
+            website: String::new(),
+            address: String::new(),
+            tags: Vec::new(),
+            vars: String::new(),
+            email_verification: false,
+            mobile_verification: false,
+            approved_clis_only: false,
+            invoice_schedule: InvoiceSchedule::None,
+            invoice_due_days: 0,
+            account_code: String::new(),
+            rate_micros: 0,
+            bill_first_s: 60,
+            bill_next_s: 60,
+            parent_id: None,
+            last_call_at: None,
+            version: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
     /// Balance plus debit limit: what the customer may still spend.
     pub fn available(&self) -> i64 {
         self.balance.saturating_add(self.debit_limit)
@@ -168,12 +223,7 @@ impl Customer {
 
 /// Formats tax basis points as a percentage with up to two decimals: 2000 → "20", 815 → "8.15".
 pub fn tax_percent(bp: u32) -> String {
-    let whole = bp / 100;
-    match bp % 100 {
-        0 => whole.to_string(),
-        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
-        f => format!("{whole}.{f:02}"),
-    }
+    super::money::trimmed_decimal(i64::from(bp), 2)
 }
 
 /// One line of the customers board: what the list shows and searches.
@@ -195,6 +245,8 @@ pub struct BoardRow {
     pub attempts_24h: i64,
     pub connected_24h: i64,
     pub duration_24h: i64,
+    /// Free labels, for the filter line (`tag:wholesale`).
+    pub tags: Vec<String>,
     /// Contact emails and phones, for search.
     #[serde(skip)]
     pub contact_text: String,
@@ -210,17 +262,30 @@ impl BoardRow {
     }
 }
 
+/// Tags as stored and typed: comma separated, trimmed, empty ones dropped.
+pub fn split_tags(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub const MAX_CHANNELS: u32 = 100_000;
+pub const MAX_CPS: u32 = 10_000;
+
 /// Channel limit as typed in a form: a whole number, not negative, within reason.
 pub fn parse_channels(text: &str) -> Result<u32, String> {
-    parse_count(text, "channels", 100_000)
+    parse_count(text, "channels", MAX_CHANNELS)
 }
 
 /// Calls per second as typed in a form; 0 means unlimited.
 pub fn parse_cps(text: &str) -> Result<u32, String> {
-    parse_count(text, "CPS", 10_000)
+    parse_count(text, "CPS", MAX_CPS)
 }
 
-fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
+/// A whole number from 0 to `max`; `what` names it in the reason.
+pub fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("{what} is required"));
@@ -229,9 +294,17 @@ fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
         return Err(format!("{what} cannot be negative"));
     }
     match t.parse::<u32>() {
-        Ok(n) if n <= max => Ok(n),
-        Ok(_) => Err(format!("{what} must be at most {max}")),
+        Ok(n) => check_count(n, what, max),
         Err(_) => Err(format!("{what} must be a whole number, not '{t}'")),
+    }
+}
+
+/// The upper bound of a count, for values that arrive already typed (scheduled changes).
+pub fn check_count(n: u32, what: &str, max: u32) -> Result<u32, String> {
+    if n <= max {
+        Ok(n)
+    } else {
+        Err(format!("{what} must be at most {max}"))
     }
 }
 

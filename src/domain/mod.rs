@@ -1,20 +1,28 @@
 //! Types and rules with no I/O. Everything above builds on these.
 
 pub mod audit;
+pub mod bulk;
 pub mod cdr;
 pub mod contact;
 pub mod customer;
+pub mod draft;
+pub mod filter;
 pub mod money;
 pub mod rating;
+pub mod schedule;
 pub mod selection;
 pub mod summary;
 pub mod summary_table;
 
 pub use audit::{Actor, AuditEntry, Verb};
+pub use bulk::{BulkChange, BulkEdit};
 pub use cdr::{Cdr, CdrCustomer};
-pub use contact::{Contact, NumberBlock};
+pub use contact::{Contact, NumberBlock, SipUser};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
+pub use draft::{CustomerDraft, Field, FieldChange, FieldError};
+pub use filter::{Filter, FilterError};
 pub use money::{Currency, Money};
 pub use rating::Tariff;
+pub use schedule::{ScheduleState, ScheduledChange};
 pub use selection::{Aggregate, Cell, ColumnFigures, Metric, Selection};
 pub use summary::{Period, SummaryRow, Traffic};

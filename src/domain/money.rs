@@ -195,38 +195,7 @@ impl Currency {
     /// units, exactly. Rejects more decimals than the currency has, exponents and
     /// thousands separators, so nothing is rounded or guessed.
     pub fn parse_amount(self, text: &str) -> Result<i64, String> {
-        let t = text.trim();
-        if t.is_empty() {
-            return Err("an amount is required".into());
-        }
-        let (neg, body) = match t.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, t.strip_prefix('+').unwrap_or(t)),
-        };
-        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty() || !digits_only(int) || !digits_only(frac) || body.ends_with('.') {
-            return Err(format!(
-                "'{t}' is not a plain decimal amount (like 1234.50)"
-            ));
-        }
-        if frac.len() > usize::from(self.digits) {
-            return Err(format!(
-                "{} takes at most {} decimal places, '{t}' has {}",
-                self.code,
-                self.digits,
-                frac.len()
-            ));
-        }
-        let too_large = || format!("'{t}' is too large");
-        let whole: i64 = int.parse().map_err(|_| too_large())?;
-        let mut minor = whole.checked_mul(self.scale()).ok_or_else(too_large)?;
-        if !frac.is_empty() {
-            let pad = 10i64.pow(u32::from(self.digits) - frac.len() as u32);
-            let f: i64 = frac.parse().map_err(|_| too_large())?;
-            minor = minor.checked_add(f * pad).ok_or_else(too_large)?;
-        }
-        Ok(if neg { -minor } else { minor })
+        parse_decimal(text, self.digits, self.code)
     }
 
     /// Minor units as a plain decimal: "-1234.50". No symbol, no separators:
@@ -299,6 +268,67 @@ impl fmt::Display for Money {
     }
 }
 
+/// The most decimal places any currency has (BHD, KWD, ... have 3).
+pub const MAX_DIGITS: u8 = 3;
+
+/// An integer scaled by `digits` as the shortest exact decimal: (815, 2) → "8.15",
+/// (2000, 2) → "20", (12_000, 6) → "0.012".
+pub fn trimmed_decimal(value: i64, digits: u8) -> String {
+    let scale = 10u64.pow(u32::from(digits));
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    let frac = format!("{:0width$}", abs % scale, width = usize::from(digits));
+    match frac.trim_end_matches('0') {
+        "" => format!("{sign}{}", abs / scale),
+        f => format!("{sign}{}.{f}", abs / scale),
+    }
+}
+
+/// Parses a plain decimal ("12.5", "-3", "+0.07") into an integer scaled by `digits`
+/// decimal places, exactly: "12.5" with 2 digits is 1250. `what` names the unit in the
+/// message when there are too many decimals ("EUR", "tax"). Scientific notation and
+/// thousands or decimal commas are refused with a reason, since either would be a guess.
+pub fn parse_decimal(text: &str, digits: u8, what: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("a number is required".into());
+    }
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits_only(int) || !digits_only(frac) || body.ends_with('.') {
+        return Err(if t.contains(',') {
+            format!(
+                "'{t}' has a comma: write numbers without thousands separators and with a point for decimals, like 1234.50"
+            )
+        } else if t.contains(['e', 'E']) && t.bytes().any(|b| b.is_ascii_digit()) {
+            format!("'{t}' is in scientific notation: write the number out, like 1500")
+        } else {
+            format!("'{t}' is not a plain decimal number (like 1234.50)")
+        });
+    }
+    if frac.len() > usize::from(digits) {
+        return Err(format!(
+            "{what} takes at most {digits} decimal places, '{t}' has {}",
+            frac.len()
+        ));
+    }
+    let too_large = || format!("'{t}' is too large");
+    let whole: i64 = int.parse().map_err(|_| too_large())?;
+    let mut scaled = whole
+        .checked_mul(10i64.pow(u32::from(digits)))
+        .ok_or_else(too_large)?;
+    if !frac.is_empty() {
+        let pad = 10i64.pow(u32::from(digits) - frac.len() as u32);
+        let f: i64 = frac.parse().map_err(|_| too_large())?;
+        scaled = scaled.checked_add(f * pad).ok_or_else(too_large)?;
+    }
+    Ok(if neg { -scaled } else { scaled })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,6 +358,67 @@ mod tests {
             assert!(eur().parse_amount(bad).is_err(), "{bad} accepted");
         }
         assert!(Currency::parse("JPY").unwrap().parse_amount("1.5").is_err());
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert!(
+            eur()
+                .parse_amount("1e3")
+                .unwrap_err()
+                .contains("scientific")
+        );
+        assert!(
+            eur()
+                .parse_amount("2.5E-2")
+                .unwrap_err()
+                .contains("scientific")
+        );
+        assert!(eur().parse_amount("1,000").unwrap_err().contains("comma"));
+        assert!(
+            eur()
+                .parse_amount("1.000,50")
+                .unwrap_err()
+                .contains("comma")
+        );
+        assert_eq!(
+            eur().parse_amount("1.000").unwrap_err(),
+            "EUR takes at most 2 decimal places, '1.000' has 3"
+        );
+        assert!(
+            eur()
+                .parse_amount("abc")
+                .unwrap_err()
+                .contains("plain decimal")
+        );
+        assert!(
+            eur()
+                .parse_amount("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn trimmed_decimals_are_exact_and_short() {
+        assert_eq!(trimmed_decimal(815, 2), "8.15");
+        assert_eq!(trimmed_decimal(810, 2), "8.1");
+        assert_eq!(trimmed_decimal(2000, 2), "20");
+        assert_eq!(trimmed_decimal(12_000, 6), "0.012");
+        assert_eq!(trimmed_decimal(-5, 2), "-0.05");
+        assert_eq!(trimmed_decimal(7, 0), "7");
+    }
+
+    #[test]
+    fn decimals_scale_to_any_precision() {
+        assert_eq!(parse_decimal("8.15", 2, "tax"), Ok(815));
+        assert_eq!(parse_decimal("0.012", 6, "rate"), Ok(12_000));
+        assert_eq!(parse_decimal("+3", 0, "x"), Ok(3));
+        assert!(
+            parse_decimal("8.155", 2, "tax")
+                .unwrap_err()
+                .starts_with("tax takes")
+        );
     }
 
     #[test]

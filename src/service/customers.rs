@@ -1,12 +1,15 @@
 //! Reading and changing customers.
 
-use super::{Result, Service, ServiceError};
+use super::{KeptCustomer, Result, Service, ServiceError};
 use crate::domain::audit::{diff, snapshot};
+use crate::domain::draft::{changed_fields, check_customer, with_fields};
 use crate::domain::summary::{Period, roll_up};
 use crate::domain::{
     Actor, AuditEntry, BoardRow, Contact, Customer, NumberBlock, SummaryRow, Verb,
 };
 use crate::store::{self, NewAudit};
+use rusqlite::Connection;
+use serde_json::{Value, json};
 
 /// Everything the customer card shows, loaded in one go off the UI thread.
 #[derive(Debug, Clone)]
@@ -55,15 +58,10 @@ impl Service {
 
     /// Saves an edited customer. `edited.version` must be the version the operator started
     /// from: if someone else saved since, nothing is written and the current row comes back
-    /// in `ServiceError::Conflict`. The audit row, with the changed fields' old and new
-    /// values, is written in the same transaction.
+    /// in `ServiceError::Conflict`. Only the editable fields that differ are written and
+    /// checked (their rules, a name free of others, the currency kept); the audit row, with
+    /// their old and new values, is written in the same transaction.
     pub fn update_customer(&mut self, actor: &Actor, edited: &Customer) -> Result<Customer> {
-        if edited.name.trim().is_empty() {
-            return Err(ServiceError::Invalid {
-                field: "name",
-                message: "a name is required".into(),
-            });
-        }
         let now = store::now_text();
         let tx = self.store.write()?;
         let current =
@@ -71,27 +69,175 @@ impl Service {
         if current.version != edited.version {
             return Err(ServiceError::Conflict(Box::new(current)));
         }
-        let changes = diff(&to_json(&current), &to_json(edited));
-        if changes.as_object().is_none_or(|m| m.is_empty()) {
+        let fields = changed_fields(&current, edited);
+        let Some(saved) = write_fields(&tx, actor, &current, &fields, "Update customer", &now)?
+        else {
             return Ok(current);
-        }
-        if !store::update_customer(&tx, edited, &now)? {
-            return Err(ServiceError::Conflict(Box::new(current)));
-        }
-        NewAudit {
-            actor,
-            verb: Verb::Put,
-            table: "customers",
-            row_id: edited.id,
-            customer_id: Some(edited.id),
-            message: "Update customer",
-            data: &changes,
-        }
-        .insert(&tx, &now)?;
-        let saved =
-            store::get_customer(&tx, edited.id)?.ok_or(ServiceError::NotFound(edited.id))?;
+        };
         tx.commit()?;
         Ok(saved)
+    }
+
+    /// Creates a customer checked by every rule (`CustomerDraft::validate` builds one), with
+    /// a name no other customer has, ignoring case. The audit row keeps the whole new row.
+    pub fn create_customer(&mut self, actor: &Actor, c: &Customer) -> Result<Customer> {
+        check_customer(c).map_err(ServiceError::InvalidFields)?;
+        let now = store::now_text();
+        let tx = self.store.write()?;
+        let saved = insert_new(&tx, actor, c, "Create customer", &now)?;
+        tx.commit()?;
+        Ok(saved)
+    }
+
+    /// Deletes customers, all or none. One with invoices, calls or child accounts on record
+    /// is kept (`ServiceError::Kept` names every such one) and then nothing is deleted.
+    /// Each DELETE audit row keeps the whole previous row with its contacts, number blocks
+    /// and SIP users; the customer's pending scheduled changes are cancelled.
+    pub fn delete_customers(&mut self, actor: &Actor, ids: &[i64]) -> Result<usize> {
+        let now = store::now_text();
+        let tx = self.store.write()?;
+        let mut doomed = Vec::with_capacity(ids.len());
+        let mut kept = Vec::new();
+        for &id in ids {
+            if doomed.iter().any(|c: &Customer| c.id == id) {
+                continue;
+            }
+            let c = store::get_customer(&tx, id)?.ok_or(ServiceError::NotFound(id))?;
+            let (invoices, calls, children) = store::customer_ties(&tx, id)?;
+            let reasons: Vec<String> = [
+                (invoices, "invoice", "invoices"),
+                (calls, "call", "calls"),
+                (children, "child account", "child accounts"),
+            ]
+            .into_iter()
+            .filter(|(n, ..)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect();
+            if reasons.is_empty() {
+                doomed.push(c);
+            } else {
+                kept.push(KeptCustomer {
+                    id,
+                    name: c.name,
+                    reason: reasons.join(", "),
+                });
+            }
+        }
+        if !kept.is_empty() {
+            return Err(ServiceError::Kept(kept));
+        }
+        for c in &doomed {
+            let mut data = snapshot(&serde_json::to_value(c).unwrap_or_default());
+            if let Some(map) = data.as_object_mut() {
+                map.insert("contacts".into(), json!(store::get_contacts(&tx, c.id)?));
+                map.insert(
+                    "number_blocks".into(),
+                    json!(store::get_number_blocks(&tx, c.id)?),
+                );
+                map.insert("sip_users".into(), json!(store::get_sip_users(&tx, c.id)?));
+            }
+            store::cancel_pending_for(&tx, c.id, "the customer was deleted", &now)?;
+            store::delete_customer(&tx, c.id)?;
+            NewAudit {
+                actor,
+                verb: Verb::Delete,
+                table: "customers",
+                row_id: c.id,
+                customer_id: Some(c.id),
+                message: &format!("Delete customer {}", c.name),
+                data: &data,
+            }
+            .insert(&tx, &now)?;
+        }
+        tx.commit()?;
+        Ok(doomed.len())
+    }
+}
+
+/// Inserts a new customer and its POST audit row inside the caller's transaction.
+pub(super) fn insert_new(
+    tx: &Connection,
+    actor: &Actor,
+    c: &Customer,
+    message: &str,
+    now: &str,
+) -> Result<Customer> {
+    name_free(tx, &c.name, None)?;
+    let row = Customer {
+        id: 0,
+        version: 1,
+        created_at: now.to_string(),
+        updated_at: now.to_string(),
+        ..c.clone()
+    };
+    let id = store::insert_customer(tx, &row)?;
+    let saved = store::get_customer(tx, id)?.ok_or(ServiceError::NotFound(id))?;
+    NewAudit {
+        actor,
+        verb: Verb::Post,
+        table: "customers",
+        row_id: id,
+        customer_id: Some(id),
+        message,
+        data: &snapshot(&serde_json::to_value(&saved).unwrap_or_default()),
+    }
+    .insert(tx, now)?;
+    Ok(saved)
+}
+
+/// Sets `fields` (editable keys of the customer's JSON) on `current`, the row as read in
+/// this transaction, and writes it with its PUT audit row. Checks the rules of the fields
+/// set, the currency kept and a new name free. `None` when nothing would change.
+/// Every edit goes through here: the form, bulk edit and scheduled changes.
+pub(super) fn write_fields(
+    tx: &Connection,
+    actor: &Actor,
+    current: &Customer,
+    fields: &Value,
+    message: &str,
+    now: &str,
+) -> Result<Option<Customer>> {
+    if fields.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(None);
+    }
+    let row = with_fields(current, fields).map_err(ServiceError::InvalidFields)?;
+    let changes = diff(&to_json(current), &to_json(&row));
+    let Some(changed) = changes.as_object().filter(|m| !m.is_empty()) else {
+        return Ok(None);
+    };
+    if changed.contains_key("name") {
+        name_free(tx, &row.name, Some(row.id))?;
+    }
+    if !store::update_customer(tx, &row, now)? {
+        return Err(ServiceError::Conflict(Box::new(current.clone())));
+    }
+    NewAudit {
+        actor,
+        verb: Verb::Put,
+        table: "customers",
+        row_id: row.id,
+        customer_id: Some(row.id),
+        message,
+        data: &changes,
+    }
+    .insert(tx, now)?;
+    Ok(Some(Customer {
+        version: current.version + 1,
+        updated_at: now.to_string(),
+        ..row
+    }))
+}
+
+/// Names are unique ignoring case; `own` is the customer being renamed, if any.
+fn name_free(conn: &Connection, name: &str, own: Option<i64>) -> Result<()> {
+    match store::customer_named(conn, name)? {
+        Some((id, stored)) if Some(id) != own => Err(ServiceError::Invalid {
+            field: "name",
+            message: format!(
+                "another customer is already called '{stored}' (#{id}); names are unique ignoring case"
+            ),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -3,18 +3,25 @@
 //! The TUI and the CLI both call these: one code path for a change.
 
 mod actor;
+mod bulk;
+pub mod bulk_upload;
 mod customers;
 pub mod demo;
 pub mod import;
+mod schedule;
 mod summary;
 
 pub use actor::actor_from_env;
+pub use bulk::BulkReport;
+pub use bulk_upload::{CustomerImportReport, ImportProblem, ImportedCustomer};
 pub use customers::CardData;
 pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportReport};
+pub use schedule::ApplyReport;
 
 use crate::cdr::RowError;
-use crate::domain::Customer;
+use crate::domain::{Customer, FieldError};
 use crate::store::{OpenError, Store};
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Why an operation did not happen, worded for the operator.
@@ -25,8 +32,16 @@ pub enum ServiceError {
         field: &'static str,
         message: String,
     },
+    /// Fields that break the rules, each message naming its field.
+    #[error("{}", lines(.0))]
+    InvalidFields(Vec<FieldError>),
+    /// A change to many customers that breaks the rules for some of them; nothing was written.
+    #[error("{}", lines(.0))]
+    InvalidCustomers(Vec<CustomerError>),
     #[error("customer {0} does not exist")]
     NotFound(i64),
+    #[error("scheduled change {0} does not exist")]
+    ScheduledNotFound(i64),
     #[error("another operator saved customer {} first; reload to see their change", .0.id)]
     Conflict(Box<Customer>),
     /// A row of an import file that cannot be understood: `calls.csv line 12, field ...`.
@@ -35,8 +50,65 @@ pub enum ServiceError {
     /// A file that cannot be read or written, or whose format is not known.
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
+    /// Customers that must be kept; nothing was deleted.
+    #[error(
+        "nothing deleted: customers with invoices or calls on record are kept for billing; set them Inactive instead\n{}",
+        lines(.0)
+    )]
+    Kept(Vec<KeptCustomer>),
     #[error("database: {0}")]
     Db(rusqlite::Error),
+}
+
+impl ServiceError {
+    /// True when the operation was refused by a rule and nothing changed, as opposed to
+    /// a failure of the database or the file system.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::Invalid { .. }
+                | ServiceError::InvalidFields(_)
+                | ServiceError::InvalidCustomers(_)
+                | ServiceError::Kept(_)
+        )
+    }
+}
+
+fn lines<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A rule broken by one customer of a bulk change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerError {
+    pub id: i64,
+    pub name: String,
+    pub error: FieldError,
+}
+
+impl fmt::Display for CustomerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (#{}): {}", self.name, self.id, self.error)
+    }
+}
+
+/// A customer that cannot be deleted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptCustomer {
+    pub id: i64,
+    pub name: String,
+    /// "3 invoices, 1204 calls".
+    pub reason: String,
+}
+
+impl fmt::Display for KeptCustomer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (#{}): {}", self.name, self.id, self.reason)
+    }
 }
 
 // By hand rather than `#[from]`, which would also make the inner error a `source` and

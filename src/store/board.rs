@@ -3,6 +3,7 @@
 use super::Store;
 use super::rows::{currency, status};
 use crate::domain::BoardRow;
+use crate::domain::customer::split_tags;
 use chrono::DateTime;
 use rusqlite::params;
 
@@ -14,7 +15,7 @@ impl Store {
         let _snapshot = self.conn.unchecked_transaction()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.name, c.status, c.balance, c.debit_limit, c.currency, c.channels,
-                    c.channels_in_use, c.cps, c.last_call_at
+                    c.channels_in_use, c.cps, c.last_call_at, c.tags
              FROM customers c ORDER BY c.name LIMIT ?1",
         )?;
         let limit_sql = limit.map_or(-1, |l| l as i64);
@@ -37,6 +38,7 @@ impl Store {
                     attempts_24h: 0,
                     connected_24h: 0,
                     duration_24h: 0,
+                    tags: split_tags(&r.get::<_, String>(10)?),
                     contact_text: String::new(),
                 })
             })?

@@ -2,7 +2,7 @@
 
 use super::Store;
 use super::rows::{CONTACT_COLUMNS, CUSTOMER_COLUMNS, contact, customer, number_block};
-use crate::domain::{Contact, Customer, NumberBlock};
+use crate::domain::{Contact, Customer, NumberBlock, SipUser};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Reads one customer on any connection (a plain one, or a transaction's).
@@ -11,6 +11,70 @@ pub fn get_customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Custo
     conn.prepare_cached(&sql)?
         .query_row([id], customer)
         .optional()
+}
+
+/// The id and stored name of the customer called `name`, ignoring case.
+pub fn customer_named(conn: &Connection, name: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    // The column is COLLATE NOCASE, so this is the unique index's own comparison.
+    conn.prepare_cached("SELECT id, name FROM customers WHERE name = ?1")?
+        .query_row([name.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+/// What ties a customer to the rest of the data: (invoices, calls, child accounts). Calls
+/// are CDR rows, or those counted in the hourly summary when the raw CDRs are not kept.
+pub fn customer_ties(conn: &Connection, id: i64) -> rusqlite::Result<(i64, i64, i64)> {
+    conn.prepare_cached(
+        "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1),
+                max((SELECT count(*) FROM cdrs WHERE customer_id = ?1),
+                    (SELECT coalesce(sum(attempts), 0) FROM summary_hourly WHERE customer_id = ?1)),
+                (SELECT count(*) FROM customers WHERE parent_id = ?1)",
+    )?
+    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+}
+
+/// Deletes a customer; its contacts, number blocks and SIP users go with it (ON DELETE CASCADE).
+pub fn delete_customer(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("DELETE FROM customers WHERE id = ?1")?
+        .execute([id])?
+        == 1)
+}
+
+/// Contacts of a customer, the primary first.
+pub fn get_contacts(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<Contact>> {
+    let sql = format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, name"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([customer_id], contact)?;
+    rows.collect()
+}
+
+pub fn get_number_blocks(
+    conn: &Connection,
+    customer_id: i64,
+) -> rusqlite::Result<Vec<NumberBlock>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, customer_id, first, last FROM number_blocks WHERE customer_id = ?1 ORDER BY first",
+    )?;
+    let rows = stmt.query_map([customer_id], number_block)?;
+    rows.collect()
+}
+
+pub fn get_sip_users(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<SipUser>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, customer_id, username, channels FROM sip_users WHERE customer_id = ?1 ORDER BY username",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        Ok(SipUser {
+            id: r.get(0)?,
+            customer_id: r.get(1)?,
+            username: r.get(2)?,
+            channels: r.get(3)?,
+        })
+    })?;
+    rows.collect()
 }
 
 /// Writes every editable column of `c`, if the stored row still has `c.version`.
@@ -158,19 +222,10 @@ impl Store {
 
     /// Contacts of a customer, the primary first.
     pub fn contacts(&self, customer_id: i64) -> rusqlite::Result<Vec<Contact>> {
-        let sql = format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, name"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([customer_id], contact)?;
-        rows.collect()
+        get_contacts(&self.conn, customer_id)
     }
 
     pub fn number_blocks(&self, customer_id: i64) -> rusqlite::Result<Vec<NumberBlock>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, customer_id, first, last FROM number_blocks WHERE customer_id = ?1 ORDER BY first",
-        )?;
-        let rows = stmt.query_map([customer_id], number_block)?;
-        rows.collect()
+        get_number_blocks(&self.conn, customer_id)
     }
 }

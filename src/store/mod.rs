@@ -6,6 +6,7 @@ mod cdrs;
 mod customers;
 mod migrations;
 mod rows;
+mod schedule;
 mod summary;
 
 pub use audit::NewAudit;
@@ -105,6 +106,11 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
     }
 
+    /// A read transaction: the queries on it see one consistent snapshot.
+    pub(crate) fn read(&self) -> rusqlite::Result<Transaction<'_>> {
+        self.conn.unchecked_transaction()
+    }
+
     /// A number that changes whenever another connection commits (PRAGMA data_version).
     pub fn data_version(&self) -> rusqlite::Result<i64> {
         self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
@@ -169,7 +175,12 @@ pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
 
 pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use customers::{
-    get_customer, insert_contact, insert_customer, insert_number_block, set_setting,
+    customer_named, customer_ties, delete_customer, get_contacts, get_customer, get_number_blocks,
+    get_sip_users, insert_contact, insert_customer, insert_number_block, set_setting,
     update_customer,
+};
+pub use schedule::{
+    NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
+    list_scheduled, next_due,
 };
 pub use summary::HourlyWriter;

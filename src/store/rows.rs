@@ -1,5 +1,6 @@
 //! Mapping between SQL rows and domain types.
 
+use crate::domain::customer::split_tags;
 use crate::domain::{
     AuditEntry, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status,
 };
@@ -30,14 +31,6 @@ pub fn status(row: &Row, col: usize) -> rusqlite::Result<Status> {
 pub fn currency(row: &Row, col: usize) -> rusqlite::Result<Currency> {
     let s: String = row.get(col)?;
     Currency::parse(&s).ok_or_else(|| bad(col, "currency", &s))
-}
-
-pub fn split_tags(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 pub fn customer(row: &Row) -> rusqlite::Result<Customer> {

@@ -268,6 +268,7 @@ mod tests {
             attempts_24h: 0,
             connected_24h: 0,
             duration_24h: 0,
+            tags: Vec::new(),
             contact_text: contact.into(),
         }
     }

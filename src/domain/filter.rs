@@ -1,0 +1,392 @@
+//! The board's filter line: `status:active channels>=30 tag:wholesale currency:EUR balance<0`.
+//!
+//! Words are `field` `operator` `value`, all of which must hold. Operators: `:` and `=`
+//! match, `!=` excludes, `<` `<=` `>` `>=` compare numbers and money. On text, `name`
+//! matches a part of the name and the others the whole value, ignoring case. Money is typed
+//! in major units ("balance<-10.5") and compared exactly in each customer's currency.
+//! A value with spaces goes in double quotes: `name:"atlas voice"`.
+
+use super::money::parse_decimal;
+use super::{BoardRow, Currency, Status};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A parsed filter line; the empty line matches every row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    terms: Vec<Term>,
+}
+
+/// The word of the filter line that was not understood, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub word: String,
+    pub message: String,
+}
+
+impl fmt::Display for FilterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "'{}': {}", self.word, self.message)
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Match,
+    Not,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    fn holds(self, ord: Ordering) -> bool {
+        match self {
+            Op::Match => ord == Ordering::Equal,
+            Op::Not => ord != Ordering::Equal,
+            Op::Lt => ord == Ordering::Less,
+            Op::Le => ord != Ordering::Greater,
+            Op::Gt => ord == Ordering::Greater,
+            Op::Ge => ord != Ordering::Less,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Count {
+    Id,
+    Channels,
+    Cps,
+    InUse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Amount {
+    Balance,
+    DebitLimit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Term {
+    Status(Status, bool),
+    Currency(Currency, bool),
+    /// Lower case.
+    Tag(String, bool),
+    /// Lower case; matches a part of the name.
+    Name(String, bool),
+    Count(Count, Op, i64),
+    /// In millionths of a major unit, so every currency's minor unit divides it.
+    Amount(Amount, Op, i128),
+}
+
+const FIELDS: &str = "status, currency, tag, name, id, channels, cps, in_use, balance, debit_limit";
+/// Money in the filter is compared at this many decimals: more than any currency has.
+const AMOUNT_DIGITS: u8 = 6;
+
+impl Filter {
+    pub fn parse(line: &str) -> Result<Filter, FilterError> {
+        let terms = words(line)?
+            .into_iter()
+            .map(|w| {
+                term(&w).map_err(|message| FilterError {
+                    word: w.raw.clone(),
+                    message,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Filter { terms })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn matches(&self, row: &BoardRow) -> bool {
+        self.terms.iter().all(|t| t.matches(row))
+    }
+}
+
+impl Term {
+    fn matches(&self, row: &BoardRow) -> bool {
+        match self {
+            Term::Status(s, want) => (row.status == *s) == *want,
+            Term::Currency(c, want) => (row.currency == *c) == *want,
+            Term::Tag(tag, want) => row.tags.iter().any(|t| equal_ignoring_case(t, tag)) == *want,
+            Term::Name(part, want) => contains_ignoring_case(&row.name, part) == *want,
+            Term::Count(field, op, n) => {
+                let v = match field {
+                    Count::Id => row.id,
+                    Count::Channels => i64::from(row.channels),
+                    Count::Cps => i64::from(row.cps),
+                    Count::InUse => i64::from(row.channels_in_use),
+                };
+                op.holds(v.cmp(n))
+            }
+            Term::Amount(field, op, micros) => {
+                let minor = match field {
+                    Amount::Balance => row.balance,
+                    Amount::DebitLimit => row.debit_limit,
+                };
+                let scale = 10i128.pow(u32::from(AMOUNT_DIGITS - row.currency.digits()));
+                op.holds((i128::from(minor) * scale).cmp(micros))
+            }
+        }
+    }
+}
+
+/// One word of the line: as typed (for messages), and unquoted.
+struct Word {
+    raw: String,
+    text: String,
+}
+
+/// Splits on spaces outside double quotes.
+fn words(line: &str) -> Result<Vec<Word>, FilterError> {
+    let mut out = Vec::new();
+    let (mut raw, mut text, mut quoted) = (String::new(), String::new(), false);
+    for ch in line.chars() {
+        if ch.is_whitespace() && !quoted {
+            if !raw.is_empty() {
+                out.push(Word {
+                    raw: std::mem::take(&mut raw),
+                    text: std::mem::take(&mut text),
+                });
+            }
+            continue;
+        }
+        raw.push(ch);
+        if ch == '"' {
+            quoted = !quoted;
+        } else {
+            text.push(ch);
+        }
+    }
+    if quoted {
+        return Err(FilterError {
+            word: raw,
+            message: "a double quote is not closed".into(),
+        });
+    }
+    if !raw.is_empty() {
+        out.push(Word { raw, text });
+    }
+    Ok(out)
+}
+
+fn term(w: &Word) -> Result<Term, String> {
+    let Some(at) = w.text.find([':', '=', '!', '<', '>']) else {
+        return Err(format!(
+            "not a field expression; write field:value (like name:{0} or status:active); fields are {FIELDS}",
+            w.text
+        ));
+    };
+    let (field, rest) = w.text.split_at(at);
+    let (op, value) = [
+        ("!=", Op::Not),
+        ("<=", Op::Le),
+        (">=", Op::Ge),
+        (":", Op::Match),
+        ("=", Op::Match),
+        ("<", Op::Lt),
+        (">", Op::Gt),
+    ]
+    .into_iter()
+    .find_map(|(sym, op)| rest.strip_prefix(sym).map(|v| (op, v)))
+    .ok_or_else(|| format!("'{rest}' does not start with an operator (: = != < <= > >=)"))?;
+    let value = value.trim();
+    let field = field.trim().to_ascii_lowercase().replace('-', "_");
+    if value.is_empty() {
+        return Err(format!("{field} needs a value after the operator"));
+    }
+    let equality = |field: &str| match op {
+        Op::Match => Ok(true),
+        Op::Not => Ok(false),
+        _ => Err(format!(
+            "{field} takes :, = or !=; < and > compare numbers and money"
+        )),
+    };
+    match field.as_str() {
+        "status" => {
+            let s = Status::parse(value).ok_or_else(|| {
+                format!("'{value}' is not a status: use active, inactive, pending or penalty")
+            })?;
+            Ok(Term::Status(s, equality("status")?))
+        }
+        "currency" => {
+            let c = Currency::parse(value)
+                .ok_or_else(|| format!("'{value}' is not an ISO 4217 currency code"))?;
+            Ok(Term::Currency(c, equality("currency")?))
+        }
+        "tag" | "tags" => Ok(Term::Tag(value.to_lowercase(), equality("tag")?)),
+        "name" => Ok(Term::Name(value.to_lowercase(), equality("name")?)),
+        "id" | "channels" | "cps" | "in_use" => {
+            let n: i64 = value
+                .parse()
+                .map_err(|_| format!("{field} needs a whole number, not '{value}'"))?;
+            let count = match field.as_str() {
+                "id" => Count::Id,
+                "channels" => Count::Channels,
+                "cps" => Count::Cps,
+                _ => Count::InUse,
+            };
+            Ok(Term::Count(count, op, n))
+        }
+        "balance" | "debit_limit" => {
+            let micros = parse_decimal(value, AMOUNT_DIGITS, "an amount in the filter")
+                .map_err(|e| format!("{field}: {e}"))?;
+            let amount = if field == "balance" {
+                Amount::Balance
+            } else {
+                Amount::DebitLimit
+            };
+            Ok(Term::Amount(amount, op, i128::from(micros)))
+        }
+        _ => Err(format!("unknown field '{field}'; fields are {FIELDS}")),
+    }
+}
+
+/// `lower` is lower case. A fast path for ASCII, as in `contains_ignoring_case`.
+fn equal_ignoring_case(text: &str, lower: &str) -> bool {
+    if lower.is_ascii() {
+        text.eq_ignore_ascii_case(lower)
+    } else {
+        text.to_lowercase() == lower
+    }
+}
+
+/// `part` is lower case. A fast path for ASCII, which is what people type in a filter.
+fn contains_ignoring_case(hay: &str, part: &str) -> bool {
+    if part.is_ascii() {
+        part.is_empty()
+            || hay
+                .as_bytes()
+                .windows(part.len())
+                .any(|w| w.eq_ignore_ascii_case(part.as_bytes()))
+    } else {
+        hay.to_lowercase().contains(part)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, name: &str, currency: &str, balance: i64, tags: &[&str]) -> BoardRow {
+        BoardRow {
+            id,
+            name: name.into(),
+            status: if id % 2 == 0 {
+                Status::Active
+            } else {
+                Status::Inactive
+            },
+            balance,
+            debit_limit: 0,
+            currency: Currency::parse(currency).unwrap(),
+            channels: id as u32 * 10,
+            channels_in_use: 2,
+            cps: 5,
+            last_call: None,
+            attempts_24h: 0,
+            connected_24h: 0,
+            duration_24h: 0,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            contact_text: String::new(),
+        }
+    }
+
+    fn rows() -> Vec<BoardRow> {
+        vec![
+            row(1, "Atlas Voice", "EUR", -150, &["Wholesale", "eu"]),
+            row(2, "Bright Telecom", "EUR", 12_000, &["retail"]),
+            row(3, "Çelik İletişim", "TRY", 0, &[]),
+            row(4, "Kyoto Lines", "JPY", -2, &["wholesale"]),
+            row(5, "Gulf Net", "KWD", 1_500, &[]),
+        ]
+    }
+
+    fn ids(line: &str) -> Vec<i64> {
+        let f = Filter::parse(line).unwrap();
+        rows()
+            .iter()
+            .filter(|r| f.matches(r))
+            .map(|r| r.id)
+            .collect()
+    }
+
+    fn refused(line: &str) -> FilterError {
+        Filter::parse(line).unwrap_err()
+    }
+
+    #[test]
+    fn the_empty_line_matches_everything() {
+        assert_eq!(ids("  "), [1, 2, 3, 4, 5]);
+        assert!(Filter::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn text_fields_match_ignoring_case() {
+        assert_eq!(ids("status:active"), [2, 4]);
+        assert_eq!(ids("status!=Active"), [1, 3, 5]);
+        assert_eq!(ids("currency:eur"), [1, 2]);
+        assert_eq!(ids("tag:WHOLESALE"), [1, 4]);
+        assert_eq!(ids("tag!=wholesale"), [2, 3, 5]);
+        assert_eq!(ids("name:tel"), [2]);
+        assert_eq!(ids("name=\"atlas voice\""), [1]);
+        assert_eq!(ids("name:ÇELIK"), [3]);
+        assert_eq!(ids("name!=o"), [3, 5]);
+    }
+
+    #[test]
+    fn numbers_compare() {
+        assert_eq!(ids("channels>=30"), [3, 4, 5]);
+        assert_eq!(ids("channels<30 id!=1"), [2]);
+        assert_eq!(ids("id:4"), [4]);
+        assert_eq!(ids("in_use>2"), Vec::<i64>::new());
+        assert_eq!(ids("cps<=5 cps>4"), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn money_compares_exactly_in_major_units() {
+        assert_eq!(ids("balance<0"), [1, 4]);
+        // -1.50 EUR and -2 JPY: only the euro balance is below -1.5 inclusive.
+        assert_eq!(ids("balance<=-1.5"), [1, 4]);
+        assert_eq!(ids("balance<-1.5"), [4]);
+        assert_eq!(ids("balance=1.5"), [5]); // 1.500 KWD
+        assert_eq!(ids("balance>=120"), [2]);
+        assert_eq!(ids("debit_limit=0"), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn all_words_must_hold() {
+        assert_eq!(
+            ids("status:active channels>=30 tag:wholesale currency:JPY balance<0"),
+            [4]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_word_and_why() {
+        let e = refused("status:active colour:red");
+        assert_eq!(e.word, "colour:red");
+        assert!(e.message.contains("unknown field 'colour'"), "{e}");
+        assert!(refused("atlas").message.contains("name:atlas"));
+        assert!(refused("status:gone").message.contains("not a status"));
+        assert!(refused("name<x").message.contains("takes :, = or !="));
+        assert!(refused("channels>=many").message.contains("whole number"));
+        assert!(refused("balance<1e3").message.contains("scientific"));
+        assert!(refused("balance<1,000").message.contains("comma"));
+        assert!(refused("currency:XYZ").message.contains("ISO 4217"));
+        assert!(refused("channels>=").message.contains("needs a value"));
+        assert!(refused("channels=>3").message.contains("whole number"));
+        assert!(refused("name:\"atlas").message.contains("not closed"));
+        assert_eq!(refused("tag!x").word, "tag!x");
+        assert_eq!(
+            refused("tag!x").to_string(),
+            "'tag!x': '!x' does not start with an operator (: = != < <= > >=)"
+        );
+    }
+}

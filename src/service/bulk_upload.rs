@@ -1,0 +1,320 @@
+//! Bulk upload: customers from a CSV file with a header row naming the fields.
+
+use super::customers::insert_new;
+use super::{Result, Service, ServiceError};
+use crate::domain::{Actor, Customer, CustomerDraft, Field};
+use crate::store;
+use rusqlite::Connection;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+/// A problem in the file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProblem {
+    /// Line in the file, 1 for the header.
+    pub line: u64,
+    /// A field's name (`Field::name`), "header" for the header row, or "row" for a row
+    /// that could not be read as CSV.
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, {}: {}", self.line, self.field, self.message)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCustomer {
+    pub line: u64,
+    /// With its id once created; id 0 in a dry run.
+    pub customer: Customer,
+}
+
+/// What an import found, and whether it created the customers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerImportReport {
+    pub dry_run: bool,
+    /// The customers the file describes, valid ones only.
+    pub customers: Vec<ImportedCustomer>,
+    /// Every problem found; when there is any, nothing was created.
+    pub problems: Vec<ImportProblem>,
+    /// True when the customers were created (never in a dry run).
+    pub committed: bool,
+}
+
+impl Service {
+    /// Reads customers from a CSV file: a header row of field names (`name` and
+    /// `currency` are required; any other of `Field::ALL`), one customer per row; an empty
+    /// cell takes the new-customer default. Every problem is reported with its line and
+    /// field. A dry run only reports; a real run creates all of them in one transaction,
+    /// or none when there is any problem.
+    pub fn import_customers(
+        &mut self,
+        actor: &Actor,
+        path: &Path,
+        dry_run: bool,
+    ) -> Result<CustomerImportReport> {
+        let file = std::fs::File::open(path).map_err(|error| ServiceError::File {
+            path: path.to_path_buf(),
+            message: format!("cannot read it: {error}"),
+        })?;
+        let (mut customers, mut problems) = read_customers(file);
+        let mut report = CustomerImportReport {
+            dry_run,
+            customers: Vec::new(),
+            problems: Vec::new(),
+            committed: false,
+        };
+        if dry_run {
+            names_taken(&*self.store.read()?, &customers, &mut problems)?;
+        } else {
+            let now = store::now_text();
+            let tx = self.store.write()?;
+            // Checked again inside the transaction: another operator may have just taken a name.
+            names_taken(&tx, &customers, &mut problems)?;
+            if problems.is_empty() {
+                let message = format!(
+                    "Create customer (bulk upload of {} from {})",
+                    customers.len(),
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
+                for imported in &mut customers {
+                    imported.customer = insert_new(&tx, actor, &imported.customer, &message, &now)?;
+                }
+                tx.commit()?;
+                report.committed = true;
+            }
+        }
+        problems.sort_by_key(|p| p.line);
+        report.customers = customers;
+        report.problems = problems;
+        Ok(report)
+    }
+}
+
+/// The valid customers of a CSV file and every problem found in it.
+fn read_customers(input: impl std::io::Read) -> (Vec<ImportedCustomer>, Vec<ImportProblem>) {
+    let mut customers = Vec::new();
+    let mut problems = Vec::new();
+    let problem = |line: u64, field: &str, message: String| ImportProblem {
+        line,
+        field: field.to_string(),
+        message,
+    };
+    // Flexible: a row with the wrong number of cells is reported here with its line,
+    // rather than as the reader's error.
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let columns = match reader.headers() {
+        Ok(header) => match columns(header) {
+            Ok(columns) => columns,
+            Err(messages) => {
+                problems.extend(messages.into_iter().map(|m| problem(1, "header", m)));
+                return (customers, problems);
+            }
+        },
+        Err(e) => {
+            problems.push(problem(1, "header", e.to_string()));
+            return (customers, problems);
+        }
+    };
+    // Lower-cased names seen so far, with their line.
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(problem(line, "row", e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != columns.len() {
+            problems.push(problem(
+                line,
+                "row",
+                format!(
+                    "has {} cells where the header has {}",
+                    record.len(),
+                    columns.len()
+                ),
+            ));
+            continue;
+        }
+        let mut draft = CustomerDraft::blank();
+        let mut row_ok = true;
+        for (&field, cell) in columns.iter().zip(record.iter()) {
+            if cell.trim().is_empty() {
+                continue;
+            }
+            if let Err(e) = draft.set(field, cell) {
+                problems.push(problem(line, e.field, e.message));
+                row_ok = false;
+            }
+        }
+        // Names count even on a row with other problems: its fix must not collide later.
+        let name = draft.name.trim().to_lowercase();
+        if !name.is_empty() {
+            if let Some(first) = seen.get(&name) {
+                problems.push(problem(
+                    line,
+                    "name",
+                    format!(
+                        "'{}' is also on line {first}; names are unique ignoring case",
+                        draft.name.trim()
+                    ),
+                ));
+                row_ok = false;
+            } else {
+                seen.insert(name, line);
+            }
+        }
+        match draft.validate(None) {
+            Ok(customer) if row_ok => customers.push(ImportedCustomer { line, customer }),
+            Ok(_) => {}
+            Err(errors) => problems.extend(
+                errors
+                    .into_iter()
+                    .map(|e| problem(line, e.field, e.message)),
+            ),
+        }
+    }
+    (customers, problems)
+}
+
+/// The field of each column, or what is wrong with the header.
+fn columns(header: &csv::StringRecord) -> std::result::Result<Vec<Field>, Vec<String>> {
+    let mut fields = Vec::with_capacity(header.len());
+    let mut unknown = Vec::new();
+    let mut problems = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        // Spreadsheets often start a UTF-8 file with a byte-order mark.
+        let name = name.trim_start_matches('\u{feff}').trim();
+        match Field::parse(name) {
+            Some(f) if fields.contains(&f) => {
+                problems.push(format!("the column {f} appears twice"))
+            }
+            Some(f) => fields.push(f),
+            None if name.is_empty() => problems.push(format!("column {} has no name", i + 1)),
+            None => unknown.push(name.to_string()),
+        }
+    }
+    if !unknown.is_empty() {
+        let known: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        problems.push(format!(
+            "unknown columns: {}; the columns are customer fields: {}",
+            unknown.join(", "),
+            known.join(", ")
+        ));
+    }
+    for required in [Field::Name, Field::Currency] {
+        if !fields.contains(&required) {
+            problems.push(format!("the {required} column is required"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(fields)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Adds a problem for each customer whose name another customer already has.
+fn names_taken(
+    conn: &Connection,
+    customers: &[ImportedCustomer],
+    problems: &mut Vec<ImportProblem>,
+) -> Result<()> {
+    for imported in customers {
+        if let Some((id, stored)) = store::customer_named(conn, &imported.customer.name)? {
+            problems.push(ImportProblem {
+                line: imported.line,
+                field: "name".into(),
+                message: format!(
+                    "customer {id} is already called '{stored}'; names are unique ignoring case"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(csv: &str) -> (Vec<ImportedCustomer>, Vec<String>) {
+        let (customers, problems) = read_customers(csv.as_bytes());
+        (
+            customers,
+            problems.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn a_good_file_gives_its_customers_with_their_lines() {
+        let (customers, problems) = read(
+            "name,currency,channels,debit_limit,tags,portal_access\n\
+             Atlas Voice,EUR,30,1500.50,\"wholesale,eu\",no\n\
+             Bright Telecom,jpy,,2000,,\n",
+        );
+        assert_eq!(problems, Vec::<String>::new());
+        let atlas = &customers[0].customer;
+        assert_eq!(
+            (customers[0].line, atlas.channels, atlas.debit_limit),
+            (2, 30, 150_050)
+        );
+        assert_eq!(atlas.tags, ["wholesale", "eu"]);
+        assert!(!atlas.portal_access);
+        let bright = &customers[1];
+        assert_eq!(
+            (
+                bright.line,
+                bright.customer.channels,
+                bright.customer.debit_limit
+            ),
+            (3, 0, 2000)
+        );
+    }
+
+    #[test]
+    fn every_problem_has_its_line_and_field() {
+        let (customers, problems) = read(
+            "name,currency,tax,debit_limit,status\n\
+             Atlas Voice,EUR,20,1e3,active\n\
+             ,USD,101,5,gone\n\
+             atlas voice,EUR,0,0,\n\
+             Ok Telecom,EUR,5,\"1,000.00\",active\n\
+             Short,EUR\n",
+        );
+        assert!(customers.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "line 2, debit_limit: debit limit: '1e3' is in scientific notation: write the number out, like 1500",
+                "line 3, status: 'gone' is not a status: use active, inactive, pending or penalty",
+                "line 3, name: a name is required",
+                "line 3, tax: tax must be between 0 and 100 %",
+                "line 4, name: 'atlas voice' is also on line 2; names are unique ignoring case",
+                "line 5, debit_limit: debit limit: '1,000.00' has a comma: write numbers without thousands separators and with a point for decimals, like 1234.50",
+                "line 6, row: has 2 cells where the header has 5",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_header_must_name_known_fields() {
+        let (_, problems) = read("name,colour,currency,name,size\nA,red,EUR,A,1\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("line 1, header: the column name appears twice"));
+        assert!(problems[1].starts_with("line 1, header: unknown columns: colour, size;"));
+        let (_, problems) = read("\u{feff}Name,channels\nA,3\n");
+        assert_eq!(
+            problems,
+            ["line 1, header: the currency column is required"]
+        );
+    }
+}

@@ -1,0 +1,580 @@
+//! The real binary as scripts and cron use it: output, stderr and exit codes, on a demo
+//! database it builds itself.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_carrierdesk");
+
+struct Db {
+    _dir: TempDir,
+    path: PathBuf,
+}
+
+impl Db {
+    fn demo() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cli.db");
+        let out = Command::new(BIN)
+            .args(["demo", "--db"])
+            .arg(&path)
+            .args(["--customers", "30", "--days", "1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        Db { _dir: dir, path }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--db")
+            .arg(&self.path)
+            .args(args)
+            .env("USER", "scripted")
+            .env_remove("SSH_CONNECTION")
+            .env_remove("SSH_CLIENT")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        Run(self.command(args).output().unwrap())
+    }
+
+    fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.path).unwrap()
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.sql().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path.with_file_name(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+struct Run(Output);
+
+impl Run {
+    fn code(&self) -> i32 {
+        self.0.status.code().unwrap()
+    }
+    fn stdout(&self) -> String {
+        text(&self.0.stdout)
+    }
+    fn stderr(&self) -> String {
+        text(&self.0.stderr)
+    }
+    /// Asserts the exit code, showing both streams when it differs.
+    fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+fn show_json(db: &Db, id: i64) -> serde_json::Value {
+    let out = db
+        .run(&["customers", "show", &id.to_string(), "--json"])
+        .expect(0);
+    serde_json::from_str(&out.stdout()).unwrap()
+}
+
+fn path_arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn show_prints_every_field_for_people_and_for_scripts() {
+    let db = Db::demo();
+    let json = show_json(&db, 3);
+    assert_eq!(json["id"], 3);
+    for key in [
+        "name",
+        "status",
+        "debit_limit",
+        "tax",
+        "currency",
+        "channels",
+        "rate",
+        "billing_increment",
+        "balance",
+        "version",
+    ] {
+        assert!(json.get(key).is_some(), "{key} missing from {json}");
+    }
+    let out = db.run(&["customers", "show", "3"]).expect(0);
+    let shown = out.stdout();
+    assert!(shown.starts_with(&format!("Customer 3: {}\n", json["name"].as_str().unwrap())));
+    assert!(shown.contains("  Billing increment    "), "{shown}");
+    assert!(shown.lines().all(|l| l == l.trim_end()), "{shown:?}");
+
+    let missing = db.run(&["customers", "show", "999"]).expect(1);
+    assert_eq!(
+        missing.stderr(),
+        "carrierdesk: customer 999 does not exist\n"
+    );
+}
+
+#[test]
+fn update_changes_what_it_names_and_says_so() {
+    let db = Db::demo();
+    let before = show_json(&db, 4);
+    let out = db
+        .run(&[
+            "customers",
+            "update",
+            "4",
+            "--channels",
+            "41",
+            "--debit-limit",
+            "-20",
+            "--tags",
+            "a, b",
+        ])
+        .expect(0);
+    assert!(out.stdout().contains("Channels "), "{}", out.stdout());
+    let after = show_json(&db, 4);
+    assert_eq!(
+        (after["channels"].as_str(), after["tags"].as_str()),
+        (Some("41"), Some("a, b"))
+    );
+    assert!(after["debit_limit"].as_str().unwrap().starts_with("-20"));
+    assert_eq!(after["status"], before["status"]);
+    assert_eq!(
+        db.count("SELECT count(*) FROM audit_log WHERE operator = 'scripted' AND action = 'PUT' AND row_id = 4"),
+        1
+    );
+}
+
+#[test]
+fn broken_rules_exit_3_with_every_reason_and_change_nothing() {
+    let db = Db::demo();
+    let before = show_json(&db, 5);
+    let out = db
+        .run(&[
+            "customers",
+            "update",
+            "5",
+            "--channels",
+            "-4",
+            "--tax",
+            "101",
+            "--website",
+            "www.x",
+            "--debit-limit",
+            "1,000",
+        ])
+        .expect(3);
+    let lines: Vec<String> = out.stderr().lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines.iter().all(|l| l.starts_with("carrierdesk: ")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("channels cannot be negative"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("tax must be between 0 and 100 %"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("'www.x' is not a web address"))
+    );
+    assert!(lines.iter().any(|l| l.contains("'1,000' has a comma")));
+    assert_eq!(show_json(&db, 5), before);
+
+    let currency = db
+        .run(&["customers", "update", "5", "--currency", "XXX"])
+        .expect(3);
+    assert!(
+        currency
+            .stderr()
+            .contains("cannot change once the customer exists")
+    );
+    let taken = before["name"].as_str().unwrap().to_uppercase();
+    let name = db
+        .run(&["customers", "update", "6", "--name", &taken])
+        .expect(3);
+    assert!(name.stderr().contains("names are unique ignoring case"));
+}
+
+#[test]
+fn usage_mistakes_exit_2() {
+    let db = Db::demo();
+    db.run(&["customers", "update", "5"]).expect(2);
+    db.run(&["customers", "update", "5", "--colour", "red"])
+        .expect(2);
+    db.run(&["customers", "update", "5", "--cps", "1", "--at", "tomorrow"])
+        .expect(2);
+    let filter = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            "colour:red",
+            "--set",
+            "cps=1",
+        ])
+        .expect(2);
+    assert!(
+        filter.stderr().contains("unknown field 'colour'"),
+        "{}",
+        filter.stderr()
+    );
+    let set = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            "",
+            "--set",
+            "name=x",
+        ])
+        .expect(2);
+    assert!(
+        set.stderr().contains("one customer at a time"),
+        "{}",
+        set.stderr()
+    );
+}
+
+#[test]
+fn bulk_update_previews_then_applies_in_one_go() {
+    let db = Db::demo();
+    let matching = |db: &Db| {
+        db.run(&["customers", "list", "--json", "--filter", "tag:promo"])
+            .expect(0)
+            .stdout()
+    };
+    let filter = "status:active channels>=50";
+    let dry = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            filter,
+            "--set",
+            "tags+=promo",
+            "--set",
+            "cps=12",
+            "--dry-run",
+        ])
+        .expect(0);
+    assert!(
+        dry.stdout().contains("(dry run: nothing changed)"),
+        "{}",
+        dry.stdout()
+    );
+    assert_eq!(matching(&db), "[]\n");
+    let audit = db.count("SELECT count(*) FROM audit_log");
+
+    let real = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            filter,
+            "--set",
+            "tags+=promo",
+            "--set",
+            "cps=12",
+        ])
+        .expect(0);
+    let changed = real
+        .stdout()
+        .lines()
+        .filter(|l| l.contains("Tags "))
+        .count() as i64;
+    assert!(changed > 0);
+    assert!(
+        real.stdout()
+            .contains(&format!("changed {changed} customers")),
+        "{}",
+        real.stdout()
+    );
+    assert_eq!(db.count("SELECT count(*) FROM audit_log"), audit + changed);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&matching(&db)).unwrap();
+    assert_eq!(listed.len() as i64, changed);
+    assert!(listed.iter().all(|c| c["cps"] == 12));
+}
+
+#[test]
+fn a_bulk_update_that_breaks_a_rule_for_one_changes_none() {
+    let db = Db::demo();
+    let yen = db.file("yen.csv", "name,currency\nYen Co,JPY\n");
+    db.run(&["customers", "import", path_arg(&yen)]).expect(0);
+    let audit = db.count("SELECT count(*) FROM audit_log");
+    // 1.5 fits every currency but the yen: no customer changes at all.
+    let out = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            "",
+            "--set",
+            "debit_limit=1.5",
+            "--set",
+            "channels=3",
+        ])
+        .expect(3);
+    assert_eq!(
+        out.stderr(),
+        "carrierdesk: Yen Co (#31): debit limit: JPY takes at most 0 decimal places, '1.5' has 1\n"
+    );
+    assert_eq!(db.count("SELECT count(*) FROM audit_log"), audit);
+    assert_eq!(
+        db.count("SELECT count(*) FROM customers WHERE channels = 3"),
+        0
+    );
+    let bad = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            "status:active",
+            "--set",
+            "tax=101",
+        ])
+        .expect(3);
+    assert_eq!(
+        bad.stderr(),
+        "carrierdesk: tax must be between 0 and 100 %\n"
+    );
+    assert_eq!(db.count("SELECT count(*) FROM audit_log"), audit);
+}
+
+#[test]
+fn delete_needs_yes_off_a_terminal_and_keeps_customers_with_calls() {
+    let db = Db::demo();
+    let refused = db.run(&["customers", "delete", "3"]).expect(2);
+    assert!(refused.stderr().contains("--yes"), "{}", refused.stderr());
+    let with_calls = db.count(
+        "SELECT customer_id FROM summary_hourly GROUP BY customer_id HAVING sum(attempts) > 0 LIMIT 1",
+    );
+    let kept = db
+        .run(&["customers", "delete", &with_calls.to_string(), "--yes"])
+        .expect(3);
+    assert!(
+        kept.stderr().contains("set them Inactive instead"),
+        "{}",
+        kept.stderr()
+    );
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) FROM customers WHERE id = {with_calls}"
+        )),
+        1
+    );
+
+    let csv = db.file("one.csv", "name,currency\nShort Lived,EUR\n");
+    db.run(&["customers", "import", path_arg(&csv)]).expect(0);
+    let id = db.count("SELECT id FROM customers WHERE name = 'Short Lived'");
+    let out = db
+        .run(&["customers", "delete", &id.to_string(), "--yes"])
+        .expect(0);
+    assert_eq!(out.stdout(), format!("deleted 1: Short Lived (#{id})\n"));
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE action = 'DELETE' AND row_id = {id}"
+        )),
+        1
+    );
+}
+
+#[test]
+fn import_reports_every_problem_with_its_line_and_creates_nothing() {
+    let db = Db::demo();
+    let customers = db.count("SELECT count(*) FROM customers");
+    let bad = db.file(
+        "bad.csv",
+        "name,currency,channels,debit_limit,colour\nA,EUR,1,1,red\n",
+    );
+    let header = db.run(&["customers", "import", path_arg(&bad)]).expect(3);
+    assert!(
+        header
+            .stderr()
+            .contains("line 1, header: unknown columns: colour"),
+        "{}",
+        header.stderr()
+    );
+
+    let bad = db.file(
+        "bad.csv",
+        "name,currency,channels,debit_limit\nFine Co,EUR,1,1\nNeg Co,EUR,-1,1\nSci Co,USD,2,1e3\nFine co,EUR,1,1\n",
+    );
+    for args in [vec!["--dry-run"], vec![]] {
+        let mut full = vec!["customers", "import", path_arg(&bad)];
+        full.extend(args);
+        let out = db.run(&full).expect(3);
+        let stderr = out.stderr();
+        assert!(
+            stderr.contains("line 3, channels: channels cannot be negative"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("line 4, debit_limit: debit limit: '1e3' is in scientific notation"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("line 5, name: 'Fine co' is also on line 2"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("3 problems in ") && stderr.ends_with("; nothing created\n"),
+            "{stderr}"
+        );
+        assert_eq!(db.count("SELECT count(*) FROM customers"), customers);
+    }
+
+    let good = db.file(
+        "good.csv",
+        "name,currency,tax,rate\nFresh One,EUR,8.15,0.012\nFresh Two,KWD,0,0.5\n",
+    );
+    let dry = db
+        .run(&["customers", "import", path_arg(&good), "--dry-run"])
+        .expect(0);
+    assert!(
+        dry.stdout()
+            .contains("line 3: would create Fresh Two (KWD)"),
+        "{}",
+        dry.stdout()
+    );
+    assert_eq!(db.count("SELECT count(*) FROM customers"), customers);
+    db.run(&["customers", "import", path_arg(&good)]).expect(0);
+    assert_eq!(db.count("SELECT count(*) FROM customers"), customers + 2);
+    assert_eq!(
+        db.count("SELECT tax_bp FROM customers WHERE name = 'Fresh One'"),
+        815
+    );
+}
+
+#[test]
+fn two_apply_due_processes_at_once_apply_a_change_exactly_once() {
+    let db = Db::demo();
+    let out = db
+        .run(&[
+            "customers",
+            "update",
+            "7",
+            "--status",
+            "penalty",
+            "--cps",
+            "3",
+            "--at",
+            "2099-01-01T00:00:00Z",
+        ])
+        .expect(0);
+    assert!(
+        out.stdout()
+            .contains("scheduled change #1 for 2099-01-01T00:00:00Z"),
+        "{}",
+        out.stdout()
+    );
+    assert_ne!(show_json(&db, 7)["cps"], "3", "not before it is due");
+    let scheduled = show_json(&db, 7)["scheduled"].clone();
+    assert_eq!(scheduled[0]["author"], "scripted");
+
+    // Make it due now, as the clock would.
+    db.sql()
+        .execute(
+            "UPDATE scheduled_changes SET due_at = '2000-01-01T00:00:00Z'",
+            [],
+        )
+        .unwrap();
+    let racers: Vec<_> = (0..2)
+        .map(|_| {
+            db.command(&["apply-due"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<Run> = racers
+        .into_iter()
+        .map(|c| Run(c.wait_with_output().unwrap()))
+        .collect();
+    let mut printed = String::new();
+    for out in outputs {
+        printed.push_str(&out.expect(0).stdout());
+    }
+    assert_eq!(
+        printed.matches("applied scheduled change #1").count(),
+        1,
+        "{printed}"
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM audit_log WHERE message LIKE 'Scheduled change #1 %' AND table_name = 'customers'"),
+        1
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM audit_log WHERE operator = 'scripted' AND row_id = 7 AND action = 'PUT'"),
+        1
+    );
+    let after = show_json(&db, 7);
+    assert_eq!(
+        (after["status"].as_str(), after["cps"].as_str()),
+        (Some("penalty"), Some("3"))
+    );
+    assert_eq!(after["scheduled"], serde_json::json!([]));
+    // Nothing left to do: silent, success.
+    let again = db.run(&["apply-due"]).expect(0);
+    assert_eq!(
+        (again.stdout(), again.stderr()),
+        (String::new(), String::new())
+    );
+}
+
+#[test]
+fn a_scheduled_change_that_fails_exits_3_for_cron() {
+    let db = Db::demo();
+    let taken = show_json(&db, 2)["name"].as_str().unwrap().to_string();
+    db.run(&[
+        "customers",
+        "update",
+        "8",
+        "--name",
+        "Later Name",
+        "--at",
+        "2099-01-01T00:00:00Z",
+    ])
+    .expect(0);
+    db.run(&["customers", "update", "2", "--name", "later name"])
+        .expect(0);
+    db.sql()
+        .execute(
+            "UPDATE scheduled_changes SET due_at = '2000-01-01T00:00:00Z'",
+            [],
+        )
+        .unwrap();
+    let out = db.run(&["apply-due"]).expect(3);
+    assert!(
+        out.stderr()
+            .starts_with("carrierdesk: failed scheduled change #1"),
+        "{}",
+        out.stderr()
+    );
+    assert!(
+        out.stderr().contains("already called 'later name'"),
+        "{}",
+        out.stderr()
+    );
+    assert_ne!(taken, "later name");
+}
