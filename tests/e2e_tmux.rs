@@ -131,9 +131,16 @@ fn demo_console_in_a_real_terminal() {
     assert!(audit.contains("Create customer"), "{audit}");
 
     // Change channels through the form; the audit row appears at once.
-    t.send(&["e", "Tab", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    t.send(&["e"]);
+    t.wait_for("Basic");
+    for _ in 0..6 {
+        t.send(&["Tab"]);
+    }
+    t.send(&["BSpace", "BSpace", "BSpace", "BSpace"]);
     t.type_text("7");
     t.send(&["Enter"]);
+    t.wait_for("Save and Stay");
+    t.send(&["c"]);
     t.wait_for("Saved");
     let audit = t.wait_for("→ 7");
     let user = std::env::var("USER").unwrap_or_default();

@@ -150,20 +150,29 @@ fn board_search_card_tabs_edit_and_audit() {
     // Edit: a bad channel count shows its reason and is not saved.
     h.key(KeyCode::Char('e'));
     assert!(h.screen().contains(&format!("Edit {}", target.name)));
-    h.key(KeyCode::Right); // next status
-    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab); // Status
+    h.key(KeyCode::Right); // the next status
+    for _ in 0..5 {
+        h.key(KeyCode::Tab); // on to Channels
+    }
     for _ in 0..6 {
         h.key(KeyCode::Backspace);
     }
     h.keys("4x");
     let screen = h.screen();
     assert!(
-        screen.contains("channels must be a whole number, not '4x'"),
-        "{screen}"
+        screen.contains("'4x'"),
+        "the reason shows beside the field: {screen}"
     );
     h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Fix the fields marked in red first"));
     assert!(h.app.form.is_some(), "an invalid form stays open");
     h.key(KeyCode::Backspace).keys("2");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("Save and Continue"),
+        "Enter offers the save options"
+    );
     h.key(KeyCode::Enter);
     assert!(h.app.form.is_none());
     let screen = h.screen();

@@ -3,7 +3,7 @@
 
 use super::board::Board;
 use super::columns::{ColumnChooser, ColumnId};
-use super::form::StatusForm;
+use super::customer_form::{CustomerForm, Kind, SaveOption};
 use super::keymap::{self, Action, Context};
 use super::palette::Palette;
 use super::prompt::{Prompt, Purpose};
@@ -31,11 +31,17 @@ pub enum Event {
         period: Period,
         rows: Result<Vec<SummaryRow>, String>,
     },
-    Saved(Result<Customer, SaveError>),
+    Saved {
+        result: Result<Customer, SaveError>,
+        /// The form stays open ("Save and Stay").
+        stay: bool,
+    },
     /// Another operator committed: reload what is on screen.
     DataChanged,
     /// A line for the status bar.
     Notice(Level, String),
+    /// Delay and Save stored the change (a line saying when and what), or why not.
+    Scheduled(Result<String, String>),
     /// A long job's progress, as a line to show.
     Progress(String),
     /// An import ended: its report or why it failed. Views reload either way.
@@ -56,7 +62,17 @@ pub enum Effect {
     LoadBoardFirst,
     LoadBoard,
     LoadCard(i64),
-    SaveCustomer(Box<Customer>),
+    /// Create (no id yet) or update a customer; `stay` is carried back to the form.
+    SaveCustomer {
+        customer: Box<Customer>,
+        stay: bool,
+    },
+    /// Delay and Save: store `fields` to apply to the customer at `due`.
+    Schedule {
+        customer: i64,
+        fields: serde_json::Value,
+        due: chrono::DateTime<chrono::Utc>,
+    },
     /// Remember the board's columns in the config file.
     SaveColumns(Vec<ColumnId>),
     LoadSummary {
@@ -156,7 +172,7 @@ pub struct App {
     pub board: Board,
     pub searching: bool,
     pub card: Option<Card>,
-    pub form: Option<StatusForm>,
+    pub form: Option<CustomerForm>,
     pub popup: Option<Popup>,
     pub palette: Option<Palette>,
     pub prompt: Option<Prompt>,
@@ -223,8 +239,14 @@ impl App {
             Context::Prompt
         } else if self.chooser.is_some() {
             Context::Columns
-        } else if self.form.is_some() {
-            Context::Form
+        } else if let Some(form) = &self.form {
+            if form.conflict.is_some() {
+                Context::Conflict
+            } else if form.menu.is_some() {
+                Context::SaveMenu
+            } else {
+                Context::Form
+            }
         } else if let Some(card) = &self.card {
             if card.tab == Tab::Summary {
                 Context::Grid
@@ -284,10 +306,25 @@ impl App {
                 }
                 vec![]
             }
-            Event::Saved(result) => self.saved(result),
+            Event::Saved { result, stay } => self.saved(result, stay),
             Event::DataChanged => self.reload(),
             Event::Notice(level, text) => {
                 self.message = Some((level, text));
+                vec![]
+            }
+            Event::Scheduled(Ok(line)) => {
+                self.form = None;
+                self.info(line);
+                vec![]
+            }
+            Event::Scheduled(Err(e)) => {
+                match self.form.as_mut() {
+                    Some(form) => {
+                        form.saving = false;
+                        form.save_error = Some(e);
+                    }
+                    None => self.error(e),
+                }
                 vec![]
             }
             Event::Progress(line) => {
@@ -304,6 +341,28 @@ impl App {
 
     fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let context = self.context();
+        if context == Context::Form
+            && let Some(form) = self.form.as_mut()
+        {
+            let action = keymap::lookup(context, &key);
+            let kind = form.kind(form.focused());
+            match action {
+                // ← → edit inside text; Enter is a new line in the TOML vars.
+                Some(Action::Left | Action::Right) => {
+                    form.step(action == Some(Action::Right), key);
+                    return vec![];
+                }
+                Some(Action::Submit) if kind == Kind::Lines && key.code == KeyCode::Enter => {
+                    form.key(key);
+                    return vec![];
+                }
+                Some(a) => return self.update(a),
+                None => {
+                    form.key(key);
+                    return vec![];
+                }
+            }
+        }
         // A text field takes every key its context does not bind (editing, cursor moves).
         if context == Context::Prompt
             && keymap::lookup(context, &key).is_none()
@@ -452,7 +511,7 @@ impl App {
             Action::Bottom => card.cursor = last,
             Action::Edit => {
                 if let Some(data) = &card.data {
-                    self.form = Some(StatusForm::new(&data.customer));
+                    self.form = Some(CustomerForm::edit(&data.customer));
                 }
             }
             Action::Open => {
@@ -527,6 +586,34 @@ impl App {
                     return vec![];
                 }
                 match prompt.purpose {
+                    Purpose::DelayUntil => {
+                        let due = match parse_utc(&answer) {
+                            Ok(due) => due,
+                            Err(e) => {
+                                prompt.error = Some(e);
+                                return vec![];
+                            }
+                        };
+                        self.prompt = None;
+                        let Some(form) = self.form.as_mut() else {
+                            return vec![];
+                        };
+                        let (Some(original), Ok(edited)) = (&form.original, form.customer()) else {
+                            return vec![];
+                        };
+                        let fields = crate::domain::draft::changed_fields(original, &edited);
+                        if fields.as_object().is_none_or(|m| m.is_empty()) {
+                            form.save_error =
+                                Some("Nothing changed: there is nothing to schedule.".into());
+                            return vec![];
+                        }
+                        form.saving = true;
+                        return vec![Effect::Schedule {
+                            customer: original.id,
+                            fields,
+                            due,
+                        }];
+                    }
                     Purpose::ImportCdrs => {
                         self.prompt = None;
                         self.progress = Some("Import starting…".into());
@@ -568,22 +655,106 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return vec![];
         };
+        if form.conflict.is_some() {
+            return match action {
+                Action::Reload => {
+                    form.take_theirs();
+                    self.info("Their version is loaded; your changes were dropped.".into());
+                    vec![]
+                }
+                Action::Overwrite => match form.ours_over_theirs() {
+                    Ok(customer) => save(form, customer, false),
+                    Err(errors) => {
+                        form.save_error = errors.first().map(|e| e.message.clone());
+                        vec![]
+                    }
+                },
+                Action::Back => {
+                    self.form = None;
+                    self.reload()
+                }
+                _ => vec![],
+            };
+        }
+        if let Some(cursor) = form.menu {
+            let n = SaveOption::ALL.len();
+            let choose = |form: &mut CustomerForm, option: SaveOption| -> Option<SaveOption> {
+                form.menu = None;
+                Some(option)
+            };
+            let chosen = match action {
+                Action::Back => {
+                    form.menu = None;
+                    None
+                }
+                Action::Left | Action::PrevField => {
+                    form.menu = Some((cursor + n - 1) % n);
+                    None
+                }
+                Action::Right | Action::NextField => {
+                    form.menu = Some((cursor + 1) % n);
+                    None
+                }
+                Action::Submit => choose(form, SaveOption::ALL[cursor]),
+                Action::SaveContinue => choose(form, SaveOption::Continue),
+                Action::SaveStay => choose(form, SaveOption::Stay),
+                Action::SaveDelay => choose(form, SaveOption::Delay),
+                _ => None,
+            };
+            return match chosen {
+                Some(option) => self.save_with(option),
+                None => vec![],
+            };
+        }
         match action {
+            Action::Back if form.is_dirty() && !form.confirm_discard => {
+                form.confirm_discard = true;
+            }
             Action::Back => self.form = None,
-            Action::NextField => form.next_field(),
-            Action::PrevField => form.prev_field(),
-            Action::Left => form.left(),
-            Action::Right => form.right(),
+            Action::NextField => form.next_field(1),
+            Action::PrevField => form.next_field(-1),
+            Action::NextFormTab => form.next_tab(1),
+            Action::PrevFormTab => form.next_tab(-1),
             Action::Submit => {
                 // An invalid form stays open; its fields already show why.
-                if let Ok(customer) = form.edited() {
-                    form.saving = true;
-                    return vec![Effect::SaveCustomer(Box::new(customer))];
+                if form.customer().is_ok() {
+                    form.menu = Some(0);
+                } else {
+                    form.save_error = Some("Fix the fields marked in red first.".into());
                 }
             }
             _ => {}
         }
         vec![]
+    }
+
+    /// Carries out a save option on the open form.
+    fn save_with(&mut self, option: SaveOption) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            return vec![];
+        };
+        let Ok(customer) = form.customer() else {
+            return vec![];
+        };
+        match option {
+            SaveOption::Continue => save(form, customer, false),
+            SaveOption::Stay => save(form, customer, true),
+            SaveOption::Delay if form.is_new() => {
+                form.save_error = Some(
+                    "Delay and Save changes an existing customer; save a new one now, then schedule changes to it."
+                        .into(),
+                );
+                vec![]
+            }
+            SaveOption::Delay => {
+                self.prompt = Some(Prompt::new(
+                    Purpose::DelayUntil,
+                    "Delay and Save: apply the change at (UTC)",
+                    "A UTC date and time, e.g. 2026-12-01 00:00. Whichever console is running then applies it, or `carrierdesk apply-due` from cron.",
+                ));
+                vec![]
+            }
+        }
     }
 
     fn type_text(&mut self, text: &str) {
@@ -594,7 +765,7 @@ impl App {
             let query = format!("{}{text}", palette.query);
             palette.set_query(query);
         } else if let Some(form) = self.form.as_mut() {
-            form.insert(text);
+            form.paste(text);
         } else if self.searching && self.card.is_none() {
             let mut s = self.board.search.clone();
             s.push_str(text);
@@ -607,8 +778,6 @@ impl App {
             let mut query = palette.query.clone();
             query.pop();
             palette.set_query(query);
-        } else if let Some(form) = self.form.as_mut() {
-            form.backspace();
         } else if self.searching && self.card.is_none() {
             let mut s = self.board.search.clone();
             s.pop();
@@ -616,25 +785,37 @@ impl App {
         }
     }
 
-    fn saved(&mut self, result: Result<Customer, SaveError>) -> Vec<Effect> {
+    fn saved(&mut self, result: Result<Customer, SaveError>, stay: bool) -> Vec<Effect> {
         match result {
             Ok(customer) => {
-                self.form = None;
-                self.info(format!("Saved {} (#{})", customer.name, customer.id));
+                match self.form.as_mut() {
+                    Some(form) if stay => {
+                        let next = if form.is_new() {
+                            "; ready for the next one"
+                        } else {
+                            ""
+                        };
+                        form.stay_after(&customer);
+                        self.info(format!("Saved {} (#{}){next}", customer.name, customer.id));
+                    }
+                    _ => {
+                        self.form = None;
+                        self.info(format!("Saved {} (#{})", customer.name, customer.id));
+                    }
+                }
                 self.reload()
             }
             Err(SaveError::Conflict(theirs)) => {
-                self.form = None;
-                self.error(format!(
-                    "Not saved: another operator changed {} first (now {}, {} channels). Reloaded; press e to edit again.",
-                    theirs.name, theirs.status, theirs.channels
-                ));
-                self.reload()
+                if let Some(form) = self.form.as_mut() {
+                    form.saving = false;
+                    form.conflict = Some(theirs);
+                }
+                vec![]
             }
             Err(SaveError::Failed(e)) => {
                 if let Some(form) = self.form.as_mut() {
                     form.saving = false;
-                    form.error = Some(e);
+                    form.save_error = Some(e);
                 } else {
                     self.error(e);
                 }
@@ -752,4 +933,33 @@ fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {
         _ => return None,
     }
     Some(vec![])
+}
+
+/// Sends the form's customer to be saved; the form waits for the answer.
+fn save(form: &mut CustomerForm, customer: Customer, stay: bool) -> Vec<Effect> {
+    form.saving = true;
+    form.save_error = None;
+    vec![Effect::SaveCustomer {
+        customer: Box::new(customer),
+        stay,
+    }]
+}
+
+/// A UTC time typed by a person: "2026-12-01 00:00", "2026-12-01T00:00", with seconds, or
+/// RFC 3339 with an offset.
+fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let t = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&chrono::Utc));
+    }
+    [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
+    .map(|n| n.and_utc())
+    .ok_or_else(|| format!("'{t}' is not a date and time like 2026-12-01 00:00 (UTC)"))
 }

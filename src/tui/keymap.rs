@@ -24,6 +24,10 @@ pub enum Context {
     Grid,
     /// A question with a text field.
     Prompt,
+    /// The save options of the customer form.
+    SaveMenu,
+    /// Another operator saved the customer first.
+    Conflict,
 }
 
 /// What a key asks for. `App::update` carries it out.
@@ -77,6 +81,13 @@ pub enum Action {
     NextView,
     NextField,
     PrevField,
+    NextFormTab,
+    PrevFormTab,
+    SaveContinue,
+    SaveStay,
+    SaveDelay,
+    Reload,
+    Overwrite,
     Left,
     Right,
     Submit,
@@ -148,10 +159,22 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Grid, [(Esc, NONE)], "Esc", Action::Back, "clear the selection, or back to the customers", ""),
     bind!(Form, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
     bind!(Form, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
-    bind!(Form, [(Left, NONE)], "←", Action::Left, "previous choice", ""),
-    bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice", ""),
-    bind!(Form, [(Enter, NONE), (Char('s'), CTRL)], "Enter", Action::Submit, "save", "save"),
-    bind!(Form, [(Esc, NONE)], "Esc", Action::Back, "cancel without saving", "cancel"),
+    bind!(Form, [(PageDown, NONE)], "PgDn", Action::NextFormTab, "next form tab (Basic, Config, Verification)", "tab"),
+    bind!(Form, [(PageUp, NONE)], "PgUp", Action::PrevFormTab, "previous form tab", ""),
+    bind!(Form, [(Left, NONE)], "←", Action::Left, "previous choice, flip a yes/no, or move in text", ""),
+    bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice, flip a yes/no, or move in text", ""),
+    bind!(Form, [(Enter, NONE), (Char('s'), CTRL)], "Enter/Ctrl-S", Action::Submit, "save options (in Vars, Enter is a new line: use Ctrl-S)", "save"),
+    bind!(Form, [(Esc, NONE)], "Esc", Action::Back, "cancel (asks again when there are changes)", "cancel"),
+    bind!(SaveMenu, [(Left, NONE), (BackTab, NONE)], "←", Action::Left, "previous option", ""),
+    bind!(SaveMenu, [(Right, NONE), (Tab, NONE)], "→", Action::Right, "next option", ""),
+    bind!(SaveMenu, [(Enter, NONE)], "Enter", Action::Submit, "use the highlighted option", "choose"),
+    bind!(SaveMenu, [(Char('c'), NONE)], "c", Action::SaveContinue, "Save and Continue: save, back where you came from", "continue"),
+    bind!(SaveMenu, [(Char('s'), NONE)], "s", Action::SaveStay, "Save and Stay: save, keep the form open", "stay"),
+    bind!(SaveMenu, [(Char('d'), NONE)], "d", Action::SaveDelay, "Delay and Save: apply the change at a time you choose", "delay"),
+    bind!(SaveMenu, [(Esc, NONE)], "Esc", Action::Back, "back to the form", "back"),
+    bind!(Conflict, [(Char('r'), NONE)], "r", Action::Reload, "reload: take their version, drop your changes", "reload"),
+    bind!(Conflict, [(Char('o'), NONE)], "o", Action::Overwrite, "overwrite: your changes on top of theirs", "overwrite"),
+    bind!(Conflict, [(Esc, NONE), (Char('c'), NONE)], "Esc/c", Action::Back, "cancel: close the form, keep their version", "cancel"),
     bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),
     bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
@@ -190,6 +213,8 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Columns => &[Context::Columns],
         Context::Grid => &[Context::Grid, Context::Card, Context::Global],
         Context::Prompt => &[Context::Prompt],
+        Context::SaveMenu => &[Context::SaveMenu],
+        Context::Conflict => &[Context::Conflict],
         Context::Global => &[Context::Global],
     }
 }
@@ -258,6 +283,8 @@ mod tests {
             Context::Columns,
             Context::Grid,
             Context::Prompt,
+            Context::SaveMenu,
+            Context::Conflict,
         ] {
             let mut seen = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.context == ctx) {

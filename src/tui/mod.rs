@@ -4,7 +4,7 @@
 pub mod app;
 pub mod board;
 pub mod columns;
-pub mod form;
+pub mod customer_form;
 pub mod keymap;
 pub mod palette;
 pub mod prompt;

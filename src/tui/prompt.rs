@@ -7,6 +7,8 @@ use ratatui_textarea::TextArea;
 pub enum Purpose {
     /// Import the CDR files at the typed path(s), separated by spaces.
     ImportCdrs,
+    /// The UTC time at which the open form's change applies (Delay and Save).
+    DelayUntil,
 }
 
 pub struct Prompt {

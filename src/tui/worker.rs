@@ -55,14 +55,42 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
         Effect::LoadCard(id) => {
             Event::CardLoaded(id, service.card(id, now).map_err(|e| e.to_string()))
         }
-        Effect::SaveCustomer(customer) => Event::Saved(
-            service
-                .update_customer(actor, &customer)
-                .map_err(|e| match e {
+        Effect::SaveCustomer { customer, stay } => {
+            // A customer without an id is a new one.
+            let result = if customer.id == 0 {
+                service.create_customer(actor, &customer)
+            } else {
+                service.update_customer(actor, &customer)
+            };
+            Event::Saved {
+                result: result.map_err(|e| match e {
                     ServiceError::Conflict(theirs) => SaveError::Conflict(theirs),
                     other => SaveError::Failed(other.to_string()),
                 }),
-        ),
+                stay,
+            }
+        }
+        Effect::Schedule {
+            customer,
+            fields,
+            due,
+        } => {
+            let what = service
+                .customer(customer)
+                .map(|c| crate::domain::draft::describe_fields(&c, &fields))
+                .unwrap_or_default();
+            Event::Scheduled(
+                service
+                    .schedule_change(actor, customer, fields, due)
+                    .map(|id| {
+                        format!(
+                            "Scheduled change #{id} for {} UTC: {what}",
+                            crate::store::time_text(due)
+                        )
+                    })
+                    .map_err(|e| e.to_string()),
+            )
+        }
         Effect::LoadSummary { customer, period } => Event::SummaryLoaded {
             customer,
             period,

@@ -1,63 +1,258 @@
-//! The status-and-channels form, drawn over the card.
+//! The customer form, drawn over the board or the card.
 
-use crate::tui::form::{Field, StatusForm};
+use super::centered;
+use crate::domain::draft::field_changes;
+use crate::domain::{CustomerDraft, Field};
+use crate::tui::customer_form::{CustomerForm, FormTab, Kind, SaveOption, shown};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &StatusForm) {
-    let popup = centered(area, 64, 8);
-    frame.render_widget(Clear, popup);
-    let focus = |f: Field| {
-        if form.focus == f {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new()
-        }
+const LABEL: u16 = 20;
+
+pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
+    let rect = centered(area, 96, 24);
+    frame.render_widget(Clear, rect);
+    let title = match &form.original {
+        Some(c) => format!(" Edit {} (#{}) ", c.name, c.id),
+        None => " Add customer ".to_string(),
     };
-    let error = Style::new().fg(Color::Red);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::raw("Status    "),
-            Span::styled(format!("‹ {} ›", form.status.label()), focus(Field::Status)),
-        ]),
-        Line::from(vec![
-            Span::raw("Channels  "),
-            Span::styled(format!("{:<8}", form.channels), focus(Field::Channels)),
-        ]),
-        // The reason sits right under the field it is about.
-        Line::from(Span::styled(
-            format!("          {}", form.channels_error().unwrap_or_default()),
-            error,
-        )),
-    ];
-    if let Some(e) = &form.error {
-        lines.push(Line::from(Span::styled(e.clone(), error)));
-    }
-    lines.push(Line::from(if form.saving {
-        "Saving…"
+    let block = Block::bordered().title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    draw_tabs(frame, tabs, form);
+    if let Some(theirs) = &form.conflict {
+        draw_conflict(frame, body, form, theirs);
     } else {
-        "←/→ change status · Tab next field · Enter save · Esc cancel"
-    }));
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(format!(
-            " Edit {} (#{}) ",
-            form.original.name, form.original.id
-        ))),
-        popup,
-    );
+        draw_fields(frame, body, form);
+    }
+    draw_status(frame, status, form);
 }
 
-/// A rectangle of at most `width` × `height` in the middle of `area`.
-pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
+fn draw_tabs(frame: &mut Frame, area: Rect, form: &CustomerForm) {
+    let mut spans = Vec::new();
+    for tab in FormTab::ALL {
+        let errors = form.errors_in(tab);
+        let text = match errors {
+            0 => format!(" {} ", tab.title()),
+            n => format!(" {} ({n}) ", tab.title()),
+        };
+        let mut style = if errors > 0 {
+            Style::new().fg(Color::Red)
+        } else {
+            Style::new()
+        };
+        if tab == form.tab {
+            style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+        }
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw(" "));
     }
+    spans.push(Span::styled(
+        "PgUp/PgDn switch",
+        Style::new().fg(Color::DarkGray),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
+    let mut y = area.y;
+    let bottom = area.bottom();
+    if form.tab == FormTab::Basic
+        && let Some(c) = &form.original
+    {
+        let line = format!(
+            "{:<w$}{} {} (read-only: payments change it; positive is credit)",
+            "Balance",
+            c.currency.display(c.balance),
+            c.currency.code(),
+            w = usize::from(LABEL)
+        );
+        frame.render_widget(
+            Paragraph::new(line).style(Style::new().fg(Color::DarkGray)),
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
+        y += 1;
+    }
+    for (i, &f) in form.tab.fields().iter().enumerate() {
+        let kind = form.kind(f);
+        let height = if kind == Kind::Lines { 4 } else { 1 };
+        if y + height > bottom {
+            break;
+        }
+        let focused = i == form.focus.min(form.tab.fields().len() - 1);
+        let row = Rect { y, height, ..area };
+        let [label, value, error] = Layout::horizontal([
+            Constraint::Length(LABEL),
+            Constraint::Length(28),
+            Constraint::Min(10),
+        ])
+        .areas(row);
+        let label_style = if focused {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        frame.render_widget(Paragraph::new(f.label()).style(label_style), label);
+        draw_value(frame, value, form, f, kind, focused);
+        if let Some(e) = form.error(f) {
+            frame.render_widget(
+                Paragraph::new(e)
+                    .style(Style::new().fg(Color::Red))
+                    .wrap(Wrap { trim: true }),
+                error,
+            );
+        } else if kind == Kind::Fixed {
+            frame.render_widget(
+                Paragraph::new("cannot change once the customer exists")
+                    .style(Style::new().fg(Color::DarkGray)),
+                error,
+            );
+        }
+        y += height;
+    }
+}
+
+fn draw_value(
+    frame: &mut Frame,
+    area: Rect,
+    form: &CustomerForm,
+    f: Field,
+    kind: Kind,
+    focused: bool,
+) {
+    let focus = if focused {
+        Style::new().add_modifier(Modifier::UNDERLINED)
+    } else {
+        Style::new()
+    };
+    match (kind, form.input(f)) {
+        (Kind::Text | Kind::Lines, Some(input)) => {
+            let mut input = input.clone();
+            input.set_style(focus);
+            input.set_cursor_line_style(Style::new());
+            if !focused {
+                input.set_cursor_style(Style::new());
+            }
+            frame.render_widget(&input, area);
+        }
+        (Kind::Toggle, _) => {
+            let on = form.draft.text(f) == "yes";
+            let text = format!(
+                "[{}] {}",
+                if on { "x" } else { " " },
+                if on { "yes" } else { "no" }
+            );
+            frame.render_widget(Paragraph::new(text).style(focus), area);
+        }
+        (Kind::Choice, _) => {
+            frame.render_widget(
+                Paragraph::new(format!("‹ {} ›", shown(&form.draft, f))).style(focus),
+                area,
+            );
+        }
+        _ => frame.render_widget(Paragraph::new(form.draft.text(f)), area),
+    }
+}
+
+fn draw_conflict(
+    frame: &mut Frame,
+    area: Rect,
+    form: &CustomerForm,
+    theirs: &crate::domain::Customer,
+) {
+    let mine = form.customer().ok();
+    let original = form.original.as_ref();
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "Another operator saved this customer while you were editing. Nothing of yours is saved yet.",
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        )),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!("{:<20}{:<30}{:<30}", "Field", "Yours", "Theirs (saved)"),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )),
+    ];
+    let yours = mine.as_ref().map(CustomerDraft::from_customer);
+    let their_draft = CustomerDraft::from_customer(theirs);
+    let mut fields: Vec<&'static str> = Vec::new();
+    if let (Some(o), Some(m)) = (original, &mine) {
+        fields.extend(field_changes(o, m).iter().map(|c| c.label));
+        fields.extend(field_changes(o, theirs).iter().map(|c| c.label));
+    }
+    fields.sort_unstable();
+    fields.dedup();
+    for f in Field::ALL
+        .into_iter()
+        .filter(|f| fields.contains(&f.label()))
+    {
+        let y = yours.as_ref().map(|d| d.text(f)).unwrap_or_default();
+        let t = their_draft.text(f);
+        let style = if y != t {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{:<20}{:<30}{:<30}", f.label(), y, t),
+            style,
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        "r reload (take theirs) · o overwrite (yours on top of theirs) · Esc cancel",
+    ));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
+    let line = if let Some(cursor) = form.menu {
+        let mut spans = vec![Span::raw("Save: ")];
+        for (i, option) in SaveOption::ALL.iter().enumerate() {
+            let style = if i == cursor {
+                Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(format!(" {} ", option.label()), style));
+            spans.push(Span::raw("  "));
+        }
+        Line::from(spans)
+    } else if form.saving {
+        Line::from("Saving…")
+    } else if let Some(e) = &form.save_error {
+        Line::from(Span::styled(e.clone(), Style::new().fg(Color::Red)))
+    } else if form.confirm_discard {
+        Line::from(Span::styled(
+            "You have unsaved changes: Esc again discards them, any other key goes on editing.",
+            Style::new().fg(Color::Yellow),
+        ))
+    } else if let Some(e) = form.error(form.focused()) {
+        // The focused field's reason in full, however narrow the field column.
+        Line::from(Span::styled(
+            format!("{}: {e}", form.focused().label()),
+            Style::new().fg(Color::Red),
+        ))
+    } else if form.errors.is_empty() {
+        Line::from("Enter: save options · Tab next field · ← → choose · Esc cancel")
+    } else {
+        Line::from(Span::styled(
+            format!("{} field(s) to fix before saving", form.errors.len()),
+            Style::new().fg(Color::Red),
+        ))
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }

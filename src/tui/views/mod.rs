@@ -98,6 +98,18 @@ pub(crate) fn relative(t: Option<i64>, now: i64) -> String {
     }
 }
 
+/// A rectangle of at most `width` × `height` in the middle of `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
 /// Keeps `cursor` in a window of `height` rows that starts at `offset`.
 pub(crate) fn scroll(offset: usize, cursor: usize, height: usize) -> usize {
     if height == 0 {

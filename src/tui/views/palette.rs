@@ -1,7 +1,7 @@
 //! The command palette and the board's column chooser.
 
+use super::centered;
 use super::cursor_style;
-use super::form::centered;
 use crate::tui::columns::ColumnChooser;
 use crate::tui::palette::Palette;
 use ratatui::Frame;

@@ -1,6 +1,6 @@
 //! Pop-ups: the help overlay (generated from the keymap) and an audit row's difference.
 
-use super::form::centered;
+use super::centered;
 use crate::tui::app::Popup;
 use crate::tui::keymap::{self, Context};
 use crate::tui::prompt::Prompt;

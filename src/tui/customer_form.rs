@@ -1,0 +1,410 @@
+//! The add / edit customer form: the web console's tabs Basic, Config and Verification,
+//! text fields that edit like text fields, every rule checked as you type (by the domain's
+//! `CustomerDraft`, the same rules as bulk upload and the command line), and the three
+//! save options.
+
+use crate::domain::draft::changed_fields;
+use crate::domain::{Customer, CustomerDraft, Field, FieldError, InvoiceSchedule, Status};
+use crossterm::event::KeyEvent;
+use ratatui_textarea::TextArea;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormTab {
+    Basic,
+    Config,
+    Verification,
+}
+
+impl FormTab {
+    pub const ALL: [FormTab; 3] = [FormTab::Basic, FormTab::Config, FormTab::Verification];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            FormTab::Basic => "Basic",
+            FormTab::Config => "Config",
+            FormTab::Verification => "Verification",
+        }
+    }
+
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            FormTab::Basic => &[
+                Field::Name,
+                Field::Status,
+                Field::DebitLimit,
+                Field::MinimumPayment,
+                Field::Tax,
+                Field::Currency,
+                Field::Channels,
+                Field::Cps,
+                Field::PortalAccess,
+            ],
+            FormTab::Config => &[
+                Field::PaypalEmail,
+                Field::Website,
+                Field::Address,
+                Field::Tags,
+                Field::Vars,
+                Field::InvoiceSchedule,
+                Field::InvoiceDueDays,
+                Field::AccountCode,
+                Field::Rate,
+                Field::BillingIncrement,
+            ],
+            FormTab::Verification => &[
+                Field::EmailVerification,
+                Field::MobileVerification,
+                Field::ApprovedClisOnly,
+            ],
+        }
+    }
+}
+
+/// How a field is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// Several lines (the TOML vars): Enter starts a new line.
+    Lines,
+    /// Yes or no: Space or ← → flips it.
+    Toggle,
+    /// One of a few values: ← → cycle.
+    Choice,
+    /// Shown, not editable (the currency of an existing customer).
+    Fixed,
+}
+
+/// The save options of the web console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOption {
+    /// Save and go back where the form was opened from.
+    Continue,
+    /// Save and keep the form open (a fresh one when adding).
+    Stay,
+    /// Store the change to apply at a chosen time.
+    Delay,
+}
+
+impl SaveOption {
+    pub const ALL: [SaveOption; 3] = [SaveOption::Continue, SaveOption::Stay, SaveOption::Delay];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SaveOption::Continue => "Save and Continue",
+            SaveOption::Stay => "Save and Stay",
+            SaveOption::Delay => "Delay and Save…",
+        }
+    }
+}
+
+pub struct CustomerForm {
+    /// The customer as loaded (None when adding): its version is what the save checks.
+    pub original: Option<Customer>,
+    pub draft: CustomerDraft,
+    inputs: HashMap<Field, TextArea<'static>>,
+    pub tab: FormTab,
+    /// Index of the focused field in the tab's fields.
+    pub focus: usize,
+    /// The rules' verdict on what is typed now, by field name.
+    pub errors: Vec<FieldError>,
+    /// Why the last save failed (a name in use, the database).
+    pub save_error: Option<String>,
+    pub saving: bool,
+    /// The save options menu, open with its cursor.
+    pub menu: Option<usize>,
+    /// Another operator saved first: their version, shown beside ours.
+    pub conflict: Option<Box<Customer>>,
+    /// Esc was pressed with unsaved changes: a second Esc discards them.
+    pub confirm_discard: bool,
+}
+
+impl CustomerForm {
+    pub fn add() -> CustomerForm {
+        CustomerForm::with(None, CustomerDraft::blank())
+    }
+
+    pub fn edit(c: &Customer) -> CustomerForm {
+        CustomerForm::with(Some(c.clone()), CustomerDraft::from_customer(c))
+    }
+
+    fn with(original: Option<Customer>, draft: CustomerDraft) -> CustomerForm {
+        let inputs = Field::ALL
+            .into_iter()
+            .filter(|f| matches!(kind(*f, original.is_some()), Kind::Text | Kind::Lines))
+            .map(|f| {
+                let lines: Vec<String> = draft.text(f).lines().map(str::to_string).collect();
+                let mut area = TextArea::new(if lines.is_empty() {
+                    vec![String::new()]
+                } else {
+                    lines
+                });
+                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+                (f, area)
+            })
+            .collect();
+        let mut form = CustomerForm {
+            original,
+            draft,
+            inputs,
+            tab: FormTab::Basic,
+            focus: 0,
+            errors: Vec::new(),
+            save_error: None,
+            saving: false,
+            menu: None,
+            conflict: None,
+            confirm_discard: false,
+        };
+        form.revalidate();
+        form
+    }
+
+    pub fn is_new(&self) -> bool {
+        self.original.is_none()
+    }
+
+    pub fn kind(&self, f: Field) -> Kind {
+        kind(f, !self.is_new())
+    }
+
+    pub fn focused(&self) -> Field {
+        let fields = self.tab.fields();
+        fields[self.focus.min(fields.len() - 1)]
+    }
+
+    pub fn input(&self, f: Field) -> Option<&TextArea<'static>> {
+        self.inputs.get(&f)
+    }
+
+    /// The first rule a field breaks now, if any.
+    pub fn error(&self, f: Field) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == f.name())
+            .map(|e| e.message.as_str())
+    }
+
+    /// How many fields of a tab break a rule (shown on the tab, so no error hides).
+    pub fn errors_in(&self, tab: FormTab) -> usize {
+        tab.fields()
+            .iter()
+            .filter(|f| self.error(**f).is_some())
+            .count()
+    }
+
+    pub fn next_field(&mut self, step: isize) {
+        let n = self.tab.fields().len() as isize;
+        self.focus = (self.focus as isize + step).rem_euclid(n) as usize;
+    }
+
+    pub fn next_tab(&mut self, step: isize) {
+        let i = FormTab::ALL
+            .iter()
+            .position(|t| *t == self.tab)
+            .unwrap_or(0) as isize;
+        self.tab = FormTab::ALL[(i + step).rem_euclid(3) as usize];
+        self.focus = 0;
+    }
+
+    /// ← → on the focused field: cycle a choice, flip a toggle, move in text.
+    pub fn step(&mut self, forward: bool, key: KeyEvent) {
+        let f = self.focused();
+        match self.kind(f) {
+            Kind::Choice => {
+                match f {
+                    Field::Status => {
+                        self.draft.status = if forward {
+                            self.draft.status.next()
+                        } else {
+                            self.draft.status.prev()
+                        }
+                    }
+                    _ => {
+                        self.draft.invoice_schedule =
+                            cycle_schedule(self.draft.invoice_schedule, forward)
+                    }
+                }
+                self.changed();
+            }
+            Kind::Toggle => self.flip(),
+            Kind::Text | Kind::Lines => self.key(key),
+            Kind::Fixed => {}
+        }
+    }
+
+    pub fn flip(&mut self) {
+        let f = self.focused();
+        if self.kind(f) == Kind::Toggle {
+            let now = self.draft.text(f) == "yes";
+            let _ = self.draft.set(f, if now { "no" } else { "yes" });
+            self.changed();
+        }
+    }
+
+    /// A key for the focused text field (typing, deleting, moving the cursor).
+    pub fn key(&mut self, key: KeyEvent) {
+        let f = self.focused();
+        if let Some(area) = self.inputs.get_mut(&f) {
+            area.input(key);
+            let text = area.lines().join("\n");
+            let _ = self.draft.set(f, &text);
+            self.changed();
+        } else if self.kind(f) == Kind::Toggle && key.code == crossterm::event::KeyCode::Char(' ') {
+            self.flip();
+        }
+    }
+
+    /// Pasted text goes into the focused text field; one-line fields take it on one line.
+    pub fn paste(&mut self, text: &str) {
+        let f = self.focused();
+        let lines = self.kind(f) == Kind::Lines;
+        if let Some(area) = self.inputs.get_mut(&f) {
+            area.insert_str(if lines {
+                text.to_string()
+            } else {
+                text.replace(['\r', '\n'], " ")
+            });
+            let text = area.lines().join("\n");
+            let _ = self.draft.set(f, &text);
+            self.changed();
+        }
+    }
+
+    fn changed(&mut self) {
+        self.save_error = None;
+        self.confirm_discard = false;
+        self.revalidate();
+    }
+
+    fn revalidate(&mut self) {
+        self.errors = match self.draft.validate(self.original.as_ref()) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        };
+    }
+
+    /// The customer the form describes, or the rules it breaks.
+    pub fn customer(&self) -> Result<Customer, Vec<FieldError>> {
+        self.draft.validate(self.original.as_ref())
+    }
+
+    /// Whether anything differs from what was loaded (or from a blank form).
+    pub fn is_dirty(&self) -> bool {
+        match (&self.original, self.customer()) {
+            (Some(original), Ok(c)) => changed_fields(original, &c)
+                .as_object()
+                .is_some_and(|m| !m.is_empty()),
+            (Some(original), Err(_)) => CustomerDraft::from_customer(original) != self.draft,
+            (None, _) => self.draft != CustomerDraft::blank(),
+        }
+    }
+
+    /// After a save with "Save and Stay": a fresh form when adding, the saved customer when
+    /// editing (its new version is what the next save checks).
+    pub fn stay_after(&mut self, saved: &Customer) {
+        let tab = self.tab;
+        *self = if self.is_new() {
+            CustomerForm::add()
+        } else {
+            CustomerForm::edit(saved)
+        };
+        self.tab = tab;
+    }
+
+    /// "Reload" in a conflict: their version, our edits dropped.
+    pub fn take_theirs(&mut self) {
+        if let Some(theirs) = self.conflict.take() {
+            let tab = self.tab;
+            *self = CustomerForm::edit(&theirs);
+            self.tab = tab;
+        }
+    }
+
+    /// "Overwrite" in a conflict: our changed fields applied on their current row, so
+    /// fields only they changed keep their value.
+    pub fn ours_over_theirs(&mut self) -> Result<Customer, Vec<FieldError>> {
+        let theirs = self.conflict.take().map(|t| *t);
+        let (Some(original), Some(theirs)) = (&self.original, theirs) else {
+            return self.customer();
+        };
+        let mine = self.customer()?;
+        let edited = crate::domain::draft::with_fields(&theirs, &changed_fields(original, &mine))?;
+        self.original = Some(theirs);
+        Ok(edited)
+    }
+}
+
+fn kind(f: Field, existing: bool) -> Kind {
+    match f {
+        Field::Status | Field::InvoiceSchedule => Kind::Choice,
+        Field::PortalAccess
+        | Field::EmailVerification
+        | Field::MobileVerification
+        | Field::ApprovedClisOnly => Kind::Toggle,
+        Field::Vars => Kind::Lines,
+        Field::Currency if existing => Kind::Fixed,
+        _ => Kind::Text,
+    }
+}
+
+fn cycle_schedule(s: InvoiceSchedule, forward: bool) -> InvoiceSchedule {
+    const ALL: [InvoiceSchedule; 4] = [
+        InvoiceSchedule::None,
+        InvoiceSchedule::Daily,
+        InvoiceSchedule::Weekly,
+        InvoiceSchedule::Monthly,
+    ];
+    let i = ALL.iter().position(|x| *x == s).unwrap_or(0);
+    ALL[if forward { (i + 1) % 4 } else { (i + 3) % 4 }]
+}
+
+/// The value of a choice or toggle as shown.
+pub fn shown(draft: &CustomerDraft, f: Field) -> String {
+    match f {
+        Field::Status => {
+            Status::parse(&draft.text(f)).map_or(draft.text(f), |s| s.label().to_string())
+        }
+        _ => draft.text(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_new_customer_needs_a_name_and_a_currency() {
+        let mut f = CustomerForm::add();
+        assert!(f.error(Field::Name).is_some());
+        for c in "Atlas Voice".chars() {
+            f.key(key(c));
+        }
+        assert!(f.error(Field::Name).is_none());
+        f.focus = 5; // currency
+        for c in "EURO".chars() {
+            f.key(key(c));
+        }
+        assert!(f.error(Field::Currency).is_some());
+        f.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        assert!(f.error(Field::Currency).is_none(), "{:?}", f.errors);
+        assert!(f.customer().is_ok(), "{:?}", f.errors);
+    }
+
+    #[test]
+    fn the_currency_of_an_existing_customer_is_fixed() {
+        let c = Customer::new(crate::domain::Currency::parse("GBP").unwrap());
+        let f = CustomerForm::edit(&Customer {
+            name: "Ok".into(),
+            ..c
+        });
+        assert_eq!(f.kind(Field::Currency), Kind::Fixed);
+        assert!(f.input(Field::Currency).is_none());
+    }
+}
