@@ -10,7 +10,11 @@ use super::prompt::{Prompt, Purpose};
 use super::summary::SummaryView;
 use super::widgets::grid::{CopyHeaders, Move};
 use crate::domain::summary::Period;
-use crate::domain::{BoardRow, Customer, SummaryRow};
+use super::bulk_form::BulkForm;
+use super::list::{ListKind, ListView};
+use crate::domain::{BoardRow, BulkChange, BulkEdit, Customer, ScheduledChange, SummaryRow};
+use crate::service::CustomerImportReport;
+use std::path::PathBuf;
 use crate::service::CardData;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -44,8 +48,21 @@ pub enum Event {
     Scheduled(Result<String, String>),
     /// A long job's progress, as a line to show.
     Progress(String),
-    /// An import ended: its report or why it failed. Views reload either way.
-    Imported(Level, String),
+    /// A job ended (an import, a delete, a bulk edit, an upload): its report or why it
+    /// failed. Views reload either way.
+    Finished(Level, String),
+    /// The customer to edit, loaded.
+    EditReady(Result<Customer, String>),
+    BulkPreviewed(Result<Vec<BulkChange>, String>),
+    /// A bulk upload's dry run: what it would create, or every problem.
+    UploadChecked {
+        path: PathBuf,
+        result: Result<CustomerImportReport, String>,
+    },
+    ScheduledLoaded {
+        customer: Option<i64>,
+        result: Result<Vec<ScheduledChange>, String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +102,29 @@ pub enum Effect {
         text: String,
         /// What was copied, for the status line ("12 cells").
         what: String,
+    },
+    /// Load a customer into the edit form.
+    LoadForEdit(i64),
+    Delete(Vec<i64>),
+    BulkPreview {
+        ids: Vec<i64>,
+        edit: BulkEdit,
+    },
+    /// Apply a previewed bulk edit; the preview's versions tell who changed since.
+    BulkApply {
+        changes: Vec<BulkChange>,
+        edit: BulkEdit,
+    },
+    BulkUpload {
+        path: PathBuf,
+        dry_run: bool,
+    },
+    LoadScheduled {
+        customer: Option<i64>,
+    },
+    CancelScheduled {
+        id: i64,
+        customer: Option<i64>,
     },
     /// Import CDR files on a thread of their own; progress and the report come back.
     ImportCdrs {
@@ -171,6 +211,10 @@ pub enum Level {
 pub struct App {
     pub board: Board,
     pub searching: bool,
+    /// Typing the filter line.
+    pub filtering: bool,
+    pub bulk: Option<BulkForm>,
+    pub list: Option<ListView>,
     pub card: Option<Card>,
     pub form: Option<CustomerForm>,
     pub popup: Option<Popup>,
@@ -202,6 +246,9 @@ impl App {
         App {
             board: Board::default(),
             searching: false,
+            filtering: false,
+            bulk: None,
+            list: None,
             card: None,
             form: None,
             popup: None,
@@ -237,6 +284,10 @@ impl App {
             Context::Palette
         } else if self.prompt.is_some() {
             Context::Prompt
+        } else if self.list.is_some() {
+            Context::List
+        } else if self.bulk.is_some() {
+            Context::BulkForm
         } else if self.chooser.is_some() {
             Context::Columns
         } else if let Some(form) = &self.form {
@@ -255,6 +306,8 @@ impl App {
             }
         } else if self.searching {
             Context::Search
+        } else if self.filtering {
+            Context::FilterLine
         } else {
             Context::Board
         }
@@ -331,7 +384,33 @@ impl App {
                 self.progress = Some(line);
                 vec![]
             }
-            Event::Imported(level, text) => {
+            Event::EditReady(Ok(customer)) => {
+                self.form = Some(CustomerForm::edit(&customer));
+                vec![]
+            }
+            Event::EditReady(Err(e)) => {
+                self.error(e);
+                vec![]
+            }
+            Event::BulkPreviewed(result) => {
+                self.preview(result);
+                vec![]
+            }
+            Event::UploadChecked { path, result } => {
+                match result {
+                    Ok(report) => self.list = Some(upload_list(path, &report)),
+                    Err(e) => self.error(e),
+                }
+                vec![]
+            }
+            Event::ScheduledLoaded { customer, result } => {
+                match result {
+                    Ok(changes) => self.list = Some(scheduled_list(customer, &changes)),
+                    Err(e) => self.error(e),
+                }
+                vec![]
+            }
+            Event::Finished(level, text) => {
                 self.progress = None;
                 self.message = Some((level, text));
                 self.reload()
@@ -403,6 +482,12 @@ impl App {
         if self.prompt.is_some() {
             return self.prompt_action(action);
         }
+        if self.list.is_some() {
+            return self.list_action(action);
+        }
+        if self.bulk.is_some() {
+            return self.bulk_action(action);
+        }
         if self.chooser.is_some() {
             return self.chooser_action(action);
         }
@@ -437,11 +522,50 @@ impl App {
             Action::Top => self.board.move_to(0),
             Action::Bottom => self.board.move_to(usize::MAX),
             Action::Search => self.searching = true,
-            Action::SearchDone => self.searching = false,
-            Action::Back => {
+            Action::FilterLine => self.filtering = true,
+            Action::SearchDone => {
+                self.searching = false;
+                self.filtering = false;
+            }
+            Action::Back if self.filtering => {
+                self.filtering = false;
+                self.board.set_filter(String::new());
+            }
+            Action::Back if self.searching || !self.board.search.is_empty() => {
                 self.searching = false;
                 self.board.set_search(String::new());
             }
+            Action::Back => self.board.marks.clear(),
+            Action::Add => self.form = Some(CustomerForm::add()),
+            Action::Edit => {
+                let marked = self.board.marked_ids();
+                if !marked.is_empty() {
+                    self.bulk = Some(BulkForm::new(marked));
+                } else if let Some(row) = self.board.selected() {
+                    return vec![Effect::LoadForEdit(row.id)];
+                }
+            }
+            Action::Delete => {
+                let marked = self.board.marked_ids();
+                let ids = if marked.is_empty() {
+                    self.board.selected().map(|r| r.id).into_iter().collect()
+                } else {
+                    marked
+                };
+                let names: Vec<String> = ids
+                    .iter()
+                    .filter_map(|id| self.board.row(*id).map(|r| r.name.clone()))
+                    .collect();
+                self.confirm_delete(ids, names);
+            }
+            Action::BulkUpload => {
+                self.prompt = Some(Prompt::new(
+                    Purpose::BulkUpload,
+                    "Bulk upload customers",
+                    "A CSV file with a header row: name and currency required, any other field by its name (status, channels, cps, debit_limit, tax, tags, ...). It is checked first; nothing is created until you confirm.",
+                ))
+            }
+            Action::ScheduledChanges => return vec![Effect::LoadScheduled { customer: None }],
             Action::StatusFilter => self.board.cycle_status_filter(),
             Action::Mark => {
                 self.board.toggle_mark();
@@ -514,6 +638,17 @@ impl App {
                     self.form = Some(CustomerForm::edit(&data.customer));
                 }
             }
+            Action::Delete => {
+                if let Some(data) = &card.data {
+                    let (id, name) = (data.customer.id, data.customer.name.clone());
+                    self.confirm_delete(vec![id], vec![name]);
+                }
+            }
+            Action::ScheduledChanges => {
+                return vec![Effect::LoadScheduled {
+                    customer: Some(card.id),
+                }];
+            }
             Action::Open => {
                 let entry = card
                     .data
@@ -585,7 +720,23 @@ impl App {
                     prompt.error = Some("type a path first, or Esc to cancel".into());
                     return vec![];
                 }
-                match prompt.purpose {
+                match prompt.purpose.clone() {
+                    Purpose::ConfirmDelete { ids, expected } => {
+                        if !answer.eq_ignore_ascii_case(&expected) {
+                            prompt.error = Some(format!("That is not '{expected}'; nothing deleted. Esc cancels."));
+                            return vec![];
+                        }
+                        self.prompt = None;
+                        // The card of a deleted customer has nothing left to show.
+                        if self.card.as_ref().is_some_and(|c| ids.contains(&c.id)) {
+                            self.card = None;
+                        }
+                        return vec![Effect::Delete(ids)];
+                    }
+                    Purpose::BulkUpload => {
+                        self.prompt = None;
+                        return vec![Effect::BulkUpload { path: PathBuf::from(answer), dry_run: true }];
+                    }
                     Purpose::DelayUntil => {
                         let due = match parse_utc(&answer) {
                             Ok(due) => due,
@@ -766,6 +917,11 @@ impl App {
             palette.set_query(query);
         } else if let Some(form) = self.form.as_mut() {
             form.paste(text);
+        } else if let Some(bulk) = self.bulk.as_mut() {
+            bulk.paste(text);
+        } else if self.filtering && self.card.is_none() {
+            let s = format!("{}{text}", self.board.filter_text);
+            self.board.set_filter(s);
         } else if self.searching && self.card.is_none() {
             let mut s = self.board.search.clone();
             s.push_str(text);
@@ -778,11 +934,96 @@ impl App {
             let mut query = palette.query.clone();
             query.pop();
             palette.set_query(query);
+        } else if self.filtering && self.card.is_none() {
+            let mut s = self.board.filter_text.clone();
+            s.pop();
+            self.board.set_filter(s);
         } else if self.searching && self.card.is_none() {
             let mut s = self.board.search.clone();
             s.pop();
             self.board.set_search(s);
         }
+    }
+
+    /// Asks for the name (one customer) or the count (several) before deleting.
+    fn confirm_delete(&mut self, ids: Vec<i64>, names: Vec<String>) {
+        let (expected, what) = match names.as_slice() {
+            [] => return,
+            [one] => (one.clone(), format!("Delete {one}? Type its name to confirm.")),
+            many => {
+                let shown: Vec<&str> = many.iter().take(5).map(String::as_str).collect();
+                let more = if many.len() > 5 { format!(" and {} more", many.len() - 5) } else { String::new() };
+                (
+                    many.len().to_string(),
+                    format!("Delete {} customers: {}{more}? Type {} to confirm.", many.len(), shown.join(", "), many.len()),
+                )
+            }
+        };
+        self.prompt = Some(Prompt::new(
+            Purpose::ConfirmDelete { ids, expected },
+            "Delete",
+            &format!("{what} The audit log keeps every deleted row. Customers with invoices or calls are kept: set them Inactive instead."),
+        ));
+    }
+
+    fn bulk_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(bulk) = self.bulk.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.bulk = None,
+            Action::NextField => bulk.next_field(1),
+            Action::PrevField => bulk.next_field(-1),
+            Action::Submit => {
+                let edit = bulk.edit();
+                if edit.is_empty() {
+                    bulk.error = Some("Set at least one field; empty ones stay as they are.".into());
+                } else {
+                    bulk.waiting = true;
+                    return vec![Effect::BulkPreview { ids: bulk.ids.clone(), edit }];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn list_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.page.max(1) as isize;
+        let Some(list) = self.list.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.list = None,
+            Action::Up => list.move_cursor(-1),
+            Action::Down => list.move_cursor(1),
+            Action::PageUp => list.move_cursor(-page),
+            Action::PageDown => list.move_cursor(page),
+            Action::Submit => match &list.kind {
+                ListKind::BulkPreview { changes, edit } => {
+                    let effect = Effect::BulkApply { changes: changes.clone(), edit: edit.clone() };
+                    self.list = None;
+                    self.bulk = None;
+                    self.progress = Some("Applying the bulk edit…".into());
+                    return vec![effect];
+                }
+                ListKind::Upload { path, ready: true } => {
+                    let effect = Effect::BulkUpload { path: path.clone(), dry_run: false };
+                    self.list = None;
+                    return vec![effect];
+                }
+                _ => {}
+            },
+            Action::CancelItem => {
+                if let ListKind::Scheduled { customer, ids } = &list.kind
+                    && let Some(&id) = ids.get(list.cursor)
+                {
+                    return vec![Effect::CancelScheduled { id, customer: *customer }];
+                }
+            }
+            _ => {}
+        }
+        vec![]
     }
 
     fn saved(&mut self, result: Result<Customer, SaveError>, stay: bool) -> Vec<Effect> {
@@ -820,6 +1061,43 @@ impl App {
                     self.error(e);
                 }
                 vec![]
+            }
+        }
+    }
+
+    fn preview(&mut self, result: Result<Vec<BulkChange>, String>) {
+        let Some(bulk) = self.bulk.as_mut() else {
+            return;
+        };
+        bulk.waiting = false;
+        match result {
+            Err(e) => bulk.error = Some(e),
+            Ok(changes) => {
+                let edit = bulk.edit();
+                let mut lines = Vec::new();
+                let mut unchanged = 0;
+                for c in &changes {
+                    let fields = c.changes();
+                    if fields.is_empty() {
+                        unchanged += 1;
+                        continue;
+                    }
+                    let what: Vec<String> = fields
+                        .iter()
+                        .map(|f| format!("{} {} → {}", f.label, f.old, f.new))
+                        .collect();
+                    lines.push(format!("{} (#{}): {}", c.before.name, c.before.id, what.join(", ")));
+                }
+                if unchanged > 0 {
+                    lines.push(format!("{unchanged} customers already have these values."));
+                }
+                self.list = Some(ListView {
+                    title: format!("Bulk edit of {} customers: preview", changes.len()),
+                    footer: "Enter applies every change in one transaction (one audit row per customer) · Esc goes back".into(),
+                    lines,
+                    cursor: 0,
+                    kind: ListKind::BulkPreview { changes, edit },
+                });
             }
         }
     }
@@ -962,4 +1240,66 @@ fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
     .map(|n| n.and_utc())
     .ok_or_else(|| format!("'{t}' is not a date and time like 2026-12-01 00:00 (UTC)"))
+}
+
+fn upload_list(path: PathBuf, report: &CustomerImportReport) -> ListView {
+    let ready = report.problems.is_empty() && !report.customers.is_empty();
+    let lines = if report.problems.is_empty() {
+        report
+            .customers
+            .iter()
+            .map(|c| format!("line {}: {} ({})", c.line, c.customer.name, c.customer.currency.code()))
+            .collect()
+    } else {
+        report.problems.iter().map(|p| p.to_string()).collect()
+    };
+    let (title, footer) = if ready {
+        (
+            format!("Bulk upload: {} customers to create", report.customers.len()),
+            "Enter creates them all in one transaction · Esc cancels".to_string(),
+        )
+    } else if report.problems.is_empty() {
+        ("Bulk upload: the file has no customers".into(), "Esc closes".into())
+    } else {
+        (
+            format!("Bulk upload: {} problems, nothing will be created", report.problems.len()),
+            "Fix the file and upload it again · Esc closes".to_string(),
+        )
+    };
+    ListView {
+        title,
+        lines,
+        footer,
+        cursor: 0,
+        kind: ListKind::Upload { path, ready },
+    }
+}
+
+fn scheduled_list(customer: Option<i64>, changes: &[ScheduledChange]) -> ListView {
+    let lines = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} UTC  {}  {}  by {}",
+                c.due_at.replace('T', " ").trim_end_matches('Z'),
+                c.customer_name.as_deref().unwrap_or("(deleted)"),
+                c.summary,
+                c.author
+            )
+        })
+        .collect::<Vec<_>>();
+    ListView {
+        title: format!("Scheduled changes ({} pending)", changes.len()),
+        footer: if changes.is_empty() {
+            "Nothing is scheduled · Esc closes".into()
+        } else {
+            "x cancels the change under the cursor · Esc closes".into()
+        },
+        lines,
+        cursor: 0,
+        kind: ListKind::Scheduled {
+            customer,
+            ids: changes.iter().map(|c| c.id).collect(),
+        },
+    }
 }

@@ -2,7 +2,7 @@
 //! search, the status filter and the sort produce. Filtering runs on the UI thread over
 //! memory, so a keystroke never waits on the database.
 
-use crate::domain::{BoardRow, Status};
+use crate::domain::{BoardRow, Filter, Status};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -82,6 +82,12 @@ pub struct Board {
     pub offset: usize,
     pub search: String,
     pub status_filter: Option<Status>,
+    /// The filter line as typed (`status:active channels>=30 tag:wholesale`).
+    pub filter_text: String,
+    /// What the line last parsed to; a line being typed that does not parse keeps it.
+    filter: Option<Filter>,
+    /// Why the filter line does not parse, shown under it.
+    pub filter_error: Option<String>,
     pub sort: Option<(SortKey, bool)>,
     /// Some rows have arrived.
     pub loaded: bool,
@@ -141,6 +147,20 @@ impl Board {
         self.refilter(selected);
     }
 
+    /// Sets the filter line; the board follows it whenever it parses.
+    pub fn set_filter(&mut self, text: String) {
+        let selected = self.selected().map(|r| r.id);
+        match Filter::parse(&text) {
+            Ok(filter) => {
+                self.filter = (!text.trim().is_empty()).then_some(filter);
+                self.filter_error = None;
+            }
+            Err(e) => self.filter_error = Some(e.to_string()),
+        }
+        self.filter_text = text;
+        self.refilter(selected);
+    }
+
     pub fn cycle_status_filter(&mut self) {
         let selected = self.selected().map(|r| r.id);
         self.status_filter = match self.status_filter {
@@ -183,6 +203,11 @@ impl Board {
         }
     }
 
+    /// The loaded row of a customer.
+    pub fn row(&self, id: i64) -> Option<&BoardRow> {
+        self.rows.iter().find(|r| r.id == id)
+    }
+
     pub fn is_marked(&self, id: i64) -> bool {
         self.marks.contains(&id)
     }
@@ -219,8 +244,10 @@ impl Board {
             .map(str::to_string)
             .collect();
         let status = self.status_filter;
+        let filter = self.filter.as_ref();
         self.view = (0..self.rows.len())
             .filter(|&i| status.is_none_or(|s| self.rows[i].status == s))
+            .filter(|&i| filter.is_none_or(|f| f.matches(&self.rows[i])))
             .filter(|&i| terms.iter().all(|t| self.haystack[i].contains(t.as_str())))
             .collect();
         self.sort_view();

@@ -28,6 +28,12 @@ pub enum Context {
     SaveMenu,
     /// Another operator saved the customer first.
     Conflict,
+    /// Typing the board's filter line.
+    FilterLine,
+    /// The bulk-edit form.
+    BulkForm,
+    /// A pop-up list that can be acted on (a preview, a check, scheduled changes).
+    List,
 }
 
 /// What a key asks for. `App::update` carries it out.
@@ -88,6 +94,12 @@ pub enum Action {
     SaveDelay,
     Reload,
     Overwrite,
+    Add,
+    Delete,
+    FilterLine,
+    BulkUpload,
+    ScheduledChanges,
+    CancelItem,
     Left,
     Right,
     Submit,
@@ -122,6 +134,10 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Board, [(Char('f'), NONE)], "f", Action::StatusFilter, "cycle the status filter", "status filter"),
     bind!(Board, [(Char('s'), NONE)], "s", Action::SortNext, "sort by the next column", "sort"),
     bind!(Board, [(Char('S'), NONE)], "S", Action::SortReverse, "reverse the sort", ""),
+    bind!(Board, [(Char('F'), NONE)], "F", Action::FilterLine, "filter line: status:active channels>=30 tag:wholesale currency:EUR balance<0", "filter"),
+    bind!(Board, [(Char('a'), NONE), (Char('+'), NONE)], "a/+", Action::Add, "add a customer", "add"),
+    bind!(Board, [(Char('e'), NONE)], "e", Action::Edit, "edit the customer, or bulk-edit the marked ones", "edit"),
+    bind!(Board, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the customer or the marked ones (asks first)", ""),
     bind!(Board, [(Char(' '), NONE)], "Space", Action::Mark, "mark or unmark the customer", "mark"),
     bind!(Board, [(Char('a'), CTRL)], "Ctrl-A", Action::MarkAll, "mark all shown (again: unmark all)", ""),
     bind!(Board, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
@@ -136,7 +152,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Card, [(Char('2'), NONE)], "2", Action::Tab(1), "Contacts tab", ""),
     bind!(Card, [(Char('3'), NONE)], "3", Action::Tab(2), "Summary tab", ""),
     bind!(Card, [(Char('4'), NONE)], "4", Action::Tab(3), "Audit tab", ""),
-    bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit status and channels", "edit"),
+    bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit the customer", "edit"),
+    bind!(Card, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the customer (asks first)", ""),
     bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the audit row's difference", ""),
     bind!(Card, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
     bind!(Card, [(Esc, NONE)], "Esc", Action::Back, "back to the customers", "back"),
@@ -175,6 +192,23 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Conflict, [(Char('r'), NONE)], "r", Action::Reload, "reload: take their version, drop your changes", "reload"),
     bind!(Conflict, [(Char('o'), NONE)], "o", Action::Overwrite, "overwrite: your changes on top of theirs", "overwrite"),
     bind!(Conflict, [(Esc, NONE), (Char('c'), NONE)], "Esc/c", Action::Back, "cancel: close the form, keep their version", "cancel"),
+    bind!(FilterLine, [(Enter, NONE)], "Enter", Action::SearchDone, "keep the filter and go back to the list", "done"),
+    bind!(FilterLine, [(Esc, NONE)], "Esc", Action::Back, "clear the filter", "clear"),
+    bind!(FilterLine, [(Up, NONE)], "↑", Action::Up, "move up", ""),
+    bind!(FilterLine, [(Down, NONE)], "↓", Action::Down, "move down", ""),
+    bind!(BulkForm, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
+    bind!(BulkForm, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
+    bind!(BulkForm, [(Left, NONE)], "←", Action::Left, "previous choice (one of them is unchanged)", ""),
+    bind!(BulkForm, [(Right, NONE)], "→", Action::Right, "next choice (one of them is unchanged)", ""),
+    bind!(BulkForm, [(Enter, NONE)], "Enter", Action::Submit, "preview every change", "preview"),
+    bind!(BulkForm, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
+    bind!(List, [(Up, NONE), (Char('k'), NONE)], "↑/k", Action::Up, "up", ""),
+    bind!(List, [(Down, NONE), (Char('j'), NONE)], "↓/j", Action::Down, "down", ""),
+    bind!(List, [(PageUp, NONE)], "PgUp", Action::PageUp, "page up", ""),
+    bind!(List, [(PageDown, NONE)], "PgDn", Action::PageDown, "page down", ""),
+    bind!(List, [(Enter, NONE)], "Enter", Action::Submit, "go ahead (apply, create)", "go ahead"),
+    bind!(List, [(Char('x'), NONE)], "x", Action::CancelItem, "cancel the scheduled change under the cursor", ""),
+    bind!(List, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
     bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),
     bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
@@ -215,6 +249,9 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Prompt => &[Context::Prompt],
         Context::SaveMenu => &[Context::SaveMenu],
         Context::Conflict => &[Context::Conflict],
+        Context::FilterLine => &[Context::FilterLine],
+        Context::BulkForm => &[Context::BulkForm],
+        Context::List => &[Context::List],
         Context::Global => &[Context::Global],
     }
 }
@@ -285,6 +322,9 @@ mod tests {
             Context::Prompt,
             Context::SaveMenu,
             Context::Conflict,
+            Context::FilterLine,
+            Context::BulkForm,
+            Context::List,
         ] {
             let mut seen = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.context == ctx) {

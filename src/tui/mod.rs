@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod board;
+pub mod bulk_form;
 pub mod columns;
 pub mod customer_form;
 pub mod keymap;
+pub mod list;
 pub mod palette;
 pub mod prompt;
 pub mod summary;

@@ -9,6 +9,9 @@ use nucleo_matcher::{Config, Matcher};
 pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Board, "Choose board columns", Action::Columns),
     (Context::Board, "Import CDRs", Action::ImportCdrs),
+    (Context::Board, "Bulk upload customers from a CSV file", Action::BulkUpload),
+    (Context::Board, "Scheduled changes (Delay and Save)", Action::ScheduledChanges),
+    (Context::Card, "Scheduled changes of this customer", Action::ScheduledChanges),
     (Context::Card, "Import CDRs", Action::ImportCdrs),
     (Context::Grid, "Copy with group headers", Action::CopyGroups),
     (Context::Grid, "Export the selection (or the whole view) to CSV", Action::Export),

@@ -9,6 +9,10 @@ pub enum Purpose {
     ImportCdrs,
     /// The UTC time at which the open form's change applies (Delay and Save).
     DelayUntil,
+    /// Delete these customers once the answer is `expected` (a name, or their count).
+    ConfirmDelete { ids: Vec<i64>, expected: String },
+    /// Check a customers CSV file (then offer to create them).
+    BulkUpload,
 }
 
 pub struct Prompt {

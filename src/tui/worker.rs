@@ -13,6 +13,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_secs(1);
+/// Idle polls between two looks for due scheduled changes (about 15 seconds).
+const APPLY_DUE_EVERY: u64 = 15;
 /// Rows in the quick first load: more than any terminal shows.
 const FIRST_SCREEN: usize = 300;
 
@@ -133,6 +135,63 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             }
         }
         Effect::ImportCdrs { files } => import(service, actor, &files, &mut |_| {}),
+        Effect::LoadForEdit(id) => Event::EditReady(service.customer(id).map_err(|e| e.to_string())),
+        Effect::Delete(ids) => match service.delete_customers(actor, &ids) {
+            Ok(n) => Event::Finished(Level::Info, format!("Deleted {n} customer(s); the audit log keeps their rows")),
+            Err(e) => Event::Finished(Level::Error, e.to_string().replace('\n', " · ")),
+        },
+        Effect::BulkPreview { ids, edit } => Event::BulkPreviewed(
+            service
+                .bulk_preview(&ids, &edit)
+                .map_err(|e| e.to_string().replace('\n', " · ")),
+        ),
+        Effect::BulkApply { changes, edit } => match service.bulk_apply_previewed(actor, &changes, &edit) {
+            Ok(report) => {
+                let since = match report.changed_since_preview.len() {
+                    0 => String::new(),
+                    n => format!(
+                        "; {n} were changed by someone else since the preview, and their other changes are kept"
+                    ),
+                };
+                Event::Finished(
+                    Level::Info,
+                    format!(
+                        "Bulk edit saved: {} customers changed, {} already had these values{since}",
+                        report.changed, report.unchanged
+                    ),
+                )
+            }
+            Err(e) => Event::Finished(
+                Level::Error,
+                format!("Nothing changed: {}", e.to_string().replace('\n', " · ")),
+            ),
+        },
+        Effect::BulkUpload { path, dry_run: true } => Event::UploadChecked {
+            result: service
+                .import_customers(actor, &path, true)
+                .map_err(|e| e.to_string()),
+            path,
+        },
+        Effect::BulkUpload { path, dry_run: false } => match service.import_customers(actor, &path, false) {
+            Ok(r) if r.committed => Event::Finished(Level::Info, format!("Created {} customers from {}", r.customers.len(), path.display())),
+            Ok(r) => Event::Finished(Level::Error, format!("Nothing created: {} problems in {}", r.problems.len(), path.display())),
+            Err(e) => Event::Finished(Level::Error, format!("Nothing created: {e}")),
+        },
+        Effect::LoadScheduled { customer } => Event::ScheduledLoaded {
+            customer,
+            result: service
+                .scheduled_changes(customer, false)
+                .map_err(|e| e.to_string()),
+        },
+        Effect::CancelScheduled { id, customer } => match service.cancel_scheduled(actor, id) {
+            Ok(()) => Event::ScheduledLoaded {
+                customer,
+                result: service
+                    .scheduled_changes(customer, false)
+                    .map_err(|e| e.to_string()),
+            },
+            Err(e) => Event::Notice(Level::Error, e.to_string()),
+        },
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
         Effect::Copy { what, .. } => Event::Notice(
             Level::Error,
@@ -167,7 +226,7 @@ pub fn import(
         match word.to_str().and_then(|w| w.strip_prefix("tz=")) {
             Some(zone) => match zone.parse() {
                 Ok(z) => options.zone = z,
-                Err(e) => return Event::Imported(Level::Error, format!("Not imported: {e}")),
+                Err(e) => return Event::Finished(Level::Error, format!("Not imported: {e}")),
             },
             None => files.push(word.clone()),
         }
@@ -179,8 +238,26 @@ pub fn import(
         progress(format!("Importing CDRs: {percent}% · {} rows read", p.rows));
     });
     match result {
-        Ok(report) => Event::Imported(Level::Info, report.one_line()),
-        Err(e) => Event::Imported(Level::Error, format!("Not imported, nothing changed: {e}")),
+        Ok(report) => Event::Finished(Level::Info, report.one_line()),
+        Err(e) => Event::Finished(Level::Error, format!("Not imported, nothing changed: {e}")),
+    }
+}
+
+/// Applies the scheduled changes that are due. Any console does it; the database decides
+/// which one gets each change, so each applies exactly once.
+fn apply_due(service: &mut Service) -> Option<Event> {
+    match service.apply_due(chrono::Utc::now()) {
+        Ok(r) if r.applied.is_empty() && r.failed.is_empty() => None,
+        Ok(r) => Some(Event::Finished(
+            if r.failed.is_empty() { Level::Info } else { Level::Error },
+            format!(
+                "Scheduled changes: {} applied, {} could not be applied{}",
+                r.applied.len(),
+                r.failed.len(),
+                r.failed.first().map_or(String::new(), |f| format!(" ({})", f.result))
+            ),
+        )),
+        Err(e) => Some(Event::Notice(Level::Error, format!("Scheduled changes not applied: {e}"))),
     }
 }
 
@@ -200,6 +277,7 @@ impl Worker {
             .name("database".into())
             .spawn(move || {
                 let mut seen = service.data_version().ok();
+                let mut idle: u64 = 0;
                 loop {
                     match inbox.recv_timeout(POLL) {
                         // An import runs on a connection of its own, so that the console
@@ -213,7 +291,7 @@ impl Worker {
                                         let _ = events.send(Event::Progress(line));
                                     }),
                                     Err(e) => {
-                                        Event::Imported(Level::Error, format!("Not imported: {e}"))
+                                        Event::Finished(Level::Error, format!("Not imported: {e}"))
                                     }
                                 };
                                 let _ = events.send(event);
@@ -233,6 +311,13 @@ impl Worker {
                             }
                         }
                         Err(mpsc::RecvTimeoutError::Timeout) => {
+                            idle += 1;
+                            if idle % APPLY_DUE_EVERY == 0
+                                && let Some(event) = apply_due(&mut service)
+                                && events.send(event).is_err()
+                            {
+                                return;
+                            }
                             let now = service.data_version().ok();
                             if now != seen {
                                 seen = now;

@@ -39,9 +39,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let columns = &app.columns;
     let board = &mut app.board;
     let show_search = app.searching || !board.search.is_empty();
-    let [title, search, table] = Layout::vertical([
+    let show_filter = app.filtering || !board.filter_text.is_empty();
+    let [title, search, filter_line, table] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(show_search)),
+        Constraint::Length(u16::from(show_filter)),
         Constraint::Min(1),
     ])
     .areas(area);
@@ -78,6 +80,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
             Paragraph::new(format!("/{}{caret}", board.search)).style(Style::new().fg(Color::Cyan)),
             search,
         );
+    }
+
+    if show_filter {
+        let caret = if app.filtering { "▏" } else { "" };
+        let mut spans = vec![Span::styled(
+            format!("filter: {}{caret}", board.filter_text),
+            Style::new().fg(Color::Magenta),
+        )];
+        if let Some(e) = &board.filter_error {
+            spans.push(Span::styled(format!("   {e}"), Style::new().fg(Color::Red)));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), filter_line);
     }
 
     let height = usize::from(table.height.saturating_sub(1));

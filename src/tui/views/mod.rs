@@ -2,6 +2,7 @@
 //! the page height the app uses for PgUp/PgDn.
 
 mod board;
+mod bulk;
 mod card;
 mod form;
 mod palette;
@@ -33,6 +34,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     };
     if let Some(form) = &app.form {
         form::draw(frame, body, form);
+    }
+    if let Some(bulk_form) = &app.bulk {
+        bulk::draw_bulk(frame, body, bulk_form);
+    }
+    if let Some(list) = &app.list {
+        bulk::draw_list(frame, body, list);
     }
     if let Some(chooser) = &app.chooser {
         palette::draw_chooser(frame, body, chooser);

@@ -1,0 +1,212 @@
+//! The bulk-edit form: a few fields set the same way on every marked customer. A field
+//! left empty (or "unchanged") stays as it is on each of them.
+
+use crate::domain::{BulkEdit, InvoiceSchedule, Status};
+use crossterm::event::KeyEvent;
+use ratatui_textarea::TextArea;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkField {
+    Status,
+    Channels,
+    Cps,
+    PortalAccess,
+    DebitLimit,
+    Tax,
+    TagsAdd,
+    TagsRemove,
+    InvoiceSchedule,
+}
+
+impl BulkField {
+    pub const ALL: [BulkField; 9] = [
+        BulkField::Status,
+        BulkField::Channels,
+        BulkField::Cps,
+        BulkField::PortalAccess,
+        BulkField::DebitLimit,
+        BulkField::Tax,
+        BulkField::TagsAdd,
+        BulkField::TagsRemove,
+        BulkField::InvoiceSchedule,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BulkField::Status => "Status",
+            BulkField::Channels => "Channels",
+            BulkField::Cps => "CPS",
+            BulkField::PortalAccess => "Portal access",
+            BulkField::DebitLimit => "Debit limit",
+            BulkField::Tax => "Tax %",
+            BulkField::TagsAdd => "Add tags",
+            BulkField::TagsRemove => "Remove tags",
+            BulkField::InvoiceSchedule => "Invoice schedule",
+        }
+    }
+
+    /// Fields chosen from a few values (with "unchanged" among them) rather than typed.
+    pub fn is_choice(self) -> bool {
+        matches!(
+            self,
+            BulkField::Status | BulkField::PortalAccess | BulkField::InvoiceSchedule
+        )
+    }
+}
+
+pub struct BulkForm {
+    pub ids: Vec<i64>,
+    pub focus: usize,
+    inputs: Vec<TextArea<'static>>,
+    pub status: Option<Status>,
+    pub portal_access: Option<bool>,
+    pub invoice_schedule: Option<InvoiceSchedule>,
+    /// Why the last preview was refused.
+    pub error: Option<String>,
+    pub waiting: bool,
+}
+
+impl BulkForm {
+    pub fn new(ids: Vec<i64>) -> BulkForm {
+        BulkForm {
+            ids,
+            focus: 0,
+            inputs: BulkField::ALL.iter().map(|_| TextArea::default()).collect(),
+            status: None,
+            portal_access: None,
+            invoice_schedule: None,
+            error: None,
+            waiting: false,
+        }
+    }
+
+    pub fn focused(&self) -> BulkField {
+        BulkField::ALL[self.focus]
+    }
+
+    pub fn next_field(&mut self, step: isize) {
+        let n = BulkField::ALL.len() as isize;
+        self.focus = (self.focus as isize + step).rem_euclid(n) as usize;
+    }
+
+    fn text(&self, f: BulkField) -> String {
+        let i = BulkField::ALL.iter().position(|x| *x == f).unwrap_or(0);
+        self.inputs[i].lines().join(" ").trim().to_string()
+    }
+
+    pub fn input(&self, f: BulkField) -> &TextArea<'static> {
+        let i = BulkField::ALL.iter().position(|x| *x == f).unwrap_or(0);
+        &self.inputs[i]
+    }
+
+    /// ← → : cycle a choice (through "unchanged"), or move in text.
+    pub fn step(&mut self, forward: bool, key: KeyEvent) {
+        match self.focused() {
+            BulkField::Status => {
+                self.status = cycle(&Status::ALL, self.status, forward);
+            }
+            BulkField::PortalAccess => {
+                self.portal_access = cycle(&[true, false], self.portal_access, forward);
+            }
+            BulkField::InvoiceSchedule => {
+                const ALL: [InvoiceSchedule; 4] = [
+                    InvoiceSchedule::None,
+                    InvoiceSchedule::Daily,
+                    InvoiceSchedule::Weekly,
+                    InvoiceSchedule::Monthly,
+                ];
+                self.invoice_schedule = cycle(&ALL, self.invoice_schedule, forward);
+            }
+            _ => self.key(key),
+        }
+        self.error = None;
+    }
+
+    /// Typing into the focused text field.
+    pub fn key(&mut self, key: KeyEvent) {
+        if !self.focused().is_choice() {
+            self.inputs[self.focus].input(key);
+            self.error = None;
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if !self.focused().is_choice() {
+            self.inputs[self.focus].insert_str(text.replace(['\r', '\n'], " "));
+        }
+    }
+
+    /// What a choice shows.
+    pub fn choice_text(&self, f: BulkField) -> String {
+        let unchanged = || "(unchanged)".to_string();
+        match f {
+            BulkField::Status => self.status.map_or_else(unchanged, |s| s.label().into()),
+            BulkField::PortalAccess => self
+                .portal_access
+                .map_or_else(unchanged, |b| if b { "yes" } else { "no" }.into()),
+            BulkField::InvoiceSchedule => self
+                .invoice_schedule
+                .map_or_else(unchanged, |s| s.key().into()),
+            _ => String::new(),
+        }
+    }
+
+    /// The edit the form describes; empty when nothing is set.
+    pub fn edit(&self) -> BulkEdit {
+        let some = |f: BulkField| Some(self.text(f)).filter(|t| !t.is_empty());
+        let tags = |f: BulkField| {
+            self.text(f)
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        BulkEdit {
+            channels: some(BulkField::Channels),
+            status: self.status,
+            cps: some(BulkField::Cps),
+            portal_access: self.portal_access,
+            debit_limit: some(BulkField::DebitLimit),
+            tax: some(BulkField::Tax),
+            tags_add: tags(BulkField::TagsAdd),
+            tags_remove: tags(BulkField::TagsRemove),
+            invoice_schedule: self.invoice_schedule,
+        }
+    }
+}
+
+/// The next value of a choice whose first position is "unchanged" (None).
+fn cycle<T: Copy + PartialEq>(all: &[T], now: Option<T>, forward: bool) -> Option<T> {
+    let n = all.len() + 1;
+    let i = now.and_then(|v| all.iter().position(|x| *x == v)).map_or(0, |p| p + 1);
+    let j = if forward { (i + 1) % n } else { (i + n - 1) % n };
+    (j > 0).then(|| all[j - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    #[test]
+    fn only_the_fields_given_are_set() {
+        let mut f = BulkForm::new(vec![1, 2]);
+        assert!(f.edit().is_empty());
+        let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        f.step(true, right); // Status: Active
+        f.focus = 1;
+        for c in "40".chars() {
+            f.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let e = f.edit();
+        assert_eq!(e.status, Some(Status::Active));
+        assert_eq!(e.channels.as_deref(), Some("40"));
+        assert_eq!(e.cps, None);
+        f.focus = 0;
+        for _ in 0..4 {
+            f.step(true, right);
+        }
+        assert_eq!(f.status, None, "a full turn comes back to unchanged");
+    }
+}
