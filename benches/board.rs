@@ -1,7 +1,7 @@
-//! Board frame cost at growing row counts, and a search keystroke over them.
+//! Board frame cost at growing row counts, and a search or filter keystroke over them.
 //! Run: cargo bench --bench board
 
-use carrierdesk::domain::{BoardRow, Currency, Status};
+use carrierdesk::domain::{BoardRow, Currency, Filter, Status};
 use carrierdesk::tui::app::App;
 use carrierdesk::tui::views;
 use ratatui::Terminal;
@@ -67,5 +67,18 @@ fn search_keystroke(bencher: divan::Bencher, n: usize) {
         } else {
             "telecom 1".into()
         });
+    });
+}
+
+/// One keystroke in the filter line: parse the whole line again and match every row.
+#[divan::bench(args = [
+    "status:active channels>=30 tag:wholesale currency:EUR balance<0",
+    "name:telecom balance>=-1500.25 debit_limit=500 tag!=retail",
+])]
+fn filter_keystroke_100k(bencher: divan::Bencher, line: &str) {
+    let rows = rows(100_000);
+    bencher.bench_local(|| {
+        let filter = Filter::parse(divan::black_box(line)).unwrap();
+        rows.iter().filter(|r| filter.matches(r)).count()
     });
 }

@@ -227,7 +227,7 @@ fn help_lists_the_keys_of_the_current_context() {
         .key(KeyCode::Enter)
         .key(KeyCode::Char('?'));
     let screen = h.screen();
-    assert!(screen.contains("edit status and channels"), "{screen}");
+    assert!(screen.contains("edit the customer"), "{screen}");
     assert!(!screen.contains("cycle the status filter"));
 }
 
@@ -537,4 +537,223 @@ fn no_color_draws_without_colours_but_keeps_the_selection_visible() {
             .any(|c| c.modifier.contains(Modifier::REVERSED)),
         "the selection still shows"
     );
+}
+
+/// Fills the focused text field of the customer form with `text`, replacing what is there.
+fn retype(h: &mut Harness, text: &str) {
+    for _ in 0..40 {
+        h.key(KeyCode::Backspace);
+    }
+    h.keys(text);
+}
+
+#[test]
+fn adding_a_customer_checks_every_field_and_saves_with_an_audit_row() {
+    let (_dir, _path, service) = common::demo_db(5, 1);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('a'));
+    let screen = h.screen();
+    assert!(screen.contains("Add customer"), "{screen}");
+    assert!(
+        screen.contains("Basic (2)"),
+        "name and currency are missing: {screen}"
+    );
+    h.keys("Zephyr Telecom");
+    for _ in 0..4 {
+        h.key(KeyCode::Tab); // Tax
+    }
+    retype(&mut h, "20.555");
+    assert!(
+        h.screen().contains("at most 2 decimal places"),
+        "{}",
+        h.screen()
+    );
+    retype(&mut h, "20.5");
+    h.key(KeyCode::Tab); // Currency
+    h.keys("EUX");
+    assert!(h.screen().contains("EUX"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Fix the fields marked in red first"));
+    h.key(KeyCode::Backspace).keys("R");
+    h.key(KeyCode::PageDown); // Config
+    h.key(KeyCode::Tab); // Website
+    h.keys("not a url");
+    assert!(h.screen().contains("Config (1)"), "{}", h.screen());
+    retype(&mut h, "https://zephyr.example");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('c')); // Save and Continue
+    let screen = h.screen();
+    assert!(screen.contains("Saved Zephyr Telecom"), "{screen}");
+    assert!(screen.contains("Customers  6 of 6"), "{screen}");
+    let board = h.service.board(common::NOW).unwrap();
+    let new = board.iter().find(|r| r.name == "Zephyr Telecom").unwrap();
+    let card = h.service.card(new.id, common::NOW).unwrap();
+    assert_eq!(card.customer.tax_bp, 2050);
+    assert_eq!(card.customer.website, "https://zephyr.example");
+    assert_eq!(card.audit[0].action, "POST");
+}
+
+#[test]
+fn a_bulk_edit_is_previewed_then_applied_to_every_marked_customer() {
+    let (_dir, _path, service) = common::demo_db(12, 1);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '));
+    let marked = h.app.board.marked_ids();
+    h.key(KeyCode::Char('e'));
+    assert!(h.screen().contains("Bulk edit of 3 marked customers"));
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Set at least one field"));
+    h.key(KeyCode::Tab).keys("77"); // Channels
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Bulk edit of 3 customers: preview"),
+        "{screen}"
+    );
+    let before: Vec<u32> = marked
+        .iter()
+        .map(|id| h.service.customer(*id).unwrap().channels)
+        .collect();
+    for (id, old) in marked.iter().zip(&before) {
+        assert!(
+            screen.contains(&format!("(#{id}): Channels {old} → 77")),
+            "{screen}"
+        );
+    }
+    assert!(
+        before.iter().all(|c| *c != 77),
+        "the preview saved nothing yet"
+    );
+    assert!(
+        marked
+            .iter()
+            .all(|id| h.service.customer(*id).unwrap().channels != 77)
+    );
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("Bulk edit saved: 3 customers changed"),
+        "{}",
+        h.screen()
+    );
+    for id in &marked {
+        assert_eq!(h.service.customer(*id).unwrap().channels, 77);
+    }
+}
+
+#[test]
+fn the_filter_line_narrows_the_board_and_names_what_it_does_not_understand() {
+    let (_dir, _path, service) = common::demo_db(30, 1);
+    let expected = service
+        .board(common::NOW)
+        .unwrap()
+        .iter()
+        .filter(|r| r.channels >= 100)
+        .count();
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Char('F')).keys("channels>=100 colour:blue");
+    let screen = h.screen();
+    assert!(
+        screen.contains("colour"),
+        "the unknown word is named: {screen}"
+    );
+    for _ in 0..12 {
+        h.key(KeyCode::Backspace);
+    }
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains(&format!("Customers  {expected} of 30")),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn deleting_asks_for_the_name_and_another_save_conflicts() {
+    let (_dir, path, mut service) = common::demo_db(4, 0);
+    let mut fresh =
+        carrierdesk::domain::Customer::new(carrierdesk::domain::Currency::parse("USD").unwrap());
+    fresh.name = "Quiet Line Inc".into();
+    service
+        .create_customer(&common::actor("setup"), &fresh)
+        .unwrap();
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('/')).keys("Quiet Line");
+    h.key(KeyCode::Enter);
+
+    // Someone else changes it while we edit: our save shows both versions.
+    h.key(KeyCode::Char('e'));
+    for _ in 0..6 {
+        h.key(KeyCode::Tab);
+    }
+    retype(&mut h, "44");
+    let mut other = Service::open(&path).unwrap();
+    let id = h.app.form.as_ref().unwrap().original.as_ref().unwrap().id;
+    let mut theirs = other.customer(id).unwrap();
+    theirs.cps = 9;
+    other
+        .update_customer(&common::actor("bob"), &theirs)
+        .unwrap();
+    h.key(KeyCode::Enter).key(KeyCode::Char('c'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Another operator saved this customer"),
+        "{screen}"
+    );
+    assert!(screen.contains("Theirs (saved)"));
+    h.key(KeyCode::Char('o')); // ours on top of theirs
+    let saved = h.service.customer(id).unwrap();
+    assert_eq!(
+        (saved.channels, saved.cps),
+        (44, 9),
+        "both changes are kept"
+    );
+
+    h.key(KeyCode::Char('d'));
+    assert!(h.screen().contains("Type its name to confirm"));
+    h.keys("Quiet");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("nothing deleted"));
+    h.keys(" Line Inc");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Deleted 1 customer"), "{}", h.screen());
+    assert!(h.service.customer(id).is_err());
+}
+
+#[test]
+fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('e'));
+    let id = h.app.form.as_ref().unwrap().original.as_ref().unwrap().id;
+    let before = h.service.customer(id).unwrap();
+    h.key(KeyCode::Tab).key(KeyCode::Right); // the next status
+    h.key(KeyCode::Enter).key(KeyCode::Char('d'));
+    assert!(
+        h.screen()
+            .contains("Delay and Save: apply the change at (UTC)")
+    );
+    h.keys("2020-01-01 00:00");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("not in the future"), "{}", h.screen());
+    h.key(KeyCode::Esc)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('d'));
+    h.keys("2099-12-31 23:00");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Scheduled change #"), "{}", h.screen());
+    assert_eq!(
+        h.service.customer(id).unwrap().status,
+        before.status,
+        "nothing applied yet"
+    );
+
+    h.key(KeyCode::Char(':')).keys("scheduled");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Scheduled changes (1 pending)"), "{screen}");
+    assert!(screen.contains("2099-12-31 23:00"), "{screen}");
+    h.key(KeyCode::Char('x'));
+    assert!(h.screen().contains("Scheduled changes (0 pending)"));
 }

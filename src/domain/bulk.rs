@@ -2,9 +2,9 @@
 
 use super::customer::split_tags;
 use super::draft::{
-    CustomerDraft, Field, FieldChange, FieldError, dedup_ignoring_case, field_changes,
+    CustomerDraft, Field, FieldChange, FieldError, any_currency, dedup_ignoring_case, field_changes,
 };
-use super::money::{Currency, MAX_DIGITS, parse_decimal};
+use super::money::{MAX_DIGITS, parse_decimal};
 use super::{Customer, InvoiceSchedule, Status};
 
 /// The fields a bulk edit sets. `None` (or an empty tag list) leaves the field alone.
@@ -87,7 +87,7 @@ impl BulkEdit {
     /// reported once rather than once per customer. Only the debit limit's decimals depend
     /// on each customer's currency; they are checked by `apply_to`.
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
-        let probe = Customer::new(Currency::parse("EUR").expect("EUR is an ISO 4217 code"));
+        let probe = Customer::new(any_currency());
         let mut errors = BulkEdit {
             debit_limit: None,
             ..self.clone()
@@ -209,6 +209,7 @@ impl BulkChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Currency;
 
     fn customer(currency: &str) -> Customer {
         Customer {

@@ -400,7 +400,7 @@ impl CustomerDraft {
                 let (base, fields): (Customer, Vec<Field>) = match Currency::parse(&self.currency) {
                     Some(cur) => (Customer::new(cur), Field::ALL.to_vec()),
                     None => (
-                        Customer::new(fallback_currency()),
+                        Customer::new(any_currency()),
                         Field::ALL
                             .into_iter()
                             .filter(|f| !matches!(f, Field::DebitLimit | Field::MinimumPayment))
@@ -465,7 +465,7 @@ impl CustomerDraft {
             }
             Field::Tax => {
                 let t = self.tax.trim();
-                let bp = parse_decimal(t.strip_suffix('%').unwrap_or(t), 2, "tax")
+                let bp = parse_decimal(t.strip_suffix('%').unwrap_or(t), 2, "a percentage")
                     .map_err(|e| format!("tax: {e}"))?;
                 c.tax_bp = check_tax(bp)?;
             }
@@ -498,7 +498,7 @@ impl CustomerDraft {
             }
             Field::AccountCode => c.account_code = self.account_code.trim().to_string(),
             Field::Rate => {
-                c.rate_micros = parse_decimal(&self.rate, RATE_DIGITS, "the rate")
+                c.rate_micros = parse_decimal(&self.rate, RATE_DIGITS, "a price per minute")
                     .map_err(|e| format!("rate: {e}"))?
             }
             Field::BillingIncrement => {
@@ -512,8 +512,9 @@ impl CustomerDraft {
 /// Rates are stored in millionths of the currency's major unit.
 const RATE_DIGITS: u8 = 6;
 
-/// A currency to build a throwaway customer with, when none is known yet.
-fn fallback_currency() -> Currency {
+/// A currency for a throwaway customer whose amounts are not read (no currency chosen
+/// yet, or a check of what does not depend on it).
+pub(super) fn any_currency() -> Currency {
     Currency::parse("EUR").expect("EUR is an ISO 4217 code")
 }
 
@@ -666,7 +667,7 @@ fn check_toml(text: &str) -> Result<(), String> {
 }
 
 /// yes/no as people and spreadsheets write it.
-pub fn parse_bool(text: &str) -> Option<bool> {
+fn parse_bool(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "on" => Some(true),
         "no" | "n" | "false" | "0" | "off" => Some(false),

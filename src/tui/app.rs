@@ -2,21 +2,21 @@
 //! into state changes and effects, which the runtime carries out off the UI thread.
 
 use super::board::Board;
+use super::bulk_form::BulkForm;
 use super::columns::{ColumnChooser, ColumnId};
 use super::customer_form::{CustomerForm, Kind, SaveOption};
 use super::keymap::{self, Action, Context};
+use super::list::{ListKind, ListView};
 use super::palette::Palette;
 use super::prompt::{Prompt, Purpose};
 use super::summary::SummaryView;
 use super::widgets::grid::{CopyHeaders, Move};
 use crate::domain::summary::Period;
-use super::bulk_form::BulkForm;
-use super::list::{ListKind, ListView};
 use crate::domain::{BoardRow, BulkChange, BulkEdit, Customer, ScheduledChange, SummaryRow};
-use crate::service::CustomerImportReport;
-use std::path::PathBuf;
 use crate::service::CardData;
+use crate::service::CustomerImportReport;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
 
 /// Something that happened: a key, or a result coming back from the database task.
 #[derive(Debug)]
@@ -723,7 +723,9 @@ impl App {
                 match prompt.purpose.clone() {
                     Purpose::ConfirmDelete { ids, expected } => {
                         if !answer.eq_ignore_ascii_case(&expected) {
-                            prompt.error = Some(format!("That is not '{expected}'; nothing deleted. Esc cancels."));
+                            prompt.error = Some(format!(
+                                "That is not '{expected}'; nothing deleted. Esc cancels."
+                            ));
                             return vec![];
                         }
                         self.prompt = None;
@@ -735,7 +737,10 @@ impl App {
                     }
                     Purpose::BulkUpload => {
                         self.prompt = None;
-                        return vec![Effect::BulkUpload { path: PathBuf::from(answer), dry_run: true }];
+                        return vec![Effect::BulkUpload {
+                            path: PathBuf::from(answer),
+                            dry_run: true,
+                        }];
                     }
                     Purpose::DelayUntil => {
                         let due = match parse_utc(&answer) {
@@ -949,20 +954,34 @@ impl App {
     fn confirm_delete(&mut self, ids: Vec<i64>, names: Vec<String>) {
         let (expected, what) = match names.as_slice() {
             [] => return,
-            [one] => (one.clone(), format!("Delete {one}? Type its name to confirm.")),
+            [one] => (
+                one.clone(),
+                format!("Delete {one}? Type its name to confirm."),
+            ),
             many => {
                 let shown: Vec<&str> = many.iter().take(5).map(String::as_str).collect();
-                let more = if many.len() > 5 { format!(" and {} more", many.len() - 5) } else { String::new() };
+                let more = if many.len() > 5 {
+                    format!(" and {} more", many.len() - 5)
+                } else {
+                    String::new()
+                };
                 (
                     many.len().to_string(),
-                    format!("Delete {} customers: {}{more}? Type {} to confirm.", many.len(), shown.join(", "), many.len()),
+                    format!(
+                        "Delete {} customers: {}{more}? Type {} to confirm.",
+                        many.len(),
+                        shown.join(", "),
+                        many.len()
+                    ),
                 )
             }
         };
         self.prompt = Some(Prompt::new(
             Purpose::ConfirmDelete { ids, expected },
             "Delete",
-            &format!("{what} The audit log keeps every deleted row. Customers with invoices or calls are kept: set them Inactive instead."),
+            &format!(
+                "{what} The audit log keeps every deleted row. Customers with invoices or calls are kept: set them Inactive instead."
+            ),
         ));
     }
 
@@ -977,10 +996,14 @@ impl App {
             Action::Submit => {
                 let edit = bulk.edit();
                 if edit.is_empty() {
-                    bulk.error = Some("Set at least one field; empty ones stay as they are.".into());
+                    bulk.error =
+                        Some("Set at least one field; empty ones stay as they are.".into());
                 } else {
                     bulk.waiting = true;
-                    return vec![Effect::BulkPreview { ids: bulk.ids.clone(), edit }];
+                    return vec![Effect::BulkPreview {
+                        ids: bulk.ids.clone(),
+                        edit,
+                    }];
                 }
             }
             _ => {}
@@ -1001,14 +1024,20 @@ impl App {
             Action::PageDown => list.move_cursor(page),
             Action::Submit => match &list.kind {
                 ListKind::BulkPreview { changes, edit } => {
-                    let effect = Effect::BulkApply { changes: changes.clone(), edit: edit.clone() };
+                    let effect = Effect::BulkApply {
+                        changes: changes.clone(),
+                        edit: edit.clone(),
+                    };
                     self.list = None;
                     self.bulk = None;
                     self.progress = Some("Applying the bulk edit…".into());
                     return vec![effect];
                 }
                 ListKind::Upload { path, ready: true } => {
-                    let effect = Effect::BulkUpload { path: path.clone(), dry_run: false };
+                    let effect = Effect::BulkUpload {
+                        path: path.clone(),
+                        dry_run: false,
+                    };
                     self.list = None;
                     return vec![effect];
                 }
@@ -1018,7 +1047,10 @@ impl App {
                 if let ListKind::Scheduled { customer, ids } = &list.kind
                     && let Some(&id) = ids.get(list.cursor)
                 {
-                    return vec![Effect::CancelScheduled { id, customer: *customer }];
+                    return vec![Effect::CancelScheduled {
+                        id,
+                        customer: *customer,
+                    }];
                 }
             }
             _ => {}
@@ -1086,7 +1118,12 @@ impl App {
                         .iter()
                         .map(|f| format!("{} {} → {}", f.label, f.old, f.new))
                         .collect();
-                    lines.push(format!("{} (#{}): {}", c.before.name, c.before.id, what.join(", ")));
+                    lines.push(format!(
+                        "{} (#{}): {}",
+                        c.before.name,
+                        c.before.id,
+                        what.join(", ")
+                    ));
                 }
                 if unchanged > 0 {
                     lines.push(format!("{unchanged} customers already have these values."));
@@ -1248,21 +1285,37 @@ fn upload_list(path: PathBuf, report: &CustomerImportReport) -> ListView {
         report
             .customers
             .iter()
-            .map(|c| format!("line {}: {} ({})", c.line, c.customer.name, c.customer.currency.code()))
+            .map(|c| {
+                format!(
+                    "line {}: {} ({})",
+                    c.line,
+                    c.customer.name,
+                    c.customer.currency.code()
+                )
+            })
             .collect()
     } else {
         report.problems.iter().map(|p| p.to_string()).collect()
     };
     let (title, footer) = if ready {
         (
-            format!("Bulk upload: {} customers to create", report.customers.len()),
+            format!(
+                "Bulk upload: {} customers to create",
+                report.customers.len()
+            ),
             "Enter creates them all in one transaction · Esc cancels".to_string(),
         )
     } else if report.problems.is_empty() {
-        ("Bulk upload: the file has no customers".into(), "Esc closes".into())
+        (
+            "Bulk upload: the file has no customers".into(),
+            "Esc closes".into(),
+        )
     } else {
         (
-            format!("Bulk upload: {} problems, nothing will be created", report.problems.len()),
+            format!(
+                "Bulk upload: {} problems, nothing will be created",
+                report.problems.len()
+            ),
             "Fix the file and upload it again · Esc closes".to_string(),
         )
     };

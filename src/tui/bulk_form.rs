@@ -179,8 +179,14 @@ impl BulkForm {
 /// The next value of a choice whose first position is "unchanged" (None).
 fn cycle<T: Copy + PartialEq>(all: &[T], now: Option<T>, forward: bool) -> Option<T> {
     let n = all.len() + 1;
-    let i = now.and_then(|v| all.iter().position(|x| *x == v)).map_or(0, |p| p + 1);
-    let j = if forward { (i + 1) % n } else { (i + n - 1) % n };
+    let i = now
+        .and_then(|v| all.iter().position(|x| *x == v))
+        .map_or(0, |p| p + 1);
+    let j = if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    };
     (j > 0).then(|| all[j - 1])
 }
 

@@ -8,11 +8,17 @@ use std::path::PathBuf;
 /// What the list is, and so what Enter and x do.
 pub enum ListKind {
     /// Enter applies the edit to these customers.
-    BulkPreview { changes: Vec<BulkChange>, edit: BulkEdit },
+    BulkPreview {
+        changes: Vec<BulkChange>,
+        edit: BulkEdit,
+    },
     /// Enter creates the file's customers (when it had no problem).
     Upload { path: PathBuf, ready: bool },
     /// x cancels the scheduled change under the cursor; `ids` line up with the lines.
-    Scheduled { customer: Option<i64>, ids: Vec<i64> },
+    Scheduled {
+        customer: Option<i64>,
+        ids: Vec<i64>,
+    },
 }
 
 pub struct ListView {

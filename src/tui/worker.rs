@@ -135,9 +135,14 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             }
         }
         Effect::ImportCdrs { files } => import(service, actor, &files, &mut |_| {}),
-        Effect::LoadForEdit(id) => Event::EditReady(service.customer(id).map_err(|e| e.to_string())),
+        Effect::LoadForEdit(id) => {
+            Event::EditReady(service.customer(id).map_err(|e| e.to_string()))
+        }
         Effect::Delete(ids) => match service.delete_customers(actor, &ids) {
-            Ok(n) => Event::Finished(Level::Info, format!("Deleted {n} customer(s); the audit log keeps their rows")),
+            Ok(n) => Event::Finished(
+                Level::Info,
+                format!("Deleted {n} customer(s); the audit log keeps their rows"),
+            ),
             Err(e) => Event::Finished(Level::Error, e.to_string().replace('\n', " · ")),
         },
         Effect::BulkPreview { ids, edit } => Event::BulkPreviewed(
@@ -145,36 +150,58 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 .bulk_preview(&ids, &edit)
                 .map_err(|e| e.to_string().replace('\n', " · ")),
         ),
-        Effect::BulkApply { changes, edit } => match service.bulk_apply_previewed(actor, &changes, &edit) {
-            Ok(report) => {
-                let since = match report.changed_since_preview.len() {
-                    0 => String::new(),
-                    n => format!(
-                        "; {n} were changed by someone else since the preview, and their other changes are kept"
-                    ),
-                };
-                Event::Finished(
-                    Level::Info,
-                    format!(
-                        "Bulk edit saved: {} customers changed, {} already had these values{since}",
-                        report.changed, report.unchanged
-                    ),
-                )
+        Effect::BulkApply { changes, edit } => {
+            match service.bulk_apply_previewed(actor, &changes, &edit) {
+                Ok(report) => {
+                    let since = match report.changed_since_preview.len() {
+                        0 => String::new(),
+                        n => format!(
+                            "; {n} were changed by someone else since the preview, and their other changes are kept"
+                        ),
+                    };
+                    Event::Finished(
+                        Level::Info,
+                        format!(
+                            "Bulk edit saved: {} customers changed, {} already had these values{since}",
+                            report.changed, report.unchanged
+                        ),
+                    )
+                }
+                Err(e) => Event::Finished(
+                    Level::Error,
+                    format!("Nothing changed: {}", e.to_string().replace('\n', " · ")),
+                ),
             }
-            Err(e) => Event::Finished(
-                Level::Error,
-                format!("Nothing changed: {}", e.to_string().replace('\n', " · ")),
-            ),
-        },
-        Effect::BulkUpload { path, dry_run: true } => Event::UploadChecked {
+        }
+        Effect::BulkUpload {
+            path,
+            dry_run: true,
+        } => Event::UploadChecked {
             result: service
                 .import_customers(actor, &path, true)
                 .map_err(|e| e.to_string()),
             path,
         },
-        Effect::BulkUpload { path, dry_run: false } => match service.import_customers(actor, &path, false) {
-            Ok(r) if r.committed => Event::Finished(Level::Info, format!("Created {} customers from {}", r.customers.len(), path.display())),
-            Ok(r) => Event::Finished(Level::Error, format!("Nothing created: {} problems in {}", r.problems.len(), path.display())),
+        Effect::BulkUpload {
+            path,
+            dry_run: false,
+        } => match service.import_customers(actor, &path, false) {
+            Ok(r) if r.committed => Event::Finished(
+                Level::Info,
+                format!(
+                    "Created {} customers from {}",
+                    r.customers.len(),
+                    path.display()
+                ),
+            ),
+            Ok(r) => Event::Finished(
+                Level::Error,
+                format!(
+                    "Nothing created: {} problems in {}",
+                    r.problems.len(),
+                    path.display()
+                ),
+            ),
             Err(e) => Event::Finished(Level::Error, format!("Nothing created: {e}")),
         },
         Effect::LoadScheduled { customer } => Event::ScheduledLoaded {
@@ -249,15 +276,24 @@ fn apply_due(service: &mut Service) -> Option<Event> {
     match service.apply_due(chrono::Utc::now()) {
         Ok(r) if r.applied.is_empty() && r.failed.is_empty() => None,
         Ok(r) => Some(Event::Finished(
-            if r.failed.is_empty() { Level::Info } else { Level::Error },
+            if r.failed.is_empty() {
+                Level::Info
+            } else {
+                Level::Error
+            },
             format!(
                 "Scheduled changes: {} applied, {} could not be applied{}",
                 r.applied.len(),
                 r.failed.len(),
-                r.failed.first().map_or(String::new(), |f| format!(" ({})", f.result))
+                r.failed
+                    .first()
+                    .map_or(String::new(), |f| format!(" ({})", f.result))
             ),
         )),
-        Err(e) => Some(Event::Notice(Level::Error, format!("Scheduled changes not applied: {e}"))),
+        Err(e) => Some(Event::Notice(
+            Level::Error,
+            format!("Scheduled changes not applied: {e}"),
+        )),
     }
 }
 

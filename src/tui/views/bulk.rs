@@ -12,27 +12,46 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 pub fn draw_bulk(frame: &mut Frame, area: Rect, form: &BulkForm) {
     let rect = centered(area, 80, 16);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(format!(" Bulk edit of {} marked customers ", form.ids.len()));
+    let block = Block::bordered().title(format!(
+        " Bulk edit of {} marked customers ",
+        form.ids.len()
+    ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut y = inner.y;
     frame.render_widget(
         Paragraph::new("Empty and (unchanged) fields stay as they are on each customer.")
             .style(Style::new().fg(Color::DarkGray)),
-        Rect { y, height: 1, ..inner },
+        Rect {
+            y,
+            height: 1,
+            ..inner
+        },
     );
     y += 2;
     for (i, f) in BulkField::ALL.iter().enumerate() {
         if y >= inner.bottom().saturating_sub(2) {
             break;
         }
-        let row = Rect { y, height: 1, ..inner };
-        let [label, value] = Layout::horizontal([Constraint::Length(20), Constraint::Min(10)]).areas(row);
+        let row = Rect {
+            y,
+            height: 1,
+            ..inner
+        };
+        let [label, value] =
+            Layout::horizontal([Constraint::Length(20), Constraint::Min(10)]).areas(row);
         let focused = i == form.focus;
-        let label_style = if focused { cursor_style().add_modifier(Modifier::BOLD) } else { Style::new() };
+        let label_style = if focused {
+            cursor_style().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
         frame.render_widget(Paragraph::new(f.label()).style(label_style), label);
         if f.is_choice() {
-            frame.render_widget(Paragraph::new(format!("‹ {} ›", form.choice_text(*f))), value);
+            frame.render_widget(
+                Paragraph::new(format!("‹ {} ›", form.choice_text(*f))),
+                value,
+            );
         } else {
             let mut input = form.input(*f).clone();
             input.set_cursor_line_style(Style::new());
@@ -52,12 +71,20 @@ pub fn draw_bulk(frame: &mut Frame, area: Rect, form: &BulkForm) {
     };
     frame.render_widget(
         Paragraph::new(status).wrap(Wrap { trim: true }),
-        Rect { y: inner.bottom().saturating_sub(2), height: 2, ..inner },
+        Rect {
+            y: inner.bottom().saturating_sub(2),
+            height: 2,
+            ..inner
+        },
     );
 }
 
 pub fn draw_list(frame: &mut Frame, area: Rect, list: &ListView) {
-    let rect = centered(area, area.width.saturating_sub(4).max(20), area.height.saturating_sub(2).max(5));
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).max(20),
+        area.height.saturating_sub(2).max(5),
+    );
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(format!(" {} ", list.title));
     let inner = block.inner(rect);
@@ -73,7 +100,11 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ListView) {
         .take(height)
         .map(|(i, l)| {
             let line = Line::from(l.as_str());
-            if i == list.cursor { line.style(cursor_style()) } else { line }
+            if i == list.cursor {
+                line.style(cursor_style())
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
