@@ -348,7 +348,7 @@ impl Worker {
                         }
                         Err(mpsc::RecvTimeoutError::Timeout) => {
                             idle += 1;
-                            if idle % APPLY_DUE_EVERY == 0
+                            if idle.is_multiple_of(APPLY_DUE_EVERY)
                                 && let Some(event) = apply_due(&mut service)
                                 && events.send(event).is_err()
                             {

@@ -242,10 +242,7 @@ fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         ))
     } else if let Some(e) = form.error(form.focused()) {
         // The focused field's reason in full, however narrow the field column.
-        Line::from(Span::styled(
-            format!("{}: {e}", form.focused().label()),
-            Style::new().fg(Color::Red),
-        ))
+        Line::from(Span::styled(e.to_string(), Style::new().fg(Color::Red)))
     } else if form.errors.is_empty() {
         Line::from("Enter: save options · Tab next field · ← → choose · Esc cancel")
     } else {
