@@ -338,7 +338,10 @@ fn adding_a_customer_with_the_form_in_a_real_terminal() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("add.db");
     let db = db.to_str().unwrap();
-    let out = Command::new(BIN).args(["demo", "--db", db, "--customers", "4", "--days", "0"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--db", db, "--customers", "4", "--days", "0"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let t = Tmux::start("add", home.path(), &[], &["--db", db], 120, 40);
     t.wait_for("4 of 4");
@@ -358,9 +361,17 @@ fn adding_a_customer_with_the_form_in_a_real_terminal() {
     let screen = t.wait_for("5 of 5");
     assert!(screen.contains("Saved Harbour Lights Telecom"), "{screen}");
 
-    let show = Command::new(BIN).args(["--db", db, "customers", "list", "--json"]).output().unwrap();
+    let show = Command::new(BIN)
+        .args(["--db", db, "customers", "list", "--json"])
+        .output()
+        .unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
-    let added = rows.as_array().unwrap().iter().find(|r| r["name"] == "Harbour Lights Telecom").unwrap();
+    let added = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Harbour Lights Telecom")
+        .unwrap();
     assert_eq!(added["currency"], "CHF");
     assert_eq!(added["channels"], 25);
 }

@@ -748,6 +748,12 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
         before.status,
         "nothing applied yet"
     );
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("Scheduled changes (1;"),
+        "the card lists it: {}",
+        h.screen()
+    );
 
     h.key(KeyCode::Char(':')).keys("scheduled");
     h.key(KeyCode::Enter);

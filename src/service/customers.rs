@@ -21,6 +21,8 @@ pub struct CardData {
     pub daily: Vec<SummaryRow>,
     /// Newest first.
     pub audit: Vec<AuditEntry>,
+    /// Pending Delay-and-Save changes, soonest first.
+    pub scheduled: Vec<crate::domain::ScheduledChange>,
 }
 
 /// How far back the card's Daily view reaches.
@@ -52,6 +54,7 @@ impl Service {
             blocks: self.store.number_blocks(id)?,
             daily: roll_up(&hourly, Period::Daily),
             audit: self.store.audit_for_customer(id, CARD_AUDIT_ROWS)?,
+            scheduled: self.scheduled_changes(Some(id), false)?,
             customer,
         })
     }

@@ -197,6 +197,23 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
     if data.daily.is_empty() {
         lines.push(Line::from("No traffic in the last 90 days."));
     }
+    if !data.scheduled.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Scheduled changes ({}; palette to cancel)",
+                data.scheduled.len()
+            ),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )));
+        for s in &data.scheduled {
+            lines.push(Line::from(format!(
+                "{} {}",
+                s.due_at.get(..16).unwrap_or(&s.due_at).replace('T', " "),
+                s.summary
+            )));
+        }
+    }
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Account and Summary ")),
         right,
