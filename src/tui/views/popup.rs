@@ -20,15 +20,30 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, below: Context) {
             body.lines().map(|l| Line::from(l.to_string())).collect(),
         ),
     };
-    let height = (lines.len() as u16).saturating_add(2);
-    let rect = centered(area, 76, height);
+    // Help that does not fit in one column is laid out in two, side by side.
+    let two = lines.len() + 2 > usize::from(area.height) && area.width >= 120;
+    let rows = if two {
+        lines.len().div_ceil(2)
+    } else {
+        lines.len()
+    };
+    let height = (rows as u16).saturating_add(2);
+    let rect = centered(area, if two { 152 } else { 76 }, height);
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(title)),
-        rect,
-    );
+    let block = Block::bordered().title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if two {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(inner);
+        let mut lines = lines;
+        let second = lines.split_off(rows);
+        frame.render_widget(Paragraph::new(lines), left);
+        frame.render_widget(Paragraph::new(second), right);
+    } else {
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
 }
 
 fn help_lines(context: Context) -> Vec<Line<'static>> {
