@@ -139,13 +139,11 @@ fn draw_value(
         Style::new()
     };
     match (kind, form.input(f)) {
-        (Kind::Text | Kind::Lines, Some(input)) => {
+        // The focused field edits in place; the others show their text from its start.
+        (Kind::Text | Kind::Lines, Some(input)) if focused => {
             let mut input = input.clone();
             input.set_style(focus);
             input.set_cursor_line_style(Style::new());
-            if !focused {
-                input.set_cursor_style(Style::new());
-            }
             frame.render_widget(&input, area);
         }
         (Kind::Toggle, _) => {
