@@ -468,7 +468,7 @@ fn cdrs_import_from_the_palette_and_a_row_downloads_its_cdrs() {
     assert!(h.screen().contains("Import CDRs"));
     h.key(KeyCode::Enter);
     assert!(
-        h.screen().contains("type a path first"),
+        h.screen().contains("Type a file path first"),
         "an empty answer is refused"
     );
     h.keys(file.to_str().unwrap());

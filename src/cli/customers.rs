@@ -183,7 +183,7 @@ impl From<&BoardRow> for Listed {
             last_call_at: r
                 .last_call
                 .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
-                .map(crate::store::time_text),
+                .map(crate::domain::utc_text),
             asr_24h: r.asr_24h().map(|a| format!("{a:.2}")),
             acd_24h_s: r.acd_24h().map(|a| format!("{a:.1}")),
         }
@@ -352,7 +352,7 @@ fn update(service: &mut Service, actor: &Actor, args: UpdateArgs) -> anyhow::Res
                 "{} (#{}): scheduled change #{id} for {}: {summary}",
                 current.name,
                 current.id,
-                crate::store::time_text(at)
+                crate::domain::utc_text(at)
             )?;
         }
         None => {

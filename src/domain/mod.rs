@@ -26,3 +26,8 @@ pub use rating::Tariff;
 pub use schedule::{ScheduleState, ScheduledChange};
 pub use selection::{Aggregate, Cell, ColumnFigures, Metric, Selection};
 pub use summary::{Period, SummaryRow, Traffic};
+
+/// A UTC time as carrierdesk stores and prints it: RFC 3339 with seconds and a Z.
+pub fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

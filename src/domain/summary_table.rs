@@ -135,14 +135,6 @@ impl SummaryColumn {
             SummaryColumn::Billed => hms(t.billed_s),
         }
     }
-
-    /// Columns whose mean over rows is not the true figure; a weighted one exists.
-    pub fn is_ratio(self) -> bool {
-        matches!(
-            self,
-            SummaryColumn::Asr | SummaryColumn::Acd | SummaryColumn::ProfitPercent
-        )
-    }
 }
 
 #[cfg(test)]

@@ -161,7 +161,9 @@ impl Service {
                 // Taken by another process; dropping `tx` undoes this one's write.
                 continue;
             }
-            if state == ScheduleState::Failed {
+            // An applied change that wrote something was audited as the customer's edit;
+            // one that failed, or found nothing to change, gets its own row.
+            if state == ScheduleState::Failed || !result.is_empty() {
                 audit_state(&tx, &author, &change, state, &result, &now)?;
             }
             tx.commit()?;
@@ -186,7 +188,7 @@ fn summarise(change: &mut ScheduledChange, customer: Option<&Customer>) {
     };
 }
 
-/// The audit row of a scheduled change moving out of pending other than by applying it.
+/// The audit row of a scheduled change moving out of pending without an edit of its own.
 fn audit_state(
     tx: &Connection,
     actor: &Actor,

@@ -169,9 +169,7 @@ pub fn now_text() -> String {
     time_text(chrono::Utc::now())
 }
 
-pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+pub use crate::domain::utc_text as time_text;
 
 pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use customers::{

@@ -199,6 +199,8 @@ pub enum Popup {
     Detail {
         title: String,
         body: String,
+        /// First line shown: a deleted customer's row is longer than a screen.
+        scroll: u16,
     },
 }
 
@@ -332,7 +334,21 @@ impl App {
                 }
                 vec![]
             }
-            Event::BoardLoaded { rows: Err(e), .. } | Event::CardLoaded(_, Err(e)) => {
+            Event::CardLoaded(id, Err(e)) => {
+                // The customer is gone (deleted by another operator): back to the board.
+                if self
+                    .card
+                    .as_ref()
+                    .is_some_and(|c| c.id == id && c.data.is_none())
+                {
+                    self.card = None;
+                    self.error(e);
+                    return vec![Effect::LoadBoard];
+                }
+                self.error(e);
+                vec![]
+            }
+            Event::BoardLoaded { rows: Err(e), .. } => {
                 self.error(e);
                 vec![]
             }
@@ -368,7 +384,8 @@ impl App {
             Event::Scheduled(Ok(line)) => {
                 self.form = None;
                 self.info(line);
-                vec![]
+                // Our own commits do not move data_version on our connection: reload here.
+                self.reload()
             }
             Event::Scheduled(Err(e)) => {
                 match self.form.as_mut() {
@@ -408,7 +425,12 @@ impl App {
                     Ok(changes) => self.list = Some(scheduled_list(customer, &changes)),
                     Err(e) => self.error(e),
                 }
-                vec![]
+                // The card lists its pending changes too; a cancel must show there.
+                if self.card.is_some() {
+                    self.reload()
+                } else {
+                    vec![]
+                }
             }
             Event::Finished(level, text) => {
                 self.progress = None;
@@ -420,6 +442,22 @@ impl App {
 
     fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let context = self.context();
+        if context == Context::BulkForm
+            && let Some(bulk) = self.bulk.as_mut()
+        {
+            return match keymap::lookup(context, &key) {
+                // ← → cycle a choice or move in the text being typed.
+                Some(a @ (Action::Left | Action::Right)) => {
+                    bulk.step(a == Action::Right, key);
+                    vec![]
+                }
+                Some(a) => self.update(a),
+                None => {
+                    bulk.key(key);
+                    vec![]
+                }
+            };
+        }
         if context == Context::Form
             && let Some(form) = self.form.as_mut()
         {
@@ -470,10 +508,28 @@ impl App {
 
     /// Carries out one action.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        if self.popup.is_some() {
-            if action == Action::Back {
-                self.popup = None;
+        if let Some(popup) = self.popup.as_mut() {
+            let page = self.page.max(1) as i32;
+            let delta = match action {
+                Action::Back => {
+                    self.popup = None;
+                    return vec![];
+                }
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                _ => 0,
+            };
+            if let Popup::Detail { body, scroll, .. } = popup {
+                let last = body.lines().count().saturating_sub(1) as i32;
+                *scroll = (i32::from(*scroll) + delta).clamp(0, last) as u16;
             }
+            return vec![];
+        }
+        // `?` opens the help of whatever is on screen, from any context that binds it.
+        if action == Action::Help {
+            self.popup = Some(Popup::Help);
             return vec![];
         }
         if self.palette.is_some() {
@@ -496,7 +552,6 @@ impl App {
         }
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.popup = Some(Popup::Help),
             Action::Palette => self.palette = Some(Palette::open(self.context())),
             Action::ImportCdrs => {
                 self.prompt = Some(Prompt::new(
@@ -552,10 +607,11 @@ impl App {
                 } else {
                     marked
                 };
-                let names: Vec<String> = ids
+                // Only customers still on the board: the prompt names exactly what goes.
+                let (ids, names): (Vec<i64>, Vec<String>) = ids
                     .iter()
-                    .filter_map(|id| self.board.row(*id).map(|r| r.name.clone()))
-                    .collect();
+                    .filter_map(|id| self.board.row(*id).map(|r| (*id, r.name.clone())))
+                    .unzip();
                 self.confirm_delete(ids, names);
             }
             Action::BulkUpload => {
@@ -665,6 +721,7 @@ impl App {
                             e.action, e.table, e.row_id, e.operator, e.at
                         ),
                         body,
+                        scroll: 0,
                     });
                 }
             }
@@ -717,7 +774,7 @@ impl App {
             Action::Submit => {
                 let answer = prompt.answer();
                 if answer.is_empty() {
-                    prompt.error = Some("type a path first, or Esc to cancel".into());
+                    prompt.error = Some(format!("{}, or Esc to cancel", prompt.purpose.expects()));
                     return vec![];
                 }
                 match prompt.purpose.clone() {
@@ -811,6 +868,10 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return vec![];
         };
+        // One save at a time: the answer to the first decides what comes next.
+        if form.saving {
+            return vec![];
+        }
         if form.conflict.is_some() {
             return match action {
                 Action::Reload => {
@@ -1150,9 +1211,8 @@ impl App {
 
 /// The Summary tab's keys. `None` leaves the action to the card (tabs, edit, back).
 fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {
-    let Some(data) = &card.data else {
-        return Some(vec![]);
-    };
+    // Until the card loads, keys are the card's (Tab, Esc) rather than the grid's.
+    let data = card.data.as_ref()?;
     let currency = data.customer.currency;
     let view = &mut card.summary;
     let grid = &mut view.grid;

@@ -15,6 +15,17 @@ pub enum Purpose {
     BulkUpload,
 }
 
+impl Purpose {
+    /// What an empty answer is missing.
+    pub fn expects(&self) -> &'static str {
+        match self {
+            Purpose::ImportCdrs | Purpose::BulkUpload => "Type a file path first",
+            Purpose::DelayUntil => "Type a date and time first",
+            Purpose::ConfirmDelete { .. } => "Type the name (or the count) to confirm",
+        }
+    }
+}
+
 pub struct Prompt {
     pub purpose: Purpose,
     pub title: String,

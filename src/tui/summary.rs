@@ -3,8 +3,9 @@
 
 use super::widgets::grid::{CopyHeaders, GridState, to_tsv, write_csv};
 use super::widgets::summary_grid::SummaryGrid;
-use crate::domain::selection::Selection;
+use crate::domain::selection::{Cell, Selection};
 use crate::domain::summary::Period;
+use crate::domain::summary_table::SummaryColumn;
 use crate::domain::{Currency, SummaryRow};
 use std::collections::HashSet;
 
@@ -27,12 +28,28 @@ impl SummaryView {
         }
     }
 
-    /// Takes freshly loaded rows, keeping the cursor and selection where they were.
+    /// Takes freshly loaded rows, keeping the cursor and selection on the same periods
+    /// (rows are newest first, so a new hour or day shifts every index by one).
     pub fn set_rows(&mut self, rows: Vec<SummaryRow>) {
-        self.grid.reload(
-            rows.len(),
-            crate::domain::summary_table::SummaryColumn::ALL.len(),
-        );
+        let old = self.rows.take().unwrap_or_default();
+        let start_of = |row: usize| old.get(row).map(|r| r.start);
+        let row_of =
+            |start: Option<i64>| start.and_then(|s| rows.iter().position(|r| r.start == s));
+        let cursor = self.grid.cursor();
+        let selection = self.grid.selection();
+        self.grid.reload(rows.len(), SummaryColumn::ALL.len());
+        if let Some(row) = row_of(start_of(cursor.row)) {
+            self.grid.set_cursor(Cell::new(row, cursor.col));
+        }
+        let moved = selection.and_then(|s| {
+            let anchor = row_of(start_of(s.anchor().row))?;
+            let corner = row_of(start_of(s.cursor().row))?;
+            Some(Selection::new(
+                Cell::new(anchor, s.anchor().col),
+                Cell::new(corner, s.cursor().col),
+            ))
+        });
+        self.grid.set_selection(moved);
         self.rows = Some(rows);
     }
 
@@ -71,11 +88,39 @@ impl SummaryView {
     pub fn export_csv(&self, currency: Currency) -> Option<String> {
         let source = self.source(currency);
         let rows = self.rows.as_ref()?.len();
-        let selection = self.grid.selection().or_else(|| {
-            Selection::all(rows, crate::domain::summary_table::SummaryColumn::ALL.len())
-        })?;
+        let selection = self
+            .grid
+            .selection()
+            .or_else(|| Selection::all(rows, SummaryColumn::ALL.len()))?;
         let mut out = Vec::new();
         write_csv(&source, &selection, &mut out).ok()?;
         String::from_utf8(out).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Traffic;
+    use crate::tui::widgets::grid::Move;
+
+    fn day(start: i64) -> SummaryRow {
+        SummaryRow {
+            start,
+            traffic: Traffic::default(),
+        }
+    }
+
+    #[test]
+    fn a_reload_keeps_cursor_and_selection_on_the_same_periods() {
+        let mut v = SummaryView::new(Period::Daily);
+        v.set_rows(vec![day(300), day(200), day(100)]);
+        v.grid.move_cursor(Move::Down); // the 200 row
+        v.grid.extend(Move::Down); // 200 and 100 selected
+        // A new day arrives at the top: every index moves down one.
+        v.set_rows(vec![day(400), day(300), day(200), day(100)]);
+        assert_eq!(v.current().map(|r| r.start), Some(100));
+        let sel = v.grid.selection().unwrap();
+        assert_eq!(sel.rows(), 2..4);
     }
 }

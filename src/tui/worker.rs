@@ -87,7 +87,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                     .map(|id| {
                         format!(
                             "Scheduled change #{id} for {} UTC: {what}",
-                            crate::store::time_text(due)
+                            crate::domain::utc_text(due)
                         )
                     })
                     .map_err(|e| e.to_string()),

@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, below: Context) {
     let (title, lines) = match popup {
         Popup::Help => (" Keys (Esc closes) ".to_string(), help_lines(below)),
-        Popup::Detail { title, body } => (
+        Popup::Detail { title, body, .. } => (
             format!(" {title} "),
             body.lines().map(|l| Line::from(l.to_string())).collect(),
         ),
@@ -42,7 +42,16 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, below: Context) {
         frame.render_widget(Paragraph::new(lines), left);
         frame.render_widget(Paragraph::new(second), right);
     } else {
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        let scroll = match popup {
+            Popup::Detail { scroll, .. } => *scroll,
+            Popup::Help => 0,
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            inner,
+        );
     }
 }
 

@@ -246,12 +246,12 @@ impl GridState {
         self.visual
     }
 
-    /// The first row shown.
     /// Body rows drawn by the last frame.
     pub fn page(&self) -> usize {
         self.page
     }
 
+    /// The first row shown.
     pub fn row_offset(&self) -> usize {
         self.row_offset
     }
