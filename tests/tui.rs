@@ -605,7 +605,11 @@ fn a_bulk_edit_is_previewed_then_applied_to_every_marked_customer() {
     assert!(h.screen().contains("Bulk edit of 3 marked customers"));
     h.key(KeyCode::Enter);
     assert!(h.screen().contains("Set at least one field"));
-    h.key(KeyCode::Tab).keys("77"); // Channels
+    h.key(KeyCode::Tab).keys("77x"); // Channels, with a typo
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Tab).key(KeyCode::Tab); // Portal access
+    h.key(KeyCode::Right).key(KeyCode::Right); // (unchanged) → yes → no
+    assert!(h.screen().contains("‹ no ›"), "{}", h.screen());
     h.key(KeyCode::Enter);
     let screen = h.screen();
     assert!(
