@@ -767,3 +767,36 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
     h.key(KeyCode::Char('x'));
     assert!(h.screen().contains("Scheduled changes (0 pending)"));
 }
+
+fn mouse(h: &mut Harness, kind: crossterm::event::MouseEventKind, column: u16, row: u16) {
+    let event = crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let effects = h.app.handle(Event::Mouse(event));
+    h.run(effects);
+}
+
+#[test]
+fn the_mouse_selects_rows_and_drags_a_block_of_cells() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let (_dir, mut h, _id, rows) = summary_of_busiest(4);
+    let screen = h.screen();
+    let y = screen
+        .lines()
+        .position(|l| l.contains(&Period::Daily.label(rows[0].start)))
+        .unwrap() as u16;
+    mouse(&mut h, MouseEventKind::Down(MouseButton::Left), 6, y);
+    mouse(&mut h, MouseEventKind::Drag(MouseButton::Left), 6, y + 2);
+    assert!(h.screen().contains("3 cells"), "{}", h.screen());
+
+    h.key(KeyCode::Esc).key(KeyCode::Esc).key(KeyCode::Esc); // selection, card, search
+    h.screen();
+    let top = h.app.board_top;
+    mouse(&mut h, MouseEventKind::Down(MouseButton::Left), 4, top + 3);
+    assert_eq!(h.app.board.cursor, 3);
+    mouse(&mut h, MouseEventKind::ScrollDown, 4, top + 3);
+    assert_eq!(h.app.board.cursor, 4);
+}

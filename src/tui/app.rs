@@ -15,13 +15,16 @@ use crate::domain::summary::Period;
 use crate::domain::{BoardRow, BulkChange, BulkEdit, Customer, ScheduledChange, SummaryRow};
 use crate::service::CardData;
 use crate::service::CustomerImportReport;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use std::path::PathBuf;
 
 /// Something that happened: a key, or a result coming back from the database task.
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
+    Mouse(MouseEvent),
     Paste(String),
     Resize,
     /// Board rows; `complete` is false for the quick first screen sent before the rest.
@@ -235,6 +238,8 @@ pub struct App {
     pub dirty: bool,
     /// NO_COLOR is set: meaning is carried by modifiers (bold, reverse), not colours.
     pub no_color: bool,
+    /// Screen row of the board's first customer in the last frame, for mouse clicks.
+    pub board_top: u16,
 }
 
 impl Default for App {
@@ -264,6 +269,7 @@ impl App {
             page: 10,
             dirty: true,
             no_color: false,
+            board_top: 0,
         }
     }
 
@@ -320,6 +326,7 @@ impl App {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.key(key),
             Event::Key(_) | Event::Resize => vec![],
+            Event::Mouse(m) => self.mouse(m),
             Event::Paste(text) => {
                 self.type_text(&text);
                 vec![]
@@ -1009,6 +1016,55 @@ impl App {
             s.pop();
             self.board.set_search(s);
         }
+    }
+
+    /// Click selects, drag extends a grid selection, the wheel scrolls; only where no
+    /// dialog is open, so a stray click never acts on what is hidden behind one.
+    fn mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        let wheel = match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        };
+        match self.context() {
+            Context::Board | Context::Card | Context::Popup | Context::List => {
+                if let Some(action) = wheel {
+                    return self.update(action);
+                }
+                if self.card.is_none()
+                    && m.kind == MouseEventKind::Down(MouseButton::Left)
+                    && m.row >= self.board_top
+                {
+                    let row = self.board.offset + usize::from(m.row - self.board_top);
+                    if row < self.board.shown() {
+                        self.board.move_to(row);
+                    }
+                }
+            }
+            Context::Grid => {
+                let Some(card) = self.card.as_mut() else {
+                    return vec![];
+                };
+                let grid = &mut card.summary.grid;
+                match m.kind {
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        if let Some(cell) = grid.cell_at(m.column, m.row) {
+                            grid.set_cursor(cell);
+                        }
+                    }
+                    MouseEventKind::Drag(MouseButton::Left) => {
+                        if let Some(cell) = grid.cell_at(m.column, m.row) {
+                            grid.extend_to(cell);
+                        }
+                    }
+                    MouseEventKind::ScrollDown => grid.move_cursor(Move::Down),
+                    MouseEventKind::ScrollUp => grid.move_cursor(Move::Up),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        vec![]
     }
 
     /// Asks for the name (one customer) or the count (several) before deleting.

@@ -20,7 +20,8 @@ use crate::service::Service;
 use app::{App, Event};
 use app::{Effect, Level};
 use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, EventStream,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -40,6 +41,7 @@ fn restore() {
     let _ = execute!(
         stdout(),
         DisableBracketedPaste,
+        DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -62,7 +64,12 @@ fn setup() -> anyhow::Result<(Term, Guard)> {
     }));
     enable_raw_mode()?;
     let guard = Guard;
-    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    )?;
     let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok((terminal, guard))
 }
@@ -140,6 +147,7 @@ async fn event_loop(
             term = input.next() => match term {
                 Some(Ok(TermEvent::Key(key))) => Event::Key(key),
                 Some(Ok(TermEvent::Paste(text))) => Event::Paste(text),
+                Some(Ok(TermEvent::Mouse(m))) => Event::Mouse(m),
                 Some(Ok(TermEvent::Resize(..))) => Event::Resize,
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),

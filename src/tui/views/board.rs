@@ -94,6 +94,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
         frame.render_widget(Paragraph::new(Line::from(spans)), filter_line);
     }
 
+    app.board_top = table.y + 1;
+    let board = &mut app.board;
     let height = usize::from(table.height.saturating_sub(1));
     board.offset = scroll(board.offset, board.cursor, height);
     let shown = columns_that_fit(columns, table.width);
