@@ -21,7 +21,11 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
+        Fixture::open(tempfile::tempdir().unwrap())
+    }
+
+    /// The fixture's customers in carrierdesk.db under `dir`, which may hold a database already.
+    fn open(dir: TempDir) -> Fixture {
         let db = dir.path().join("carrierdesk.db");
         let service = Service::open(&db).unwrap();
         let f = Fixture { dir, db, service };
@@ -290,6 +294,32 @@ fn importing_the_same_file_twice_adds_nothing() {
         f.count("SELECT count(*) FROM audit_log WHERE table_name = 'cdrs' AND action = 'POST'"),
         2
     );
+}
+
+#[test]
+fn calls_stored_under_the_first_schema_are_still_known_after_the_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = rusqlite::Connection::open(dir.path().join("carrierdesk.db")).unwrap();
+    old.execute_batch(include_str!("../src/store/schema.sql"))
+        .unwrap();
+    old.pragma_update(None, "user_version", 1).unwrap();
+    // The first call of asterisk_master.csv, imported before its customer existed.
+    old.execute_batch(
+        "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, account_code)
+         VALUES ('1793614500.1', NULL, 1793614500, 1, 120, 0, 'AC000001')",
+    )
+    .unwrap();
+    drop(old);
+
+    let mut f = Fixture::open(dir);
+    assert_eq!(f.count("PRAGMA user_version"), 2);
+    let first = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!((first.inserted, first.claimed, first.duplicates), (7, 1, 0));
+    assert_eq!(f.call(NORDLINK, "1793614500.1").charge, 2);
+    let again = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!((again.inserted, again.claimed, again.duplicates), (0, 0, 8));
+    assert_eq!(f.count("SELECT count(*) FROM cdrs"), 8);
+    assert_eq!(f.hourly(NORDLINK), f.summed_from_calls(NORDLINK));
 }
 
 #[test]

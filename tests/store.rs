@@ -42,6 +42,10 @@ fn migrations_build_the_whole_schema_on_an_empty_file() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
+    let page_size: i64 = check
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page_size, 16 * 1024);
     drop(store);
     // Opening again is a no-op.
     Store::open(&path).unwrap();

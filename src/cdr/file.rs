@@ -1,15 +1,17 @@
 //! Reading a CDR file: guessing its format, checking each row, and pricing it for its customer.
 
+use super::Matcher;
 use super::layout::{Answered, Layout};
 use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp};
 use super::{Field, Format, RowError};
 use crate::domain::{Cdr, CdrCustomer, Currency};
-use csv::{ByteRecord, Position};
+use csv::{ByteRecord, Position, StringRecord};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
 
@@ -86,14 +88,15 @@ impl CdrFile {
         self.size
     }
 
-    /// Starts reading and checking the rows on a thread of its own, times turned into UTC
-    /// as written in `zone`: the caller stores one batch while the next is being read.
-    pub fn read(self, zone: FileZone) -> CheckedRows {
+    /// Starts reading, checking and matching the rows on a thread of its own, times turned
+    /// into UTC as written in `zone`: the caller stores one batch while the next is being
+    /// read, and is left as little work per row as possible.
+    pub fn read(self, zone: FileZone, matcher: Arc<Matcher>) -> CheckedRows {
         let (to_caller, from_reader) = mpsc::sync_channel(BATCHES_AHEAD);
         let (to_reader, returned) = mpsc::channel();
         let layout = self.layout.clone();
         let reader = std::thread::spawn(move || {
-            self.check_rows(&mut LocalClock::new(zone), &to_caller, &returned);
+            self.check_rows(&mut LocalClock::new(zone), &matcher, &to_caller, &returned);
         });
         CheckedRows {
             layout,
@@ -108,6 +111,7 @@ impl CdrFile {
     fn check_rows(
         mut self,
         clock: &mut LocalClock,
+        matcher: &Matcher,
         to_caller: &SyncSender<Result<Batch, String>>,
         returned: &Receiver<Batch>,
     ) {
@@ -117,13 +121,25 @@ impl CdrFile {
             while batch.checked.len() < BATCH_ROWS {
                 let n = batch.checked.len();
                 if batch.records.len() == n {
-                    batch.records.push(ByteRecord::new());
+                    batch.records.push(Record::default());
                 }
-                match self.reader.read_byte_record(&mut batch.records[n]) {
-                    Ok(true) => batch
-                        .checked
-                        .push(check(&self.layout, &batch.records[n], clock)),
-                    Ok(false) => break,
+                let mut rec = std::mem::take(&mut batch.records[n]).into_bytes();
+                match self.reader.read_byte_record(&mut rec) {
+                    Ok(true) => {
+                        let mut checked = check(&self.layout, &rec, clock);
+                        let rec = Record::from(rec);
+                        if let Ok(c) = &mut checked {
+                            let l = &self.layout;
+                            c.customer =
+                                matcher.find(&rec.text(l.account_code), &rec.text(l.channel));
+                        }
+                        batch.records[n] = rec;
+                        batch.checked.push(checked);
+                    }
+                    Ok(false) => {
+                        batch.records[n] = Record::Bytes(rec);
+                        break;
+                    }
                     Err(e) => {
                         let _ = to_caller.send(Err(read_error(e)));
                         return;
@@ -144,11 +160,57 @@ const BATCH_ROWS: usize = 1024;
 /// How many batches the reading thread may be ahead of the caller.
 const BATCHES_AHEAD: usize = 4;
 
+/// A row as read: as text when all of it is UTF-8, which it nearly always is, so that its
+/// fields are checked once, on the reading thread, and borrowed as they are after that.
+pub enum Record {
+    Text(StringRecord),
+    Bytes(ByteRecord),
+}
+
+impl Default for Record {
+    fn default() -> Self {
+        Record::Bytes(ByteRecord::new())
+    }
+}
+
+impl From<ByteRecord> for Record {
+    fn from(rec: ByteRecord) -> Self {
+        StringRecord::from_byte_record(rec)
+            .map_or_else(|e| Record::Bytes(e.into_byte_record()), Record::Text)
+    }
+}
+
+impl Record {
+    /// The row as read, bytes that are not UTF-8 included.
+    pub fn bytes(&self) -> &ByteRecord {
+        match self {
+            Record::Text(rec) => rec.as_byte_record(),
+            Record::Bytes(rec) => rec,
+        }
+    }
+
+    fn into_bytes(self) -> ByteRecord {
+        match self {
+            Record::Text(rec) => rec.into_byte_record(),
+            Record::Bytes(rec) => rec,
+        }
+    }
+
+    /// A field as stored, "" where the format or the row has none.
+    fn text(&self, index: Option<usize>) -> Cow<'_, str> {
+        match (self, index) {
+            (Record::Text(rec), Some(i)) => Cow::Borrowed(rec.get(i).unwrap_or_default()),
+            (Record::Bytes(rec), Some(i)) => rec.get(i).map_or(Cow::Borrowed(""), lossy),
+            (_, None) => Cow::Borrowed(""),
+        }
+    }
+}
+
 /// A batch of rows as read, each with the outcome of its checks.
 #[derive(Default)]
 pub struct Batch {
     /// Buffers kept from batch to batch; the first `checked.len()` hold this batch's rows.
-    records: Vec<ByteRecord>,
+    records: Vec<Record>,
     checked: Vec<Result<Checked, RowError>>,
     bytes_read: u64,
 }
@@ -160,7 +222,7 @@ impl Batch {
     }
 
     /// The rows, each as read and as checked.
-    pub fn rows(&mut self) -> impl Iterator<Item = (&ByteRecord, Result<Checked, RowError>)> {
+    pub fn rows(&mut self) -> impl Iterator<Item = (&Record, Result<Checked, RowError>)> {
         self.records.iter().zip(self.checked.drain(..))
     }
 }
@@ -190,13 +252,9 @@ impl CheckedRows {
     }
 
     /// A checked row with its text, borrowed from the record it was read from.
-    pub fn row<'r>(&self, rec: &'r ByteRecord, checked: Checked) -> Row<'r> {
+    pub fn row<'r>(&self, rec: &'r Record, checked: Checked) -> Row<'r> {
         let l = &self.layout;
-        let text = |index: Option<usize>| {
-            index
-                .and_then(|i| rec.get(i))
-                .map_or(Cow::Borrowed(""), lossy)
-        };
+        let text = |index: Option<usize>| rec.text(index);
         Row {
             line: checked.line,
             uid: checked.uid.map_or_else(|| text(l.uid), Cow::Owned),
@@ -209,6 +267,7 @@ impl CheckedRows {
             answered: checked.answered,
             talk_s: checked.talk_s,
             price: checked.price,
+            customer: checked.customer,
         }
     }
 }
@@ -233,6 +292,8 @@ pub struct Checked {
     price: Option<Price>,
     /// The uid where it is not a field as it stands: a hash, or uniqueid#sequence.
     uid: Option<String>,
+    /// The index of the call's customer in the matcher, if any.
+    customer: Option<usize>,
 }
 
 /// Checks a row: field count, times (into UTC through `clock`), durations, whether it was
@@ -330,6 +391,7 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
         talk_s,
         price,
         uid,
+        customer: None,
     })
 }
 
@@ -454,6 +516,8 @@ pub struct Row<'r> {
     pub talk_s: i64,
     /// Native rows carry their price; the others are rated with the customer's tariff.
     pub price: Option<Price>,
+    /// The index of the call's customer in the matcher the file was read with, if any.
+    pub customer: Option<usize>,
 }
 
 impl<'r> Row<'r> {

@@ -10,7 +10,7 @@ mod rollup;
 pub mod sample;
 pub mod time;
 
-pub use file::{Batch, CdrFile, Checked, CheckedRows, RejectFile, Row};
+pub use file::{Batch, CdrFile, Checked, CheckedRows, Record, RejectFile, Row};
 pub use matching::Matcher;
 pub use rollup::Totals;
 pub use time::FileZone;

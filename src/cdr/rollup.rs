@@ -3,11 +3,44 @@
 
 use crate::domain::{Cdr, Period, Traffic};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Debug, Default)]
 pub struct Totals {
-    hourly: HashMap<(i64, i64), Traffic>,
-    last_call: HashMap<i64, i64>,
+    hourly: HashMap<(i64, i64), Traffic, BuildHasherDefault<KeyHasher>>,
+    last_call: HashMap<i64, i64, BuildHasherDefault<KeyHasher>>,
+}
+
+/// Hashes customer ids and hours: integers from our own database and clock, not from
+/// someone who could pick colliding keys, so a multiply-xorshift mix does where SipHash
+/// cost as much as the adding up itself.
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+
+    /// SplitMix64's finaliser: every bit of the keys reaches the bits the table uses.
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
 }
 
 impl Totals {

@@ -130,21 +130,19 @@ impl Period {
 
     /// The unix second at which the period holding `t` starts.
     pub fn start_of(self, t: i64) -> i64 {
-        let Some(dt) = DateTime::<Utc>::from_timestamp(t, 0) else {
-            return t;
-        };
-        let day = dt.date_naive();
-        let midnight = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
+        // The calendar only where it is needed: an import asks for the hour of every call.
+        let day = || DateTime::<Utc>::from_timestamp(t, 0).map(|dt| dt.date_naive());
+        let midnight = |d: Option<NaiveDate>| {
+            d.and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map_or(t, |n| n.and_utc().timestamp())
         };
         match self {
             Period::Hourly => t - t.rem_euclid(3600),
-            Period::Daily => midnight(day),
-            Period::Weekly => {
-                midnight(day - Duration::days(i64::from(day.weekday().num_days_from_monday())))
-            }
-            Period::Monthly => midnight(day.with_day(1).unwrap_or(day)),
+            Period::Daily => midnight(day()),
+            Period::Weekly => midnight(
+                day().map(|d| d - Duration::days(i64::from(d.weekday().num_days_from_monday()))),
+            ),
+            Period::Monthly => midnight(day().map(|d| d.with_day(1).unwrap_or(d))),
         }
     }
 

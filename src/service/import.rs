@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How to read the files of an import.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +104,10 @@ impl Service {
         };
         let now = store::now_text();
         let tx = self.store.write()?;
-        let matcher = Matcher::new(store::cdr_customers(&tx)?, store::sip_users(&tx)?);
+        let matcher = Arc::new(Matcher::new(
+            store::cdr_customers(&tx)?,
+            store::sip_users(&tx)?,
+        ));
         let mut import = Import {
             pricing: vec![0; matcher.customer_count()],
             matcher,
@@ -189,7 +193,8 @@ impl Service {
 
 /// The running state of one import.
 struct Import {
-    matcher: Matcher,
+    /// Shared with the threads that read the files, which match each row to its customer.
+    matcher: Arc<Matcher>,
     /// Per customer index: how its new calls were priced (RATED, UNRATED, PRICED_BY_FILE).
     pricing: Vec<u8>,
     zone: FileZone,
@@ -239,7 +244,7 @@ impl Import {
         let done_before = state.bytes_done;
         if let Some(file) = opened {
             let size = file.size();
-            let mut rows = file.read(self.zone);
+            let mut rows = file.read(self.zone, Arc::clone(&self.matcher));
             while let Some(mut batch) = rows.next_batch().map_err(file_error)? {
                 for (rec, checked) in batch.rows() {
                     report.rows += 1;
@@ -250,7 +255,7 @@ impl Import {
                     match outcome {
                         Ok(()) => {}
                         Err(RowFailure::Db(e)) => return Err(e.into()),
-                        Err(RowFailure::Bad(error)) => self.reject(path, error, rec)?,
+                        Err(RowFailure::Bad(error)) => self.reject(path, error, rec.bytes())?,
                     }
                 }
                 state.bytes_done = done_before + batch.bytes_read();
@@ -266,7 +271,7 @@ impl Import {
 
     /// Matches, prices, stores and counts one checked row.
     fn store(&mut self, row: Row, writer: &mut CdrWriter) -> std::result::Result<(), RowFailure> {
-        let index = self.matcher.find(&row.account_code, &row.channel);
+        let index = row.customer;
         let priced_by_file = row.price.is_some();
         let customer = index.map(|i| self.matcher.customer(i));
         let cdr = row.into_cdr(customer)?;

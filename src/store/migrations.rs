@@ -7,7 +7,12 @@ use rusqlite_migration::{M, Migrations};
 use std::fs::OpenOptions;
 use std::path::Path;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema.sql"))];
+/// In order; a database records how many it has run in `user_version`. A change to the
+/// schema is a new migration at the end, never an edit of one that has shipped.
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("schema.sql")),
+    M::up(include_str!("cdrs_v2.sql")),
+];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
     let lock_path = path.with_extension("migrate-lock");
