@@ -12,7 +12,7 @@ impl Store {
     /// `since` is the unix second from which the ASR and ACD columns count (24 hours ago).
     pub fn board_rows(&self, since: i64, limit: Option<usize>) -> rusqlite::Result<Vec<BoardRow>> {
         // One read transaction: a consistent snapshot, and one lock instead of one per query.
-        let _snapshot = self.conn.unchecked_transaction()?;
+        let _snapshot = self.read()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.name, c.status, c.balance, c.debit_limit, c.currency, c.channels,
                     c.channels_in_use, c.cps, c.last_call_at, c.tags
