@@ -20,6 +20,8 @@ csv=$work/Master.csv
 "$bin" demo cdrs --out "$csv" --rows "$rows" >/dev/null
 # A fresh demo database: its 200 customers, no traffic yet.
 "$bin" --db "$work/carrierdesk.db" demo --customers 200 --days 0 >/dev/null
+# Write the generated file out first, so that neither side is timed flushing it.
+sync
 
 now() { date +%s.%N; }
 

@@ -183,7 +183,7 @@ impl Store {
     ) -> Result<u64, E> {
         let sql = format!(
             "SELECT {CDR_COLUMNS} FROM cdrs
-             WHERE customer_id = ?1 AND start_at >= ?2 AND start_at < ?3 ORDER BY start_at, id"
+             WHERE customer_id = ?1 AND start_at >= ?2 AND start_at < ?3 ORDER BY start_at, uid"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params![customer_id, from, to])?;
@@ -198,7 +198,7 @@ impl Store {
     /// Calls that matched no customer, oldest first, at most `limit`.
     pub fn unmatched_cdrs(&self, limit: usize) -> rusqlite::Result<Vec<Cdr<'static>>> {
         let sql = format!(
-            "SELECT {CDR_COLUMNS} FROM cdrs WHERE customer_id IS NULL ORDER BY start_at, id LIMIT ?1"
+            "SELECT {CDR_COLUMNS} FROM cdrs WHERE customer_id IS NULL ORDER BY start_at, uid LIMIT ?1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([limit as i64], |r| cdr(r).map(Cdr::into_owned))?;

@@ -12,6 +12,7 @@ use std::path::Path;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema.sql")),
     M::up(include_str!("cdrs_v2.sql")),
+    M::up(include_str!("cdrs_v3.sql")),
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
