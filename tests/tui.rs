@@ -800,3 +800,31 @@ fn the_mouse_selects_rows_and_drags_a_block_of_cells() {
     mouse(&mut h, MouseEventKind::ScrollDown, 4, top + 3);
     assert_eq!(h.app.board.cursor, 4);
 }
+
+#[test]
+fn q_during_an_import_asks_for_a_second_q() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 120, 30);
+    let effects = h.app.handle(Event::Progress(
+        "Importing CDRs: 40% · 4000 rows read".into(),
+    ));
+    h.run(effects);
+
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.quit);
+    let screen = h.screen();
+    assert!(screen.contains("Press q again to quit"), "{screen}");
+    // Any other key in between takes the question back.
+    h.key(KeyCode::Down).key(KeyCode::Char('q'));
+    assert!(!h.app.quit);
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+}
+
+#[test]
+fn q_quits_at_once_when_nothing_runs() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+}

@@ -232,6 +232,8 @@ pub struct App {
     pub columns: Vec<ColumnId>,
     pub message: Option<(Level, String)>,
     pub quit: bool,
+    /// The last key was a q refused because a job runs; another q quits.
+    quit_asked: bool,
     /// Rows that fit on the screen, set by the view; used for paging.
     pub page: usize,
     /// Set when state changed and a frame is due.
@@ -266,6 +268,7 @@ impl App {
             columns: ColumnId::ALL.to_vec(),
             message: None,
             quit: false,
+            quit_asked: false,
             page: 10,
             dirty: true,
             no_color: false,
@@ -515,6 +518,8 @@ impl App {
 
     /// Carries out one action.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        // A quit asked for while a job runs waits for a second q, and only the very next key.
+        let quit_asked = std::mem::take(&mut self.quit_asked);
         if let Some(popup) = self.popup.as_mut() {
             let page = self.page.max(1) as i32;
             let delta = match action {
@@ -558,6 +563,12 @@ impl App {
             return self.form_action(action);
         }
         match action {
+            Action::Quit if !quit_asked && let Some(job) = &self.progress => {
+                self.error(format!(
+                    "A job is still running ({job}). Press q again to quit and abandon it; nothing of it is saved."
+                ));
+                self.quit_asked = true;
+            }
             Action::Quit => self.quit = true,
             Action::Palette => self.palette = Some(Palette::open(self.context())),
             Action::ImportCdrs => {
@@ -836,7 +847,7 @@ impl App {
                     }
                     Purpose::ImportCdrs => {
                         self.prompt = None;
-                        self.progress = Some("Import starting…".into());
+                        self.start_job("Import starting…");
                         let files = answer
                             .split_whitespace()
                             .map(std::path::PathBuf::from)
@@ -1147,7 +1158,7 @@ impl App {
                     };
                     self.list = None;
                     self.bulk = None;
-                    self.progress = Some("Applying the bulk edit…".into());
+                    self.start_job("Applying the bulk edit…");
                     return vec![effect];
                 }
                 ListKind::Upload { path, ready: true } => {
@@ -1254,6 +1265,12 @@ impl App {
                 });
             }
         }
+    }
+
+    /// Shows a long job's first progress line in place of the last message.
+    fn start_job(&mut self, line: &str) {
+        self.message = None;
+        self.progress = Some(line.into());
     }
 
     fn info(&mut self, text: String) {

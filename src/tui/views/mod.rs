@@ -63,17 +63,21 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
 }
 
+/// The last message, then a running job's progress. A job clears the message as it starts,
+/// so a message shown beside its progress answers something done while it runs.
 fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(line) = &app.progress {
-        let style = Style::new().fg(Color::Yellow);
-        frame.render_widget(Paragraph::new(line.as_str()).style(style), area);
-    } else if let Some((level, text)) = &app.message {
+    let mut spans = Vec::new();
+    if let Some((level, text)) = &app.message {
         let style = match level {
             Level::Info => Style::new().fg(Color::Green),
             Level::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         };
-        frame.render_widget(Paragraph::new(text.as_str()).style(style), area);
+        spans.push(Span::styled(format!("{text}  "), style));
     }
+    if let Some(line) = &app.progress {
+        spans.push(Span::styled(line.as_str(), Style::new().fg(Color::Yellow)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The keys of the current context, from the keymap.
