@@ -828,3 +828,34 @@ fn q_quits_at_once_when_nothing_runs() {
     h.key(KeyCode::Char('q'));
     assert!(h.app.quit);
 }
+
+#[test]
+fn the_calls_that_matched_no_customer_are_listed_from_the_palette() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 140, 40);
+    h.key(KeyCode::Char(':')).keys("unmatched");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Unmatched CDRs (0)"), "{}", h.screen());
+    assert!(h.screen().contains("Every imported call has its customer"));
+    h.key(KeyCode::Esc);
+
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/cdrs/asterisk_master.csv");
+    h.key(KeyCode::Char(':')).keys("import cdr");
+    h.key(KeyCode::Enter).keys(file.to_str().unwrap());
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("matched no customer"), "{}", h.screen());
+
+    h.key(KeyCode::Char(':')).keys("unmatched");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    let listed = screen
+        .lines()
+        .find(|l| l.contains("account AC999999"))
+        .unwrap_or_else(|| panic!("the unknown account is listed:\n{screen}"));
+    assert!(listed.contains(" UTC "), "{listed}");
+    assert!(
+        screen.contains("Add the account code or SIP user to a customer"),
+        "{screen}"
+    );
+}

@@ -11,8 +11,9 @@ use super::palette::Palette;
 use super::prompt::{Prompt, Purpose};
 use super::summary::SummaryView;
 use super::widgets::grid::{CopyHeaders, Move};
-use crate::domain::summary::Period;
-use crate::domain::{BoardRow, BulkChange, BulkEdit, Customer, ScheduledChange, SummaryRow};
+use crate::cdr::time::utc_text;
+use crate::domain::summary::{Period, hms};
+use crate::domain::{BoardRow, BulkChange, BulkEdit, Cdr, Customer, ScheduledChange, SummaryRow};
 use crate::service::CardData;
 use crate::service::CustomerImportReport;
 use crossterm::event::{
@@ -66,6 +67,8 @@ pub enum Event {
         customer: Option<i64>,
         result: Result<Vec<ScheduledChange>, String>,
     },
+    /// How many calls matched no customer, and the oldest of them.
+    UnmatchedLoaded(Result<(i64, Vec<Cdr<'static>>), String>),
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +128,7 @@ pub enum Effect {
     LoadScheduled {
         customer: Option<i64>,
     },
+    LoadUnmatched,
     CancelScheduled {
         id: i64,
         customer: Option<i64>,
@@ -442,6 +446,13 @@ impl App {
                     vec![]
                 }
             }
+            Event::UnmatchedLoaded(result) => {
+                match result {
+                    Ok((count, calls)) => self.list = Some(unmatched_list(count, &calls)),
+                    Err(e) => self.error(e),
+                }
+                vec![]
+            }
             Event::Finished(level, text) => {
                 self.progress = None;
                 self.message = Some((level, text));
@@ -640,6 +651,7 @@ impl App {
                 ))
             }
             Action::ScheduledChanges => return vec![Effect::LoadScheduled { customer: None }],
+            Action::UnmatchedCdrs => return vec![Effect::LoadUnmatched],
             Action::StatusFilter => self.board.cycle_status_filter(),
             Action::Mark => {
                 self.board.toggle_mark();
@@ -1458,6 +1470,47 @@ fn upload_list(path: PathBuf, report: &CustomerImportReport) -> ListView {
         footer,
         cursor: 0,
         kind: ListKind::Upload { path, ready },
+    }
+}
+
+/// The calls that matched no customer, oldest first: what to add as an account code or a
+/// SIP user before importing the file again, which then claims them.
+fn unmatched_list(count: i64, calls: &[Cdr]) -> ListView {
+    let lines = calls
+        .iter()
+        .map(|c| {
+            let account = if c.account_code.is_empty() {
+                "-"
+            } else {
+                &c.account_code
+            };
+            format!(
+                "{} UTC  account {account}  {}  {} → {}  {}  {}",
+                utc_text(c.start_at).replace('T', " ").trim_end_matches('Z'),
+                c.channel,
+                c.src,
+                c.dst,
+                c.disposition,
+                hms(c.duration_s),
+            )
+        })
+        .collect::<Vec<_>>();
+    let more = count - calls.len() as i64;
+    ListView {
+        title: format!("Unmatched CDRs ({count})"),
+        footer: if count == 0 {
+            "Every imported call has its customer · Esc closes".into()
+        } else if more > 0 {
+            format!(
+                "The oldest {} shown; `carrierdesk import cdrs --unmatched` lists more · Esc closes",
+                calls.len()
+            )
+        } else {
+            "Add the account code or SIP user to a customer, then import the file again · Esc closes".into()
+        },
+        lines,
+        cursor: 0,
+        kind: ListKind::Unmatched,
     }
 }
 

@@ -99,6 +99,8 @@ pub enum Action {
     FilterLine,
     BulkUpload,
     ScheduledChanges,
+    /// List the calls that matched no customer.
+    UnmatchedCdrs,
     CancelItem,
     Left,
     Right,

@@ -1,5 +1,5 @@
 //! A list in a pop-up that something can be done to: a bulk edit's preview, a bulk upload's
-//! check, the scheduled changes.
+//! check, the scheduled changes, the calls that matched no customer.
 
 use crate::domain::BulkChange;
 use crate::domain::BulkEdit;
@@ -19,6 +19,8 @@ pub enum ListKind {
         customer: Option<i64>,
         ids: Vec<i64>,
     },
+    /// Calls that matched no customer: to read.
+    Unmatched,
 }
 
 pub struct ListView {

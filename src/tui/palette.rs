@@ -11,6 +11,7 @@ pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Board, "Import CDRs", Action::ImportCdrs),
     (Context::Board, "Bulk upload customers from a CSV file", Action::BulkUpload),
     (Context::Board, "Scheduled changes (Delay and Save)", Action::ScheduledChanges),
+    (Context::Board, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
     (Context::Card, "Scheduled changes of this customer", Action::ScheduledChanges),
     (Context::Card, "Import CDRs", Action::ImportCdrs),
     (Context::Grid, "Copy with group headers", Action::CopyGroups),

@@ -17,6 +17,8 @@ const POLL: Duration = Duration::from_secs(1);
 const APPLY_DUE_EVERY: u64 = 15;
 /// Rows in the quick first load: more than any terminal shows.
 const FIRST_SCREEN: usize = 300;
+/// The unmatched calls a list shows at most; the CLI lists them all.
+const UNMATCHED_SHOWN: usize = 1000;
 
 /// Who is working, and their settings: what effects need besides the database.
 pub struct Session {
@@ -210,6 +212,11 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 .scheduled_changes(customer, false)
                 .map_err(|e| e.to_string()),
         },
+        Effect::LoadUnmatched => Event::UnmatchedLoaded(
+            service
+                .unmatched_cdrs(UNMATCHED_SHOWN)
+                .map_err(|e| e.to_string()),
+        ),
         Effect::CancelScheduled { id, customer } => match service.cancel_scheduled(actor, id) {
             Ok(()) => Event::ScheduledLoaded {
                 customer,
