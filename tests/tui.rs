@@ -7,6 +7,7 @@ use carrierdesk::config::Config;
 use carrierdesk::domain::summary::Period;
 use carrierdesk::service::Service;
 use carrierdesk::tui::app::{App, Effect, Event};
+use carrierdesk::tui::clock::Clock;
 use carrierdesk::tui::worker::Session;
 use carrierdesk::tui::{views, worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -24,14 +25,22 @@ struct Harness {
 
 impl Harness {
     fn new(service: Service, width: u16, height: u16) -> Harness {
+        Harness::at(service, width, height, Clock::System)
+    }
+
+    /// With "now" fixed by `clock`, so that relative times on screen do not move.
+    fn at(service: Service, width: u16, height: u16, clock: Clock) -> Harness {
+        let mut app = App::new();
+        app.clock = clock;
         let mut h = Harness {
-            app: App::new(),
+            app,
             service,
             session: Session {
                 actor: common::actor("tester"),
                 config: Config::defaults(),
                 config_path: None,
                 export_dir: std::env::temp_dir(),
+                clock,
             },
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
             copied: Vec::new(),
@@ -858,4 +867,37 @@ fn the_calls_that_matched_no_customer_are_listed_from_the_palette() {
         screen.contains("Add the account code or SIP user to a customer"),
         "{screen}"
     );
+}
+
+/// Whole screens at 80x24, the smallest size the console is made for, with "now" fixed.
+/// `cargo insta review` (or INSTA_UPDATE=always) accepts an intended change.
+#[test]
+fn whole_screens_at_80_by_24() {
+    let (_dir, _path, service) = common::demo_db(40, 8);
+    let mut h = Harness::at(service, 80, 24, Clock::Fixed(common::NOW));
+    insta::assert_snapshot!("board", h.screen());
+
+    h.key(KeyCode::Char('?'));
+    insta::assert_snapshot!("board_help", h.screen());
+    h.key(KeyCode::Esc);
+
+    // The second customer has traffic.
+    h.key(KeyCode::Down).key(KeyCode::Enter);
+    insta::assert_snapshot!("card_main", h.screen());
+
+    h.key(KeyCode::Char('2'));
+    insta::assert_snapshot!("card_contacts", h.screen());
+
+    // The Daily view with a block of ASR, ACD and Profit over three days selected.
+    h.key(KeyCode::Char('3')).key(KeyCode::Char('l'));
+    for _ in 0..2 {
+        h.key_with(KeyCode::Down, KeyModifiers::SHIFT);
+    }
+    for _ in 0..2 {
+        h.key_with(KeyCode::Right, KeyModifiers::SHIFT);
+    }
+    insta::assert_snapshot!("card_summary_selection", h.screen());
+
+    h.key(KeyCode::Esc).key(KeyCode::Char('e'));
+    insta::assert_snapshot!("edit_form", h.screen());
 }

@@ -281,11 +281,7 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    let standing = match c.balance {
-        b if b > 0 => "in credit",
-        b if b < 0 => "owes us",
-        _ => "even",
-    };
+    let standing = c.standing();
     writeln!(out, "Customer {}: {}", c.id, c.name)?;
     let line = |out: &mut dyn Write, label: &str, value: &str| -> std::io::Result<()> {
         // Multi-line values (vars) continue under the value column.

@@ -235,6 +235,7 @@ fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow
         config,
         config_path,
         export_dir: data_dir.join("exports"),
+        clock: crate::tui::clock::Clock::System,
     };
     crate::tui::run(service, session, clipboard, started)
 }

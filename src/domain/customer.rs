@@ -173,6 +173,16 @@ fn currency_from_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Currency
 }
 
 impl Customer {
+    /// The balance in words, from the carrier's side: a positive balance is the customer's
+    /// credit, a negative one is owed to us.
+    pub fn standing(&self) -> &'static str {
+        match self.balance {
+            b if b > 0 => "in credit",
+            b if b < 0 => "owes us",
+            _ => "even",
+        }
+    }
+
     /// A customer not yet saved (id 0), with the schema's defaults.
     pub fn new(currency: Currency) -> Customer {
         Customer {

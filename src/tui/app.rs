@@ -3,6 +3,7 @@
 
 use super::board::Board;
 use super::bulk_form::BulkForm;
+use super::clock::Clock;
 use super::columns::{ColumnChooser, ColumnId};
 use super::customer_form::{CustomerForm, Kind, SaveOption};
 use super::keymap::{self, Action, Context};
@@ -236,6 +237,8 @@ pub struct App {
     pub columns: Vec<ColumnId>,
     pub message: Option<(Level, String)>,
     pub quit: bool,
+    /// What "now" is for relative times ("5m ago").
+    pub clock: Clock,
     /// The last key was a q refused because a job runs; another q quits.
     quit_asked: bool,
     /// Rows that fit on the screen, set by the view; used for paging.
@@ -273,6 +276,7 @@ impl App {
             message: None,
             quit: false,
             quit_asked: false,
+            clock: Clock::System,
             page: 10,
             dirty: true,
             no_color: false,

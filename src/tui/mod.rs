@@ -4,6 +4,7 @@
 pub mod app;
 pub mod board;
 pub mod bulk_form;
+pub mod clock;
 pub mod columns;
 pub mod customer_form;
 pub mod keymap;

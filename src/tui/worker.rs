@@ -3,6 +3,7 @@
 //! second and reports other operators' commits.
 
 use super::app::{Effect, Event, Level, SaveError};
+use super::clock::Clock;
 use super::columns::ColumnId;
 use crate::config::Config;
 use crate::domain::Actor;
@@ -28,6 +29,8 @@ pub struct Session {
     pub config_path: Option<PathBuf>,
     /// Where exports and reports are written.
     pub export_dir: PathBuf,
+    /// What "now" is for the views that count back from it.
+    pub clock: Clock,
 }
 
 impl Session {
@@ -44,7 +47,7 @@ impl Session {
 /// uses it; tests call it directly to drive the app without threads.
 pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> Event {
     let actor = &session.actor;
-    let now = chrono::Utc::now().timestamp();
+    let now = session.clock.now();
     match effect {
         Effect::LoadBoardFirst => Event::BoardLoaded {
             rows: service

@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let height = usize::from(table.height.saturating_sub(1));
     board.offset = scroll(board.offset, board.cursor, height);
     let shown = columns_that_fit(columns, table.width);
-    let now = chrono::Utc::now().timestamp();
+    let now = app.clock.now();
     let header = Row::new(
         [Cell::from(""), Cell::from("Name")]
             .into_iter()

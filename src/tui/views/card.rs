@@ -69,11 +69,7 @@ fn draw_header(frame: &mut Frame, area: Rect, data: &CardData) {
     let c = &data.customer;
     let cur = c.currency;
     let money = |m: i64| format!("{} {}", cur.display(m), cur.code());
-    let sign = if c.balance >= 0 {
-        "in credit"
-    } else {
-        "owes us"
-    };
+    let sign = c.standing();
     let primary = data
         .contacts
         .iter()

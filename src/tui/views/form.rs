@@ -70,10 +70,11 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         && let Some(c) = &form.original
     {
         let line = format!(
-            "{:<w$}{} {} (read-only: payments change it; positive is credit)",
+            "{:<w$}{} {} ({}; read-only: payments change it)",
             "Balance",
             c.currency.display(c.balance),
             c.currency.code(),
+            c.standing(),
             w = usize::from(LABEL)
         );
         frame.render_widget(
@@ -114,14 +115,27 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
                     .wrap(Wrap { trim: true }),
                 error,
             );
-        } else if kind == Kind::Fixed {
+        } else if let Some(hint) = hint(f, kind) {
             frame.render_widget(
-                Paragraph::new("cannot change once the customer exists")
-                    .style(Style::new().fg(Color::DarkGray)),
+                Paragraph::new(hint).style(Style::new().fg(Color::DarkGray)),
                 error,
             );
         }
         y += height;
+    }
+}
+
+/// A few words beside a field whose meaning is not plain from its value (at 80 columns
+/// about 30 characters fit).
+fn hint(f: Field, kind: Kind) -> Option<&'static str> {
+    match f {
+        _ if kind == Kind::Fixed => Some("fixed once the customer exists"),
+        Field::DebitLimit => Some("how far below zero it may go"),
+        Field::Cps => Some("calls per second; 0 = no limit"),
+        Field::Tags => Some("separated by commas"),
+        Field::Rate => Some("per minute, for CDR rating"),
+        Field::BillingIncrement => Some("first/next seconds: 60/60, 6/6"),
+        _ => None,
     }
 }
 
