@@ -261,12 +261,14 @@ fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, 
             format!("{}/{}", yes(k.email_verified), yes(k.mobile_verified)),
         ]
     });
+    // Fixed columns as wide as an E.164 number; name and email share the rest, so the
+    // layout has one answer at any width (minimum widths that cannot all be met do not).
     let widths = [
         Constraint::Length(1),
-        Constraint::Min(14),
-        Constraint::Min(24),
-        Constraint::Length(14),
-        Constraint::Length(14),
+        Constraint::Fill(1),
+        Constraint::Fill(2),
+        Constraint::Length(13),
+        Constraint::Length(13),
         Constraint::Length(10),
         Constraint::Length(7),
     ];
