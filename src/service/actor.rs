@@ -3,12 +3,19 @@
 use crate::domain::Actor;
 use crate::store::Store;
 
-/// Builds the actor for this process from its environment. The role comes from the
+/// Builds the actor for this process: its OS account and SSH client. The role comes from the
 /// operators table; operators not listed there get the "operator" role.
 pub fn actor_from_env(store: &Store) -> Actor {
-    let name = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    // The account the process runs as, from the password database: $USER can be unset (cron)
+    // or set to anyone, and the audit log must name who really made a change.
+    let name = whoami::username()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .or_else(|| {
+            ["USER", "LOGNAME", "USERNAME"]
+                .iter()
+                .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        })
         .unwrap_or_else(|| "unknown".into());
     let ip = client_ip(
         std::env::var("SSH_CONNECTION").ok().as_deref(),

@@ -57,11 +57,11 @@ impl Service {
         path: &Path,
         dry_run: bool,
     ) -> Result<CustomerImportReport> {
-        let file = std::fs::File::open(path).map_err(|error| ServiceError::File {
+        let file = std::fs::read(path).map_err(|error| ServiceError::File {
             path: path.to_path_buf(),
             message: format!("cannot read it: {error}"),
         })?;
-        let (mut customers, mut problems) = read_customers(file);
+        let (mut customers, mut problems) = read_customers(&file);
         let mut report = CustomerImportReport {
             dry_run,
             customers: Vec::new(),
@@ -69,12 +69,12 @@ impl Service {
             committed: false,
         };
         if dry_run {
-            names_taken(&*self.store.read()?, &customers, &mut problems)?;
+            names_taken(&*self.store.read()?, &mut customers, &mut problems)?;
         } else {
             let now = store::now_text();
             let tx = self.store.write()?;
             // Checked again inside the transaction: another operator may have just taken a name.
-            names_taken(&tx, &customers, &mut problems)?;
+            names_taken(&tx, &mut customers, &mut problems)?;
             if problems.is_empty() {
                 let message = format!(
                     "Create customer (bulk upload of {} from {})",
@@ -96,7 +96,7 @@ impl Service {
 }
 
 /// The valid customers of a CSV file and every problem found in it.
-fn read_customers(input: impl std::io::Read) -> (Vec<ImportedCustomer>, Vec<ImportProblem>) {
+fn read_customers(input: &[u8]) -> (Vec<ImportedCustomer>, Vec<ImportProblem>) {
     let mut customers = Vec::new();
     let mut problems = Vec::new();
     let problem = |line: u64, field: &str, message: String| ImportProblem {
@@ -107,6 +107,7 @@ fn read_customers(input: impl std::io::Read) -> (Vec<ImportedCustomer>, Vec<Impo
     // Flexible: a row with the wrong number of cells is reported here with its line,
     // rather than as the reader's error.
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let mut lines = LineCounter::new(input);
     let columns = match reader.headers() {
         Ok(header) => match columns(header) {
             Ok(columns) => columns,
@@ -126,12 +127,12 @@ fn read_customers(input: impl std::io::Read) -> (Vec<ImportedCustomer>, Vec<Impo
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p));
                 problems.push(problem(line, "row", e.to_string()));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p));
         if record.len() != columns.len() {
             problems.push(problem(
                 line,
@@ -185,6 +186,40 @@ fn read_customers(input: impl std::io::Read) -> (Vec<ImportedCustomer>, Vec<Impo
     (customers, problems)
 }
 
+/// The line a record starts on, as an editor numbers it. The reader's own line count
+/// leaves out blank lines and counts a Windows line end as none, and its byte position is
+/// where the previous record ended: line ends and blank lines may follow it.
+struct LineCounter<'a> {
+    input: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        LineCounter {
+            input,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// Records come in order, so each call counts only the newlines since the last.
+    fn at(&mut self, position: &csv::Position) -> u64 {
+        let from = (position.byte() as usize).min(self.input.len());
+        let to = self.input[from..]
+            .iter()
+            .position(|b| !matches!(b, b'\r' | b'\n'))
+            .map_or(self.input.len(), |skip| from + skip);
+        if to >= self.byte {
+            let newlines = self.input[self.byte..to].iter().filter(|&&b| b == b'\n');
+            self.line += newlines.count() as u64;
+            self.byte = to;
+        }
+        self.line
+    }
+}
+
 /// The field of each column, or what is wrong with the header.
 fn columns(header: &csv::StringRecord) -> std::result::Result<Vec<Field>, Vec<String>> {
     let mut fields = Vec::with_capacity(header.len());
@@ -223,22 +258,26 @@ fn columns(header: &csv::StringRecord) -> std::result::Result<Vec<Field>, Vec<St
 }
 
 /// Adds a problem for each customer whose name another customer already has.
+/// Moves the customers whose name is taken already from `customers` to `problems`.
 fn names_taken(
     conn: &Connection,
-    customers: &[ImportedCustomer],
+    customers: &mut Vec<ImportedCustomer>,
     problems: &mut Vec<ImportProblem>,
 ) -> Result<()> {
-    for imported in customers {
-        if let Some((id, stored)) = store::customer_named(conn, &imported.customer.name)? {
-            problems.push(ImportProblem {
+    let mut free = Vec::with_capacity(customers.len());
+    for imported in customers.drain(..) {
+        match store::customer_named(conn, &imported.customer.name)? {
+            Some((id, stored)) => problems.push(ImportProblem {
                 line: imported.line,
                 field: "name".into(),
                 message: format!(
                     "customer {id} is already called '{stored}'; names are unique ignoring case"
                 ),
-            });
+            }),
+            None => free.push(imported),
         }
     }
+    *customers = free;
     Ok(())
 }
 
@@ -278,6 +317,16 @@ mod tests {
             ),
             (3, 0, 2000)
         );
+    }
+
+    #[test]
+    fn lines_are_counted_as_an_editor_counts_them() {
+        // Windows line ends, a byte-order mark and blank lines between the rows.
+        let (customers, problems) =
+            read("\u{feff}name,currency\r\nImp H,EUR\r\n\r\nImp H2,XXX\r\n\nImp S,EUR\n");
+        assert_eq!(customers.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 6]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].starts_with("line 4, currency:"), "{problems:?}");
     }
 
     #[test]
