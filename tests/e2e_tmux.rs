@@ -148,7 +148,7 @@ fn demo_console_in_a_real_terminal() {
     assert!(audit.contains(&user[..user.len().min(8)]), "{audit}");
 
     t.send(&["?"]);
-    t.wait_for("Keys (Esc closes)");
+    t.wait_for("Keys (↑↓ scroll, Esc closes)");
     t.send(&["Escape", "q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while t.alive() && Instant::now() < deadline {

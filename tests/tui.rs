@@ -898,6 +898,23 @@ fn whole_screens_at_80_by_24() {
     }
     insta::assert_snapshot!("card_summary_selection", h.screen());
 
+    // Everything selected: the figures take two lines rather than lose their end.
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    let screen = h.screen();
+    assert!(screen.contains("weighted Profit %"), "{screen}");
+
     h.key(KeyCode::Esc).key(KeyCode::Char('e'));
     insta::assert_snapshot!("edit_form", h.screen());
+}
+
+#[test]
+fn help_scrolls_to_its_last_keys_on_a_small_screen() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 80, 24);
+    h.key(KeyCode::Char('?'));
+    assert!(!h.screen().contains("command palette"), "{}", h.screen());
+    h.key(KeyCode::PageDown).key(KeyCode::PageDown);
+    let screen = h.screen();
+    assert!(screen.contains("command palette"), "{screen}");
+    assert!(screen.contains("quit"), "{screen}");
 }

@@ -202,7 +202,8 @@ impl Card {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Help,
+    /// The keys of the context below, from the keymap; `scroll` is the first line shown.
+    Help { scroll: u16 },
     /// An audit row's data, pretty-printed.
     Detail {
         title: String,
@@ -535,6 +536,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         // A quit asked for while a job runs waits for a second q, and only the very next key.
         let quit_asked = std::mem::take(&mut self.quit_asked);
+        let below = self.context_below_popup();
         if let Some(popup) = self.popup.as_mut() {
             let page = self.page.max(1) as i32;
             let delta = match action {
@@ -548,15 +550,18 @@ impl App {
                 Action::PageDown => page,
                 _ => 0,
             };
-            if let Popup::Detail { body, scroll, .. } = popup {
-                let last = body.lines().count().saturating_sub(1) as i32;
-                *scroll = (i32::from(*scroll) + delta).clamp(0, last) as u16;
-            }
+            let (lines, scroll) = match popup {
+                Popup::Detail { body, scroll, .. } => (body.lines().count(), scroll),
+                Popup::Help { scroll } => (keymap::bindings_for(below).count(), scroll),
+            };
+            // The view stops it earlier, once the last line is at the bottom.
+            let last = lines.saturating_sub(1) as i32;
+            *scroll = (i32::from(*scroll) + delta).clamp(0, last) as u16;
             return vec![];
         }
         // `?` opens the help of whatever is on screen, from any context that binds it.
         if action == Action::Help {
-            self.popup = Some(Popup::Help);
+            self.popup = Some(Popup::Help { scroll: 0 });
             return vec![];
         }
         if self.palette.is_some() {

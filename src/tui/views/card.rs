@@ -287,12 +287,7 @@ fn draw_summary(
     view: &mut SummaryView,
     no_color: bool,
 ) {
-    let [views, grid_area, figures] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [views, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let mut spans: Vec<Span> = Period::ALL
         .iter()
         .flat_map(|p| {
@@ -310,17 +305,26 @@ fn draw_summary(
     spans.push(label("  [ ] switch view · all UTC"));
     frame.render_widget(Paragraph::new(Line::from(spans)), views);
     let Some(rows) = &view.rows else {
-        frame.render_widget(Paragraph::new("Loading…"), grid_area);
+        frame.render_widget(Paragraph::new("Loading…"), rest);
         return;
     };
     if rows.is_empty() {
-        frame.render_widget(Paragraph::new("No traffic in this view."), grid_area);
+        frame.render_widget(Paragraph::new("No traffic in this view."), rest);
         return;
     }
+    let source = SummaryGrid::new(rows, view.period, currency);
+    // The selection's figures take a second line rather than lose their end on a narrow screen.
+    let line = status_line(&source, &mut view.grid);
+    let figure_rows = if line.chars().count() > usize::from(rest.width) {
+        2
+    } else {
+        1
+    };
+    let [grid_area, figures] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(figure_rows)]).areas(rest);
     // The Action column: a tick box per row, drawn beside the grid's rows.
     let [ticks, cells] =
         Layout::horizontal([Constraint::Length(4), Constraint::Min(1)]).areas(grid_area);
-    let source = SummaryGrid::new(rows, view.period, currency);
     let styles = if no_color {
         GridStyles::monochrome()
     } else {
@@ -342,9 +346,10 @@ fn draw_summary(
         }));
     }
     frame.render_widget(Paragraph::new(lines), ticks);
-    let line = status_line(&source, &mut view.grid);
     frame.render_widget(
-        Paragraph::new(line).style(Style::new().fg(Color::Cyan)),
+        Paragraph::new(line)
+            .style(Style::new().fg(Color::Cyan))
+            .wrap(Wrap { trim: true }),
         figures,
     );
 }

@@ -50,8 +50,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     if let Some(p) = &app.palette {
         palette::draw_palette(frame, body, p);
     }
-    if let Some(popup) = &app.popup {
-        popup::draw(frame, body, popup, app.context_below_popup());
+    let below = app.context_below_popup();
+    if let Some(popup) = &mut app.popup {
+        popup::draw(frame, body, popup, below);
     }
     draw_message(frame, message, app);
     draw_hints(frame, hints, app);

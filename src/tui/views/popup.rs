@@ -12,9 +12,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, below: Context) {
+/// Draws a popup; a scroll past the end is brought back to where the last line shows.
+pub fn draw(frame: &mut Frame, area: Rect, popup: &mut Popup, below: Context) {
     let (title, lines) = match popup {
-        Popup::Help => (" Keys (Esc closes) ".to_string(), help_lines(below)),
+        Popup::Help { .. } => (
+            " Keys (↑↓ scroll, Esc closes) ".to_string(),
+            help_lines(below),
+        ),
         Popup::Detail { title, body, .. } => (
             format!(" {title} "),
             body.lines().map(|l| Line::from(l.to_string())).collect(),
@@ -42,14 +46,15 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, below: Context) {
         frame.render_widget(Paragraph::new(lines), left);
         frame.render_widget(Paragraph::new(second), right);
     } else {
-        let scroll = match popup {
-            Popup::Detail { scroll, .. } => *scroll,
-            Popup::Help => 0,
-        };
+        let (Popup::Detail { scroll, .. } | Popup::Help { scroll }) = popup;
+        let width = usize::from(inner.width.max(1));
+        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+        let last = rows.saturating_sub(usize::from(inner.height));
+        *scroll = (*scroll).min(u16::try_from(last).unwrap_or(u16::MAX));
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
+                .scroll((*scroll, 0)),
             inner,
         );
     }
