@@ -461,6 +461,18 @@ fn summary_views_switch_and_rows_can_be_ticked() {
         screen.contains(":00"),
         "the 24 Hours view lists hours: {screen}"
     );
+    assert!(
+        !screen.contains("[x]"),
+        "ticks belong to their view: {screen}"
+    );
+
+    // Back in Daily, and after closing and reopening the card, the tick is still there.
+    h.key(KeyCode::Char(']'));
+    assert_eq!(h.screen().matches("[x]").count(), 1, "{}", h.screen());
+    h.key(KeyCode::Esc)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('3'));
+    assert_eq!(h.screen().matches("[x]").count(), 1, "{}", h.screen());
 }
 
 #[test]

@@ -20,6 +20,7 @@ use crate::service::CustomerImportReport;
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Something that happened: a key, or a result coming back from the database task.
@@ -240,6 +241,8 @@ pub struct App {
     pub quit: bool,
     /// What "now" is for relative times ("5m ago").
     pub clock: Clock,
+    /// Summary rows ticked on the cards closed since, by customer: reopening one keeps them.
+    ticks: HashMap<i64, HashSet<(Period, i64)>>,
     /// The last key was a q refused because a job runs; another q quits.
     quit_asked: bool,
     /// Rows that fit on the screen, set by the view; used for paging.
@@ -278,6 +281,7 @@ impl App {
             quit: false,
             quit_asked: false,
             clock: Clock::System,
+            ticks: HashMap::new(),
             page: 10,
             dirty: true,
             no_color: false,
@@ -679,7 +683,10 @@ impl App {
                         tab: Tab::Main,
                         cursor: 0,
                         offset: 0,
-                        summary: SummaryView::new(Period::Daily),
+                        summary: SummaryView::new(
+                            Period::Daily,
+                            self.ticks.remove(&id).unwrap_or_default(),
+                        ),
                     });
                     return vec![Effect::LoadCard(id)];
                 }
@@ -715,7 +722,9 @@ impl App {
         };
         match action {
             Action::Back => {
-                self.card = None;
+                if let Some(card) = self.card.take() {
+                    self.ticks.insert(card.id, card.summary.ticked);
+                }
                 // The board may be stale after edits made on the card.
                 return vec![Effect::LoadBoard];
             }

@@ -14,18 +14,24 @@ pub struct SummaryView {
     /// None until the view's rows arrive.
     pub rows: Option<Vec<SummaryRow>>,
     pub grid: GridState,
-    /// Ticked rows (by the period's start), for invoicing.
-    pub ticked: HashSet<i64>,
+    /// Ticked rows of every view (by view and period start), for invoicing: switching views
+    /// keeps them, and the app keeps them per customer when the card closes.
+    pub ticked: HashSet<(Period, i64)>,
 }
 
 impl SummaryView {
-    pub fn new(period: Period) -> SummaryView {
+    pub fn new(period: Period, ticked: HashSet<(Period, i64)>) -> SummaryView {
         SummaryView {
             period,
             rows: None,
             grid: GridState::default(),
-            ticked: HashSet::new(),
+            ticked,
         }
+    }
+
+    /// Whether the row starting at `start` is ticked in this view.
+    pub fn is_ticked(&self, start: i64) -> bool {
+        self.ticked.contains(&(self.period, start))
     }
 
     /// Takes freshly loaded rows, keeping the cursor and selection on the same periods
@@ -56,7 +62,7 @@ impl SummaryView {
     /// Switches to another view; its rows must be loaded.
     pub fn switch(&mut self, period: Period) {
         if period != self.period {
-            *self = SummaryView::new(period);
+            *self = SummaryView::new(period, std::mem::take(&mut self.ticked));
         }
     }
 
@@ -70,10 +76,10 @@ impl SummaryView {
     }
 
     pub fn toggle_tick(&mut self) {
-        if let Some(start) = self.current().map(|r| r.start)
-            && !self.ticked.remove(&start)
+        if let Some(key) = self.current().map(|r| (self.period, r.start))
+            && !self.ticked.remove(&key)
         {
-            self.ticked.insert(start);
+            self.ticked.insert(key);
         }
     }
 
@@ -113,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_reload_keeps_cursor_and_selection_on_the_same_periods() {
-        let mut v = SummaryView::new(Period::Daily);
+        let mut v = SummaryView::new(Period::Daily, HashSet::new());
         v.set_rows(vec![day(300), day(200), day(100)]);
         v.grid.move_cursor(Move::Down); // the 200 row
         v.grid.extend(Move::Down); // 200 and 100 selected

@@ -339,7 +339,7 @@ fn draw_summary(
         .skip(view.grid.row_offset())
         .take(view.grid.page())
     {
-        lines.push(Line::from(if view.ticked.contains(&row.start) {
+        lines.push(Line::from(if view.is_ticked(row.start) {
             "[x]"
         } else {
             "[ ]"
