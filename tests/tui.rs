@@ -930,3 +930,36 @@ fn help_scrolls_to_its_last_keys_on_a_small_screen() {
     assert!(screen.contains("command palette"), "{screen}");
     assert!(screen.contains("quit"), "{screen}");
 }
+
+#[test]
+fn the_import_prompt_takes_quoted_paths_and_the_command_line_options() {
+    let (dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 160, 40);
+    h.session.export_dir = dir.path().join("exports");
+    let spaced = dir.path().join("field files");
+    std::fs::create_dir(&spaced).unwrap();
+    let file = spaced.join("bad rows.csv");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cdrs");
+    std::fs::copy(data.join("asterisk_bad.csv"), &file).unwrap();
+
+    h.key(KeyCode::Char(':')).keys("import cdr");
+    h.key(KeyCode::Enter);
+    h.keys(&format!("'{}' --format excel", file.display()));
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("--format excel: use auto, native"),
+        "a mistake keeps the prompt open and says why: {}",
+        h.screen()
+    );
+
+    for _ in 0.." --format excel".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.keys(" --format asterisk --skip-bad");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("rejected"), "{screen}");
+    let rejects = dir.path().join("exports/bad rows.csv.rejected.csv");
+    assert!(screen.contains("rejected rows in"), "{screen}");
+    assert!(std::fs::read_to_string(rejects).unwrap().contains("line"));
+}

@@ -6,6 +6,7 @@ use super::bulk_form::BulkForm;
 use super::clock::Clock;
 use super::columns::{ColumnChooser, ColumnId};
 use super::customer_form::{CustomerForm, Kind, SaveOption};
+use super::import_request::{self, ImportRequest};
 use super::keymap::{self, Action, Context};
 use super::list::{ListKind, ListView};
 use super::palette::Palette;
@@ -136,9 +137,7 @@ pub enum Effect {
         customer: Option<i64>,
     },
     /// Import CDR files on a thread of their own; progress and the report come back.
-    ImportCdrs {
-        files: Vec<std::path::PathBuf>,
-    },
+    ImportCdrs(ImportRequest),
     /// Write a customer's calls from `from` to `to` (unix seconds) as CSV, named `name`.
     CdrReport {
         customer: i64,
@@ -241,6 +240,8 @@ pub struct App {
     pub quit: bool,
     /// What "now" is for relative times ("5m ago").
     pub clock: Clock,
+    /// The operator's home folder, for `~` in typed paths.
+    pub home: Option<PathBuf>,
     /// Summary rows ticked on the cards closed since, by customer: reopening one keeps them.
     ticks: HashMap<i64, HashSet<(Period, i64)>>,
     /// The last key was a q refused because a job runs; another q quits.
@@ -282,6 +283,7 @@ impl App {
             quit_asked: false,
             clock: Clock::System,
             ticks: HashMap::new(),
+            home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
             page: 10,
             dirty: true,
             no_color: false,
@@ -599,7 +601,7 @@ impl App {
                 self.prompt = Some(Prompt::new(
                     Purpose::ImportCdrs,
                     "Import CDRs",
-                    "File path(s), separated by spaces. Asterisk, FreeSWITCH or native CSV; UTC times.",
+                    "Files (quote paths with spaces), then if needed: --tz ZONE (default UTC), --format NAME (default: guessed), --skip-bad.",
                 ))
             }
             Action::Refresh => return self.reload(),
@@ -876,13 +878,16 @@ impl App {
                         }];
                     }
                     Purpose::ImportCdrs => {
+                        let request = match import_request::parse(&answer, self.home.as_deref()) {
+                            Ok(request) => request,
+                            Err(e) => {
+                                prompt.error = Some(e);
+                                return vec![];
+                            }
+                        };
                         self.prompt = None;
                         self.start_job("Import starting…");
-                        let files = answer
-                            .split_whitespace()
-                            .map(std::path::PathBuf::from)
-                            .collect();
-                        return vec![Effect::ImportCdrs { files }];
+                        return vec![Effect::ImportCdrs(request)];
                     }
                 }
             }

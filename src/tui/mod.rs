@@ -7,6 +7,7 @@ pub mod bulk_form;
 pub mod clock;
 pub mod columns;
 pub mod customer_form;
+pub mod import_request;
 pub mod keymap;
 pub mod list;
 pub mod palette;

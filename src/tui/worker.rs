@@ -5,11 +5,12 @@
 use super::app::{Effect, Event, Level, SaveError};
 use super::clock::Clock;
 use super::columns::ColumnId;
+use super::import_request::ImportRequest;
 use crate::config::Config;
 use crate::domain::Actor;
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -139,7 +140,9 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 ),
             }
         }
-        Effect::ImportCdrs { files } => import(service, actor, &files, &mut |_| {}),
+        Effect::ImportCdrs(request) => {
+            import(service, actor, &request, &session.export_dir, &mut |_| {})
+        }
         Effect::LoadForEdit(id) => {
             Event::EditReady(service.customer(id).map_err(|e| e.to_string()))
         }
@@ -249,33 +252,46 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
     }
 }
 
-/// Imports CDR files and reports progress lines as it goes. The answer may end with
-/// `tz=ZONE` for files written in local time.
+/// Imports CDR files and reports progress lines as it goes; --skip-bad's rejected rows go
+/// to `export_dir`.
 pub fn import(
     service: &mut Service,
     actor: &Actor,
-    words: &[PathBuf],
+    request: &ImportRequest,
+    export_dir: &Path,
     progress: &mut dyn FnMut(String),
 ) -> Event {
-    let mut options = ImportOptions::default();
-    let mut files = Vec::new();
-    for word in words {
-        match word.to_str().and_then(|w| w.strip_prefix("tz=")) {
-            Some(zone) => match zone.parse() {
-                Ok(z) => options.zone = z,
-                Err(e) => return Event::Finished(Level::Error, format!("Not imported: {e}")),
-            },
-            None => files.push(word.clone()),
-        }
+    let rejects = request.rejects_in(export_dir);
+    if rejects.is_some()
+        && let Err(e) = std::fs::create_dir_all(export_dir)
+    {
+        let dir = export_dir.display();
+        return Event::Finished(
+            Level::Error,
+            format!("Not imported: cannot create {dir}: {e}"),
+        );
     }
-    let result = service.import_cdrs(actor, &files, &options, &mut |p: ImportProgress| {
+    let options = ImportOptions {
+        format: request.format,
+        zone: request.zone,
+        rejects,
+    };
+    let result = service.import_cdrs(actor, &request.files, &options, &mut |p: ImportProgress| {
         let percent = (p.bytes_done * 100)
             .checked_div(p.bytes_total)
             .unwrap_or(100);
         progress(format!("Importing CDRs: {percent}% · {} rows read", p.rows));
     });
     match result {
-        Ok(report) => Event::Finished(Level::Info, report.one_line()),
+        Ok(report) => {
+            let rejects = report
+                .reject_file
+                .as_ref()
+                .map_or_else(String::new, |path| {
+                    format!(" · rejected rows in {}", path.display())
+                });
+            Event::Finished(Level::Info, format!("{}{rejects}", report.one_line()))
+        }
         Err(e) => Event::Finished(Level::Error, format!("Not imported, nothing changed: {e}")),
     }
 }
@@ -328,14 +344,21 @@ impl Worker {
                     match inbox.recv_timeout(POLL) {
                         // An import runs on a connection of its own, so that the console
                         // keeps loading cards and views meanwhile.
-                        Ok(Effect::ImportCdrs { files }) => {
+                        Ok(Effect::ImportCdrs(request)) => {
                             let path = service.store().path().to_path_buf();
                             let (actor, events) = (session.actor.clone(), events.clone());
+                            let export_dir = session.export_dir.clone();
                             std::thread::spawn(move || {
                                 let event = match Service::open(&path) {
-                                    Ok(mut own) => import(&mut own, &actor, &files, &mut |line| {
-                                        let _ = events.send(Event::Progress(line));
-                                    }),
+                                    Ok(mut own) => import(
+                                        &mut own,
+                                        &actor,
+                                        &request,
+                                        &export_dir,
+                                        &mut |line| {
+                                            let _ = events.send(Event::Progress(line));
+                                        },
+                                    ),
                                     Err(e) => {
                                         Event::Finished(Level::Error, format!("Not imported: {e}"))
                                     }
