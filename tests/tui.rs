@@ -963,3 +963,19 @@ fn the_import_prompt_takes_quoted_paths_and_the_command_line_options() {
     assert!(screen.contains("rejected rows in"), "{screen}");
     assert!(std::fs::read_to_string(rejects).unwrap().contains("line"));
 }
+
+#[test]
+fn s_sorts_by_the_columns_on_screen_in_their_order() {
+    use carrierdesk::tui::columns::ColumnId;
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 120, 30);
+    h.app.columns = vec![ColumnId::Channels, ColumnId::Balance];
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        h.key(KeyCode::Char('s'));
+        let screen = h.screen();
+        let title = screen.lines().next().unwrap().to_string();
+        seen.push(title.split("sort: ").nth(1).unwrap().to_string());
+    }
+    assert_eq!(seen, ["Channels ▲", "Balance ▲", "Name ▲"]);
+}

@@ -674,7 +674,7 @@ impl App {
             }
             Action::MarkAll => self.board.toggle_mark_all(),
             Action::Columns => self.chooser = Some(ColumnChooser::new(&self.columns)),
-            Action::SortNext => self.board.sort_next(),
+            Action::SortNext => self.board.sort_next(&self.columns),
             Action::SortReverse => self.board.sort_reverse(),
             Action::Open => {
                 if let Some(row) = self.board.selected() {

@@ -2,11 +2,12 @@
 //! search, the status filter and the sort produce. Filtering runs on the UI thread over
 //! memory, so a keystroke never waits on the database.
 
+use super::columns::ColumnId;
 use crate::domain::{BoardRow, Filter, Status};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-/// Columns the board can sort by, in the order `s` cycles through them.
+/// Columns the board can sort by; `s` goes through those on screen, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     Name,
@@ -21,18 +22,6 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    const ALL: [SortKey; 9] = [
-        SortKey::Name,
-        SortKey::Status,
-        SortKey::Balance,
-        SortKey::DebitLimit,
-        SortKey::Channels,
-        SortKey::Cps,
-        SortKey::LastCall,
-        SortKey::Asr,
-        SortKey::Acd,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Name => "Name",
@@ -45,11 +34,6 @@ impl SortKey {
             SortKey::Asr => "ASR",
             SortKey::Acd => "ACD",
         }
-    }
-
-    fn next(self) -> SortKey {
-        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
     }
 
     fn compare(self, a: &BoardRow, b: &BoardRow) -> Ordering {
@@ -171,9 +155,14 @@ impl Board {
         self.refilter(selected);
     }
 
-    pub fn sort_next(&mut self) {
+    /// Sorts by the next column on screen, left to right: Name, then `columns` in order.
+    pub fn sort_next(&mut self, columns: &[ColumnId]) {
+        let order: Vec<SortKey> = std::iter::once(SortKey::Name)
+            .chain(columns.iter().map(|c| c.sort_key()))
+            .collect();
         let (key, desc) = self.sort_key();
-        self.sort = Some((key.next(), desc));
+        let next = order.iter().position(|k| *k == key).map_or(0, |i| i + 1);
+        self.sort = Some((order[next % order.len()], desc));
         self.resort();
     }
 

@@ -1,6 +1,7 @@
 //! The board's columns: what each shows, and the operator's choice of which and in what
 //! order (kept in the config file).
 
+use super::board::SortKey;
 use crate::domain::summary::mss;
 use crate::domain::{BoardRow, Status};
 
@@ -17,6 +18,20 @@ pub enum ColumnId {
 }
 
 impl ColumnId {
+    /// The board sort that orders by this column.
+    pub fn sort_key(self) -> SortKey {
+        match self {
+            ColumnId::Status => SortKey::Status,
+            ColumnId::Balance => SortKey::Balance,
+            ColumnId::Channels => SortKey::Channels,
+            ColumnId::LastCall => SortKey::LastCall,
+            ColumnId::Asr => SortKey::Asr,
+            ColumnId::Acd => SortKey::Acd,
+            ColumnId::DebitLimit => SortKey::DebitLimit,
+            ColumnId::Cps => SortKey::Cps,
+        }
+    }
+
     pub const ALL: [ColumnId; 8] = [
         ColumnId::Status,
         ColumnId::Balance,
