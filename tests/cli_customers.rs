@@ -93,6 +93,16 @@ fn show_json(db: &Db, id: i64) -> serde_json::Value {
     serde_json::from_str(&out.stdout()).unwrap()
 }
 
+/// The operator the audit names: the OS account the tests run as. `Db::command` sets $USER
+/// to "scripted", which the audit must not believe (it falls back to $USER only when the
+/// password database has no name).
+fn operator() -> String {
+    whoami::username()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "scripted".into())
+}
+
 fn path_arg(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -149,13 +159,16 @@ fn update_changes_what_it_names_and_says_so() {
     assert!(out.stdout().contains("Channels "), "{}", out.stdout());
     let after = show_json(&db, 4);
     assert_eq!(
-        (after["channels"].as_str(), after["tags"].as_str()),
-        (Some("41"), Some("a, b"))
+        (after["channels"].as_u64(), after["tags"].as_str()),
+        (Some(41), Some("a, b"))
     );
     assert!(after["debit_limit"].as_str().unwrap().starts_with("-20"));
     assert_eq!(after["status"], before["status"]);
     assert_eq!(
-        db.count("SELECT count(*) FROM audit_log WHERE operator = 'scripted' AND action = 'PUT' AND row_id = 4"),
+        db.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE operator = '{}' AND action = 'PUT' AND row_id = 4",
+            operator()
+        )),
         1
     );
 }
@@ -239,14 +252,7 @@ fn usage_mistakes_exit_2() {
         filter.stderr()
     );
     let set = db
-        .run(&[
-            "customers",
-            "bulk-update",
-            "--filter",
-            "",
-            "--set",
-            "name=x",
-        ])
+        .run(&["customers", "bulk-update", "--all", "--set", "name=x"])
         .expect(2);
     assert!(
         set.stderr().contains("one customer at a time"),
@@ -326,8 +332,7 @@ fn a_bulk_update_that_breaks_a_rule_for_one_changes_none() {
         .run(&[
             "customers",
             "bulk-update",
-            "--filter",
-            "",
+            "--all",
             "--set",
             "debit_limit=1.5",
             "--set",
@@ -494,9 +499,9 @@ fn two_apply_due_processes_at_once_apply_a_change_exactly_once() {
         "{}",
         out.stdout()
     );
-    assert_ne!(show_json(&db, 7)["cps"], "3", "not before it is due");
+    assert_ne!(show_json(&db, 7)["cps"], 3, "not before it is due");
     let scheduled = show_json(&db, 7)["scheduled"].clone();
-    assert_eq!(scheduled[0]["author"], "scripted");
+    assert_eq!(scheduled[0]["author"], operator().as_str());
 
     // Make it due now, as the clock would.
     db.sql()
@@ -532,13 +537,16 @@ fn two_apply_due_processes_at_once_apply_a_change_exactly_once() {
         1
     );
     assert_eq!(
-        db.count("SELECT count(*) FROM audit_log WHERE operator = 'scripted' AND row_id = 7 AND action = 'PUT'"),
+        db.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE operator = '{}' AND row_id = 7 AND action = 'PUT'",
+            operator()
+        )),
         1
     );
     let after = show_json(&db, 7);
     assert_eq!(
-        (after["status"].as_str(), after["cps"].as_str()),
-        (Some("penalty"), Some("3"))
+        (after["status"].as_str(), after["cps"].as_u64()),
+        (Some("penalty"), Some(3))
     );
     assert_eq!(after["scheduled"], serde_json::json!([]));
     // Nothing left to do: silent, success.
@@ -584,4 +592,346 @@ fn a_scheduled_change_that_fails_exits_3_for_cron() {
         out.stderr()
     );
     assert_ne!(taken, "later name");
+}
+
+#[test]
+fn bulk_update_refuses_an_empty_filter_unless_all_is_given() {
+    let db = Db::demo();
+    let audit = db.count("SELECT count(*) FROM audit_log");
+    let customers = db.count("SELECT count(*) FROM customers");
+    for filter in ["", "   "] {
+        for dry_run in [false, true] {
+            let mut args = vec!["customers", "bulk-update", "--filter", filter];
+            args.extend(["--set", "channels=3"]);
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let out = db.run(&args).expect(2);
+            assert_eq!(out.stdout(), "", "{filter:?}");
+            assert_eq!(
+                out.stderr(),
+                "carrierdesk: the --filter is empty and would change every customer; \
+                 give --all instead of --filter if that is what you mean\n"
+            );
+        }
+    }
+    assert_eq!(db.count("SELECT count(*) FROM audit_log"), audit);
+    assert_eq!(
+        db.count("SELECT count(*) FROM customers WHERE channels = 3"),
+        0
+    );
+
+    // --all and --filter exclude each other, and one of them is needed.
+    db.run(&[
+        "customers",
+        "bulk-update",
+        "--all",
+        "--filter",
+        "status:active",
+        "--set",
+        "channels=3",
+    ])
+    .expect(2);
+    db.run(&["customers", "bulk-update", "--set", "channels=3"])
+        .expect(2);
+    let help = db
+        .run(&["customers", "bulk-update", "--help"])
+        .expect(0)
+        .stdout();
+    assert!(help.contains("--all"), "{help}");
+
+    let all = db
+        .run(&["customers", "bulk-update", "--all", "--set", "channels=3"])
+        .expect(0);
+    assert!(
+        all.stdout().contains(" already had these values"),
+        "{}",
+        all.stdout()
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM customers WHERE channels = 3"),
+        customers
+    );
+}
+
+#[test]
+fn delete_names_a_repeated_id_once() {
+    let db = Db::demo();
+    let csv = db.file("twice.csv", "name,currency\nAaa First One,EUR\n");
+    db.run(&["customers", "import", path_arg(&csv)]).expect(0);
+    let id = db
+        .count("SELECT id FROM customers WHERE name = 'Aaa First One'")
+        .to_string();
+    let out = db
+        .run(&["customers", "delete", &id, &id, "--yes"])
+        .expect(0);
+    assert_eq!(out.stdout(), format!("deleted 1: Aaa First One (#{id})\n"));
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE action = 'DELETE' AND row_id = {id}"
+        )),
+        1
+    );
+
+    // A refusal names a repeated customer once too.
+    let with_calls = db
+        .count(
+            "SELECT customer_id FROM summary_hourly GROUP BY customer_id HAVING sum(attempts) > 0 LIMIT 1",
+        )
+        .to_string();
+    let kept = db
+        .run(&["customers", "delete", &with_calls, &with_calls, "--yes"])
+        .expect(3);
+    let named = kept
+        .stderr()
+        .lines()
+        .filter(|l| l.contains(&format!("(#{with_calls})")))
+        .count();
+    assert_eq!(named, 1, "{}", kept.stderr());
+}
+
+#[test]
+fn show_json_gives_counts_as_numbers_and_decimals_as_exact_strings() {
+    let db = Db::demo();
+    db.run(&[
+        "customers",
+        "update",
+        "2",
+        "--channels",
+        "60",
+        "--cps",
+        "7",
+        "--invoice-due-days",
+        "14",
+        "--tax",
+        "8.15",
+        "--debit-limit",
+        "-20",
+    ])
+    .expect(0);
+    let json = show_json(&db, 2);
+    for (key, n) in [("channels", 60), ("cps", 7), ("invoice_due_days", 14)] {
+        assert_eq!(json[key].as_u64(), Some(n), "{key} in {json}");
+    }
+    assert!(json["channels_in_use"].is_u64(), "{json}");
+    assert!(json["version"].is_i64(), "{json}");
+    assert!(json["portal_access"].is_boolean(), "{json}");
+    assert_eq!(json["tax"], "8.15");
+    assert!(json["debit_limit"].as_str().unwrap().starts_with("-20"));
+    for key in ["balance", "minimum_payment", "rate", "billing_increment"] {
+        assert!(json[key].is_string(), "{key} in {json}");
+    }
+    // The keys and their order are those of before: the editable fields as `update` takes
+    // them, then what is read-only.
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let text = db
+        .run(&["customers", "show", "2", "--json"])
+        .expect(0)
+        .stdout();
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| text.find(&format!("\n  \"{k}\": ")).unwrap())
+        .collect();
+    let expected = [
+        "id",
+        "name",
+        "status",
+        "debit_limit",
+        "minimum_payment",
+        "tax",
+        "currency",
+        "channels",
+        "cps",
+        "portal_access",
+        "paypal_email",
+        "website",
+        "address",
+        "tags",
+        "vars",
+        "email_verification",
+        "mobile_verification",
+        "approved_clis_only",
+        "invoice_schedule",
+        "invoice_due_days",
+        "account_code",
+        "rate",
+        "billing_increment",
+        "balance",
+        "channels_in_use",
+        "parent_id",
+        "last_call_at",
+        "version",
+        "created_at",
+        "updated_at",
+        "scheduled",
+    ];
+    let mut in_order: Vec<(usize, &str)> = positions.into_iter().zip(keys).collect();
+    in_order.sort();
+    let in_order: Vec<&str> = in_order.into_iter().map(|(_, k)| k).collect();
+    assert_eq!(in_order, expected);
+
+    let help = db.run(&["customers", "show", "--help"]).expect(0).stdout();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("tax and rate are strings because they are exact decimals"),
+        "{help}"
+    );
+}
+
+/// Runs a command whose stdout is a pipe nobody reads any more, as `| head -1` leaves it.
+fn run_into_closed_pipe(db: &Db, args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Run(db.command(args).stdout(writer).output().unwrap())
+}
+
+#[test]
+fn a_reader_that_leaves_early_ends_every_command_quietly() {
+    let db = Db::demo();
+    for args in [
+        vec!["customers", "show", "1", "--json"],
+        vec!["customers", "show", "1"],
+        vec!["customers", "list"],
+        vec!["customers", "list", "--json"],
+        vec!["customers", "list", "--csv"],
+        vec![
+            "customers",
+            "bulk-update",
+            "--all",
+            "--set",
+            "cps=9",
+            "--dry-run",
+        ],
+        vec!["summary", "--customer", "1", "--period", "daily", "--json"],
+        vec!["summary", "--customer", "1", "--period", "daily"],
+    ] {
+        let out = run_into_closed_pipe(&db, &args);
+        assert_eq!(
+            (out.code(), out.stderr()),
+            (0, String::new()),
+            "carrierdesk {}",
+            args.join(" ")
+        );
+    }
+
+    // A change that was made is kept, and its report's lost reader is no error either.
+    let csv = db.file("gone.csv", "name,currency\nGone Reader,EUR\n");
+    let out = run_into_closed_pipe(&db, &["customers", "import", path_arg(&csv)]);
+    assert_eq!((out.code(), out.stderr()), (0, String::new()));
+    let id = db
+        .count("SELECT id FROM customers WHERE name = 'Gone Reader'")
+        .to_string();
+    let out = run_into_closed_pipe(&db, &["customers", "delete", &id, "--yes"]);
+    assert_eq!((out.code(), out.stderr()), (0, String::new()));
+    assert_eq!(
+        db.count("SELECT count(*) FROM customers WHERE name = 'Gone Reader'"),
+        0
+    );
+}
+
+#[test]
+fn counts_in_messages_agree_with_their_nouns() {
+    let db = Db::demo();
+    let one_bad = db.file("one_bad.csv", "name,currency,channels\nSolo,EUR,-1\n");
+    let out = db
+        .run(&["customers", "import", path_arg(&one_bad)])
+        .expect(3);
+    assert!(
+        out.stderr().ends_with(&format!(
+            "carrierdesk: 1 problem in {}; nothing created\n",
+            path_arg(&one_bad)
+        )),
+        "{}",
+        out.stderr()
+    );
+    let one_good = db.file("one_good.csv", "name,currency\nSolo,EUR\n");
+    let out = db
+        .run(&["customers", "import", path_arg(&one_good), "--dry-run"])
+        .expect(0);
+    assert_eq!(
+        out.stdout(),
+        "line 2: would create Solo (EUR)\n1 customer would be created (dry run: nothing created)\n"
+    );
+    let two_good = db.file("two_good.csv", "name,currency\nDuo A,EUR\nDuo B,EUR\n");
+    let out = db
+        .run(&["customers", "import", path_arg(&two_good), "--dry-run"])
+        .expect(0);
+    assert!(
+        out.stdout()
+            .ends_with("\n2 customers would be created (dry run: nothing created)\n"),
+        "{}",
+        out.stdout()
+    );
+
+    let one = ["customers", "bulk-update", "--filter", "id:5"];
+    let out = db
+        .run(&[&one[..], &["--set", "cps=77", "--dry-run"]].concat())
+        .expect(0);
+    assert!(
+        out.stdout()
+            .ends_with("\n1 of 1 matching customer would change (dry run: nothing changed)\n"),
+        "{}",
+        out.stdout()
+    );
+    let out = db.run(&[&one[..], &["--set", "cps=77"]].concat()).expect(0);
+    assert!(
+        out.stdout()
+            .ends_with("\nchanged 1 customer; 0 already had these values\n"),
+        "{}",
+        out.stdout()
+    );
+    let out = db
+        .run(&[
+            "customers",
+            "bulk-update",
+            "--filter",
+            "id<=2",
+            "--set",
+            "cps=78",
+        ])
+        .expect(0);
+    assert!(
+        out.stdout()
+            .ends_with("\nchanged 2 customers; 0 already had these values\n"),
+        "{}",
+        out.stdout()
+    );
+}
+
+#[test]
+fn an_import_lists_as_would_create_only_the_lines_without_problems() {
+    let db = Db::demo();
+    let taken = show_json(&db, 3)["name"].as_str().unwrap().to_uppercase();
+    let csv = db.file(
+        "mixed.csv",
+        &format!("name,currency,channels\nClean Co,EUR,1\nNeg Co,EUR,-1\n{taken},EUR,2\n"),
+    );
+    let dry = db
+        .run(&["customers", "import", path_arg(&csv), "--dry-run"])
+        .expect(3);
+    assert_eq!(dry.stdout(), "line 2: would create Clean Co (EUR)\n");
+    let err = dry.stderr();
+    assert!(err.contains("carrierdesk: line 3, channels: "), "{err}");
+    assert!(
+        err.contains("carrierdesk: line 4, name: customer 3 is already called"),
+        "{err}"
+    );
+    assert!(err.contains("carrierdesk: 2 problems in "), "{err}");
+
+    // The real import that fails says only what is wrong, and that nothing was created.
+    let customers = db.count("SELECT count(*) FROM customers");
+    let real = db.run(&["customers", "import", path_arg(&csv)]).expect(3);
+    assert_eq!(real.stdout(), "");
+    assert_eq!(real.stderr(), err);
+    assert!(
+        real.stderr().ends_with("; nothing created\n"),
+        "{}",
+        real.stderr()
+    );
+    assert_eq!(db.count("SELECT count(*) FROM customers"), customers);
 }

@@ -1,6 +1,6 @@
 //! `carrierdesk customers ...`
 
-use super::Stop;
+use super::{Stop, count};
 use crate::domain::draft::{describe_fields, fields_json};
 use crate::domain::{
     Actor, BoardRow, BulkChange, BulkEdit, Customer, CustomerDraft, Field, Filter, ScheduledChange,
@@ -63,7 +63,11 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     id: i64,
-    /// JSON on stdout: the fields as `update` and `import` take them, plus balance and bookkeeping.
+    /// JSON on stdout: the fields as `update` and `import` take them, plus balance and
+    /// bookkeeping. Counts (channels, cps, invoice_due_days, channels_in_use, id, version)
+    /// are numbers and yes/no fields are true or false; money (debit_limit, minimum_payment,
+    /// balance), tax and rate are strings because they are exact decimals ("-20.00", "8.15"),
+    /// and billing_increment is "first/next" seconds ("60/60").
     #[arg(long)]
     json: bool,
 }
@@ -79,10 +83,15 @@ pub struct UpdateArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["filter", "all"]))]
 pub struct BulkUpdateArgs {
     /// Which customers, as on the board's filter line: 'status:active channels<30 tag:wholesale'.
+    /// An empty filter is refused: it would match every customer (use --all for that).
     #[arg(long, value_name = "EXPR", value_parser = parse_filter)]
-    filter: Filter,
+    filter: Option<Filter>,
+    /// Change every customer, instead of those a --filter matches.
+    #[arg(long, conflicts_with = "filter")]
+    all: bool,
     /// A field to set, repeatable: channels=40, status=inactive, cps=10, portal_access=no,
     /// debit_limit=500, tax=20, invoice_schedule=monthly, tags+=promo, tags-=trial.
     #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
@@ -249,7 +258,7 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
 struct Shown<'a> {
     id: i64,
     #[serde(flatten)]
-    fields: CustomerDraft,
+    fields: ShownFields,
     balance: String,
     channels_in_use: u32,
     parent_id: Option<i64>,
@@ -260,6 +269,53 @@ struct Shown<'a> {
     scheduled: &'a [ScheduledChange],
 }
 
+/// The editable fields in `Field::ALL` order, named as `update` and `import` take them:
+/// counts as JSON numbers, yes/no as booleans, everything else as the text `update` takes
+/// back (money, tax and rate are exact decimals, so they stay strings, as money does in
+/// every JSON the command line prints).
+struct ShownFields {
+    draft: CustomerDraft,
+    channels: u32,
+    cps: u32,
+    invoice_due_days: u32,
+}
+
+impl ShownFields {
+    fn new(c: &Customer) -> ShownFields {
+        ShownFields {
+            draft: CustomerDraft::from_customer(c),
+            channels: c.channels,
+            cps: c.cps,
+            invoice_due_days: c.invoice_due_days,
+        }
+    }
+
+    fn value(&self, f: Field) -> serde_json::Value {
+        let d = &self.draft;
+        match f {
+            Field::Channels => self.channels.into(),
+            Field::Cps => self.cps.into(),
+            Field::InvoiceDueDays => self.invoice_due_days.into(),
+            Field::PortalAccess => d.portal_access.into(),
+            Field::EmailVerification => d.email_verification.into(),
+            Field::MobileVerification => d.mobile_verification.into(),
+            Field::ApprovedClisOnly => d.approved_clis_only.into(),
+            f => d.text(f).into(),
+        }
+    }
+}
+
+impl Serialize for ShownFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(Field::ALL.len()))?;
+        for f in Field::ALL {
+            map.serialize_entry(f.name(), &self.value(f))?;
+        }
+        map.end()
+    }
+}
+
 fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
     let c = service.customer(args.id)?;
     let scheduled = service.scheduled_changes(Some(c.id), false)?;
@@ -267,7 +323,7 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
     if args.json {
         let shown = Shown {
             id: c.id,
-            fields: CustomerDraft::from_customer(&c),
+            fields: ShownFields::new(&c),
             balance: c.currency.plain(c.balance),
             channels_in_use: c.channels_in_use,
             parent_id: c.parent_id,
@@ -383,15 +439,33 @@ fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> an
         edit.parse_assignment(assignment)
             .map_err(|e| Stop::Usage(format!("--set {assignment}: {e}")))?;
     }
+    // A blank filter matches everyone: a slip (an unset shell variable) must not edit
+    // every customer, so that takes --all.
+    let filter = match args.filter {
+        Some(f) if f.is_empty() => {
+            return Err(Stop::Usage(
+                "the --filter is empty and would change every customer; \
+                 give --all instead of --filter if that is what you mean"
+                    .into(),
+            )
+            .into());
+        }
+        f => f,
+    };
     let ids: Vec<i64> = service
         .board(Utc::now().timestamp())?
         .iter()
-        .filter(|r| args.filter.matches(r))
+        .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
         .map(|r| r.id)
         .collect();
     let mut out = std::io::stdout().lock();
     if ids.is_empty() {
-        writeln!(out, "no customer matches the filter; nothing to change")?;
+        let none = if args.all {
+            "there are no customers; nothing to change"
+        } else {
+            "no customer matches the filter; nothing to change"
+        };
+        writeln!(out, "{none}")?;
         return Ok(());
     }
     let preview = service.bulk_preview(&ids, &edit)?;
@@ -402,16 +476,17 @@ fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> an
     if args.dry_run {
         writeln!(
             out,
-            "{changing} of {} matching customers would change (dry run: nothing changed)",
-            preview.len()
+            "{changing} of {} would change (dry run: nothing changed)",
+            count(preview.len(), "matching customer")
         )?;
         return Ok(());
     }
     let report = service.bulk_apply_previewed(actor, &preview, &edit)?;
     writeln!(
         out,
-        "changed {} customers; {} already had these values",
-        report.changed, report.unchanged
+        "changed {}; {} already had these values",
+        count(report.changed, "customer"),
+        report.unchanged
     )?;
     if !report.changed_since_preview.is_empty() {
         let names: Vec<String> = report
@@ -429,8 +504,11 @@ fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> an
 }
 
 fn delete(service: &mut Service, actor: &Actor, args: DeleteArgs) -> anyhow::Result<()> {
-    let customers: Vec<Customer> = args
-        .ids
+    // `delete 203 203` means customer 203 once: in the confirmation, the deletion and the report.
+    let mut ids = args.ids;
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
+    let customers: Vec<Customer> = ids
         .iter()
         .map(|id| service.customer(*id))
         .collect::<Result<_, _>>()?;
@@ -441,8 +519,12 @@ fn delete(service: &mut Service, actor: &Actor, args: DeleteArgs) -> anyhow::Res
     if !args.yes {
         confirm(&customers, &names)?;
     }
-    let deleted = service.delete_customers(actor, &args.ids)?;
-    println!("deleted {deleted}: {}", names.join(", "));
+    let deleted = service.delete_customers(actor, &ids)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "deleted {deleted}: {}",
+        names.join(", ")
+    )?;
     Ok(())
 }
 
@@ -480,15 +562,28 @@ fn confirm(customers: &[Customer], names: &[String]) -> anyhow::Result<()> {
 fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Result<()> {
     let report = service.import_customers(actor, &args.file, args.dry_run)?;
     let mut out = std::io::stdout().lock();
-    for i in &report.customers {
-        let c = &i.customer;
-        if report.committed {
+    if report.committed {
+        for i in &report.customers {
+            let c = &i.customer;
             writeln!(
                 out,
                 "line {}: created {} (#{}, {})",
                 i.line, c.name, c.id, c.currency
             )?;
-        } else {
+        }
+        return Ok(());
+    }
+    // A real import that failed created nothing and would create nothing: only a dry run
+    // lists what would be created, and never a line that has a problem.
+    if args.dry_run {
+        let troubled: std::collections::HashSet<u64> =
+            report.problems.iter().map(|p| p.line).collect();
+        for i in report
+            .customers
+            .iter()
+            .filter(|i| !troubled.contains(&i.line))
+        {
+            let c = &i.customer;
             writeln!(
                 out,
                 "line {}: would create {} ({})",
@@ -499,8 +594,8 @@ fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Res
     if !report.problems.is_empty() {
         let mut lines: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
         lines.push(format!(
-            "{} problems in {}; nothing created",
-            report.problems.len(),
+            "{} in {}; nothing created",
+            count(report.problems.len(), "problem"),
             args.file.display()
         ));
         return Err(Stop::Refused(lines.join("\n")).into());
@@ -508,8 +603,8 @@ fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Res
     if args.dry_run {
         writeln!(
             out,
-            "{} customers would be created (dry run: nothing created)",
-            report.customers.len()
+            "{} would be created (dry run: nothing created)",
+            count(report.customers.len(), "customer")
         )?;
     }
     Ok(())

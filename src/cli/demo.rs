@@ -1,9 +1,10 @@
 //! `carrierdesk demo`: builds a demo database of any size.
 
+use super::count;
 use crate::service::Service;
 use crate::service::demo::{DemoSpec, generate};
 use clap::{Args, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 #[derive(Args, Debug)]
@@ -53,14 +54,15 @@ pub fn run(path: &Path, args: DemoArgs) -> anyhow::Result<()> {
     if tty {
         eprintln!();
     }
-    println!(
-        "{}: {} customers, {} contacts, {} hourly summary rows from {} simulated calls, in {:.1} s",
+    writeln!(
+        std::io::stdout().lock(),
+        "{}: {}, {}, {} from {}, in {:.1} s",
         path.display(),
-        report.customers,
-        report.contacts,
-        report.hourly_rows,
-        report.calls,
+        count(report.customers, "customer"),
+        count(report.contacts, "contact"),
+        count(report.hourly_rows, "hourly summary row"),
+        count(report.calls, "simulated call"),
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `carrierdesk import cdrs`, `carrierdesk export cdrs` and `carrierdesk demo cdrs`.
 
+use super::count;
 use crate::cdr::sample::write_asterisk_sample;
 use crate::cdr::time::utc_text;
 use crate::cdr::{FileZone, Format};
@@ -99,11 +100,15 @@ pub fn run(service: &mut Service, args: ImportCdrsArgs) -> anyhow::Result<()> {
         let report =
             service.import_cdrs(&actor, &args.files, &options, &mut |p: ImportProgress| {
                 bar.set_position(p.bytes_done);
-                bar.set_message(format!("{} rows", p.rows));
+                bar.set_message(count(p.rows, "row"));
             });
         bar.finish_and_clear();
         let report = report?;
-        print!("{}", summary(&report, started.elapsed().as_secs_f64()));
+        write!(
+            std::io::stdout().lock(),
+            "{}",
+            summary(&report, started.elapsed().as_secs_f64())
+        )?;
     }
     if args.unmatched {
         list_unmatched(service)?;
@@ -134,9 +139,9 @@ fn summary(r: &ImportReport, seconds: f64) -> String {
     };
     let _ = writeln!(
         s,
-        "Read {} rows from {} file(s) in {seconds:.2} s{rate}.",
-        r.rows,
-        r.files.len()
+        "Read {} from {} in {seconds:.2} s{rate}.",
+        count(r.rows, "row"),
+        count(r.files.len(), "file")
     );
     for f in &r.files {
         let how = match f.format {
@@ -144,7 +149,7 @@ fn summary(r: &ImportReport, seconds: f64) -> String {
             Some(format) if f.guessed => format!("{format}, guessed from its first rows"),
             Some(format) => format.to_string(),
         };
-        let _ = writeln!(s, "  {}: {how}, {} rows", f.path.display(), f.rows);
+        let _ = writeln!(s, "  {}: {how}, {}", f.path.display(), count(f.rows, "row"));
     }
     let _ = writeln!(s, "  times read as {}", r.zone);
     let line = |s: &mut String, label: &str, n: u64, note: &str| {
@@ -233,7 +238,8 @@ fn list_unmatched(service: &Service) -> anyhow::Result<()> {
     }
     out.flush()?;
     if count > calls.len() as i64 {
-        eprintln!("… and {} more unmatched calls", count - calls.len() as i64);
+        let more = count - calls.len() as i64;
+        eprintln!("… and {} more", super::count(more, "unmatched call"));
     }
     Ok(())
 }
@@ -268,13 +274,15 @@ pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()>
         ))
     });
     let n = service.export_cdrs(args.customer, args.from, args.to, &path)?;
-    println!(
-        "{}: {n} calls of customer {} from {} to {} (UTC)",
+    writeln!(
+        std::io::stdout().lock(),
+        "{}: {} of customer {} from {} to {} (UTC)",
         path.display(),
+        count(n, "call"),
         args.customer,
         utc_text(args.from),
         utc_text(args.to)
-    );
+    )?;
     Ok(())
 }
 
@@ -333,9 +341,9 @@ pub fn run_demo(args: DemoCdrsArgs) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "{}: {} Asterisk Master.csv rows for customers 1 to {}, 7 days up to now in UTC, in {:.1} s",
+        "{}: {} for customers 1 to {}, 7 days up to now in UTC, in {:.1} s",
         args.out.display(),
-        args.rows,
+        count(args.rows, "Asterisk Master.csv row"),
         args.customers,
         started.elapsed().as_secs_f64()
     )?;
@@ -449,7 +457,7 @@ mod tests {
         };
         let text = summary(&report, 0.5);
         assert!(
-            text.starts_with("Read 3 rows from 1 file(s) in 0.50 s (6 rows/s).\n"),
+            text.starts_with("Read 3 rows from 1 file in 0.50 s (6 rows/s).\n"),
             "{text}"
         );
         assert!(text.contains(

@@ -3,11 +3,16 @@
 //!
 //! - 0: done (or nothing to do)
 //! - 1: error: a database or file problem, a customer that does not exist
-//! - 2: usage: the command line is wrong (clap's own code; also a bad --filter or --set, a
-//!   missing --yes, no field to change)
+//! - 2: usage: the command line is wrong (clap's own code; also a bad --filter or --set, an
+//!   empty --filter without --all, a missing --yes, no field to change)
 //! - 3: refused: the change breaks a rule (validation, a name taken, a customer that must be
 //!   kept, problems in an import, a scheduled change that failed); nothing changed
 //! - 4: conflict: another operator saved the customer first; nothing changed
+//!
+//! Everything a command prints on stdout goes through `write!` and `?`, never `println!`
+//! (which panics when the reader has gone): a closed pipe then comes back as an error, and
+//! `main` ends quietly on it, whichever command was printing.
+#![warn(clippy::print_stdout)]
 
 mod customers;
 mod demo;
@@ -17,6 +22,7 @@ mod summary;
 use crate::config::{Config, Dirs};
 use crate::service::{self, Service, ServiceError};
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -112,14 +118,32 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// True when the error is stdout's reader having gone, however it was wrapped: plain
+/// writes give an `io::Error`, while the CSV and JSON writers wrap it in their own error
+/// types (serde_json's does not even list it as its source).
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || c.downcast_ref::<csv::Error>().is_some_and(|e| {
-                matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
-            })
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
+}
+
+/// "1 problem", "2 problems", "0 problems": a count and its noun, agreeing.
+pub(crate) fn count<N>(n: N, noun: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    if n == N::from(1) {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
@@ -162,6 +186,7 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
 /// Prints what was applied; the changes that failed are the error (exit 3), so cron mails them.
 fn apply_due(service: &mut Service) -> anyhow::Result<()> {
     let report = service.apply_due(chrono::Utc::now())?;
+    let mut out = std::io::stdout().lock();
     let who = |c: &crate::domain::ScheduledChange| {
         let name = c.customer_name.as_deref().unwrap_or("deleted customer");
         format!(
@@ -169,16 +194,17 @@ fn apply_due(service: &mut Service) -> anyhow::Result<()> {
             c.id, c.customer_id, c.author
         )
     };
-    for c in &report.applied {
+    // A closed stdout must not hide the failures, which go to stderr and the exit code.
+    let printed = report.applied.iter().try_for_each(|c| {
         let note = if c.result.is_empty() {
             String::new()
         } else {
             format!(" ({})", c.result)
         };
-        println!("applied {}: {}{note}", who(c), c.summary);
-    }
+        writeln!(out, "applied {}: {}{note}", who(c), c.summary)
+    });
     if report.failed.is_empty() {
-        return Ok(());
+        return Ok(printed?);
     }
     let lines: Vec<String> = report
         .failed
