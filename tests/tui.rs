@@ -979,3 +979,17 @@ fn s_sorts_by_the_columns_on_screen_in_their_order() {
     }
     assert_eq!(seen, ["Channels ▲", "Balance ▲", "Name ▲"]);
 }
+
+#[test]
+fn saving_an_unchanged_form_writes_nothing_and_says_so() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 120, 30);
+    let before = h.service.store().audit_count().unwrap();
+    h.key(KeyCode::Char('e'));
+    assert!(h.screen().contains("Edit "), "{}", h.screen());
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Nothing changed:"), "{screen}");
+    assert!(!screen.contains("Edit "), "the form closed: {screen}");
+    assert_eq!(h.service.store().audit_count().unwrap(), before);
+}

@@ -35,7 +35,7 @@ impl Service {
         let now = Utc::now();
         if due_at <= now {
             return Err(ServiceError::Invalid {
-                field: "due_at",
+                field: "due time",
                 message: format!(
                     "{} is not in the future; to change it now, save without a delay",
                     store::time_text(due_at)

@@ -1006,6 +1006,15 @@ impl App {
         let Ok(customer) = form.customer() else {
             return vec![];
         };
+        // An edit that changes nothing writes nothing (and no audit row) and says so.
+        if !form.is_new() && !form.is_dirty() && option != SaveOption::Delay {
+            let text = format!("Nothing changed: {} is as it was", customer.name);
+            if option == SaveOption::Continue {
+                self.form = None;
+            }
+            self.info(text);
+            return vec![];
+        }
         match option {
             SaveOption::Continue => save(form, customer, false),
             SaveOption::Stay => save(form, customer, true),

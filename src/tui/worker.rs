@@ -92,8 +92,8 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                     .schedule_change(actor, customer, fields, due)
                     .map(|id| {
                         format!(
-                            "Scheduled change #{id} for {} UTC: {what}",
-                            crate::domain::utc_text(due)
+                            "Scheduled change #{id} for {}: {what}",
+                            due.format("%Y-%m-%d %H:%M UTC")
                         )
                     })
                     .map_err(|e| e.to_string()),

@@ -81,14 +81,19 @@ fn help_lines(context: Context) -> Vec<Line<'static>> {
 
 /// A question with a text field.
 pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
-    let rect = centered(area, 76, 7);
+    const WIDTH: u16 = 76;
+    // As many lines as the hint takes when wrapped (a word moved down costs one more), so
+    // that its end (say, "type 18 to confirm") is never cut off.
+    let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2).max(1));
+    let hint_rows = (prompt.hint.chars().count() / inner_width + 2) as u16;
+    let rect = centered(area, WIDTH, hint_rows + 4);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(format!(" {} ", prompt.title));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [field, hint, error] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(inner);
