@@ -993,3 +993,23 @@ fn saving_an_unchanged_form_writes_nothing_and_says_so() {
     assert!(!screen.contains("Edit "), "the form closed: {screen}");
     assert_eq!(h.service.store().audit_count().unwrap(), before);
 }
+
+#[test]
+fn arrows_move_between_the_lines_of_the_vars_and_then_leave_them() {
+    use carrierdesk::domain::Field;
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('a')).key(KeyCode::PageDown);
+    while h.app.form.as_ref().unwrap().focused() != Field::Vars {
+        h.key(KeyCode::Tab);
+    }
+    h.keys("a = 1");
+    h.key(KeyCode::Enter).keys("b = 2");
+    h.key(KeyCode::Up).keys("0");
+    let vars = |h: &Harness| h.app.form.as_ref().unwrap().draft.text(Field::Vars);
+    assert_eq!(vars(&h), "a = 10\nb = 2", "↑ moved to the first line");
+    assert_eq!(h.app.form.as_ref().unwrap().focused(), Field::Vars);
+    // From the first line, ↑ goes to the field above.
+    h.key(KeyCode::Up);
+    assert_eq!(h.app.form.as_ref().unwrap().focused(), Field::Tags);
+}

@@ -505,6 +505,23 @@ impl App {
                     form.key(key);
                     return vec![];
                 }
+                // ↑ ↓ move between the lines of the vars; past the first or last, to the
+                // next field.
+                Some(Action::PrevField | Action::NextField)
+                    if kind == Kind::Lines
+                        && matches!(key.code, KeyCode::Up | KeyCode::Down)
+                        && form.input(form.focused()).is_some_and(|input| {
+                            let row = input.cursor().0;
+                            if key.code == KeyCode::Up {
+                                row > 0
+                            } else {
+                                row + 1 < input.lines().len()
+                            }
+                        }) =>
+                {
+                    form.key(key);
+                    return vec![];
+                }
                 Some(a) => return self.update(a),
                 None => {
                     form.key(key);
