@@ -785,8 +785,39 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
     let screen = h.screen();
     assert!(screen.contains("Scheduled changes (1 pending)"), "{screen}");
     assert!(screen.contains("2099-12-31 23:00"), "{screen}");
+    // x asks first; another key takes the question back; x twice cancels.
     h.key(KeyCode::Char('x'));
-    assert!(h.screen().contains("Scheduled changes (0 pending)"));
+    assert!(h.screen().contains("x again cancels it"), "{}", h.screen());
+    h.key(KeyCode::Down).key(KeyCode::Char('x'));
+    assert!(h.screen().contains("Scheduled changes (1 pending)"));
+    h.key(KeyCode::Char('x'));
+    let screen = h.screen();
+    assert!(screen.contains("Scheduled changes (0 pending)"), "{screen}");
+    assert!(screen.contains("cancelled"), "{screen}");
+}
+
+#[test]
+fn a_scheduled_change_that_failed_stays_listed_with_its_reason() {
+    let (_dir, _path, mut service) = common::demo_db(3, 0);
+    let customers = service.board(common::NOW).unwrap();
+    let (first, second) = (&customers[0], &customers[1]);
+    let due = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let fields = serde_json::json!({ "name": second.name.to_uppercase() });
+    service
+        .schedule_change(&common::actor("ann"), first.id, fields, due)
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    service.apply_due(chrono::Utc::now()).unwrap();
+
+    let mut h = Harness::new(service, 160, 30);
+    h.key(KeyCode::Char(':')).keys("scheduled");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Scheduled changes (0 pending, 1 failed)"),
+        "{screen}"
+    );
+    assert!(screen.contains("FAILED: "), "{screen}");
 }
 
 fn mouse(h: &mut Harness, kind: crossterm::event::MouseEventKind, column: u16, row: u16) {

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 pub enum CustomersCommand {
     /// List customers with their limits and last-24-hour traffic.
     List(ListArgs),
-    /// Show every field of one customer, and its pending scheduled changes.
+    /// Show every field of one customer, and its pending (or failed) scheduled changes.
     Show(ShowArgs),
     /// Change fields of one customer, now or at a later time (--at).
     Update(UpdateArgs),
@@ -362,9 +362,10 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
         &format!("{}, updated {}", c.version, c.updated_at),
     )?;
     for s in &scheduled {
+        let outcome = s.outcome().map_or_else(String::new, |o| format!(" ({o})"));
         writeln!(
             out,
-            "Scheduled #{} for {} by {}: {}",
+            "Scheduled #{} for {} by {}: {}{outcome}",
             s.id, s.due_at, s.author, s.summary
         )?;
     }

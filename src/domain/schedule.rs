@@ -57,6 +57,19 @@ pub struct ScheduledChange {
     pub updated_at: String,
 }
 
+impl ScheduledChange {
+    /// What a list adds after the change's summary: nothing while it is pending, else
+    /// what became of it ("FAILED: the name is taken").
+    pub fn outcome(&self) -> Option<String> {
+        match self.state {
+            ScheduleState::Pending => None,
+            ScheduleState::Failed => Some(format!("FAILED: {}", self.result)),
+            done if self.result.is_empty() => Some(done.key().to_string()),
+            done => Some(format!("{}: {}", done.key(), self.result)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

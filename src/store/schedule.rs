@@ -69,7 +69,8 @@ pub fn get_scheduled(conn: &Connection, id: i64) -> rusqlite::Result<Option<Sche
         .optional()
 }
 
-/// By due time; only pending ones unless `include_done`.
+/// By due time; only those that need someone's attention (pending, or failed when due)
+/// unless `include_done` adds the applied and cancelled ones.
 pub fn list_scheduled(
     conn: &Connection,
     customer: Option<i64>,
@@ -77,7 +78,7 @@ pub fn list_scheduled(
 ) -> rusqlite::Result<Vec<ScheduledChange>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM {FROM}
-         WHERE (?1 IS NULL OR s.customer_id = ?1) AND (?2 OR s.state = 'pending')
+         WHERE (?1 IS NULL OR s.customer_id = ?1) AND (?2 OR s.state IN ('pending', 'failed'))
          ORDER BY s.due_at, s.id"
     ))?;
     let rows = stmt.query_map(params![customer, include_done], scheduled_change)?;

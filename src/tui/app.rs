@@ -15,7 +15,9 @@ use super::summary::SummaryView;
 use super::widgets::grid::{CopyHeaders, Move};
 use crate::cdr::time::utc_text;
 use crate::domain::summary::{Period, hms};
-use crate::domain::{BoardRow, BulkChange, BulkEdit, Cdr, Customer, ScheduledChange, SummaryRow};
+use crate::domain::{
+    BoardRow, BulkChange, BulkEdit, Cdr, Customer, ScheduleState, ScheduledChange, SummaryRow,
+};
 use crate::service::CardData;
 use crate::service::CustomerImportReport;
 use crossterm::event::{
@@ -401,7 +403,18 @@ impl App {
                 vec![]
             }
             Event::Saved { result, stay } => self.saved(result, stay),
-            Event::DataChanged => self.reload(),
+            Event::DataChanged => {
+                // An open list of scheduled changes follows too (a console applied one).
+                let mut effects = self.reload();
+                if let Some(ListKind::Scheduled { customer, .. }) =
+                    self.list.as_ref().map(|l| &l.kind)
+                {
+                    effects.push(Effect::LoadScheduled {
+                        customer: *customer,
+                    });
+                }
+                effects
+            }
             Event::Notice(level, text) => {
                 self.message = Some((level, text));
                 vec![]
@@ -1205,6 +1218,12 @@ impl App {
         let Some(list) = self.list.as_mut() else {
             return vec![];
         };
+        if action != Action::CancelItem
+            && let ListKind::Scheduled { armed, .. } = &mut list.kind
+            && armed.take().is_some()
+        {
+            list.footer = SCHEDULED_FOOTER.into();
+        }
         match action {
             Action::Back => self.list = None,
             Action::Up => list.move_cursor(-1),
@@ -1232,14 +1251,27 @@ impl App {
                 }
                 _ => {}
             },
+            // The first x asks, naming the change; a second x on it cancels it.
             Action::CancelItem => {
-                if let ListKind::Scheduled { customer, ids } = &list.kind
+                if let ListKind::Scheduled {
+                    customer,
+                    ids,
+                    armed,
+                } = &mut list.kind
                     && let Some(&id) = ids.get(list.cursor)
                 {
-                    return vec![Effect::CancelScheduled {
-                        id,
-                        customer: *customer,
-                    }];
+                    if *armed == Some(id) {
+                        let effect = Effect::CancelScheduled {
+                            id,
+                            customer: *customer,
+                        };
+                        self.info(format!("Scheduled change #{id} cancelled"));
+                        return vec![effect];
+                    }
+                    *armed = Some(id);
+                    let line = list.lines.get(list.cursor).map_or("", |l| l.trim());
+                    list.footer =
+                        format!("Cancel #{id}, {line}? x again cancels it; any other key keeps it");
                 }
             }
             _ => {}
@@ -1563,12 +1595,16 @@ fn unmatched_list(count: i64, calls: &[Cdr]) -> ListView {
     }
 }
 
+const SCHEDULED_FOOTER: &str = "x cancels the change under the cursor (asks first) · Esc closes";
+
+/// Pending changes, and failed ones with their reason until they are dealt with.
 fn scheduled_list(customer: Option<i64>, changes: &[ScheduledChange]) -> ListView {
     let lines = changes
         .iter()
         .map(|c| {
+            let outcome = c.outcome().map_or_else(String::new, |o| format!("  {o}"));
             format!(
-                "{} UTC  {}  {}  by {}",
+                "{} UTC  {}  {}  by {}{outcome}",
                 c.due_at.replace('T', " ").trim_end_matches('Z'),
                 c.customer_name.as_deref().unwrap_or("(deleted)"),
                 c.summary,
@@ -1576,18 +1612,27 @@ fn scheduled_list(customer: Option<i64>, changes: &[ScheduledChange]) -> ListVie
             )
         })
         .collect::<Vec<_>>();
+    let failed = changes
+        .iter()
+        .filter(|c| c.state == ScheduleState::Failed)
+        .count();
+    let pending = changes.len() - failed;
     ListView {
-        title: format!("Scheduled changes ({} pending)", changes.len()),
+        title: match failed {
+            0 => format!("Scheduled changes ({pending} pending)"),
+            _ => format!("Scheduled changes ({pending} pending, {failed} failed)"),
+        },
         footer: if changes.is_empty() {
             "Nothing is scheduled · Esc closes".into()
         } else {
-            "x cancels the change under the cursor · Esc closes".into()
+            SCHEDULED_FOOTER.into()
         },
         lines,
         cursor: 0,
         kind: ListKind::Scheduled {
             customer,
             ids: changes.iter().map(|c| c.id).collect(),
+            armed: None,
         },
     }
 }

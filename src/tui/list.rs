@@ -18,6 +18,8 @@ pub enum ListKind {
     Scheduled {
         customer: Option<i64>,
         ids: Vec<i64>,
+        /// The change a first x asked about; a second x cancels it.
+        armed: Option<i64>,
     },
     /// Calls that matched no customer: to read.
     Unmatched,

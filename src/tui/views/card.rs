@@ -203,8 +203,9 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
             Style::new().add_modifier(Modifier::UNDERLINED),
         )));
         for s in &data.scheduled {
+            let outcome = s.outcome().map_or_else(String::new, |o| format!(" · {o}"));
             lines.push(Line::from(format!(
-                "{} {}",
+                "{} {}{outcome}",
                 s.due_at.get(..16).unwrap_or(&s.due_at).replace('T', " "),
                 s.summary
             )));
