@@ -101,6 +101,33 @@ fn names_are_unique_ignoring_case() {
 }
 
 #[test]
+fn an_account_code_names_one_customer_by_code_or_by_id() {
+    let (_dir, _path, mut service) = demo_db(3, 0);
+    let one = service.customer(1).unwrap();
+    assert!(!one.account_code.is_empty());
+    let mut two = service.customer(2).unwrap();
+    // Customer 1's account code, or its id: CDRs would match both customers.
+    for taken in [one.account_code.clone(), "1".to_string()] {
+        two.account_code = taken.clone();
+        match service.update_customer(&actor("bob"), &two) {
+            Err(ServiceError::Invalid {
+                field: "account_code",
+                message,
+            }) => assert!(message.contains("(#1)"), "{taken}: {message}"),
+            other => panic!("{taken}: expected a refusal, got {other:?}"),
+        }
+    }
+    // Its own id, or a code nobody has, are fine.
+    two.account_code = "2".into();
+    two = service.update_customer(&actor("bob"), &two).unwrap();
+    two.account_code = "AC-NEW-2".into();
+    service.update_customer(&actor("bob"), &two).unwrap();
+    let mut fresh = draft("Fresh Line", "EUR").validate(None).unwrap();
+    fresh.account_code = one.account_code.clone();
+    assert!(service.create_customer(&actor("bob"), &fresh).is_err());
+}
+
+#[test]
 fn the_service_applies_the_domain_rules_whoever_built_the_customer() {
     let (_dir, path, mut service) = demo_db(3, 0);
     let audit_before = audit(&path, "customers").len();

@@ -1044,3 +1044,23 @@ fn arrows_move_between_the_lines_of_the_vars_and_then_leave_them() {
     h.key(KeyCode::Up);
     assert_eq!(h.app.form.as_ref().unwrap().focused(), Field::Tags);
 }
+
+#[test]
+fn a_name_taken_in_the_database_is_shown_beside_the_name() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let taken = service.customer(1).unwrap().name;
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('a')).keys(&taken.to_uppercase());
+    for _ in 0..5 {
+        h.key(KeyCode::Tab); // Currency
+    }
+    h.keys("EUR");
+    h.key(KeyCode::Enter).key(KeyCode::Char('c'));
+    let screen = h.screen();
+    let name_line = screen
+        .lines()
+        .find(|l| l.contains(&taken.to_uppercase()))
+        .unwrap_or_else(|| panic!("the form stays open: {screen}"));
+    assert!(name_line.contains("another customer is"), "{screen}");
+    assert!(screen.contains("Basic (1)"), "{screen}");
+}

@@ -166,6 +166,7 @@ pub(super) fn insert_new(
     now: &str,
 ) -> Result<Customer> {
     name_free(tx, &c.name, None)?;
+    account_code_free(tx, &c.account_code, None)?;
     let row = Customer {
         id: 0,
         version: 1,
@@ -211,6 +212,9 @@ pub(super) fn write_fields(
     if changed.contains_key("name") {
         name_free(tx, &row.name, Some(row.id))?;
     }
+    if changed.contains_key("account_code") {
+        account_code_free(tx, &row.account_code, Some(row.id))?;
+    }
     if !store::update_customer(tx, &row, now)? {
         return Err(ServiceError::Conflict(Box::new(current.clone())));
     }
@@ -241,6 +245,23 @@ fn name_free(conn: &Connection, name: &str, own: Option<i64>) -> Result<()> {
             ),
         }),
         _ => Ok(()),
+    }
+}
+
+/// An account code names one customer: no other has it, nor has it as its id.
+fn account_code_free(conn: &Connection, code: &str, own: Option<i64>) -> Result<()> {
+    if code.trim().is_empty() {
+        return Ok(());
+    }
+    match store::account_code_holder(conn, code, own)? {
+        Some((id, name)) => Err(ServiceError::Invalid {
+            field: "account_code",
+            message: format!(
+                "'{}' already names {name} (#{id}), by its account code or its id; CDRs would match either",
+                code.trim()
+            ),
+        }),
+        None => Ok(()),
     }
 }
 

@@ -21,6 +21,22 @@ pub fn customer_named(conn: &Connection, name: &str) -> rusqlite::Result<Option<
         .optional()
 }
 
+/// The id and name of a customer other than `own` whose account code is `code`, or whose
+/// id reads as `code`: CDRs are matched by either, so the two must not meet.
+pub fn account_code_holder(
+    conn: &Connection,
+    code: &str,
+    own: Option<i64>,
+) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.prepare_cached(
+        "SELECT id, name FROM customers
+         WHERE (account_code = ?1 OR CAST(id AS TEXT) = ?1) AND id IS NOT ?2
+         ORDER BY account_code = ?1 DESC LIMIT 1",
+    )?
+    .query_row(params![code.trim(), own], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
 /// What ties a customer to the rest of the data: (invoices, calls, child accounts). Calls
 /// are CDR rows, or those counted in the hourly summary when the raw CDRs are not kept.
 pub fn customer_ties(conn: &Connection, id: i64) -> rusqlite::Result<(i64, i64, i64)> {

@@ -181,9 +181,9 @@ pub use crate::domain::utc_text as time_text;
 
 pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use customers::{
-    customer_named, customer_ties, delete_customer, get_contacts, get_customer, get_number_blocks,
-    get_sip_users, insert_contact, insert_customer, insert_number_block, set_setting,
-    update_customer,
+    account_code_holder, customer_named, customer_ties, delete_customer, get_contacts,
+    get_customer, get_number_blocks, get_sip_users, insert_contact, insert_customer,
+    insert_number_block, set_setting, update_customer,
 };
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,

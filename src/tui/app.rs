@@ -16,7 +16,8 @@ use super::widgets::grid::{CopyHeaders, Move};
 use crate::cdr::time::utc_text;
 use crate::domain::summary::{Period, hms};
 use crate::domain::{
-    BoardRow, BulkChange, BulkEdit, Cdr, Customer, ScheduleState, ScheduledChange, SummaryRow,
+    BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduleState, ScheduledChange,
+    SummaryRow,
 };
 use crate::service::CardData;
 use crate::service::CustomerImportReport;
@@ -80,6 +81,9 @@ pub enum Event {
 pub enum SaveError {
     /// Someone saved first; their version of the customer.
     Conflict(Box<Customer>),
+    /// A rule the database checks (a name or account code taken), on this field
+    /// (`Field::name()`): shown beside it.
+    Field(FieldError),
     Failed(String),
 }
 
@@ -1303,6 +1307,17 @@ impl App {
                 if let Some(form) = self.form.as_mut() {
                     form.saving = false;
                     form.conflict = Some(theirs);
+                }
+                vec![]
+            }
+            Err(SaveError::Field(error)) => {
+                match self.form.as_mut() {
+                    Some(form) => {
+                        form.saving = false;
+                        form.save_error = Some(format!("Not saved: {error}"));
+                        form.errors.push(error);
+                    }
+                    None => self.error(error.to_string()),
                 }
                 vec![]
             }

@@ -7,7 +7,7 @@ use super::clock::Clock;
 use super::columns::ColumnId;
 use super::import_request::ImportRequest;
 use crate::config::Config;
-use crate::domain::Actor;
+use crate::domain::{Actor, FieldError};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
 use std::path::{Path, PathBuf};
@@ -73,6 +73,9 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             Event::Saved {
                 result: result.map_err(|e| match e {
                     ServiceError::Conflict(theirs) => SaveError::Conflict(theirs),
+                    ServiceError::Invalid { field, message } => {
+                        SaveError::Field(FieldError { field, message })
+                    }
                     other => SaveError::Failed(other.to_string()),
                 }),
                 stay,
