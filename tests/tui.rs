@@ -1064,3 +1064,36 @@ fn a_name_taken_in_the_database_is_shown_beside_the_name() {
     assert!(name_line.contains("another customer is"), "{screen}");
     assert!(screen.contains("Basic (1)"), "{screen}");
 }
+
+#[test]
+fn a_bulk_upload_that_fails_at_the_last_moment_lists_why() {
+    let (dir, path, service) = common::demo_db(3, 0);
+    let csv = dir.path().join("new.csv");
+    std::fs::write(&csv, "name,currency\nRace One,EUR\nRace Two,EUR\n").unwrap();
+    let mut h = Harness::new(service, 140, 40);
+    h.key(KeyCode::Char(':')).keys("bulk upload");
+    h.key(KeyCode::Enter).keys(csv.to_str().unwrap());
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("2 customers to create"),
+        "{}",
+        h.screen()
+    );
+
+    // Another operator creates one of them before we confirm.
+    let mut other = Service::open(&path).unwrap();
+    let mut race =
+        carrierdesk::domain::Customer::new(carrierdesk::domain::Currency::parse("EUR").unwrap());
+    race.name = "race two".into();
+    other.create_customer(&common::actor("bob"), &race).unwrap();
+
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("1 problem, nothing created"), "{screen}");
+    assert!(screen.contains("line 3, name:"), "{screen}");
+    let board = h.service.board(common::NOW).unwrap();
+    assert!(
+        !board.iter().any(|r| r.name == "Race One"),
+        "all or nothing"
+    );
+}

@@ -134,17 +134,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// "1 problem", "2 problems", "0 problems": a count and its noun, agreeing.
-pub(crate) fn count<N>(n: N, noun: &str) -> String
-where
-    N: std::fmt::Display + PartialEq + From<u8>,
-{
-    if n == N::from(1) {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub(crate) use crate::domain::count;
 
 fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
     match cli.command {

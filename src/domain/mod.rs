@@ -27,6 +27,18 @@ pub use schedule::{ScheduleState, ScheduledChange};
 pub use selection::{Aggregate, Cell, ColumnFigures, Metric, Selection};
 pub use summary::{Period, SummaryRow, Traffic};
 
+/// "1 problem", "2 problems", "0 problems": a count and its noun, agreeing.
+pub fn count<N>(n: N, noun: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    if n == N::from(1) {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A UTC time as carrierdesk stores and prints it: RFC 3339 with seconds and a Z.
 pub fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -17,7 +17,7 @@ use crate::cdr::time::utc_text;
 use crate::domain::summary::{Period, hms};
 use crate::domain::{
     BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduleState, ScheduledChange,
-    SummaryRow,
+    SummaryRow, count,
 };
 use crate::service::CardData;
 use crate::service::CustomerImportReport;
@@ -1362,10 +1362,17 @@ impl App {
                     ));
                 }
                 if unchanged > 0 {
-                    lines.push(format!("{unchanged} customers already have these values."));
+                    lines.push(format!(
+                        "{} already {} these values.",
+                        count(unchanged, "customer"),
+                        if unchanged == 1 { "has" } else { "have" }
+                    ));
                 }
                 self.list = Some(ListView {
-                    title: format!("Bulk edit of {} customers: preview", changes.len()),
+                    title: format!(
+                        "Bulk edit of {}: preview",
+                        count(changes.len(), "customer")
+                    ),
                     footer: "Enter applies every change in one transaction (one audit row per customer) · Esc goes back".into(),
                     lines,
                     cursor: 0,
@@ -1541,8 +1548,8 @@ fn upload_list(path: PathBuf, report: &CustomerImportReport) -> ListView {
     let (title, footer) = if ready {
         (
             format!(
-                "Bulk upload: {} customers to create",
-                report.customers.len()
+                "Bulk upload: {} to create",
+                count(report.customers.len(), "customer")
             ),
             "Enter creates them all in one transaction · Esc cancels".to_string(),
         )
@@ -1554,8 +1561,8 @@ fn upload_list(path: PathBuf, report: &CustomerImportReport) -> ListView {
     } else {
         (
             format!(
-                "Bulk upload: {} problems, nothing will be created",
-                report.problems.len()
+                "Bulk upload: {}, nothing created",
+                count(report.problems.len(), "problem")
             ),
             "Fix the file and upload it again · Esc closes".to_string(),
         )

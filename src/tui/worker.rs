@@ -7,7 +7,7 @@ use super::clock::Clock;
 use super::columns::ColumnId;
 use super::import_request::ImportRequest;
 use crate::config::Config;
-use crate::domain::{Actor, FieldError};
+use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
 use std::path::{Path, PathBuf};
@@ -152,7 +152,10 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
         Effect::Delete(ids) => match service.delete_customers(actor, &ids) {
             Ok(n) => Event::Finished(
                 Level::Info,
-                format!("Deleted {n} customer(s); the audit log keeps their rows"),
+                format!(
+                    "Deleted {}; the audit log keeps their rows",
+                    count(n, "customer")
+                ),
             ),
             Err(e) => Event::Finished(Level::Error, e.to_string().replace('\n', " · ")),
         },
@@ -164,17 +167,30 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
         Effect::BulkApply { changes, edit } => {
             match service.bulk_apply_previewed(actor, &changes, &edit) {
                 Ok(report) => {
-                    let since = match report.changed_since_preview.len() {
-                        0 => String::new(),
-                        n => format!(
-                            "; {n} were changed by someone else since the preview, and their other changes are kept"
-                        ),
+                    let meanwhile = &report.changed_since_preview;
+                    let since = if meanwhile.is_empty() {
+                        String::new()
+                    } else {
+                        let names: Vec<String> = meanwhile
+                            .iter()
+                            .take(3)
+                            .map(|(id, name)| format!("{name} (#{id})"))
+                            .collect();
+                        let more = match meanwhile.len().saturating_sub(3) {
+                            0 => String::new(),
+                            n => format!(" and {n} more"),
+                        };
+                        format!(
+                            " · changed by someone else since the preview, their other changes kept: {}{more}",
+                            names.join(", ")
+                        )
                     };
                     Event::Finished(
                         Level::Info,
                         format!(
-                            "Bulk edit saved: {} customers changed, {} already had these values{since}",
-                            report.changed, report.unchanged
+                            "Bulk edit saved: {} changed, {} already had these values{since}",
+                            count(report.changed, "customer"),
+                            report.unchanged
                         ),
                     )
                 }
@@ -200,19 +216,16 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             Ok(r) if r.committed => Event::Finished(
                 Level::Info,
                 format!(
-                    "Created {} customers from {}",
-                    r.customers.len(),
+                    "Created {} from {}",
+                    count(r.customers.len(), "customer"),
                     path.display()
                 ),
             ),
-            Ok(r) => Event::Finished(
-                Level::Error,
-                format!(
-                    "Nothing created: {} problems in {}",
-                    r.problems.len(),
-                    path.display()
-                ),
-            ),
+            // Found only now (another operator took a name meanwhile): the list says what.
+            Ok(r) => Event::UploadChecked {
+                path,
+                result: Ok(r),
+            },
             Err(e) => Event::Finished(Level::Error, format!("Nothing created: {e}")),
         },
         Effect::LoadScheduled { customer } => Event::ScheduledLoaded {
