@@ -935,3 +935,11 @@ fn an_import_lists_as_would_create_only_the_lines_without_problems() {
     );
     assert_eq!(db.count("SELECT count(*) FROM customers"), customers);
 }
+
+#[test]
+fn a_cdr_file_with_a_bad_row_is_refused_with_exit_code_3() {
+    let db = Db::demo();
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cdrs/asterisk_bad.csv");
+    let run = db.run(&["import", "cdrs", path_arg(&bad)]).expect(3);
+    assert!(run.stderr().contains("line "), "{}", run.stderr());
+}

@@ -70,6 +70,7 @@ impl ServiceError {
                 | ServiceError::InvalidFields(_)
                 | ServiceError::InvalidCustomers(_)
                 | ServiceError::Kept(_)
+                | ServiceError::BadRow { .. }
         )
     }
 }
