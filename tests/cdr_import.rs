@@ -305,8 +305,10 @@ fn calls_stored_under_the_first_schema_are_still_known_after_the_migration() {
     old.pragma_update(None, "user_version", 1).unwrap();
     // The first call of asterisk_master.csv, imported before its customer existed.
     old.execute_batch(
-        "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, account_code)
-         VALUES ('1793614500.1', NULL, 1793614500, 1, 120, 0, 'AC000001')",
+        "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, src, dst,
+                           disposition, channel, account_code)
+         VALUES ('1793614500.1', NULL, 1793614500, 1, 120, 0, '4930111222', '441632960001',
+                 'ANSWERED', 'SIP/gw1-00000001', 'AC000001')",
     )
     .unwrap();
     drop(old);
@@ -623,7 +625,10 @@ fn the_roll_up_of_a_generated_day_equals_a_direct_sum_and_adds_up_across_imports
     let until = utc("2026-11-20 00:00:00");
     let (first, second) = (f.path("first.csv"), f.path("second.csv"));
     write_asterisk_sample(&first, 3_000, 20, 11, until).unwrap();
-    write_asterisk_sample(&second, 2_000, 20, 12, until).unwrap();
+    // A second now later: the uniqueids of a sample are its calls' start and sequence, so
+    // two samples up to the same second both start with a call "until - 7 days".0, each a
+    // different call, which is a bad row now rather than a silent duplicate.
+    write_asterisk_sample(&second, 2_000, 20, 12, until + 1).unwrap();
     let mut last = None;
     let report = f
         .service
@@ -717,4 +722,306 @@ fn a_bad_row_deep_in_a_large_file_is_found_by_its_line_and_an_early_one_stops_at
     let err = f.import(&[early], &ImportOptions::default()).unwrap_err();
     assert!(err.to_string().contains("early.csv line 2:"), "{err}");
     assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0);
+}
+
+/// The first call of asterisk_master.csv (uniqueid 1793614500.1), as another PBX that
+/// numbers its calls alike wrote a different call: another time, caller and callee.
+const OTHER_PBX_CALL: &str = "\"AC000001\",\"4930999888\",\"441632960099\",\"from-customer\",\
+    \"\"\"Eve\"\" <4930999888>\",\"SIP/gw9-00000001\",\"SIP/carrier-00000002\",\"Dial\",\
+    \"SIP/carrier/441632960099,60,tT\",\"2026-11-05 08:00:00\",\"2026-11-05 08:00:05\",\
+    \"2026-11-05 08:02:05\",125,120,\"ANSWERED\",\"DOCUMENTATION\",\"1793614500.1\",\"\"";
+
+/// A new call of the same file's layout, with a uid nobody has.
+const NEW_CALL: &str = "\"AC000001\",\"4930111222\",\"441632960098\",\"from-customer\",\
+    \"\"\"Anna Berg\"\" <4930111222>\",\"SIP/gw1-00000098\",\"\",\"Dial\",\
+    \"SIP/carrier/441632960098,60,tT\",\"2026-11-05 09:00:00\",\"\",\"2026-11-05 09:00:10\",\
+    10,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1793955600.98\",\"\"";
+
+#[test]
+fn a_different_call_with_the_uid_of_a_stored_one_is_a_bad_row() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv"]);
+    let before = f.hourly(NORDLINK);
+    let other = f.path("other_pbx.csv");
+    std::fs::write(&other, format!("{NEW_CALL}\n{OTHER_PBX_CALL}\n")).unwrap();
+    let err = f
+        .import(std::slice::from_ref(&other), &ImportOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} line 2, field uniqueid (column 17): a different call with this id is stored \
+             already (started 2026-11-02T10:15:00Z, account AC000001)",
+            other.display()
+        )
+    );
+    // Nothing of that import, and the stored call as it was.
+    assert_eq!(f.count("SELECT count(*) FROM cdrs"), 8);
+    assert_eq!(f.call(NORDLINK, "1793614500.1").dst, "441632960001");
+    assert_eq!(f.hourly(NORDLINK), before);
+
+    // With --skip-bad the row is rejected with its reason, and the rest imports.
+    let rejects = f.path("rejected.csv");
+    let options = ImportOptions {
+        rejects: Some(rejects.clone()),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[other], &options).unwrap();
+    assert_eq!(
+        (report.inserted, report.duplicates, report.rejected),
+        (1, 0, 1)
+    );
+    let mut reader = csv::Reader::from_path(&rejects).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][1], "2");
+    assert!(
+        rows[0][2].starts_with("field uniqueid (column 17): a different call with this id"),
+        "{:?}",
+        &rows[0][2]
+    );
+    assert_eq!(f.hourly(NORDLINK), f.summed_from_calls(NORDLINK));
+
+    // The same file again is still only duplicates.
+    let again = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!((again.inserted, again.duplicates), (0, 8));
+}
+
+#[test]
+fn a_stored_call_without_customer_is_claimed_only_by_the_same_call() {
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv"]);
+    let unmatched = f.service.unmatched_cdrs(10).unwrap().1.remove(0);
+    f.add_customer(4, "Meridian Calling AB", "EUR", "AC999999", 60_000, 1);
+
+    // Another PBX's call under the unmatched call's uid, which would match customer 4.
+    let master = std::fs::read_to_string(data("asterisk_master.csv")).unwrap();
+    let line = master
+        .lines()
+        .find(|l| l.contains(unmatched.uid.as_ref()))
+        .unwrap();
+    let other = f.path("other_pbx.csv");
+    std::fs::write(
+        &other,
+        line.replace("2026-11-02 11:", "2026-11-04 11:") + "\n",
+    )
+    .unwrap();
+    let err = f.import(&[other], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("line 1, field uniqueid (column 17): a different call with this id"),
+        "{err}"
+    );
+    assert_eq!(f.service.unmatched_cdrs(10).unwrap().0, 1);
+
+    // The call itself claims it.
+    let again = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!((again.claimed, again.duplicates), (1, 7));
+    assert_eq!(f.service.unmatched_cdrs(10).unwrap().0, 0);
+}
+
+#[test]
+fn a_freeswitch_or_native_uid_of_another_call_names_its_own_field() {
+    let mut f = Fixture::new();
+    f.import_data(&["freeswitch_13.csv", "native.csv"]);
+    let fs = f.path("fs.csv");
+    let text = std::fs::read_to_string(data("freeswitch_13.csv")).unwrap();
+    std::fs::write(&fs, text.replace("441632960050", "441632960057")).unwrap();
+    let err = f.import(&[fs], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "fs.csv line 1, field uuid (column 11): a different call with this id is stored \
+             already (started 2026-11-07T11:15:00Z, account AC000001)"
+        ),
+        "{err}"
+    );
+    let native = f.path("native2.csv");
+    std::fs::write(
+        &native,
+        "uid,start,answered,duration,billed,charge,cost,currency\n\
+         n-3,2026-11-09 11:00:00,1,600,600,1.20,0.85,USD\n\
+         n-2,2026-11-10 11:00:00,1,600,600,1.20,0.85,USD\n",
+    )
+    .unwrap();
+    let err = f.import(&[native], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("native2.csv line 2, field uid (column 1): a different call with this id is stored already (started 2026-11-09T11:00:00Z, account AC000002)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lines_are_those_an_editor_shows_with_windows_line_ends_and_blank_lines() {
+    let mut f = Fixture::new();
+    let bad = std::fs::read_to_string(data("asterisk_bad.csv")).unwrap();
+    let rows: Vec<&str> = bad.lines().collect();
+    // Line 1 a good row, line 2 blank, line 3 the bad start time, lines 4 and 5 blank,
+    // line 6 the negative billsec, line 7 the short row, line 8 the good last row.
+    let file = f.path("crlf.csv");
+    let text = [rows[0], "", rows[1], "", "", rows[2], rows[3], rows[4], ""].join("\r\n");
+    std::fs::write(&file, text).unwrap();
+    let err = f
+        .import(std::slice::from_ref(&file), &ImportOptions::default())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("crlf.csv line 3, field start (column 10)"),
+        "{err}"
+    );
+
+    let rejects = f.path("rejected.csv");
+    let options = ImportOptions {
+        rejects: Some(rejects.clone()),
+        ..ImportOptions::default()
+    };
+    let report = f.import(&[file], &options).unwrap();
+    assert_eq!((report.inserted, report.rejected), (2, 3));
+    let mut reader = csv::Reader::from_path(&rejects).unwrap();
+    let lines: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert_eq!(lines, ["3", "6", "7"]);
+}
+
+#[test]
+fn a_native_file_counts_its_header_and_blank_lines_too() {
+    let mut f = Fixture::new();
+    let file = f.path("native_crlf.csv");
+    std::fs::write(
+        &file,
+        "\r\nstart,account_code,answered,duration,billed,charge,cost,currency\r\n\
+         2026-11-09 10:00:00,AC000001,1,60,60,0.10,0.05,EUR\r\n\r\n\r\n\
+         2026-11-09 10:05:00,AC000001,1,60,60,0.10,0.05,USD\r\n",
+    )
+    .unwrap();
+    let err = f.import(&[file], &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("native_crlf.csv line 6, field currency (column 8)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_native_row_not_answered_has_no_talk_or_billed_time() {
+    let mut f = Fixture::new();
+    let file = f.path("unanswered.csv");
+    let header = "uid,start,account_code,answered,duration,billed,charge,cost,currency\n";
+    std::fs::write(
+        &file,
+        format!("{header}u-1,2026-11-09 10:00:00,AC000001,0,45,0,0,0,EUR\n"),
+    )
+    .unwrap();
+    let err = f
+        .import(std::slice::from_ref(&file), &ImportOptions::default())
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "unanswered.csv line 2, field duration (column 5): an unanswered call has no talk time"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        &file,
+        format!("{header}u-1,2026-11-09 10:00:00,AC000001,no,0,60,0.01,0,EUR\n"),
+    )
+    .unwrap();
+    let err = f
+        .import(std::slice::from_ref(&file), &ImportOptions::default())
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "unanswered.csv line 2, field billed (column 6): an unanswered call has no billed time"
+        ),
+        "{err}"
+    );
+    assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0);
+    // Not answered, no time: an attempt like any other.
+    std::fs::write(
+        &file,
+        format!("{header}u-1,2026-11-09 10:00:00,AC000001,0,0,0,0,0,EUR\n"),
+    )
+    .unwrap();
+    let report = f.import(&[file], &ImportOptions::default()).unwrap();
+    assert_eq!(report.inserted, 1);
+    assert_eq!(
+        f.hourly(NORDLINK),
+        BTreeMap::from([(utc("2026-11-09 10:00:00"), traffic(1, 0, 0, 0, 0))])
+    );
+}
+
+#[test]
+fn a_header_row_on_an_asterisk_or_freeswitch_file_is_named_as_such() {
+    let mut f = Fixture::new();
+    let hint = "line 1 looks like a header row: remove it, or use --format native for \
+                carrierdesk's own CSV";
+    let asterisk = f.path("with_header.csv");
+    let header = "accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,\
+                  answer,end,duration,billsec,disposition,amaflags,uniqueid,userfield\r\n";
+    let master = std::fs::read_to_string(data("asterisk_master.csv")).unwrap();
+    std::fs::write(&asterisk, format!("{header}{master}")).unwrap();
+    let err = f
+        .import(&[asterisk], &ImportOptions::default())
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with(&format!(
+            "with_header.csv line 1, field start (column 10): 'start' is not a time like \
+             YYYY-MM-DD HH:MM:SS; {hint}"
+        )),
+        "{err}"
+    );
+
+    let freeswitch = f.path("fs_header.csv");
+    let header = "caller_id_name,caller_id_number,destination_number,context,start_stamp,\
+                  answer_stamp,end_stamp,duration,billsec,hangup_cause,uuid,bleg_uuid,accountcode\n";
+    let calls = std::fs::read_to_string(data("freeswitch_13.csv")).unwrap();
+    std::fs::write(&freeswitch, format!("{header}{calls}")).unwrap();
+    let err = f
+        .import(&[freeswitch], &ImportOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().ends_with(hint), "{err}");
+
+    // A bad first row that is a call gets no such hint.
+    let err = f
+        .import(
+            &[data("freeswitch_13.csv")],
+            &ImportOptions {
+                format: Some(Format::Asterisk),
+                ..ImportOptions::default()
+            },
+        )
+        .unwrap_err();
+    assert!(!err.to_string().contains("header"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cdr_report_and_the_rejects_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let mut f = Fixture::new();
+    f.import_data(&["asterisk_master.csv"]);
+    let report = f.path("nordlink.csv");
+    f.service
+        .export_cdrs(NORDLINK, 0, i64::MAX, &report)
+        .unwrap();
+    assert_eq!(mode(&report), 0o600);
+    // A report written over an older, world-readable one.
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let n = f
+        .service
+        .export_cdrs(NORDLINK, 0, i64::MAX, &report)
+        .unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(mode(&report), 0o600);
+
+    let rejects = f.path("rejected.csv");
+    let options = ImportOptions {
+        rejects: Some(rejects.clone()),
+        ..ImportOptions::default()
+    };
+    f.import(&[data("asterisk_bad.csv")], &options).unwrap();
+    assert_eq!(mode(&rejects), 0o600);
 }

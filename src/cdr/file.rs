@@ -2,14 +2,14 @@
 
 use super::Matcher;
 use super::layout::{Answered, Layout};
-use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp};
+use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp, utc_text};
 use super::{Field, Format, RowError};
 use crate::domain::{Cdr, CdrCustomer, Currency};
 use csv::{ByteRecord, Position, StringRecord};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::fs::File;
-use std::io;
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -24,6 +24,7 @@ pub struct CdrFile {
     guessed: bool,
     reader: csv::Reader<File>,
     size: u64,
+    path: PathBuf,
 }
 
 impl CdrFile {
@@ -71,6 +72,7 @@ impl CdrFile {
             guessed,
             reader,
             size,
+            path: path.to_path_buf(),
         }))
     }
 
@@ -95,11 +97,13 @@ impl CdrFile {
         let (to_caller, from_reader) = mpsc::sync_channel(BATCHES_AHEAD);
         let (to_reader, returned) = mpsc::channel();
         let layout = self.layout.clone();
+        let lines = LineFinder::new(self.path.clone());
         let reader = std::thread::spawn(move || {
             self.check_rows(&mut LocalClock::new(zone), &matcher, &to_caller, &returned);
         });
         CheckedRows {
             layout,
+            lines,
             batches: Some(from_reader),
             returned: to_reader,
             reader: Some(reader),
@@ -230,6 +234,7 @@ impl Batch {
 /// The rows of a file being read and checked on another thread, in file order.
 pub struct CheckedRows {
     layout: Layout,
+    lines: LineFinder,
     batches: Option<Receiver<Result<Batch, String>>>,
     returned: Sender<Batch>,
     reader: Option<JoinHandle<()>>,
@@ -251,12 +256,33 @@ impl CheckedRows {
         let _ = self.returned.send(batch);
     }
 
+    /// The field of the format that holds a call's id, if it has one.
+    pub fn uid_field(&self) -> Option<Field> {
+        self.layout.uid.map(|i| self.layout.field(i))
+    }
+
+    /// Gives an error about a row the line of the file the row starts on, as an editor
+    /// numbers it, and on line 1 a hint when the row looks like a header. Errors are rare,
+    /// so this is where the line is worked out, not on every row read.
+    pub fn locate(&mut self, rec: &Record, mut error: RowError) -> RowError {
+        if let Some(at) = rec.bytes().position() {
+            // Should the file no longer be readable, the reader's own count is the best left.
+            error.line = self.lines.line_at(at.byte()).unwrap_or_else(|_| at.line());
+        }
+        if error.line == 1 && Layout::looks_like_header(rec.bytes()) {
+            error.message.push_str(
+                "; line 1 looks like a header row: remove it, or use --format native for \
+                 carrierdesk's own CSV",
+            );
+        }
+        error
+    }
+
     /// A checked row with its text, borrowed from the record it was read from.
     pub fn row<'r>(&self, rec: &'r Record, checked: Checked) -> Row<'r> {
         let l = &self.layout;
         let text = |index: Option<usize>| rec.text(index);
         Row {
-            line: checked.line,
             uid: checked.uid.map_or_else(|| text(l.uid), Cow::Owned),
             account_code: text(l.account_code),
             src: text(l.src),
@@ -285,7 +311,6 @@ impl Drop for CheckedRows {
 /// What checking a row found, short of its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
-    line: u64,
     start_at: i64,
     answered: bool,
     talk_s: i64,
@@ -297,17 +322,17 @@ pub struct Checked {
 }
 
 /// Checks a row: field count, times (into UTC through `clock`), durations, whether it was
-/// answered, the price of a native row, and its uid.
+/// answered, the price of a native row, and its uid. An error's line is left for
+/// `CheckedRows::locate` to find.
 fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked, RowError> {
-    let line = rec.position().map_or(0, Position::line);
     let fail = |index: usize, message: String| RowError {
-        line,
+        line: 0,
         field: Some(l.field(index)),
         message,
     };
     if let Some(message) = l.check_count(rec.len()) {
         return Err(RowError {
-            line,
+            line: 0,
             field: None,
             message,
         });
@@ -350,6 +375,12 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
             )
         })?,
     };
+    // A native row says both whether the call was answered and how long it talked: the
+    // two must agree, or the summary's duration and ACD count talk time nobody had.
+    let native = matches!(l.answered, Answered::Flag(_));
+    if native && !answered && talk_s > 0 {
+        return Err(fail(l.talk, "an unanswered call has no talk time".into()));
+    }
     let price = match l.price {
         None => None,
         Some(p) => {
@@ -365,8 +396,15 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
                     .parse_amount(&lossy(raw(i)))
                     .map_err(|m| fail(i, m))
             };
+            let billed_s = seconds(p.billed)?;
+            if !answered && billed_s > 0 {
+                return Err(fail(
+                    p.billed,
+                    "an unanswered call has no billed time".into(),
+                ));
+            }
             Some(Price {
-                billed_s: seconds(p.billed)?,
+                billed_s,
                 charge: amount(p.charge)?,
                 cost: amount(p.cost)?,
                 currency,
@@ -385,7 +423,6 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
         (None, _) => Some(row_hash(rec)),
     };
     Ok(Checked {
-        line,
         start_at,
         answered,
         talk_s,
@@ -504,7 +541,6 @@ pub struct Price {
 /// One checked row, its text borrowed from the record it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row<'r> {
-    pub line: u64,
     pub uid: Cow<'r, str>,
     pub account_code: Cow<'r, str>,
     pub src: Cow<'r, str>,
@@ -524,13 +560,14 @@ impl<'r> Row<'r> {
     /// The call as stored, priced for `customer`: with the price the row carries, which must
     /// be in the customer's currency, or else at the customer's rate and increments (the
     /// carrier's cost is not in these files and stays zero). A call of no customer is
-    /// stored unpriced, to be listed and claimed by a later import.
+    /// stored unpriced, to be listed and claimed by a later import. An error's line is left
+    /// for `CheckedRows::locate` to find.
     pub fn into_cdr(self, customer: Option<&CdrCustomer>) -> Result<Cdr<'r>, RowError> {
         let (billed_s, charge, cost) = match (customer, self.price) {
             (None, _) => (0, 0, 0),
             (Some(c), Some(p)) if p.currency != c.currency => {
                 return Err(RowError {
-                    line: self.line,
+                    line: 0,
                     field: Some(p.currency_field),
                     message: format!(
                         "the call is priced in {}, but customer {} ({}) is billed in {}",
@@ -566,6 +603,102 @@ impl<'r> Row<'r> {
     }
 }
 
+/// A row whose id is that of another call stored already: two switches can number their
+/// calls alike. `started` and `account_code` are the stored call's, to tell it by. The line
+/// is left for `CheckedRows::locate` to find.
+pub fn uid_taken(uid_field: Option<Field>, started: i64, account_code: &str) -> RowError {
+    let account = if account_code.is_empty() {
+        "no account code".to_string()
+    } else {
+        format!("account {account_code}")
+    };
+    RowError {
+        line: 0,
+        field: uid_field,
+        message: format!(
+            "a different call with this id is stored already (started {}, {account})",
+            utc_text(started)
+        ),
+    }
+}
+
+/// Finds the line of the file a record starts on, as an editor numbers it, from the byte
+/// offset the csv reader gives the record: that offset is where the previous record ended,
+/// before its line end and any blank lines, and the reader's own line count leaves blank
+/// lines out and counts a Windows line end as none. It reads the file through a handle of
+/// its own, opened when first asked, and counts on from where it was last asked: rows come
+/// in order, so a whole import reads the file at most once more, and only up to its last
+/// bad row.
+struct LineFinder {
+    path: PathBuf,
+    file: Option<BufReader<File>>,
+    /// The offset last asked about.
+    asked: u64,
+    /// How far the newlines are counted, and the line that offset is on.
+    byte: u64,
+    line: u64,
+}
+
+impl LineFinder {
+    fn new(path: PathBuf) -> LineFinder {
+        LineFinder {
+            path,
+            file: None,
+            asked: 0,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The one-based line of the record the csv reader places at `offset`.
+    fn line_at(&mut self, offset: u64) -> io::Result<u64> {
+        if offset < self.asked {
+            // Out of order: count again from the start.
+            if let Some(file) = &mut self.file {
+                file.seek(SeekFrom::Start(0))?;
+            }
+            (self.byte, self.line) = (0, 1);
+        }
+        self.asked = offset;
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self
+                .file
+                .insert(BufReader::with_capacity(1 << 16, File::open(&self.path)?)),
+        };
+        // Every newline before the offset...
+        while self.byte < offset {
+            let buf = file.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(self.line);
+            }
+            let n = usize::try_from(offset - self.byte).map_or(buf.len(), |n| n.min(buf.len()));
+            self.line += newlines(&buf[..n]);
+            file.consume(n);
+            self.byte += n as u64;
+        }
+        // ...and those of the line end and blank lines between it and the record itself.
+        loop {
+            let buf = file.fill_buf()?;
+            let skip = buf
+                .iter()
+                .position(|b| !matches!(b, b'\r' | b'\n'))
+                .unwrap_or(buf.len());
+            let more = skip == buf.len() && !buf.is_empty();
+            self.line += newlines(&buf[..skip]);
+            file.consume(skip);
+            self.byte += skip as u64;
+            if !more {
+                return Ok(self.line);
+            }
+        }
+    }
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// Where `--skip-bad` puts the rows it skipped: a CSV of file, line, reason and the row
 /// itself, field for field, as one CSV line. Created on the first rejected row only.
 pub struct RejectFile {
@@ -591,7 +724,8 @@ impl RejectFile {
         let out = match &mut self.out {
             Some(out) => out,
             None => {
-                let mut out = csv::Writer::from_path(&self.path)?;
+                // The rows hold customers' phone numbers: readable by the owner only.
+                let mut out = csv::Writer::from_writer(private_file(&self.path)?);
                 out.write_record(["file", "line", "reason", "row"])?;
                 self.out.insert(out)
             }
@@ -630,6 +764,27 @@ impl RejectFile {
     }
 }
 
+/// Creates (or empties) a file only its owner may read, as the database is: what is
+/// written to it holds customers' phone numbers.
+pub fn private_file(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        // A file that was there already keeps its mode through the open. Only a plain
+        // file: /dev/stdout or a pipe is not ours to change.
+        use std::os::unix::fs::PermissionsExt;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,6 +796,48 @@ mod tests {
         assert!(seconds(b"-5").unwrap_err().contains("negative"));
         assert!(seconds(b"4.5").unwrap_err().contains("whole number"));
         assert!(seconds(b"").unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn records_are_placed_on_the_line_an_editor_shows() {
+        // Rows with LF or CRLF ends and runs of blank lines, across several of the line
+        // finder's buffers, the last row without a line end.
+        let mut rng = fastrand::Rng::with_seed(3);
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        let mut line = 1;
+        for i in 0..20_000 {
+            for _ in 0..[0, 0, 0, 1, 2][rng.usize(0..5)] {
+                text.push_str(if rng.bool() { "\r\n" } else { "\n" });
+                line += 1;
+            }
+            expected.push(line);
+            text.push_str(&format!("{i},\"a\r\nb\",x"));
+            line += 1; // the quoted line end
+            if i < 19_999 {
+                text.push_str(if rng.bool() { "\r\n" } else { "\n" });
+                line += 1;
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rows.csv");
+        std::fs::write(&path, &text).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(&path)
+            .unwrap();
+        let offsets: Vec<u64> = reader
+            .byte_records()
+            .map(|r| r.unwrap().position().unwrap().byte())
+            .collect();
+        assert_eq!(offsets.len(), expected.len());
+        let mut lines = LineFinder::new(path);
+        let found: Vec<u64> = offsets.iter().map(|&o| lines.line_at(o).unwrap()).collect();
+        assert_eq!(found, expected);
+        // The same record twice, and one further back, are found again.
+        assert_eq!(lines.line_at(offsets[19_999]).unwrap(), expected[19_999]);
+        assert_eq!(lines.line_at(offsets[7]).unwrap(), expected[7]);
+        assert_eq!(lines.line_at(offsets[8]).unwrap(), expected[8]);
     }
 
     #[test]

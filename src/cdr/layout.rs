@@ -284,6 +284,26 @@ impl Layout {
             && number(self.talk)
     }
 
+    /// Whether a row looks like a header: at least two of its cells are column names of
+    /// one of the formats (start, answer, uniqueid, accountcode ...). Switches write no
+    /// header, but people who export a file with a spreadsheet or a script often add one.
+    pub fn looks_like_header(row: &ByteRecord) -> bool {
+        let names = ASTERISK
+            .iter()
+            .chain(ASTERISK_CUSTOM)
+            .chain(FREESWITCH)
+            .chain(native::COLUMNS);
+        let named = row
+            .iter()
+            .filter(|cell| {
+                let text = String::from_utf8_lossy(cell);
+                let text = text.trim().trim_start_matches('\u{feff}');
+                names.clone().any(|n| n.eq_ignore_ascii_case(text))
+            })
+            .count();
+        named >= 2
+    }
+
     /// Whether a first row is a native header rather than a call.
     pub fn is_native_header(row: &ByteRecord) -> bool {
         let has = |name: &str| {
@@ -332,6 +352,54 @@ mod tests {
         );
         let a = Layout::headerless(Format::Asterisk).unwrap();
         assert!(a.check_count(15).unwrap().ends_with("16 to 21"));
+    }
+
+    #[test]
+    fn a_header_row_is_told_from_a_call() {
+        let header = ByteRecord::from(vec![
+            "accountcode",
+            "src",
+            "dst",
+            "dcontext",
+            "clid",
+            "channel",
+            "dstchannel",
+            "lastapp",
+            "lastdata",
+            "Start",
+            "answer",
+            "end",
+            "duration",
+            "billsec",
+            "disposition",
+            "amaflags",
+            "uniqueid",
+            "userfield",
+        ]);
+        assert!(Layout::looks_like_header(&header));
+        let freeswitch = ByteRecord::from(vec!["\u{feff}caller_id_name", "start_stamp"]);
+        assert!(Layout::looks_like_header(&freeswitch));
+        let call = ByteRecord::from(vec![
+            "AC000001",
+            "4930111222",
+            "441632960001",
+            "from-customer",
+            "Anna",
+            "SIP/gw1-1",
+            "",
+            "Dial",
+            "",
+            "2026-11-02 10:15:00",
+            "",
+            "2026-11-02 10:17:05",
+            "125",
+            "120",
+            "ANSWERED",
+            "DOCUMENTATION",
+            "1793614500.1",
+            "",
+        ]);
+        assert!(!Layout::looks_like_header(&call));
     }
 
     #[test]

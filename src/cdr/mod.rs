@@ -10,7 +10,9 @@ mod rollup;
 pub mod sample;
 pub mod time;
 
-pub use file::{Batch, CdrFile, Checked, CheckedRows, Record, RejectFile, Row};
+pub use file::{
+    Batch, CdrFile, Checked, CheckedRows, Record, RejectFile, Row, private_file, uid_taken,
+};
 pub use matching::Matcher;
 pub use rollup::Totals;
 pub use time::FileZone;
@@ -74,7 +76,7 @@ impl fmt::Display for Field {
 /// Why one row of a file cannot be imported: `line 12, field start (column 10): ...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
-    /// One-based line of the file where the row starts.
+    /// One-based line of the file where the row starts, as an editor numbers it.
     pub line: u64,
     pub field: Option<Field>,
     pub message: String,

@@ -8,8 +8,8 @@
 //! | src, dst, channel | no | caller, callee, Asterisk channel name (`SIP/1001-0000abcd`) |
 //! | start | yes | `YYYY-MM-DD HH:MM:SS` in the file's zone (`--tz`), or RFC 3339 with `Z` or an offset |
 //! | answered | yes | `1`/`0`, `yes`/`no` or `true`/`false` |
-//! | duration | yes | talk time, whole seconds |
-//! | billed | yes | billed seconds |
+//! | duration | yes | talk time, whole seconds; 0 when not answered |
+//! | billed | yes | billed seconds; 0 when not answered |
 //! | disposition | no | ANSWERED, NO ANSWER, BUSY ... as the switch said it |
 //! | charge, cost | yes | plain decimals in `currency` (`12.5`, `0.0042` is refused for EUR): never floats |
 //! | currency | yes | ISO 4217 code; must be the customer's currency |

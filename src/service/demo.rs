@@ -319,7 +319,10 @@ impl Profile {
         let currency = Currency::parse(market.0).expect("demo currencies are ISO 4217");
         let age_days = rng.i64(30..1500);
         let created = now_hour - age_days * 86_400 - rng.i64(0..86_400);
-        let start = created.max(first_hour);
+        // Traffic is simulated hour by hour from here: from the first whole hour after the
+        // customer was created (its creation falls anywhere in an hour), or from the first
+        // hour of the demo.
+        let start = (created + (3600 - created.rem_euclid(3600)) % 3600).max(first_hour);
         let traffic_window = match status {
             Status::Active => Some((start, now_hour + 3600)),
             Status::Inactive if !i.is_multiple_of(3) => {
@@ -553,6 +556,35 @@ fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_hourly_row_starts_on_the_hour_even_before_the_oldest_customer() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut service = Service::open(&dir.path().join("demo.db")).unwrap();
+        // 1,100 days reach further back than some customers exist: their traffic starts when
+        // they were created, at any second of an hour.
+        let now = 1_795_000_000 + 1_234;
+        let spec = DemoSpec {
+            customers: 3,
+            days: 1100,
+            seed: 7,
+            now,
+        };
+        let report = generate(&mut service, spec, &mut |_, _| {}).unwrap();
+        assert!(report.hourly_rows > 0);
+        let hours: Vec<i64> = (1..=3)
+            .flat_map(|id| service.store().hourly(id, i64::MIN, i64::MAX).unwrap())
+            .map(|row| row.start)
+            .collect();
+        assert_eq!(hours.len(), report.hourly_rows);
+        let off: Vec<&i64> = hours.iter().filter(|h| *h % 3600 != 0).collect();
+        assert!(
+            off.is_empty(),
+            "{} rows off the hour, e.g. {:?}",
+            off.len(),
+            off.first()
+        );
+    }
 
     #[test]
     fn company_names_are_unique() {

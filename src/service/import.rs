@@ -2,12 +2,14 @@
 
 use super::{Result, Service, ServiceError};
 use crate::cdr::native::NativeWriter;
-use crate::cdr::{CdrFile, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals};
+use crate::cdr::{
+    CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, private_file,
+    uid_taken,
+};
 use crate::domain::{Actor, Cdr, Verb};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
 use csv::ByteRecord;
 use serde::Serialize;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -170,7 +172,8 @@ impl Service {
             path: path.to_path_buf(),
             message: format!("cannot write it: {e}"),
         };
-        let file = File::create(path).map_err(cannot_write)?;
+        // It holds customers' phone numbers: readable by its owner only, as the database is.
+        let file = private_file(path).map_err(cannot_write)?;
         let mut out =
             NativeWriter::new(BufWriter::new(file), customer.currency).map_err(cannot_write)?;
         let n = self.store.for_each_cdr(customer_id, from, to, |cdr| {
@@ -245,17 +248,21 @@ impl Import {
         if let Some(file) = opened {
             let size = file.size();
             let mut rows = file.read(self.zone, Arc::clone(&self.matcher));
+            let uid_field = rows.uid_field();
             while let Some(mut batch) = rows.next_batch().map_err(file_error)? {
                 for (rec, checked) in batch.rows() {
                     report.rows += 1;
                     state.rows += 1;
                     let outcome = checked
                         .map_err(RowFailure::Bad)
-                        .and_then(|checked| self.store(rows.row(rec, checked), writer));
+                        .and_then(|checked| self.store(rows.row(rec, checked), uid_field, writer));
                     match outcome {
                         Ok(()) => {}
                         Err(RowFailure::Db(e)) => return Err(e.into()),
-                        Err(RowFailure::Bad(error)) => self.reject(path, error, rec.bytes())?,
+                        Err(RowFailure::Bad(error)) => {
+                            let error = rows.locate(rec, error);
+                            self.reject(path, error, rec.bytes())?;
+                        }
                     }
                 }
                 state.bytes_done = done_before + batch.bytes_read();
@@ -269,18 +276,28 @@ impl Import {
         Ok(())
     }
 
-    /// Matches, prices, stores and counts one checked row.
-    fn store(&mut self, row: Row, writer: &mut CdrWriter) -> std::result::Result<(), RowFailure> {
+    /// Matches, prices, stores and counts one checked row. A row whose uid is that of a
+    /// different call stored already is a bad row, named by its `uid_field`.
+    fn store(
+        &mut self,
+        row: Row,
+        uid_field: Option<Field>,
+        writer: &mut CdrWriter,
+    ) -> std::result::Result<(), RowFailure> {
         let index = row.customer;
         let priced_by_file = row.price.is_some();
         let customer = index.map(|i| self.matcher.customer(i));
         let cdr = row.into_cdr(customer)?;
         let stored = writer.write(&cdr)?;
         let r = &mut self.report;
-        match stored {
+        match &stored {
             Stored::Inserted => r.inserted += 1,
             Stored::Claimed => r.claimed += 1,
             Stored::Duplicate => r.duplicates += 1,
+            Stored::Taken {
+                start_at,
+                account_code,
+            } => return Err(uid_taken(uid_field, *start_at, account_code).into()),
         }
         match (index, customer) {
             (None, _) => r.unmatched += 1,

@@ -7,7 +7,7 @@ use rusqlite::{CachedStatement, Connection, Row, params};
 use std::borrow::Cow;
 
 /// What storing one call did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
     /// A new call.
     Inserted,
@@ -15,6 +15,9 @@ pub enum Stored {
     Claimed,
     /// The call is stored already: nothing changed.
     Duplicate,
+    /// A different call is stored under this uid (two switches can number their calls
+    /// alike): nothing changed. The stored call's start and account code, to tell it by.
+    Taken { start_at: i64, account_code: String },
 }
 
 /// The page cache of an import, in KiB: enough for the pages a million calls fill. With
@@ -28,6 +31,7 @@ pub struct CdrWriter<'c> {
     conn: &'c Connection,
     cache_size: i64,
     insert: CachedStatement<'c>,
+    stored: CachedStatement<'c>,
     claim: CachedStatement<'c>,
 }
 
@@ -43,6 +47,10 @@ impl<'c> CdrWriter<'c> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
              ON CONFLICT (uid) DO NOTHING",
         )?;
+        let stored = conn.prepare_cached(
+            "SELECT customer_id, start_at, answered, duration_s, src, dst, channel, account_code
+             FROM cdrs WHERE uid = ?1",
+        )?;
         let claim = conn.prepare_cached(
             "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5
              WHERE uid = ?1 AND customer_id IS NULL",
@@ -51,14 +59,16 @@ impl<'c> CdrWriter<'c> {
             conn,
             cache_size,
             insert,
+            stored,
             claim,
         })
     }
 
-    /// Stores a call unless its uid is stored already. A call stored earlier without a
-    /// customer takes this one's customer and price: fixing an account code or a SIP user
+    /// Stores a call unless its uid is stored already. The same call stored earlier without
+    /// a customer takes this one's customer and price: fixing an account code or a SIP user
     /// and importing the file again claims the calls that matched nobody, while importing
-    /// the same file twice still adds nothing.
+    /// the same file twice still adds nothing. A different call under the same uid is
+    /// `Stored::Taken`. Only a uid stored already costs a read: a fresh import pays nothing.
     pub fn write(&mut self, cdr: &Cdr) -> rusqlite::Result<Stored> {
         let inserted = self.insert.execute(params![
             cdr.uid,
@@ -78,7 +88,30 @@ impl<'c> CdrWriter<'c> {
         if inserted > 0 {
             return Ok(Stored::Inserted);
         }
-        let Some(customer_id) = cdr.customer_id else {
+        // What tells one call from another: not the customer or the price, which a later
+        // import may find where an earlier one found none, nor the disposition text.
+        let (stored_customer, taken) = self.stored.query_row([cdr.uid.as_ref()], |r| {
+            let same = r.get::<_, i64>(1)? == cdr.start_at
+                && r.get::<_, bool>(2)? == cdr.answered
+                && r.get::<_, i64>(3)? == cdr.duration_s
+                && r.get_ref(4)?.as_str()? == cdr.src
+                && r.get_ref(5)?.as_str()? == cdr.dst
+                && r.get_ref(6)?.as_str()? == cdr.channel
+                && r.get_ref(7)?.as_str()? == cdr.account_code;
+            let taken = if same {
+                None
+            } else {
+                Some(Stored::Taken {
+                    start_at: r.get(1)?,
+                    account_code: r.get(7)?,
+                })
+            };
+            Ok((r.get::<_, Option<i64>>(0)?, taken))
+        })?;
+        if let Some(taken) = taken {
+            return Ok(taken);
+        }
+        let (None, Some(customer_id)) = (stored_customer, cdr.customer_id) else {
             return Ok(Stored::Duplicate);
         };
         let claimed = self.claim.execute(params![
