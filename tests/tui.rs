@@ -1097,3 +1097,28 @@ fn a_bulk_upload_that_fails_at_the_last_moment_lists_why() {
         "all or nothing"
     );
 }
+
+#[test]
+fn an_empty_summary_says_there_is_nothing_to_copy() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 120, 30);
+    // The inactive customer has had no calls.
+    h.key(KeyCode::Char('/')).keys("Nordlink");
+    h.key(KeyCode::Enter)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('3'));
+    assert!(
+        h.screen().contains("No traffic in this view."),
+        "{}",
+        h.screen()
+    );
+    for key in ['y', 'Y', 'D', ' '] {
+        h.key(KeyCode::Char(key));
+        assert!(
+            h.screen().contains("This view has no traffic"),
+            "{key}: {}",
+            h.screen()
+        );
+    }
+    assert!(h.copied.is_empty());
+}

@@ -264,13 +264,25 @@ pub struct ExportCdrsArgs {
 /// Writes a customer's CDRs of a period as CSV, times in UTC.
 pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.from < args.to, "--from must come before --to");
-    let day = |t: i64| utc_text(t).chars().take(10).collect::<String>();
+    // Whole days are named by their dates, the last one included; other bounds by the
+    // instant, so that an hour's report does not take the name of its day's.
+    let whole_days = args.from % 86_400 == 0 && args.to % 86_400 == 0;
+    let stamp = |t: i64| {
+        let format = if whole_days {
+            "%Y-%m-%d"
+        } else {
+            "%Y-%m-%dT%H%M%SZ"
+        };
+        chrono::DateTime::from_timestamp(t, 0)
+            .map_or_else(|| t.to_string(), |d| d.format(format).to_string())
+    };
+    let last = if whole_days { args.to - 1 } else { args.to };
     let path = args.out.unwrap_or_else(|| {
         PathBuf::from(format!(
             "cdrs-{}-{}-{}.csv",
             args.customer,
-            day(args.from),
-            day(args.to - 1)
+            stamp(args.from),
+            stamp(last)
         ))
     });
     let n = service.export_cdrs(args.customer, args.from, args.to, &path)?;

@@ -737,6 +737,22 @@ impl App {
         let Some(card) = self.card.as_mut() else {
             return vec![];
         };
+        let takes_rows = matches!(
+            action,
+            Action::Copy
+                | Action::CopyHeaders
+                | Action::CopyGroups
+                | Action::CdrReport
+                | Action::Export
+                | Action::TickRow
+        );
+        if card.tab == Tab::Summary
+            && takes_rows
+            && card.summary.rows.as_ref().is_some_and(Vec::is_empty)
+        {
+            self.info("This view has no traffic: there is nothing to copy, tick or export.".into());
+            return vec![];
+        }
         if card.tab == Tab::Summary
             && let Some(effects) = grid_action(card, action)
         {
@@ -1476,7 +1492,12 @@ fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {
                 customer: card.id,
                 from: row.start,
                 to: view.period.next_start(row.start),
-                name: format!("cdrs-{}-{label}.csv", card.id),
+                // "2026-11-30 12:00" (an hour) would put a space and a colon in the name.
+                name: format!(
+                    "cdrs-{}-{}.csv",
+                    card.id,
+                    label.replace(' ', "T").replace(':', "")
+                ),
             }]);
         }
         Action::Export => {

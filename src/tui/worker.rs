@@ -124,9 +124,17 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                         .map_err(|e| e.to_string())
                 });
             match written {
+                // The summary can hold traffic whose calls were never imported one by one.
+                Ok(0) => Event::Notice(
+                    Level::Info,
+                    format!(
+                        "No calls stored for this period (its traffic came as hourly totals, not CDRs): {} has the header only",
+                        path.display()
+                    ),
+                ),
                 Ok(n) => Event::Notice(
                     Level::Info,
-                    format!("{n} calls (UTC) written to {}", path.display()),
+                    format!("{} (UTC) written to {}", count(n, "call"), path.display()),
                 ),
                 Err(e) => Event::Notice(Level::Error, format!("CDR report not written: {e}")),
             }
