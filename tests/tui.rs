@@ -499,6 +499,10 @@ fn cdrs_import_from_the_palette_and_a_row_downloads_its_cdrs() {
         screen.contains("Imported 2 new calls from 2 rows (Asterisk"),
         "{screen}"
     );
+    // The whole report opens in a window.
+    assert!(screen.contains("CDR import (Esc closes)"), "{screen}");
+    assert!(screen.contains("guessed from its first rows"), "{screen}");
+    h.key(KeyCode::Esc);
 
     // Importing the same file again adds nothing.
     h.key(KeyCode::Char(':')).keys("import cdr");
@@ -509,6 +513,7 @@ fn cdrs_import_from_the_palette_and_a_row_downloads_its_cdrs() {
         "{}",
         h.screen()
     );
+    h.key(KeyCode::Esc);
 
     // Customer 1 (account code AC000001) has them in its Daily view of 2026-11-04.
     let name = h.service.customer(1).unwrap().name;
@@ -897,6 +902,7 @@ fn the_calls_that_matched_no_customer_are_listed_from_the_palette() {
     h.key(KeyCode::Enter).keys(file.to_str().unwrap());
     h.key(KeyCode::Enter);
     assert!(h.screen().contains("matched no customer"), "{}", h.screen());
+    h.key(KeyCode::Esc);
 
     h.key(KeyCode::Char(':')).keys("unmatched");
     h.key(KeyCode::Enter);
@@ -1121,4 +1127,21 @@ fn an_empty_summary_says_there_is_nothing_to_copy() {
         );
     }
     assert!(h.copied.is_empty());
+}
+
+#[test]
+fn an_import_refused_for_a_bad_row_says_which_in_full() {
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 100, 30);
+    let bad =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cdrs/asterisk_bad.csv");
+    h.key(KeyCode::Char(':')).keys("import cdr");
+    h.key(KeyCode::Enter).keys(bad.to_str().unwrap());
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("CDR import: nothing imported"), "{screen}");
+    assert!(screen.contains("Not imported, nothing changed"), "{screen}");
+    // The window wraps the whole reason, however long the path before it.
+    let window: String = screen.lines().collect::<Vec<_>>().join(" ");
+    assert!(window.contains("field start"), "{screen}");
 }

@@ -4,9 +4,7 @@ use super::count;
 use crate::cdr::sample::write_asterisk_sample;
 use crate::cdr::time::utc_text;
 use crate::cdr::{FileZone, Format};
-use crate::service::{
-    CustomerRef, ImportOptions, ImportProgress, ImportReport, Service, actor_from_env,
-};
+use crate::service::{ImportOptions, ImportProgress, ImportReport, Service, actor_from_env};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -69,8 +67,6 @@ impl FormatArg {
 const PROGRESS_BAR_BYTES: u64 = 8 << 20;
 /// How many unmatched calls `--unmatched` lists at most.
 const UNMATCHED_LISTED: usize = 100_000;
-/// How many customers a line of the summary names before it just counts.
-const NAMES_SHOWN: usize = 10;
 
 /// Imports CDR files and prints what happened.
 pub fn run(service: &mut Service, args: ImportCdrsArgs) -> anyhow::Result<()> {
@@ -143,69 +139,7 @@ fn summary(r: &ImportReport, seconds: f64) -> String {
         count(r.rows, "row"),
         count(r.files.len(), "file")
     );
-    for f in &r.files {
-        let how = match f.format {
-            None => "empty".to_string(),
-            Some(format) if f.guessed => format!("{format}, guessed from its first rows"),
-            Some(format) => format.to_string(),
-        };
-        let _ = writeln!(s, "  {}: {how}, {}", f.path.display(), count(f.rows, "row"));
-    }
-    let _ = writeln!(s, "  times read as {}", r.zone);
-    let line = |s: &mut String, label: &str, n: u64, note: &str| {
-        let _ = writeln!(s, "  {label:<11} {n:>10}{note}");
-    };
-    line(&mut s, "new calls", r.inserted, "");
-    if r.claimed > 0 {
-        line(
-            &mut s,
-            "claimed",
-            r.claimed,
-            "  stored earlier without a customer, matched now",
-        );
-    }
-    line(
-        &mut s,
-        "duplicates",
-        r.duplicates,
-        "  stored before: skipped",
-    );
-    let unmatched_note = if r.unmatched > 0 {
-        "  no customer: stored, listed by --unmatched"
-    } else {
-        ""
-    };
-    line(&mut s, "unmatched", r.unmatched, unmatched_note);
-    line(&mut s, "rejected", r.rejected, "");
-    if let Some(path) = &r.reject_file {
-        let _ = writeln!(
-            s,
-            "  rejected rows and their reasons are in {}",
-            path.display()
-        );
-    }
-    let _ = writeln!(s, "  hourly summary rows updated: {}", r.hours);
-    let customers = |s: &mut String, label: &str, list: &[CustomerRef]| {
-        if list.is_empty() {
-            return;
-        }
-        let names: Vec<String> = list
-            .iter()
-            .take(NAMES_SHOWN)
-            .map(|c| format!("{} ({})", c.name, c.id))
-            .collect();
-        let more = match list.len().saturating_sub(NAMES_SHOWN) {
-            0 => String::new(),
-            n => format!(" and {n} more"),
-        };
-        let _ = writeln!(s, "{label}: {}{more}", names.join(", "));
-    };
-    customers(&mut s, "Rated at the customer's rate", &r.rated);
-    customers(&mut s, "No rate, charged 0", &r.unrated);
-    customers(&mut s, "Priced by the file", &r.priced_by_file);
-    if !r.rated.is_empty() || !r.unrated.is_empty() {
-        s.push_str("Carrier cost is not in Asterisk or FreeSWITCH CDRs: it was stored as 0.\n");
-    }
+    s.push_str(&r.details());
     s
 }
 
@@ -461,7 +395,7 @@ mod tests {
             rows: 3,
             inserted: 2,
             unmatched: 1,
-            unrated: vec![CustomerRef {
+            unrated: vec![crate::service::CustomerRef {
                 id: 2,
                 name: "Bluewave Voice GmbH".into(),
             }],
@@ -477,6 +411,6 @@ mod tests {
         ));
         assert!(text.contains("times read as Europe/Berlin"));
         assert!(text.contains("No rate, charged 0: Bluewave Voice GmbH (2)"));
-        assert!(text.contains("listed by --unmatched"));
+        assert!(text.contains("listed by `import cdrs --unmatched`"));
     }
 }

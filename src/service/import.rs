@@ -6,7 +6,7 @@ use crate::cdr::{
     CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, private_file,
     uid_taken,
 };
-use crate::domain::{Actor, Cdr, Verb};
+use crate::domain::{Actor, Cdr, Verb, count};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
 use csv::ByteRecord;
 use serde::Serialize;
@@ -365,7 +365,82 @@ fn reject_file_error(path: &Path, e: std::io::Error) -> ServiceError {
     }
 }
 
+/// How many customers a line of the details names before it just counts.
+const NAMES_SHOWN: usize = 10;
+
 impl ImportReport {
+    /// The import in full, a line per fact: each file and its format, the counts, the
+    /// customers by how their calls were priced.
+    pub fn details(&self) -> String {
+        use std::fmt::Write as _;
+        let r = self;
+        let mut s = String::new();
+        for f in &r.files {
+            let how = match f.format {
+                None => "empty".to_string(),
+                Some(format) if f.guessed => format!("{format}, guessed from its first rows"),
+                Some(format) => format.to_string(),
+            };
+            let _ = writeln!(s, "  {}: {how}, {}", f.path.display(), count(f.rows, "row"));
+        }
+        let _ = writeln!(s, "  times read as {}", r.zone);
+        let line = |s: &mut String, label: &str, n: u64, note: &str| {
+            let _ = writeln!(s, "  {label:<11} {n:>10}{note}");
+        };
+        line(&mut s, "new calls", r.inserted, "");
+        if r.claimed > 0 {
+            line(
+                &mut s,
+                "claimed",
+                r.claimed,
+                "  stored earlier without a customer, matched now",
+            );
+        }
+        line(
+            &mut s,
+            "duplicates",
+            r.duplicates,
+            "  stored before: skipped",
+        );
+        let unmatched_note = if r.unmatched > 0 {
+            "  no customer: stored, listed by `import cdrs --unmatched` or the palette's Unmatched CDRs"
+        } else {
+            ""
+        };
+        line(&mut s, "unmatched", r.unmatched, unmatched_note);
+        line(&mut s, "rejected", r.rejected, "");
+        if let Some(path) = &r.reject_file {
+            let _ = writeln!(
+                s,
+                "  rejected rows and their reasons are in {}",
+                path.display()
+            );
+        }
+        let _ = writeln!(s, "  hourly summary rows updated: {}", r.hours);
+        let customers = |s: &mut String, label: &str, list: &[CustomerRef]| {
+            if list.is_empty() {
+                return;
+            }
+            let names: Vec<String> = list
+                .iter()
+                .take(NAMES_SHOWN)
+                .map(|c| format!("{} ({})", c.name, c.id))
+                .collect();
+            let more = match list.len().saturating_sub(NAMES_SHOWN) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let _ = writeln!(s, "{label}: {}{more}", names.join(", "));
+        };
+        customers(&mut s, "Rated at the customer's rate", &r.rated);
+        customers(&mut s, "No rate, charged 0", &r.unrated);
+        customers(&mut s, "Priced by the file", &r.priced_by_file);
+        if !r.rated.is_empty() || !r.unrated.is_empty() {
+            s.push_str("Carrier cost is not in Asterisk or FreeSWITCH CDRs: it was stored as 0.\n");
+        }
+        s
+    }
+
     /// The import in one line, for a status bar.
     pub fn one_line(&self) -> String {
         let formats: Vec<String> = self

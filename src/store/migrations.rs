@@ -1,5 +1,5 @@
-//! Schema migrations, run under a file lock so that two consoles starting together
-//! do not both try to create the schema.
+//! Setting a database file up and its schema migrations, under a file lock so that two
+//! consoles starting together do not both try to.
 
 use super::{OpenError, classify};
 use rusqlite::Connection;
@@ -15,7 +15,13 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("cdrs_v3.sql")),
 ];
 
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
+/// The page size of a new database file, in bytes.
+const PAGE_SIZE: i64 = 16 * 1024;
+
+/// Sets the file up (page size, WAL) and runs the migrations it lacks, under a file lock:
+/// consoles starting together on a new file would otherwise switch it to WAL and create
+/// the schema at the same moment, and one of them could see "database is locked" at once.
+pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
     let lock_path = path.with_extension("migrate-lock");
     let io = |error| OpenError::Io {
         path: lock_path.clone(),
@@ -28,6 +34,15 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
         .open(&lock_path)
         .map_err(io)?;
     lock.lock().map_err(io)?;
+
+    let sqlite = |e| classify(path, e);
+    // Takes effect on a new, empty file only (before WAL mode and the first table): an
+    // import of a million calls into 16 KiB pages writes a quarter as many pages, twice
+    // over (WAL, then checkpoint), and took about a quarter less time in SQLite.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)
+        .map_err(sqlite)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(sqlite)?;
 
     let found: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))

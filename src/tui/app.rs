@@ -73,6 +73,9 @@ pub enum Event {
         customer: Option<i64>,
         result: Result<Vec<ScheduledChange>, String>,
     },
+    /// A CDR import ended: its one line and its details, or why nothing was imported. Both
+    /// open in a popup, whatever the operator is doing meanwhile.
+    Imported(Result<(String, String), String>),
     /// How many calls matched no customer, and the oldest of them.
     UnmatchedLoaded(Result<(i64, Vec<Cdr<'static>>), String>),
 }
@@ -473,6 +476,25 @@ impl App {
                 } else {
                     vec![]
                 }
+            }
+            Event::Imported(result) => {
+                self.progress = None;
+                let (title, body) = match result {
+                    Ok((line, details)) => {
+                        self.info(line);
+                        ("CDR import", details)
+                    }
+                    Err(e) => {
+                        self.error("Not imported, nothing changed: the window says why".into());
+                        ("CDR import: nothing imported", e)
+                    }
+                };
+                self.popup = Some(Popup::Detail {
+                    title: format!("{title} (Esc closes)"),
+                    body,
+                    scroll: 0,
+                });
+                self.reload()
             }
             Event::UnmatchedLoaded(result) => {
                 match result {

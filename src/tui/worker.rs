@@ -314,9 +314,12 @@ pub fn import(
                 .map_or_else(String::new, |path| {
                     format!(" · rejected rows in {}", path.display())
                 });
-            Event::Finished(Level::Info, format!("{}{rejects}", report.one_line()))
+            Event::Imported(Ok((
+                format!("{}{rejects}", report.one_line()),
+                report.details(),
+            )))
         }
-        Err(e) => Event::Finished(Level::Error, format!("Not imported, nothing changed: {e}")),
+        Err(e) => Event::Imported(Err(e.to_string())),
     }
 }
 
