@@ -95,6 +95,8 @@ pub struct Copied {
     /// Set when OSC 52 was skipped for size: the base64 length it would have had.
     pub too_large_for_terminal: Option<usize>,
     pub limit: usize,
+    /// Why the first way tried did not work, when a later one did.
+    pub fell_back: Option<String>,
 }
 
 impl Copied {
@@ -113,7 +115,12 @@ impl Copied {
                 size.div_ceil(1000),
                 self.limit / 1000
             ),
-            None => format!("{what} {went}"),
+            None => match (&self.fell_back, &self.outcome) {
+                (Some(why), Outcome::System | Outcome::Osc52 | Outcome::File(_)) => {
+                    format!("{what} {went} ({why})")
+                }
+                _ => format!("{what} {went}"),
+            },
         }
     }
 }
@@ -168,6 +175,7 @@ impl Clipboard {
             outcome: Outcome::Failed("no way to copy".into()),
             too_large_for_terminal: None,
             limit: self.osc52_limit,
+            fell_back: None,
         };
         for &method in self.methods {
             let result = match method {
@@ -187,7 +195,10 @@ impl Clipboard {
                     copied.outcome = outcome;
                     return copied;
                 }
-                Err(why) => copied.outcome = Outcome::Failed(why),
+                Err(why) => {
+                    copied.fell_back.get_or_insert_with(|| why.clone());
+                    copied.outcome = Outcome::Failed(why);
+                }
             }
         }
         copied
@@ -382,9 +393,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("clip.tsv");
         let mut cb = Clipboard::new(Strategy::System, Env::default(), file.clone());
-        assert_eq!(
-            cb.copy("1", &mut Vec::new()).outcome,
-            Outcome::File(file.clone())
+        let copied = cb.copy("1", &mut Vec::new());
+        assert_eq!(copied.outcome, Outcome::File(file.clone()));
+        // The operator asked for the system clipboard: the status line says why not.
+        assert!(
+            copied.message("1 cell").ends_with("(no system clipboard)"),
+            "{}",
+            copied.message("1 cell")
         );
         assert!(matches!(cb.system, System::Unavailable));
         assert_eq!(cb.copy("2", &mut Vec::new()).outcome, Outcome::File(file));
