@@ -81,14 +81,31 @@ fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys of the current context, from the keymap.
+/// The keys of the current context, from the keymap, as many as fit; the key to the help
+/// that lists them all is always there.
 fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
     let key = Style::new().add_modifier(Modifier::REVERSED);
+    let hint = |b: &keymap::Binding| {
+        [
+            Span::styled(format!(" {} ", b.label), key),
+            Span::raw(format!(" {}  ", b.hint)),
+        ]
+    };
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    let (help, others): (Vec<_>, Vec<_>) = keymap::bindings_for(app.context())
+        .filter(|b| !b.hint.is_empty())
+        .partition(|b| b.action == keymap::Action::Help);
+    let help: Vec<Span> = help.iter().flat_map(|b| hint(b)).collect();
+    let room = usize::from(area.width).saturating_sub(width(&help));
     let mut spans = Vec::new();
-    for b in keymap::bindings_for(app.context()).filter(|b| !b.hint.is_empty()) {
-        spans.push(Span::styled(format!(" {} ", b.label), key));
-        spans.push(Span::raw(format!(" {}  ", b.hint)));
+    for b in others {
+        let more = hint(b);
+        if width(&spans) + width(&more) > room {
+            break;
+        }
+        spans.extend(more);
     }
+    spans.extend(help);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
