@@ -1145,3 +1145,24 @@ fn an_import_refused_for_a_bad_row_says_which_in_full() {
     let window: String = screen.lines().collect::<Vec<_>>().join(" ");
     assert!(window.contains("field start"), "{screen}");
 }
+
+#[test]
+fn a_bulk_edit_refused_for_many_customers_lists_every_one() {
+    let (_dir, _path, service) = common::demo_db(12, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char('e'));
+    for _ in 0..4 {
+        h.key(KeyCode::Tab); // Debit limit
+    }
+    // Three decimals: too many for every two-decimal currency among them.
+    h.keys("100.125");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Bulk edit refused: "), "{screen}");
+    let listed = screen.lines().filter(|l| l.contains("debit limit")).count();
+    assert!(listed > 1, "one line per customer: {screen}");
+    // Esc goes back to the form, which says nothing changed.
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("nothing was changed"), "{}", h.screen());
+}

@@ -1377,6 +1377,24 @@ impl App {
         };
         bulk.waiting = false;
         match result {
+            // One line per customer that breaks a rule: too many for the form's status line.
+            Err(e) if e.lines().count() > 1 => {
+                let lines: Vec<String> = e.lines().map(str::to_string).collect();
+                bulk.error = Some(format!(
+                    "{} break a rule: nothing was changed",
+                    count(lines.len(), "customer")
+                ));
+                self.list = Some(ListView {
+                    title: format!(
+                        "Bulk edit refused: {} break a rule",
+                        count(lines.len(), "customer")
+                    ),
+                    footer: "Nothing was changed · Esc goes back to the form".into(),
+                    lines,
+                    cursor: 0,
+                    kind: ListKind::Info,
+                });
+            }
             Err(e) => bulk.error = Some(e),
             Ok(changes) => {
                 let edit = bulk.edit();
@@ -1656,7 +1674,7 @@ fn unmatched_list(count: i64, calls: &[Cdr]) -> ListView {
         },
         lines,
         cursor: 0,
-        kind: ListKind::Unmatched,
+        kind: ListKind::Info,
     }
 }
 

@@ -21,8 +21,8 @@ pub enum ListKind {
         /// The change a first x asked about; a second x cancels it.
         armed: Option<i64>,
     },
-    /// Calls that matched no customer: to read.
-    Unmatched,
+    /// Lines to read, nothing to do (calls that matched no customer, why an edit was refused).
+    Info,
 }
 
 pub struct ListView {

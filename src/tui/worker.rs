@@ -167,11 +167,9 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             ),
             Err(e) => Event::Finished(Level::Error, e.to_string().replace('\n', " · ")),
         },
-        Effect::BulkPreview { ids, edit } => Event::BulkPreviewed(
-            service
-                .bulk_preview(&ids, &edit)
-                .map_err(|e| e.to_string().replace('\n', " · ")),
-        ),
+        Effect::BulkPreview { ids, edit } => {
+            Event::BulkPreviewed(service.bulk_preview(&ids, &edit).map_err(|e| e.to_string()))
+        }
         Effect::BulkApply { changes, edit } => {
             match service.bulk_apply_previewed(actor, &changes, &edit) {
                 Ok(report) => {
