@@ -342,12 +342,12 @@ fn a_bulk_update_that_breaks_a_rule_for_one_changes_none() {
     // Every yen customer is named (the demo may hold some besides Yen Co), nobody else.
     let err = out.stderr();
     assert!(
-        err.contains("carrierdesk: Yen Co (#31): debit limit: JPY takes at most 0 decimal places, '1.5' has 1\n"),
+        err.contains("carrierdesk: Yen Co (#31): debit limit: JPY has no decimal places: write '1' without '.5'\n"),
         "{err}"
     );
     assert!(
         err.lines()
-            .all(|l| l.ends_with("debit limit: JPY takes at most 0 decimal places, '1.5' has 1")),
+            .all(|l| l.ends_with("debit limit: JPY has no decimal places: write '1' without '.5'")),
         "{err}"
     );
     assert_eq!(db.count("SELECT count(*) FROM audit_log"), audit);

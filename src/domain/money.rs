@@ -311,10 +311,17 @@ pub fn parse_decimal(text: &str, digits: u8, what: &str) -> Result<i64, String> 
         });
     }
     if frac.len() > usize::from(digits) {
-        return Err(format!(
-            "{what} takes at most {digits} decimal places, '{t}' has {}",
-            frac.len()
-        ));
+        return Err(match digits {
+            0 => format!("{what} has no decimal places: write '{int}' without '.{frac}'"),
+            1 => format!(
+                "{what} takes at most 1 decimal place, '{t}' has {}",
+                frac.len()
+            ),
+            _ => format!(
+                "{what} takes at most {digits} decimal places, '{t}' has {}",
+                frac.len()
+            ),
+        });
     }
     let too_large = || format!("'{t}' is too large");
     let whole: i64 = int.parse().map_err(|_| too_large())?;

@@ -151,6 +151,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
         };
         let text = if board.total() == 0 {
             "No customers yet."
+        } else if !board.filter_text.trim().is_empty() {
+            "No customer matches; F edits the filter line (Esc there clears it), f changes the status filter."
         } else {
             "No customer matches; Esc clears the search, f changes the status filter."
         };
