@@ -1166,3 +1166,27 @@ fn a_bulk_edit_refused_for_many_customers_lists_every_one() {
     h.key(KeyCode::Esc);
     assert!(h.screen().contains("nothing was changed"), "{}", h.screen());
 }
+
+#[test]
+fn a_footer_sum_wider_than_its_column_is_shown_whole() {
+    let (_dir, mut h, _id, rows) = summary_of_busiest(60);
+    // ASR and ACD of every day (two columns give the footer): thirty-odd percentages add
+    // up to four digits before the point.
+    h.key(KeyCode::Char('l')).key(KeyCode::Char('C'));
+    h.key_with(KeyCode::Right, KeyModifiers::SHIFT);
+    let asr_sum: f64 = rows.iter().filter_map(|r| r.traffic.asr()).sum();
+    assert!(
+        asr_sum >= 1000.0,
+        "the test needs a four-digit sum: {asr_sum}"
+    );
+    let screen = h.screen();
+    let sum_line = screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("sum"))
+        .unwrap_or_else(|| panic!("a footer: {screen}"));
+    assert!(!sum_line.contains('…'), "{sum_line}");
+    assert!(
+        sum_line.contains(&format!("{asr_sum:.1}%")),
+        "{sum_line}\n{screen}"
+    );
+}

@@ -698,11 +698,19 @@ impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
                     })
                     .collect();
                 for (s, text) in shown.iter().zip(&texts) {
+                    // A sum can be wider than the column's cells ("1372.4%"): it may take
+                    // the gap on its left rather than lose its end.
+                    let wide = Span::raw(text.as_str()).width() > usize::from(s.width);
+                    let (x, width) = if wide && s.x > area.x {
+                        (s.x - 1, s.width + 1)
+                    } else {
+                        (s.x, s.width)
+                    };
                     put(
                         buf,
-                        s.x,
+                        x,
                         y,
-                        s.width,
+                        width,
                         text,
                         HorizontalAlignment::Right,
                         st.footer,
