@@ -1190,3 +1190,16 @@ fn a_footer_sum_wider_than_its_column_is_shown_whole() {
         "{sum_line}\n{screen}"
     );
 }
+
+#[test]
+fn a_message_leaves_the_status_line_when_its_time_is_up() {
+    use carrierdesk::tui::app::Level;
+    let mut app = App::new();
+    app.handle(Event::Notice(Level::Info, "4 cells copied".into()));
+    let until = app.message_until().expect("a message has its time");
+    app.expire_message(until - std::time::Duration::from_millis(1));
+    assert!(app.message.is_some(), "not yet");
+    app.expire_message(until);
+    assert!(app.message.is_none());
+    assert_eq!(app.message_until(), None);
+}

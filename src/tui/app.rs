@@ -26,6 +26,7 @@ use crossterm::event::{
 };
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// Something that happened: a key, or a result coming back from the database task.
 #[derive(Debug)]
@@ -246,6 +247,8 @@ pub struct App {
     /// The board's columns after Name, in order.
     pub columns: Vec<ColumnId>,
     pub message: Option<(Level, String)>,
+    /// When `message` goes.
+    message_until: Option<Instant>,
     pub quit: bool,
     /// What "now" is for relative times ("5m ago").
     pub clock: Clock,
@@ -288,6 +291,7 @@ impl App {
             chooser: None,
             columns: ColumnId::ALL.to_vec(),
             message: None,
+            message_until: None,
             quit: false,
             quit_asked: false,
             clock: Clock::System,
@@ -423,7 +427,7 @@ impl App {
                 effects
             }
             Event::Notice(level, text) => {
-                self.message = Some((level, text));
+                self.say(level, text);
                 vec![]
             }
             Event::Scheduled(Ok(line)) => {
@@ -505,7 +509,7 @@ impl App {
             }
             Event::Finished(level, text) => {
                 self.progress = None;
-                self.message = Some((level, text));
+                self.say(level, text);
                 self.reload()
             }
         }
@@ -1445,13 +1449,42 @@ impl App {
     }
 
     fn info(&mut self, text: String) {
-        self.message = Some((Level::Info, text));
+        self.say(Level::Info, text);
     }
 
     fn error(&mut self, text: String) {
-        self.message = Some((Level::Error, text));
+        self.say(Level::Error, text);
+    }
+
+    /// Shows a message on the status line until it grows stale: an answer to something
+    /// done a minute ago only misleads.
+    fn say(&mut self, level: Level, text: String) {
+        let lasts = match level {
+            Level::Info => INFO_LASTS,
+            Level::Error => ERROR_LASTS,
+        };
+        self.message = Some((level, text));
+        self.message_until = Some(Instant::now() + lasts);
+    }
+
+    /// When the message on the status line is due to go, if there is one.
+    pub fn message_until(&self) -> Option<Instant> {
+        self.message.as_ref().and(self.message_until)
+    }
+
+    /// Takes the message away once its time is up.
+    pub fn expire_message(&mut self, now: Instant) {
+        if self.message_until.is_some_and(|until| until <= now) {
+            self.message = None;
+            self.message_until = None;
+            self.dirty = true;
+        }
     }
 }
+
+/// How long a message stays on the status line.
+const INFO_LASTS: Duration = Duration::from_secs(10);
+const ERROR_LASTS: Duration = Duration::from_secs(30);
 
 /// The Summary tab's keys. `None` leaves the action to the card (tabs, edit, back).
 fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {

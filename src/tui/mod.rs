@@ -145,7 +145,18 @@ async fn event_loop(
             app.dirty = false;
             startup.drawn(&app, started);
         }
+        let expiry = app.message_until();
         let event = tokio::select! {
+            // A message on the status line goes when its time is up.
+            () = async {
+                match expiry {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                app.expire_message(Instant::now());
+                continue;
+            }
             term = input.next() => match term {
                 Some(Ok(TermEvent::Key(key))) => Event::Key(key),
                 Some(Ok(TermEvent::Paste(text))) => Event::Paste(text),
