@@ -943,3 +943,20 @@ fn a_cdr_file_with_a_bad_row_is_refused_with_exit_code_3() {
     let run = db.run(&["import", "cdrs", path_arg(&bad)]).expect(3);
     assert!(run.stderr().contains("line "), "{}", run.stderr());
 }
+
+#[test]
+fn list_json_gives_traffic_figures_as_numbers() {
+    let db = Db::demo();
+    let out = db.run(&["customers", "list", "--json"]).expect(0).stdout();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let busy = rows
+        .iter()
+        .find(|r| !r["asr_24h"].is_null())
+        .expect("some customer has traffic in the last 24 hours");
+    assert!(busy["asr_24h"].is_f64(), "{busy}");
+    assert!(busy["acd_24h_s"].is_f64(), "{busy}");
+    assert!(
+        busy["balance"].is_string(),
+        "money stays an exact decimal string"
+    );
+}

@@ -160,7 +160,8 @@ impl Args for FieldArgs {
     }
 }
 
-/// One customer as scripts see it. Money is a plain decimal string, exact.
+/// One customer as scripts see it. Money is a plain decimal string, exact; the traffic
+/// figures are numbers (ASR in percent to 0.01, ACD in seconds to 0.1).
 #[derive(Serialize)]
 struct Listed {
     id: i64,
@@ -173,8 +174,8 @@ struct Listed {
     channels_in_use: u32,
     cps: u32,
     last_call_at: Option<String>,
-    asr_24h: Option<String>,
-    acd_24h_s: Option<String>,
+    asr_24h: Option<f64>,
+    acd_24h_s: Option<f64>,
 }
 
 impl From<&BoardRow> for Listed {
@@ -193,8 +194,8 @@ impl From<&BoardRow> for Listed {
                 .last_call
                 .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
                 .map(crate::domain::utc_text),
-            asr_24h: r.asr_24h().map(|a| format!("{a:.2}")),
-            acd_24h_s: r.acd_24h().map(|a| format!("{a:.1}")),
+            asr_24h: r.asr_24h().map(|a| (a * 100.0).round() / 100.0),
+            acd_24h_s: r.acd_24h().map(|a| (a * 10.0).round() / 10.0),
         }
     }
 }
