@@ -1203,3 +1203,36 @@ fn a_message_leaves_the_status_line_when_its_time_is_up() {
     assert!(app.message.is_none());
     assert_eq!(app.message_until(), None);
 }
+
+#[test]
+fn a_search_that_leaves_few_rows_shows_them_all() {
+    let (_dir, _path, service) = common::demo_db(200, 0);
+    let mut names: Vec<String> = service
+        .board(common::NOW)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    // The last first word that several customers share: far down the list.
+    let word = |n: &String| n.split(' ').next().unwrap().to_string();
+    let group: Vec<String> = names
+        .iter()
+        .rev()
+        .map(word)
+        .find(|w| names.iter().filter(|n| word(n) == *w).count() >= 3)
+        .map(|w| names.iter().filter(|n| word(n) == w).cloned().collect())
+        .expect("the demo repeats first words");
+    let mut h = Harness::new(service, 140, 24);
+    // One of them found by its whole name, the search cleared (the cursor stays on it, far
+    // down the full list), then all of them by their first word.
+    let last = group.last().unwrap();
+    h.key(KeyCode::Char('/')).keys(last);
+    h.key(KeyCode::Enter).key(KeyCode::Esc);
+    h.screen(); // a frame scrolls the full list down to it
+    h.key(KeyCode::Char('/')).keys(&word(last));
+    let screen = h.screen();
+    for name in &group {
+        assert!(screen.contains(name.as_str()), "{name} is shown:\n{screen}");
+    }
+}

@@ -199,7 +199,7 @@ pub struct Card {
 }
 
 impl Card {
-    fn rows_in_tab(&self) -> usize {
+    pub fn rows_in_tab(&self) -> usize {
         let Some(d) = &self.data else { return 0 };
         match self.tab {
             Tab::Main => 0,

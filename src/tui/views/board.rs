@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     app.board_top = table.y + 1;
     let board = &mut app.board;
     let height = usize::from(table.height.saturating_sub(1));
-    board.offset = scroll(board.offset, board.cursor, height);
+    board.offset = scroll(board.offset, board.cursor, height, board.shown());
     let shown = columns_that_fit(columns, table.width);
     let now = app.clock.now();
     let header = Row::new(

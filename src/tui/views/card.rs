@@ -21,7 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card, no_color: bool) -> u
     let [title, tabs, header, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(3),
+        // Three lines and the rule under them.
+        Constraint::Length(4),
         Constraint::Min(1),
     ])
     .areas(area);
@@ -51,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, card: &mut Card, no_color: bool) -> u
     );
     draw_header(frame, header, data);
     let height = usize::from(body.height.saturating_sub(1));
-    card.offset = scroll(card.offset, card.cursor, height);
+    card.offset = scroll(card.offset, card.cursor, height, card.rows_in_tab());
     match card.tab {
         Tab::Main => draw_main(frame, body, data),
         Tab::Contacts => draw_contacts(frame, body, data, card.cursor, card.offset),

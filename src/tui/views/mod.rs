@@ -139,9 +139,11 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// Keeps `cursor` in a window of `height` rows that starts at `offset`.
-pub(crate) fn scroll(offset: usize, cursor: usize, height: usize) -> usize {
-    if height == 0 {
+/// Keeps `cursor` in a window of `height` rows that starts at `offset`, and the window
+/// full when the list of `len` rows allows: a search that leaves five matches shows all five,
+/// not the last two with the others above the top.
+pub(crate) fn scroll(offset: usize, cursor: usize, height: usize, len: usize) -> usize {
+    let offset = if height == 0 {
         0
     } else if cursor < offset {
         cursor
@@ -149,7 +151,8 @@ pub(crate) fn scroll(offset: usize, cursor: usize, height: usize) -> usize {
         cursor + 1 - height
     } else {
         offset
-    }
+    };
+    offset.min(len.saturating_sub(height))
 }
 
 #[cfg(test)]
@@ -166,8 +169,11 @@ mod tests {
 
     #[test]
     fn scrolling_follows_the_cursor() {
-        assert_eq!(scroll(0, 5, 10), 0);
-        assert_eq!(scroll(0, 15, 10), 6);
-        assert_eq!(scroll(8, 3, 10), 3);
+        assert_eq!(scroll(0, 5, 10, 100), 0);
+        assert_eq!(scroll(0, 15, 10, 100), 6);
+        assert_eq!(scroll(8, 3, 10, 100), 3);
+        // The list shrank under the window (a narrower search): it slides back to fill it.
+        assert_eq!(scroll(40, 44, 10, 5), 0);
+        assert_eq!(scroll(40, 44, 10, 45), 35);
     }
 }
