@@ -960,3 +960,35 @@ fn list_json_gives_traffic_figures_as_numbers() {
         "money stays an exact decimal string"
     );
 }
+
+#[test]
+fn list_csv_keeps_its_header_when_nothing_matches() {
+    let db = Db::demo();
+    let all = db.run(&["customers", "list", "--csv"]).expect(0).stdout();
+    let none = db
+        .run(&["customers", "list", "--csv", "--filter", "name:zzzz"])
+        .expect(0)
+        .stdout();
+    assert_eq!(
+        none.lines().collect::<Vec<_>>(),
+        [all.lines().next().unwrap()]
+    );
+}
+
+#[test]
+fn demo_works_with_a_command_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["--demo", "customers", "list", "--csv"])
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("CARRIERDESK_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).lines().count() > 100,
+        "the demo's customers"
+    );
+}

@@ -119,3 +119,30 @@ fn the_audit_log_refuses_edits_and_deletes() {
     );
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
 }
+
+#[test]
+fn another_programs_database_and_a_directory_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE foo (x); INSERT INTO foo VALUES (1);")
+        .unwrap();
+    drop(conn);
+    let err = Store::open(&other).err().unwrap();
+    assert!(matches!(err, OpenError::Foreign(_)), "{err}");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((tables, mode.as_str()), (1, "delete"), "left as it was");
+
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(
+        err.to_string()
+            .ends_with("is a directory, not a database file"),
+        "{err}"
+    );
+}

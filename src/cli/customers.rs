@@ -178,6 +178,22 @@ struct Listed {
     acd_24h_s: Option<f64>,
 }
 
+/// The fields of `Listed`, in order: the CSV header when no row carries it.
+const LISTED_COLUMNS: [&str; 12] = [
+    "id",
+    "name",
+    "status",
+    "currency",
+    "balance",
+    "debit_limit",
+    "channels",
+    "channels_in_use",
+    "cps",
+    "last_call_at",
+    "asr_24h",
+    "acd_24h_s",
+];
+
 impl From<&BoardRow> for Listed {
     fn from(r: &BoardRow) -> Listed {
         Listed {
@@ -226,6 +242,10 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
         writeln!(out)?;
     } else if args.csv {
         let mut w = csv::Writer::from_writer(out);
+        // The header comes with the first row; a script still wants it when none match.
+        if listed.is_empty() {
+            w.write_record(LISTED_COLUMNS)?;
+        }
         for row in &listed {
             w.serialize(row)?;
         }

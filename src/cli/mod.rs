@@ -37,8 +37,9 @@ pub struct Cli {
     /// The database file (created if missing). Default: $CARRIERDESK_DB, else the platform data folder.
     #[arg(long, global = true, env = "CARRIERDESK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Open the demo database, creating it on first use (in the data folder, or at --db).
-    #[arg(long)]
+    /// Use the demo database, creating it on first use (in the data folder, or at --db); with
+    /// a command too, e.g. `carrierdesk --demo customers list`.
+    #[arg(long, global = true)]
     pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -139,24 +140,24 @@ pub(crate) use crate::domain::count;
 fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Customers(cmd)) => {
-            let mut service = open(&db_path(cli.db.as_deref(), false)?)?;
+            let mut service = service_for(cli.db.as_deref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             customers::run(&mut service, &actor, cmd)
         }
         Some(Command::ApplyDue) => {
-            let mut service = open(&db_path(cli.db.as_deref(), false)?)?;
+            let mut service = service_for(cli.db.as_deref(), cli.demo)?;
             apply_due(&mut service)
         }
         Some(Command::Summary(args)) => {
-            let service = open(&db_path(cli.db.as_deref(), false)?)?;
+            let service = service_for(cli.db.as_deref(), cli.demo)?;
             summary::run(&service, args)
         }
         Some(Command::Import(ImportCommand::Cdrs(args))) => {
-            let mut service = open(&db_path(cli.db.as_deref(), false)?)?;
+            let mut service = service_for(cli.db.as_deref(), cli.demo)?;
             import_cmd::run(&mut service, args)
         }
         Some(Command::Export(ExportCommand::Cdrs(args))) => {
-            let service = open(&db_path(cli.db.as_deref(), false)?)?;
+            let service = service_for(cli.db.as_deref(), cli.demo)?;
             import_cmd::run_export(&service, args)
         }
         Some(Command::Demo(demo::DemoArgs {
@@ -218,25 +219,32 @@ fn open(path: &Path) -> anyhow::Result<Service> {
     Ok(Service::open(path)?)
 }
 
-fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow::Result<()> {
+/// The database a command works on: the demo one (made on first use) with --demo.
+fn service_for(db: Option<&Path>, demo: bool) -> anyhow::Result<Service> {
     let path = db_path(db, demo)?;
+    if demo {
+        if !path.exists() {
+            eprintln!("Creating the demo database at {} …", path.display());
+        }
+        return Ok(service::demo::open_or_create(
+            &path,
+            chrono::Utc::now().timestamp(),
+        )?);
+    }
+    open(&path)
+}
+
+fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow::Result<()> {
     let dirs = Dirs::discover().ok();
     // Read now so a broken config file is reported before the screen changes.
     let config_path = dirs.as_ref().map(|d| d.config_file.clone());
     let config = Config::load(config_path.as_deref())?;
-    let service = if demo {
-        if !path.exists() {
-            eprintln!("Creating the demo database at {} …", path.display());
-        }
-        service::demo::open_or_create(&path, chrono::Utc::now().timestamp())?
-    } else {
-        open(&path)?
-    };
+    let service = service_for(db, demo)?;
     if let Some(dirs) = &dirs {
         start_log(dirs);
     }
     let actor = service::actor_from_env(service.store());
-    tracing::info!(db = %path.display(), operator = %actor.name, ip = %actor.ip, "console started");
+    tracing::info!(db = %service.store().path().display(), operator = %actor.name, ip = %actor.ip, "console started");
     let data_dir = dirs
         .as_ref()
         .and_then(|d| d.ensure_data().ok().map(Path::to_path_buf));

@@ -29,14 +29,21 @@ pub fn actor_from_env(store: &Store) -> Actor {
     Actor { name, ip, role }
 }
 
-/// The client address is the first word of SSH_CONNECTION ("client port server port")
+/// The client address is the first word of SSH_CONNECTION ("client port server port"),
 /// or SSH_CLIENT ("client port server-port"); without either the session is local.
 fn client_ip(ssh_connection: Option<&str>, ssh_client: Option<&str>) -> String {
     ssh_connection
         .into_iter()
         .chain(ssh_client)
-        .find_map(|v| v.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "local".into())
+        .find_map(|v| v.split_whitespace().next())
+        .map_or_else(
+            || "local".into(),
+            // The audit log keeps an address, not whatever the variable was set to.
+            |word| match word.parse::<std::net::IpAddr>() {
+                Ok(ip) => ip.to_string(),
+                Err(_) => "unknown".into(),
+            },
+        )
 }
 
 #[cfg(test)]
@@ -51,5 +58,6 @@ mod tests {
         );
         assert_eq!(client_ip(None, Some("2001:db8::7 50122 22")), "2001:db8::7");
         assert_eq!(client_ip(None, None), "local");
+        assert_eq!(client_ip(Some("garbage 1 2 3"), None), "unknown");
     }
 }

@@ -23,6 +23,16 @@ pub enum OpenError {
     NoDirectory(PathBuf),
     #[error("{0} is not a carrierdesk database (the file is not an SQLite database)")]
     NotADatabase(PathBuf),
+    #[error("{0} is a directory, not a database file")]
+    IsADirectory(PathBuf),
+    #[error(
+        "{0} is another program's SQLite database (it has tables, none of carrierdesk's): carrierdesk leaves it alone"
+    )]
+    Foreign(PathBuf),
+    #[error(
+        "{0} is read-only for you, and carrierdesk writes (the audit log, at least): ask for write access to the file and its folder"
+    )]
+    ReadOnly(PathBuf),
     #[error(
         "{path} was written by a newer carrierdesk (schema {found}, this one knows up to {known}); upgrade carrierdesk"
     )]
@@ -64,6 +74,9 @@ impl Store {
         {
             return Err(OpenError::NoDirectory(dir.to_path_buf()));
         }
+        if path.is_dir() {
+            return Err(OpenError::IsADirectory(path.to_path_buf()));
+        }
         create_private(path).map_err(|error| OpenError::Io {
             path: path.to_path_buf(),
             error,
@@ -75,6 +88,10 @@ impl Store {
         )
         .map_err(sqlite)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        // SQLite quietly opens a file it may not write read-only; the first save would fail.
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(sqlite)? {
+            return Err(OpenError::ReadOnly(path.to_path_buf()));
+        }
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(sqlite)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -155,6 +172,7 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 fn classify(path: &Path, error: rusqlite::Error) -> OpenError {
     match error.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path.to_path_buf()),
+        Some(ErrorCode::ReadOnly) => OpenError::ReadOnly(path.to_path_buf()),
         _ => OpenError::Sqlite {
             path: path.to_path_buf(),
             error,
