@@ -226,10 +226,7 @@ fn service_for(db: Option<&Path>, demo: bool) -> anyhow::Result<Service> {
         if !path.exists() {
             eprintln!("Creating the demo database at {} …", path.display());
         }
-        return Ok(service::demo::open_or_create(
-            &path,
-            chrono::Utc::now().timestamp(),
-        )?);
+        return service::demo::open_or_create(&path, chrono::Utc::now().timestamp());
     }
     open(&path)
 }
