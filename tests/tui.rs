@@ -1236,3 +1236,32 @@ fn a_search_that_leaves_few_rows_shows_them_all() {
         assert!(screen.contains(name.as_str()), "{name} is shown:\n{screen}");
     }
 }
+
+#[test]
+fn the_main_tab_lists_each_of_the_last_seven_days_quiet_ones_too() {
+    let (_dir, _path, service) = common::demo_db(40, 8);
+    // A customer in penalty: its calls stopped a few days ago.
+    let quiet = service
+        .board(common::NOW)
+        .unwrap()
+        .into_iter()
+        .find(|r| {
+            r.last_call
+                .is_some_and(|t| common::NOW - t > 2 * 86_400 && common::NOW - t < 6 * 86_400)
+        })
+        .expect("the demo has a customer whose calls stopped days ago");
+    let mut h = Harness::at(service, 120, 40, Clock::Fixed(common::NOW));
+    h.key(KeyCode::Char('/')).keys(&quiet.name);
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    let screen = h.screen();
+    let today = Period::Daily.label(common::NOW);
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&today))
+        .unwrap_or_else(|| panic!("today is listed:\n{screen}"));
+    assert!(line.contains(&format!("{today}            0")), "{line}");
+    let days = (0..7)
+        .filter(|d| screen.contains(&Period::Daily.label(common::NOW - d * 86_400)))
+        .count();
+    assert_eq!(days, 7, "{screen}");
+}

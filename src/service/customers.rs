@@ -17,8 +17,10 @@ pub struct CardData {
     pub customer: Customer,
     pub contacts: Vec<Contact>,
     pub blocks: Vec<NumberBlock>,
-    /// Daily rows, newest first.
+    /// Daily rows, newest first; days without traffic have none.
     pub daily: Vec<SummaryRow>,
+    /// The start of the UTC day the card was read on (unix seconds).
+    pub today: i64,
     /// Newest first.
     pub audit: Vec<AuditEntry>,
     /// Pending Delay-and-Save changes, soonest first.
@@ -53,6 +55,7 @@ impl Service {
             contacts: self.store.contacts(id)?,
             blocks: self.store.number_blocks(id)?,
             daily: roll_up(&hourly, Period::Daily),
+            today: Period::Daily.start_of(now),
             audit: self.store.audit_for_customer(id, CARD_AUDIT_ROWS)?,
             scheduled: self.scheduled_changes(Some(id), false)?,
             customer,

@@ -180,19 +180,26 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
         ),
         Style::new().add_modifier(Modifier::UNDERLINED),
     )));
-    for r in data.daily.iter().take(7) {
-        let t = &r.traffic;
-        lines.push(Line::from(format!(
-            "{:<17}{:>6}{:>6}{:>6}{:>10}",
-            crate::domain::Period::Daily.label(r.start),
-            t.attempts,
-            t.asr().map_or("-".into(), |a| format!("{a:.0}%")),
-            t.acd().map_or("-".into(), mss),
-            c.currency.display(t.charge),
-        )));
-    }
     if data.daily.is_empty() {
         lines.push(Line::from("No traffic in the last 90 days."));
+    } else {
+        // Each of the last seven calendar days, a quiet one too.
+        let none = crate::domain::Traffic::default();
+        for day in (0..7).map(|d| data.today - d * 86_400) {
+            let t = data
+                .daily
+                .iter()
+                .find(|r| r.start == day)
+                .map_or(&none, |r| &r.traffic);
+            lines.push(Line::from(format!(
+                "{:<17}{:>6}{:>6}{:>6}{:>10}",
+                crate::domain::Period::Daily.label(day),
+                t.attempts,
+                t.asr().map_or("-".into(), |a| format!("{a:.0}%")),
+                t.acd().map_or("-".into(), mss),
+                c.currency.display(t.charge),
+            )));
+        }
     }
     if !data.scheduled.is_empty() {
         lines.push(Line::from(""));
