@@ -228,7 +228,7 @@ fn help_lists_the_keys_of_the_current_context() {
     h.key(KeyCode::Char('?'));
     let screen = h.screen();
     assert!(
-        screen.contains("search name, id, contact email or phone"),
+        screen.contains("search name, id, contact email or phone (#64"),
         "{screen}"
     );
     assert!(screen.contains("cycle the status filter"));
@@ -325,7 +325,7 @@ fn the_palette_finds_and_runs_an_action_by_name() {
     h.key(KeyCode::Enter);
     let screen = h.screen();
     assert!(screen.contains("Board columns"), "{screen}");
-    // Hide Status, move CPS (the last) to the front, save.
+    // Hide Status, move ID (the last) to the front, save.
     h.key(KeyCode::Char(' '));
     h.key(KeyCode::Char('G'));
     for _ in 0..8 {
@@ -341,9 +341,9 @@ fn the_palette_finds_and_runs_an_action_by_name() {
         .find(|l| l.contains("Name") && l.contains("Balance"))
         .unwrap();
     assert!(!header.contains("Status"), "{header}");
-    let cps = header.find("CPS").expect(&screen);
+    let id = header.find(" ID ").expect(&screen);
     let balance = header.find("Balance").unwrap();
-    assert!(cps < balance, "{header}");
+    assert!(id < balance, "{header}");
     assert!(screen.contains("Columns changed"), "{screen}");
 }
 

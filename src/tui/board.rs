@@ -19,6 +19,7 @@ pub enum SortKey {
     LastCall,
     Asr,
     Acd,
+    Id,
 }
 
 impl SortKey {
@@ -33,6 +34,7 @@ impl SortKey {
             SortKey::LastCall => "Last Call",
             SortKey::Asr => "ASR",
             SortKey::Acd => "ACD",
+            SortKey::Id => "ID",
         }
     }
 
@@ -49,6 +51,7 @@ impl SortKey {
             SortKey::LastCall => a.last_call.cmp(&b.last_call),
             SortKey::Asr => f(a.asr_24h(), b.asr_24h()),
             SortKey::Acd => f(a.acd_24h(), b.acd_24h()),
+            SortKey::Id => a.id.cmp(&b.id),
         };
         primary.then_with(by_name)
     }
@@ -237,7 +240,15 @@ impl Board {
         self.view = (0..self.rows.len())
             .filter(|&i| status.is_none_or(|s| self.rows[i].status == s))
             .filter(|&i| filter.is_none_or(|f| f.matches(&self.rows[i])))
-            .filter(|&i| terms.iter().all(|t| self.haystack[i].contains(t.as_str())))
+            .filter(|&i| {
+                terms
+                    .iter()
+                    .all(|t| match t.strip_prefix('#').map(str::parse::<i64>) {
+                        // "#64" is customer 64 and no other (64 alone also finds phone numbers).
+                        Some(Ok(id)) => self.rows[i].id == id,
+                        _ => self.haystack[i].contains(t.as_str()),
+                    })
+            })
             .collect();
         self.sort_view();
         self.place_cursor(keep);
@@ -335,6 +346,14 @@ mod tests {
         assert_eq!(names(&b), ["Atlas Voice"]);
         b.set_search("crescent.example billing".into());
         assert_eq!(names(&b), ["Crescent Carrier"]);
+        // "2" is in Atlas's phone number too; "#2" is customer 2 alone.
+        b.set_search("2".into());
+        assert_eq!(
+            names(&b),
+            ["Atlas Voice", "Bluewave Tel", "Crescent Carrier"]
+        );
+        b.set_search("#2".into());
+        assert_eq!(names(&b), ["Bluewave Tel"]);
     }
 
     #[test]

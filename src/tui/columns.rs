@@ -15,6 +15,8 @@ pub enum ColumnId {
     Acd,
     DebitLimit,
     Cps,
+    /// The account id; `/#64` finds exactly that customer.
+    Id,
 }
 
 impl ColumnId {
@@ -29,10 +31,11 @@ impl ColumnId {
             ColumnId::Acd => SortKey::Acd,
             ColumnId::DebitLimit => SortKey::DebitLimit,
             ColumnId::Cps => SortKey::Cps,
+            ColumnId::Id => SortKey::Id,
         }
     }
 
-    pub const ALL: [ColumnId; 8] = [
+    pub const ALL: [ColumnId; 9] = [
         ColumnId::Status,
         ColumnId::Balance,
         ColumnId::Channels,
@@ -41,6 +44,7 @@ impl ColumnId {
         ColumnId::Acd,
         ColumnId::DebitLimit,
         ColumnId::Cps,
+        ColumnId::Id,
     ];
 
     /// The name used in the config file.
@@ -54,6 +58,7 @@ impl ColumnId {
             ColumnId::Acd => "acd",
             ColumnId::DebitLimit => "debit_limit",
             ColumnId::Cps => "cps",
+            ColumnId::Id => "id",
         }
     }
 
@@ -71,6 +76,7 @@ impl ColumnId {
             ColumnId::Acd => "ACD 24h",
             ColumnId::DebitLimit => "Debit Limit",
             ColumnId::Cps => "CPS",
+            ColumnId::Id => "ID",
         }
     }
 
@@ -83,6 +89,7 @@ impl ColumnId {
             ColumnId::Asr | ColumnId::Acd => 7,
             ColumnId::DebitLimit => 12,
             ColumnId::Cps => 4,
+            ColumnId::Id => 7,
         }
     }
 
@@ -107,6 +114,7 @@ impl ColumnId {
                 0 => "∞".into(),
                 n => n.to_string(),
             },
+            ColumnId::Id => format!("#{}", r.id),
         }
     }
 }
