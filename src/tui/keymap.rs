@@ -156,7 +156,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Card, [(Char('4'), NONE)], "4", Action::Tab(3), "Audit tab", ""),
     bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit the customer", "edit"),
     bind!(Card, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the customer (asks first)", ""),
-    bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the audit row's difference", ""),
+    bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "on the Audit tab: show the row's difference", ""),
     bind!(Card, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
     bind!(Card, [(Esc, NONE)], "Esc", Action::Back, "back to the customers", "back"),
     bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
@@ -292,9 +292,20 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
 
 /// The bindings to list for a context, in help order (specific ones first).
 pub fn bindings_for(context: Context) -> impl Iterator<Item = &'static Binding> {
-    chain(context)
-        .iter()
-        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.context == *ctx))
+    let chain = chain(context);
+    chain.iter().enumerate().flat_map(move |(i, ctx)| {
+        BINDINGS.iter().filter(move |b| {
+            // A key a more specific context binds too does this one's work no longer.
+            b.context == *ctx
+                && !b.keys.iter().all(|k| {
+                    chain[..i].iter().any(|c| {
+                        BINDINGS
+                            .iter()
+                            .any(|o| o.context == *c && o.keys.contains(k))
+                    })
+                })
+        })
+    })
 }
 
 #[cfg(test)]
@@ -303,6 +314,19 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn help_lists_each_key_once_with_what_it_does_here() {
+        // On the Summary grid, Space ticks a row: the board's "mark" is not listed there.
+        let grid: Vec<&Binding> = bindings_for(Context::Grid).collect();
+        for (i, b) in grid.iter().enumerate() {
+            for k in b.keys {
+                let again = grid[i + 1..].iter().find(|o| o.keys.contains(k));
+                assert!(again.is_none(), "{} listed twice", b.label);
+            }
+        }
+        assert!(grid.iter().any(|b| b.action == Action::Palette));
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &mut Popup, below: Context) {
                 .areas(inner);
         let mut lines = lines;
         let second = lines.split_off(rows);
-        frame.render_widget(Paragraph::new(lines), left);
-        frame.render_widget(Paragraph::new(second), right);
+        let wrap = Wrap { trim: false };
+        frame.render_widget(Paragraph::new(lines).wrap(wrap), left);
+        frame.render_widget(Paragraph::new(second).wrap(wrap), right);
     } else {
         let (Popup::Detail { scroll, .. } | Popup::Help { scroll }) = popup;
         let width = usize::from(inner.width.max(1));
