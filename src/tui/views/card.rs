@@ -252,11 +252,16 @@ fn header(names: &[&'static str]) -> Row<'static> {
     Row::new(names.to_vec()).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
 }
 
+/// Below this width the Contacts tab leaves out Mobile and Type, so that name and email,
+/// which a support call needs, keep their room.
+const CONTACTS_FULL_WIDTH: u16 = 110;
+
 fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
     let height = usize::from(area.height.saturating_sub(1));
+    let full = area.width >= CONTACTS_FULL_WIDTH;
     let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
     let rows = table_rows(&data.contacts, cursor, offset, height, |k| {
-        vec![
+        let mut cells = vec![
             if k.is_primary {
                 "★".into()
             } else {
@@ -265,28 +270,33 @@ fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, 
             k.name.clone(),
             k.email.clone(),
             k.phone.clone(),
-            k.mobile.clone(),
-            k.contact_type.clone(),
-            format!("{}/{}", yes(k.email_verified), yes(k.mobile_verified)),
-        ]
+        ];
+        if full {
+            cells.extend([k.mobile.clone(), k.contact_type.clone()]);
+        }
+        cells.push(format!(
+            "{}/{}",
+            yes(k.email_verified),
+            yes(k.mobile_verified)
+        ));
+        cells
     });
     // Fixed columns as wide as an E.164 number; name and email share the rest, so the
     // layout has one answer at any width (minimum widths that cannot all be met do not).
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(1),
-        Constraint::Fill(1),
         Constraint::Fill(2),
+        Constraint::Fill(3),
         Constraint::Length(13),
-        Constraint::Length(13),
-        Constraint::Length(10),
-        Constraint::Length(7),
     ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header(&[
-            "P", "Name", "Email", "Phone", "Mobile", "Type", "Ver e/m",
-        ])),
-        area,
-    );
+    let mut names = vec!["P", "Name", "Email", "Phone"];
+    if full {
+        widths.extend([Constraint::Length(13), Constraint::Length(10)]);
+        names.extend(["Mobile", "Type"]);
+    }
+    widths.push(Constraint::Length(7));
+    names.push("Ver e/m");
+    frame.render_widget(Table::new(rows, widths).header(header(&names)), area);
 }
 
 fn draw_summary(
