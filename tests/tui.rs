@@ -823,6 +823,17 @@ fn a_scheduled_change_that_failed_stays_listed_with_its_reason() {
         "{screen}"
     );
     assert!(screen.contains("FAILED: "), "{screen}");
+    // It cannot be cancelled, and says so at once.
+    h.key(KeyCode::Char('x'));
+    assert!(h.screen().contains("is not pending"), "{}", h.screen());
+    // Enter shows the row in full, its whole reason.
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("(Esc closes)"), "{screen}");
+    assert!(
+        screen.contains("names are unique ignoring case"),
+        "{screen}"
+    );
 }
 
 fn mouse(h: &mut Harness, kind: crossterm::event::MouseEventKind, column: u16, row: u16) {
@@ -861,7 +872,7 @@ fn the_mouse_selects_rows_and_drags_a_block_of_cells() {
 #[test]
 fn q_during_an_import_asks_for_a_second_q() {
     let (_dir, _path, service) = common::demo_db(3, 1);
-    let mut h = Harness::new(service, 120, 30);
+    let mut h = Harness::new(service, 80, 24);
     let effects = h.app.handle(Event::Progress(
         "Importing CDRs: 40% · 4000 rows read".into(),
     ));
@@ -869,8 +880,10 @@ fn q_during_an_import_asks_for_a_second_q() {
 
     h.key(KeyCode::Char('q'));
     assert!(!h.app.quit);
-    let screen = h.screen();
+    // Longer than the screen is wide: it takes two lines and keeps its end.
+    let screen = h.screen().replace('\n', " ");
     assert!(screen.contains("Press q again to quit"), "{screen}");
+    assert!(screen.contains("nothing of it is saved"), "{screen}");
     // Any other key in between takes the question back.
     h.key(KeyCode::Down).key(KeyCode::Char('q'));
     assert!(!h.app.quit);

@@ -1295,29 +1295,45 @@ impl App {
                     self.list = None;
                     return vec![effect];
                 }
-                _ => {}
+                // Nothing to go ahead with: the line under the cursor, in full.
+                _ => {
+                    if let Some(line) = list.lines.get(list.cursor) {
+                        self.popup = Some(Popup::Detail {
+                            title: format!("{} (Esc closes)", list.title),
+                            body: line.clone(),
+                            scroll: 0,
+                        });
+                    }
+                }
             },
             // The first x asks, naming the change; a second x on it cancels it.
             Action::CancelItem => {
                 if let ListKind::Scheduled {
                     customer,
                     ids,
+                    pending,
                     armed,
                 } = &mut list.kind
                     && let Some(&id) = ids.get(list.cursor)
                 {
-                    if *armed == Some(id) {
+                    if !pending.get(list.cursor).copied().unwrap_or(false) {
+                        list.footer = format!(
+                            "#{id} is not pending: only a pending change can be cancelled · Esc closes"
+                        );
+                    } else if *armed == Some(id) {
                         let effect = Effect::CancelScheduled {
                             id,
                             customer: *customer,
                         };
                         self.info(format!("Scheduled change #{id} cancelled"));
                         return vec![effect];
+                    } else {
+                        *armed = Some(id);
+                        let line = list.lines.get(list.cursor).map_or("", |l| l.trim());
+                        list.footer = format!(
+                            "Cancel #{id}, {line}? x again cancels it; any other key keeps it"
+                        );
                     }
-                    *armed = Some(id);
-                    let line = list.lines.get(list.cursor).map_or("", |l| l.trim());
-                    list.footer =
-                        format!("Cancel #{id}, {line}? x again cancels it; any other key keeps it");
                 }
             }
             _ => {}
@@ -1748,6 +1764,10 @@ fn scheduled_list(customer: Option<i64>, changes: &[ScheduledChange]) -> ListVie
         kind: ListKind::Scheduled {
             customer,
             ids: changes.iter().map(|c| c.id).collect(),
+            pending: changes
+                .iter()
+                .map(|c| c.state == ScheduleState::Pending)
+                .collect(),
             armed: None,
         },
     }

@@ -208,7 +208,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(List, [(Down, NONE), (Char('j'), NONE)], "↓/j", Action::Down, "down", ""),
     bind!(List, [(PageUp, NONE)], "PgUp", Action::PageUp, "page up", ""),
     bind!(List, [(PageDown, NONE)], "PgDn", Action::PageDown, "page down", ""),
-    bind!(List, [(Enter, NONE)], "Enter", Action::Submit, "go ahead (apply, create)", "go ahead"),
+    bind!(List, [(Enter, NONE)], "Enter", Action::Submit, "go ahead (apply, create), or show the line in full", "go ahead / show"),
     bind!(List, [(Char('x'), NONE)], "x", Action::CancelItem, "cancel the scheduled change under the cursor", ""),
     bind!(List, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
     bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),

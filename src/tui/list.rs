@@ -18,6 +18,8 @@ pub enum ListKind {
     Scheduled {
         customer: Option<i64>,
         ids: Vec<i64>,
+        /// Whether each is still pending (failed ones are listed too, and cannot be cancelled).
+        pending: Vec<bool>,
         /// The change a first x asked about; a second x cancels it.
         armed: Option<i64>,
     },

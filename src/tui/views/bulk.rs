@@ -89,7 +89,14 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ListView) {
     let block = Block::bordered().title(format!(" {} ", list.title));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [body, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    // A long footer (the question x asks) takes a second line rather than lose its end.
+    let footer_rows = if list.footer.chars().count() > usize::from(inner.width) {
+        2
+    } else {
+        1
+    };
+    let [body, footer] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(footer_rows)]).areas(inner);
     let height = usize::from(body.height);
     let first = list.cursor.saturating_sub(height.saturating_sub(1));
     let lines: Vec<Line> = list
@@ -109,7 +116,9 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ListView) {
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
     frame.render_widget(
-        Paragraph::new(list.footer.as_str()).style(Style::new().fg(Color::Cyan)),
+        Paragraph::new(list.footer.as_str())
+            .style(Style::new().fg(Color::Cyan))
+            .wrap(Wrap { trim: true }),
         footer,
     );
 }

@@ -14,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
@@ -22,9 +22,17 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         frame.render_widget(Paragraph::new("carrierdesk: window too small"), area);
         return;
     }
+    // A message longer than the screen is wide takes a second line rather than lose its
+    // end (a path, or the key that confirms).
+    let status = status_spans(app);
+    let status_rows = if Line::from(status.clone()).width() > usize::from(area.width) {
+        2
+    } else {
+        1
+    };
     let [body, message, hints] = Layout::vertical([
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -54,7 +62,10 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     if let Some(popup) = &mut app.popup {
         popup::draw(frame, body, popup, below);
     }
-    draw_message(frame, message, app);
+    frame.render_widget(
+        Paragraph::new(Line::from(status)).wrap(Wrap { trim: true }),
+        message,
+    );
     draw_hints(frame, hints, app);
     if app.no_color {
         // NO_COLOR: drop every colour at once; what matters is also bold or reversed.
@@ -66,7 +77,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
 /// The last message, then a running job's progress. A job clears the message as it starts,
 /// so a message shown beside its progress answers something done while it runs.
-fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
+fn status_spans(app: &App) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     if let Some((level, text)) = &app.message {
         let style = match level {
@@ -76,9 +87,9 @@ fn draw_message(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(format!("{text}  "), style));
     }
     if let Some(line) = &app.progress {
-        spans.push(Span::styled(line.as_str(), Style::new().fg(Color::Yellow)));
+        spans.push(Span::styled(line.clone(), Style::new().fg(Color::Yellow)));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
 /// The keys of the current context, from the keymap, as many as fit; the key to the help

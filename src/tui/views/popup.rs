@@ -24,15 +24,25 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &mut Popup, below: Context) {
             body.lines().map(|l| Line::from(l.to_string())).collect(),
         ),
     };
-    // Help that does not fit in one column is laid out in two, side by side.
-    let two = lines.len() + 2 > usize::from(area.height) && area.width >= 120;
+    // Help that does not fit in one column is laid out in two, side by side. A report
+    // takes the width it is given, up to what reads comfortably.
+    let two = matches!(popup, Popup::Help { .. })
+        && lines.len() + 2 > usize::from(area.height)
+        && area.width >= 120;
+    let width = match popup {
+        _ if two => 152,
+        Popup::Help { .. } => 76,
+        Popup::Detail { .. } => 110,
+    };
+    // Rows as drawn, long lines wrapped.
+    let inner_width = usize::from(width.min(area.width).saturating_sub(2).max(1));
     let rows = if two {
         lines.len().div_ceil(2)
     } else {
-        lines.len()
+        wrapped_rows(&lines, inner_width)
     };
-    let height = (rows as u16).saturating_add(2);
-    let rect = centered(area, if two { 152 } else { 76 }, height);
+    let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(title);
     let inner = block.inner(rect);
@@ -48,8 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &mut Popup, below: Context) {
         frame.render_widget(Paragraph::new(second).wrap(wrap), right);
     } else {
         let (Popup::Detail { scroll, .. } | Popup::Help { scroll }) = popup;
-        let width = usize::from(inner.width.max(1));
-        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+        let rows = wrapped_rows(&lines, usize::from(inner.width.max(1)));
         let last = rows.saturating_sub(usize::from(inner.height));
         *scroll = (*scroll).min(u16::try_from(last).unwrap_or(u16::MAX));
         frame.render_widget(
@@ -59,6 +68,18 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &mut Popup, below: Context) {
             inner,
         );
     }
+}
+
+/// How many rows `lines` take wrapped at `width`, with a row to spare for each wrapped
+/// line (words carried down whole take some room of their own).
+fn wrapped_rows(lines: &[Line], width: usize) -> usize {
+    lines
+        .iter()
+        .map(|l| match l.width().max(1).div_ceil(width) {
+            1 => 1,
+            n => n + 1,
+        })
+        .sum()
 }
 
 fn help_lines(context: Context) -> Vec<Line<'static>> {
