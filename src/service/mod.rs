@@ -61,6 +61,12 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
+    /// True when another connection held the write lock past the busy timeout: worth
+    /// trying again later, nothing to tell the operator about.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, ServiceError::Db(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+    }
+
     /// True when the operation was refused by a rule and nothing changed, as opposed to
     /// a failure of the database or the file system.
     pub fn is_refusal(&self) -> bool {

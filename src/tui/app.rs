@@ -414,18 +414,7 @@ impl App {
                 vec![]
             }
             Event::Saved { result, stay } => self.saved(result, stay),
-            Event::DataChanged => {
-                // An open list of scheduled changes follows too (a console applied one).
-                let mut effects = self.reload();
-                if let Some(ListKind::Scheduled { customer, .. }) =
-                    self.list.as_ref().map(|l| &l.kind)
-                {
-                    effects.push(Effect::LoadScheduled {
-                        customer: *customer,
-                    });
-                }
-                effects
-            }
+            Event::DataChanged => self.reload(),
             Event::Notice(level, text) => {
                 self.say(level, text);
                 vec![]
@@ -471,12 +460,21 @@ impl App {
             }
             Event::ScheduledLoaded { customer, result } => {
                 match result {
-                    Ok(changes) => self.list = Some(scheduled_list(customer, &changes)),
+                    Ok(changes) => {
+                        // A refresh of the open list keeps its cursor.
+                        let cursor = match &self.list {
+                            Some(l) if matches!(l.kind, ListKind::Scheduled { .. }) => l.cursor,
+                            _ => 0,
+                        };
+                        let mut list = scheduled_list(customer, &changes);
+                        list.cursor = cursor.min(list.lines.len().saturating_sub(1));
+                        self.list = Some(list);
+                    }
                     Err(e) => self.error(e),
                 }
                 // The card lists its pending changes too; a cancel must show there.
                 if self.card.is_some() {
-                    self.reload()
+                    self.reload_views()
                 } else {
                     vec![]
                 }
@@ -857,7 +855,20 @@ impl App {
     }
 
     /// Reloads what is on screen; state (cursor, tab, selection) is kept by id.
+    /// Reloads what is on screen: the views, and an open list of scheduled changes (a
+    /// console, this one or another, may have applied one).
     fn reload(&mut self) -> Vec<Effect> {
+        let mut effects = self.reload_views();
+        if let Some(ListKind::Scheduled { customer, .. }) = self.list.as_ref().map(|l| &l.kind) {
+            effects.push(Effect::LoadScheduled {
+                customer: *customer,
+            });
+        }
+        effects
+    }
+
+    /// Reloads the board, or the card and its summary view.
+    fn reload_views(&mut self) -> Vec<Effect> {
         match &self.card {
             Some(card) if card.tab == Tab::Summary => vec![
                 Effect::LoadCard(card.id),

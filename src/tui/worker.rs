@@ -11,7 +11,8 @@ use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_secs(1);
@@ -341,6 +342,8 @@ fn apply_due(service: &mut Service) -> Option<Event> {
                     .map_or(String::new(), |f| format!(" ({})", f.result))
             ),
         )),
+        // Another writer's long transaction (an import): the next round applies them.
+        Err(e) if e.is_busy() => None,
         Err(e) => Some(Event::Notice(
             Level::Error,
             format!("Scheduled changes not applied: {e}"),
@@ -365,6 +368,10 @@ impl Worker {
             .spawn(move || {
                 let mut seen = service.data_version().ok();
                 let mut idle: u64 = 0;
+                // Imports running on their own threads: while one holds the write lock,
+                // applying due changes would only keep this thread (and every card and
+                // view it loads) waiting for the lock.
+                let importing = Arc::new(AtomicUsize::new(0));
                 loop {
                     match inbox.recv_timeout(POLL) {
                         // An import runs on a connection of its own, so that the console
@@ -373,6 +380,8 @@ impl Worker {
                             let path = service.store().path().to_path_buf();
                             let (actor, events) = (session.actor.clone(), events.clone());
                             let export_dir = session.export_dir.clone();
+                            let running = Arc::clone(&importing);
+                            running.fetch_add(1, Ordering::SeqCst);
                             std::thread::spawn(move || {
                                 let event = match Service::open(&path) {
                                     Ok(mut own) => import(
@@ -388,6 +397,7 @@ impl Worker {
                                         Event::Finished(Level::Error, format!("Not imported: {e}"))
                                     }
                                 };
+                                running.fetch_sub(1, Ordering::SeqCst);
                                 let _ = events.send(event);
                             });
                         }
@@ -407,6 +417,7 @@ impl Worker {
                         Err(mpsc::RecvTimeoutError::Timeout) => {
                             idle += 1;
                             if idle.is_multiple_of(APPLY_DUE_EVERY)
+                                && importing.load(Ordering::SeqCst) == 0
                                 && let Some(event) = apply_due(&mut service)
                                 && events.send(event).is_err()
                             {
