@@ -266,6 +266,8 @@ pub struct App {
     pub no_color: bool,
     /// Screen row of the board's first customer in the last frame, for mouse clicks.
     pub board_top: u16,
+    /// How many of `columns` the last frame had room for (`s` sorts by those).
+    pub columns_on_screen: usize,
 }
 
 impl Default for App {
@@ -301,6 +303,7 @@ impl App {
             dirty: true,
             no_color: false,
             board_top: 0,
+            columns_on_screen: usize::MAX,
         }
     }
 
@@ -732,7 +735,10 @@ impl App {
             }
             Action::MarkAll => self.board.toggle_mark_all(),
             Action::Columns => self.chooser = Some(ColumnChooser::new(&self.columns)),
-            Action::SortNext => self.board.sort_next(&self.columns),
+            Action::SortNext => {
+                let on_screen = self.columns_on_screen.min(self.columns.len());
+                self.board.sort_next(&self.columns[..on_screen]);
+            }
             Action::SortReverse => self.board.sort_reverse(),
             Action::Open => {
                 if let Some(row) = self.board.selected() {

@@ -99,6 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let height = usize::from(table.height.saturating_sub(1));
     board.offset = scroll(board.offset, board.cursor, height, board.shown());
     let shown = columns_that_fit(columns, table.width);
+    app.columns_on_screen = shown.len();
     let now = app.clock.now();
     let header = Row::new(
         [Cell::from(""), Cell::from("Name")]
