@@ -1025,3 +1025,17 @@ fn the_cdr_report_and_the_rejects_are_readable_by_their_owner_only() {
     f.import(&[data("asterisk_bad.csv")], &options).unwrap();
     assert_eq!(mode(&rejects), 0o600);
 }
+
+#[test]
+fn importing_a_file_again_counts_no_unmatched_calls() {
+    let mut f = Fixture::new();
+    let first = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!(first.unmatched, 1);
+    let again = f.import_data(&["asterisk_master.csv"]);
+    assert_eq!(
+        (again.inserted, again.unmatched),
+        (0, 0),
+        "nothing new was stored"
+    );
+    assert_eq!(f.service.unmatched_cdrs(10).unwrap().0, 1);
+}

@@ -65,7 +65,7 @@ pub struct ImportReport {
     pub claimed: u64,
     /// Calls stored before: skipped.
     pub duplicates: u64,
-    /// Rows that matched no customer (stored, to be listed, unless duplicates).
+    /// New calls that matched no customer (stored, to be listed); duplicates not counted.
     pub unmatched: u64,
     /// Rows skipped as bad (only with a reject file).
     pub rejected: u64,
@@ -300,7 +300,8 @@ impl Import {
             } => return Err(uid_taken(uid_field, *start_at, account_code).into()),
         }
         match (index, customer) {
-            (None, _) => r.unmatched += 1,
+            // New calls without a customer: one stored before is a duplicate, counted there.
+            (None, _) if stored != Stored::Duplicate => r.unmatched += 1,
             (Some(i), Some(c)) if stored != Stored::Duplicate => {
                 self.pricing[i] |= if priced_by_file {
                     PRICED_BY_FILE
