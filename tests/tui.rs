@@ -1339,3 +1339,25 @@ fn an_open_list_of_scheduled_changes_follows_their_application() {
         assert!(h.screen().contains("(0 pending)"), "{}", h.screen());
     }
 }
+
+#[test]
+fn ctrl_c_in_a_changed_form_asks_before_quitting() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Char('e'));
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(h.app.quit, "nothing changed yet: Ctrl-C quits at once");
+
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Char('e')).keys("x");
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!h.app.quit);
+    assert!(
+        h.screen().contains("unsaved changes. Press Ctrl-C again"),
+        "{}",
+        h.screen()
+    );
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(h.app.quit);
+}

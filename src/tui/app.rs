@@ -517,6 +517,13 @@ impl App {
     }
 
     fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Ctrl-C quits from anywhere, a field being typed in too; what would be lost is
+        // asked about first.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            let asked = std::mem::take(&mut self.quit_asked);
+            self.quit_or_ask(asked, "Ctrl-C");
+            return vec![];
+        }
         let context = self.context();
         if context == Context::BulkForm
             && let Some(bulk) = self.bulk.as_mut()
@@ -650,13 +657,7 @@ impl App {
             return self.form_action(action);
         }
         match action {
-            Action::Quit if !quit_asked && let Some(job) = &self.progress => {
-                self.error(format!(
-                    "A job is still running ({job}). Press q again to quit and abandon it; nothing of it is saved."
-                ));
-                self.quit_asked = true;
-            }
-            Action::Quit => self.quit = true,
+            Action::Quit => self.quit_or_ask(quit_asked, "q"),
             Action::Palette => self.palette = Some(Palette::open(self.context())),
             Action::ImportCdrs => {
                 self.prompt = Some(Prompt::new(
@@ -666,6 +667,7 @@ impl App {
                 ))
             }
             Action::Refresh => return self.reload(),
+            Action::UnmatchedCdrs => return vec![Effect::LoadUnmatched],
             _ if self.card.is_some() => return self.card_action(action),
             _ => return self.board_action(action),
         }
@@ -727,7 +729,6 @@ impl App {
                 ))
             }
             Action::ScheduledChanges => return vec![Effect::LoadScheduled { customer: None }],
-            Action::UnmatchedCdrs => return vec![Effect::LoadUnmatched],
             Action::StatusFilter => self.board.cycle_status_filter(),
             Action::Mark => {
                 self.board.toggle_mark();
@@ -1472,6 +1473,27 @@ impl App {
                     kind: ListKind::BulkPreview { changes, edit },
                 });
             }
+        }
+    }
+
+    /// Quits, unless that would lose something (a running job, a changed form) and the
+    /// operator has not been asked yet: then asks, and the same key again quits.
+    fn quit_or_ask(&mut self, asked: bool, key: &str) {
+        let at_stake = match (&self.progress, &self.form) {
+            (Some(job), _) => Some(format!(
+                "A job is still running ({job}). Press {key} again to quit and abandon it; nothing of it is saved."
+            )),
+            (None, Some(form)) if form.is_dirty() => Some(format!(
+                "The form has unsaved changes. Press {key} again to quit without saving them."
+            )),
+            _ => None,
+        };
+        match at_stake {
+            Some(question) if !asked => {
+                self.error(question);
+                self.quit_asked = true;
+            }
+            _ => self.quit = true,
         }
     }
 

@@ -14,6 +14,7 @@ pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Board, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
     (Context::Card, "Scheduled changes of this customer", Action::ScheduledChanges),
     (Context::Card, "Import CDRs", Action::ImportCdrs),
+    (Context::Card, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
     (Context::Grid, "Copy with group headers", Action::CopyGroups),
     (Context::Grid, "Export the selection (or the whole view) to CSV", Action::Export),
 ];
