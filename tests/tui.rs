@@ -1107,6 +1107,11 @@ fn a_name_taken_in_the_database_is_shown_beside_the_name() {
         .unwrap_or_else(|| panic!("the form stays open: {screen}"));
     assert!(name_line.contains("another customer is"), "{screen}");
     assert!(screen.contains("Basic (1)"), "{screen}");
+    assert_eq!(
+        h.app.form.as_ref().unwrap().focused(),
+        carrierdesk::domain::Field::Name,
+        "the cursor goes to the field to fix"
+    );
 }
 
 #[test]

@@ -1391,6 +1391,8 @@ impl App {
                     Some(form) => {
                         form.saving = false;
                         form.save_error = Some(format!("Not saved: {error}"));
+                        // To the field to fix.
+                        form.focus_on(error.field);
                         form.errors.push(error);
                     }
                     None => self.error(error.to_string()),

@@ -169,6 +169,16 @@ impl CustomerForm {
         kind(f, !self.is_new())
     }
 
+    /// Moves to the field called `name` (`Field::name()`), on whichever tab it is.
+    pub fn focus_on(&mut self, name: &str) {
+        for tab in FormTab::ALL {
+            if let Some(i) = tab.fields().iter().position(|f| f.name() == name) {
+                self.tab = tab;
+                self.focus = i;
+            }
+        }
+    }
+
     pub fn focused(&self) -> Field {
         let fields = self.tab.fields();
         fields[self.focus.min(fields.len() - 1)]
