@@ -142,3 +142,37 @@ fn the_demo_is_deterministic_and_believable() {
         assert!((20.0..=80.0).contains(&asr), "{} has ASR {asr}", r.name);
     }
 }
+
+#[test]
+fn the_demo_history_adds_up_to_the_rows_as_they_are() {
+    let (_dir, _path, service) = demo_db(30, 0);
+    for row in service.board(common::NOW).unwrap() {
+        let card = service.card(row.id, common::NOW).unwrap();
+        // Oldest first: the created row, then each change on top of it.
+        let mut channels = None;
+        for entry in card.audit.iter().rev().filter(|e| e.table == "customers") {
+            let data: serde_json::Value = serde_json::from_str(&entry.data).unwrap();
+            match entry.action.as_str() {
+                "POST" => channels = data["channels"].as_u64(),
+                _ => {
+                    if let Some(change) = data.get("channels") {
+                        assert_eq!(change["old"].as_u64(), channels, "{}", entry.data);
+                        channels = change["new"].as_u64();
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            channels,
+            Some(u64::from(card.customer.channels)),
+            "{}",
+            row.name
+        );
+        let created_contacts = card
+            .audit
+            .iter()
+            .filter(|e| e.table == "contacts" && e.action == "POST")
+            .count();
+        assert_eq!(created_contacts, card.contacts.len(), "{}", row.name);
+    }
+}
