@@ -732,6 +732,20 @@ fn deleting_asks_for_the_name_and_another_save_conflicts() {
         "{screen}"
     );
     assert!(screen.contains("Theirs (saved)"));
+    // Each side's untouched value is marked, so neither reads as a change.
+    let line = |label: &str| {
+        let row = format!("│{label} ");
+        screen
+            .lines()
+            .find(|l| l.contains(&row))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        line("Channels").contains("44") && line("Channels").contains("(as before)"),
+        "{screen}"
+    );
+    assert!(line("CPS").contains("9") && line("CPS").contains("(as before)"));
     h.key(KeyCode::Char('o')); // ours on top of theirs
     let saved = h.service.customer(id).unwrap();
     assert_eq!(

@@ -200,24 +200,35 @@ fn draw_conflict(
     ];
     let yours = mine.as_ref().map(CustomerDraft::from_customer);
     let their_draft = CustomerDraft::from_customer(theirs);
-    let mut fields: Vec<&'static str> = Vec::new();
+    // Which fields each side changed: a value the side left alone reads "as before", so
+    // that nobody takes it for a change of theirs.
+    let (mut by_you, mut by_them): (Vec<&'static str>, Vec<&'static str>) = (vec![], vec![]);
     if let (Some(o), Some(m)) = (original, &mine) {
-        fields.extend(field_changes(o, m).iter().map(|c| c.label));
-        fields.extend(field_changes(o, theirs).iter().map(|c| c.label));
+        by_you.extend(field_changes(o, m).iter().map(|c| c.label));
+        by_them.extend(field_changes(o, theirs).iter().map(|c| c.label));
     }
-    fields.sort_unstable();
-    fields.dedup();
+    let shown = |changed: &[&str], f: Field, value: String| {
+        if changed.contains(&f.label()) {
+            value
+        } else {
+            format!("{value} (as before)")
+        }
+    };
     for f in Field::ALL
         .into_iter()
-        .filter(|f| fields.contains(&f.label()))
+        .filter(|f| by_you.contains(&f.label()) || by_them.contains(&f.label()))
     {
-        let y = yours.as_ref().map(|d| d.text(f)).unwrap_or_default();
-        let t = their_draft.text(f);
-        let style = if y != t {
+        let (y, t) = (
+            yours.as_ref().map(|d| d.text(f)).unwrap_or_default(),
+            their_draft.text(f),
+        );
+        // Both changed it, to different values: the one to decide on.
+        let style = if by_you.contains(&f.label()) && by_them.contains(&f.label()) && y != t {
             Style::new().fg(Color::Yellow)
         } else {
             Style::new()
         };
+        let (y, t) = (shown(&by_you, f, y), shown(&by_them, f, t));
         lines.push(Line::from(Span::styled(
             format!("{:<20}{:<30}{:<30}", f.label(), y, t),
             style,
