@@ -464,7 +464,7 @@ fn import_reports_every_problem_with_its_line_and_creates_nothing() {
         .expect(0);
     assert!(
         dry.stdout()
-            .contains("line 3: would create Fresh Two (KWD)"),
+            .contains("line 3: would create: Fresh Two (KWD)"),
         "{}",
         dry.stdout()
     );
@@ -855,7 +855,7 @@ fn counts_in_messages_agree_with_their_nouns() {
         .expect(0);
     assert_eq!(
         out.stdout(),
-        "line 2: would create Solo (EUR)\n1 customer would be created (dry run: nothing created)\n"
+        "line 2: would create: Solo (EUR)\n1 customer would be created (dry run: nothing created)\n"
     );
     let two_good = db.file("two_good.csv", "name,currency\nDuo A,EUR\nDuo B,EUR\n");
     let out = db
@@ -914,7 +914,11 @@ fn an_import_lists_as_would_create_only_the_lines_without_problems() {
     let dry = db
         .run(&["customers", "import", path_arg(&csv), "--dry-run"])
         .expect(3);
-    assert_eq!(dry.stdout(), "line 2: would create Clean Co (EUR)\n");
+    // With problems elsewhere nothing would be created: the good line is only ready.
+    assert_eq!(
+        dry.stdout(),
+        "line 2: ready once the problems are fixed: Clean Co (EUR)\n"
+    );
     let err = dry.stderr();
     assert!(err.contains("carrierdesk: line 3, channels: "), "{err}");
     assert!(

@@ -896,7 +896,7 @@ fn q_during_an_import_asks_for_a_second_q() {
     assert!(!h.app.quit);
     // Longer than the screen is wide: it takes two lines and keeps its end.
     let screen = h.screen().replace('\n', " ");
-    assert!(screen.contains("Press q again to quit"), "{screen}");
+    assert!(screen.contains("press q again to quit"), "{screen}");
     assert!(screen.contains("nothing of it is saved"), "{screen}");
     // Any other key in between takes the question back.
     h.key(KeyCode::Down).key(KeyCode::Char('q'));
@@ -1379,4 +1379,14 @@ fn ctrl_c_in_a_changed_form_asks_before_quitting() {
     );
     h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(h.app.quit);
+
+    // Typing after the question takes it back: the next Ctrl-C asks again.
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Char('e')).keys("x");
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    h.keys("yz");
+    assert!(!h.screen().contains("Press Ctrl-C again"), "{}", h.screen());
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!h.app.quit, "asked again");
 }

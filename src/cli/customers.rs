@@ -553,10 +553,9 @@ fn delete(service: &mut Service, actor: &Actor, args: DeleteArgs) -> anyhow::Res
 /// Asks on the terminal: the name for one customer, the count for several, as the console does.
 fn confirm(customers: &[Customer], names: &[String]) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(Stop::Usage(
-            "deleting needs --yes when stdin is not a terminal to confirm on".into(),
-        )
-        .into());
+        return Err(
+            Stop::Usage("there is no terminal to confirm the delete on: add --yes".into()).into(),
+        );
     }
     let expected = match customers {
         [one] => {
@@ -600,17 +599,20 @@ fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Res
     if args.dry_run {
         let troubled: std::collections::HashSet<u64> =
             report.problems.iter().map(|p| p.line).collect();
+        // With problems elsewhere in the file nothing would be created: the good lines are
+        // only "ready", once the problems are fixed.
+        let verb = if report.problems.is_empty() {
+            "would create"
+        } else {
+            "ready once the problems are fixed"
+        };
         for i in report
             .customers
             .iter()
             .filter(|i| !troubled.contains(&i.line))
         {
             let c = &i.customer;
-            writeln!(
-                out,
-                "line {}: would create {} ({})",
-                i.line, c.name, c.currency
-            )?;
+            writeln!(out, "line {}: {verb}: {} ({})", i.line, c.name, c.currency)?;
         }
     }
     if !report.problems.is_empty() {

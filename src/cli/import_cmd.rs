@@ -197,7 +197,9 @@ pub struct ExportCdrsArgs {
 
 /// Writes a customer's CDRs of a period as CSV, times in UTC.
 pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(args.from < args.to, "--from must come before --to");
+    if args.from >= args.to {
+        return Err(super::Stop::Usage("--from must come before --to".into()).into());
+    }
     // Whole days are named by their dates, the last one included; other bounds by the
     // instant, so that an hour's report does not take the name of its day's.
     let whole_days = args.from % 86_400 == 0 && args.to % 86_400 == 0;
@@ -410,7 +412,7 @@ mod tests {
             "Master.csv: Asterisk cdr_csv (Master.csv), guessed from its first rows, 3 rows"
         ));
         assert!(text.contains("times read as Europe/Berlin"));
-        assert!(text.contains("No rate, charged 0: Bluewave Voice GmbH (2)"));
+        assert!(text.contains("No rate, charged 0: Bluewave Voice GmbH (#2)"));
         assert!(text.contains("listed by `import cdrs --unmatched`"));
     }
 }

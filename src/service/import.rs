@@ -425,7 +425,7 @@ impl ImportReport {
             let names: Vec<String> = list
                 .iter()
                 .take(NAMES_SHOWN)
-                .map(|c| format!("{} ({})", c.name, c.id))
+                .map(|c| format!("{} (#{})", c.name, c.id))
                 .collect();
             let more = match list.len().saturating_sub(NAMES_SHOWN) {
                 0 => String::new(),

@@ -525,6 +525,12 @@ impl App {
             return vec![];
         }
         let context = self.context();
+        // Any other key than a q that quits takes the question back (typed text too), and
+        // the question leaves the status line.
+        if self.quit_asked && keymap::lookup(context, &key) != Some(Action::Quit) {
+            self.quit_asked = false;
+            self.message = None;
+        }
         if context == Context::BulkForm
             && let Some(bulk) = self.bulk.as_mut()
         {
@@ -1482,8 +1488,9 @@ impl App {
     /// operator has not been asked yet: then asks, and the same key again quits.
     fn quit_or_ask(&mut self, asked: bool, key: &str) {
         let at_stake = match (&self.progress, &self.form) {
-            (Some(job), _) => Some(format!(
-                "A job is still running ({job}). Press {key} again to quit and abandon it; nothing of it is saved."
+            // The job's progress is on the same line, beside the question.
+            (Some(_), _) => Some(format!(
+                "A job is still running: press {key} again to quit and abandon it; nothing of it is saved."
             )),
             (None, Some(form)) if form.is_dirty() => Some(format!(
                 "The form has unsaved changes. Press {key} again to quit without saving them."
