@@ -1390,3 +1390,26 @@ fn ctrl_c_in_a_changed_form_asks_before_quitting() {
     h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(!h.app.quit, "asked again");
 }
+
+#[test]
+fn a_long_filter_line_shows_its_end_and_its_error_below() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 80, 24);
+    h.key(KeyCode::Char('F'))
+        .keys("status:active channels>=30 currency:EUR balance<0 tag:wholesale cps>=5 bogus");
+    let screen = h.screen();
+    let line = screen.lines().find(|l| l.starts_with("filter: ")).unwrap();
+    assert!(
+        line.starts_with("filter: …") && line.ends_with("bogus▏"),
+        "{line}"
+    );
+    let next = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("filter: "))
+        .nth(1)
+        .unwrap();
+    assert!(
+        next.contains("'bogus'"),
+        "the error has a line of its own: {screen}"
+    );
+}

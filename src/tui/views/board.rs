@@ -34,6 +34,18 @@ fn columns_that_fit(columns: &[ColumnId], width: u16) -> &[ColumnId] {
     &columns[..n]
 }
 
+/// The end of `text` that fits in `room` characters, where the typing happens: longer text
+/// starts with "…".
+fn tail(text: &str, room: usize) -> String {
+    let n = text.chars().count();
+    if n <= room {
+        return text.to_string();
+    }
+    let keep = room.saturating_sub(1);
+    let start = text.char_indices().nth(n - keep).map_or(0, |(i, _)| i);
+    format!("…{}", &text[start..])
+}
+
 /// Draws the board; returns how many rows fit (the page size).
 pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let columns = &app.columns;
@@ -43,7 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let [title, search, filter_line, table] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(show_search)),
-        Constraint::Length(u16::from(show_filter)),
+        // A second line for what the filter line does not understand.
+        Constraint::Length(u16::from(show_filter) * (1 + u16::from(board.filter_error.is_some()))),
         Constraint::Min(1),
     ])
     .areas(area);
@@ -76,22 +89,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     );
     if show_search {
         let caret = if app.searching { "▏" } else { "" };
+        let room = usize::from(search.width).saturating_sub(2);
         frame.render_widget(
-            Paragraph::new(format!("/{}{caret}", board.search)).style(Style::new().fg(Color::Cyan)),
+            Paragraph::new(format!("/{}{caret}", tail(&board.search, room)))
+                .style(Style::new().fg(Color::Cyan)),
             search,
         );
     }
 
     if show_filter {
         let caret = if app.filtering { "▏" } else { "" };
-        let mut spans = vec![Span::styled(
-            format!("filter: {}{caret}", board.filter_text),
+        let room = usize::from(filter_line.width).saturating_sub(9);
+        let mut lines = vec![Line::styled(
+            format!("filter: {}{caret}", tail(&board.filter_text, room)),
             Style::new().fg(Color::Magenta),
         )];
         if let Some(e) = &board.filter_error {
-            spans.push(Span::styled(format!("   {e}"), Style::new().fg(Color::Red)));
+            lines.push(Line::styled(e.clone(), Style::new().fg(Color::Red)));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), filter_line);
+        frame.render_widget(Paragraph::new(lines), filter_line);
     }
 
     app.board_top = table.y + 1;
