@@ -1413,3 +1413,19 @@ fn a_long_filter_line_shows_its_end_and_its_error_below() {
         "the error has a line of its own: {screen}"
     );
 }
+
+#[test]
+fn a_long_refusal_opens_in_full_in_a_window() {
+    let (_dir, _path, service) = common::demo_db(12, 2);
+    let mut h = Harness::new(service, 80, 24);
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char('d')).keys("12");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Not done (Esc closes)"), "{screen}");
+    // One customer a line, each with its reason.
+    let kept = screen.lines().filter(|l| l.contains("(#")).count();
+    assert!(kept >= 3, "{screen}");
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("Not done (Esc closes)"));
+}

@@ -1527,6 +1527,15 @@ impl App {
             Level::Info => INFO_LASTS,
             Level::Error => ERROR_LASTS,
         };
+        // More than the status line holds (a refusal naming many customers): in full in
+        // a window as well.
+        if level == Level::Error && text.chars().count() > LONG_ERROR && self.popup.is_none() {
+            self.popup = Some(Popup::Detail {
+                title: "Not done (Esc closes)".into(),
+                body: text.replace(" · ", "\n"),
+                scroll: 0,
+            });
+        }
         self.message = Some((level, text));
         self.message_until = Some(Instant::now() + lasts);
     }
@@ -1545,6 +1554,9 @@ impl App {
         }
     }
 }
+
+/// Characters beyond which an error also opens in a window.
+const LONG_ERROR: usize = 200;
 
 /// How long a message stays on the status line.
 const INFO_LASTS: Duration = Duration::from_secs(10);

@@ -22,14 +22,13 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         frame.render_widget(Paragraph::new("carrierdesk: window too small"), area);
         return;
     }
-    // A message longer than the screen is wide takes a second line rather than lose its
-    // end (a path, or the key that confirms).
+    // A message longer than the screen is wide takes up to three lines rather than lose
+    // its end (a path, or the key that confirms); a longer error opens in a window too.
     let status = status_spans(app);
-    let status_rows = if Line::from(status.clone()).width() > usize::from(area.width) {
-        2
-    } else {
-        1
-    };
+    let needed = Line::from(status.clone())
+        .width()
+        .div_ceil(usize::from(area.width));
+    let status_rows = needed.clamp(1, 3) as u16;
     let [body, message, hints] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(status_rows),
