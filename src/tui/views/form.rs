@@ -11,6 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 const LABEL: u16 = 20;
+/// Room kept for the reason or hint beside a field.
+const REASON: u16 = 34;
 
 pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     let rect = centered(area, 96, 24);
@@ -95,9 +97,12 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         }
         let focused = i == form.focus.min(form.tab.fields().len() - 1);
         let row = Rect { y, height, ..area };
+        // Values take what the reasons beside them leave: an email or a URL reads whole on
+        // a wide screen.
+        let value_width = area.width.saturating_sub(LABEL + REASON).max(28);
         let [label, value, error] = Layout::horizontal([
             Constraint::Length(LABEL),
-            Constraint::Length(28),
+            Constraint::Length(value_width),
             Constraint::Min(10),
         ])
         .areas(row);
