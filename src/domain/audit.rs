@@ -1,5 +1,6 @@
 //! Audit entries and the JSON difference they carry.
 
+use super::money::{Currency, trimmed_decimal};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -77,6 +78,48 @@ pub fn diff(old: &Value, new: &Value) -> Value {
 }
 
 /// A whole row for a create or delete entry, with secrets removed.
+/// Audit data as people read it: money in the currency's decimals, tax in percent, the
+/// per-minute rate in the currency, under the names the form and the command line use.
+/// The log itself keeps what the database holds (minor units, basis points).
+pub fn readable(data: &Value, currency: Currency) -> Value {
+    let Value::Object(map) = data else {
+        return data.clone();
+    };
+    let convert = |key: &str, v: &Value| -> Value {
+        let Some(n) = v.as_i64() else {
+            return v.clone();
+        };
+        match key {
+            "balance" | "debit_limit" | "minimum_payment" => currency.plain(n).into(),
+            "tax_bp" => trimmed_decimal(n, 2).into(),
+            "rate_micros" => trimmed_decimal(n, 6).into(),
+            _ => v.clone(),
+        }
+    };
+    let name = |key: &str| -> String {
+        match key {
+            "tax_bp" => "tax",
+            "rate_micros" => "rate",
+            other => other,
+        }
+        .to_string()
+    };
+    let out: Map<String, Value> = map
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                // An update's {"old": .., "new": ..}.
+                Value::Object(o) if o.contains_key("old") && o.contains_key("new") => {
+                    json!({"old": convert(k, &o["old"]), "new": convert(k, &o["new"])})
+                }
+                other => convert(k, other),
+            };
+            (name(k), value)
+        })
+        .collect();
+    Value::Object(out)
+}
+
 pub fn snapshot(row: &Value) -> Value {
     match row {
         Value::Object(map) => Value::Object(
@@ -92,6 +135,30 @@ pub fn snapshot(row: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_data_reads_in_the_units_people_use() {
+        let eur = Currency::parse("EUR").unwrap();
+        let update = json!({
+            "tax_bp": {"old": 1000, "new": 1234},
+            "debit_limit": {"old": -1500, "new": 250_050},
+            "channels": {"old": 30, "new": 40},
+        });
+        assert_eq!(
+            readable(&update, eur),
+            json!({
+                "tax": {"old": "10", "new": "12.34"},
+                "debit_limit": {"old": "-15.00", "new": "2500.50"},
+                "channels": {"old": 30, "new": 40},
+            })
+        );
+        let jpy = Currency::parse("JPY").unwrap();
+        let created = json!({"balance": 187_272, "rate_micros": 5_607_900, "name": "Yen Co"});
+        assert_eq!(
+            readable(&created, jpy),
+            json!({"balance": "187272", "rate": "5.6079", "name": "Yen Co"})
+        );
+    }
 
     #[test]
     fn diff_keeps_only_changed_fields() {

@@ -848,9 +848,14 @@ impl App {
                     .as_ref()
                     .filter(|_| card.tab == Tab::Audit)
                     .and_then(|d| d.audit.get(card.cursor));
-                if let Some(e) = entry {
+                let currency = card.data.as_ref().map(|d| d.customer.currency);
+                if let (Some(e), Some(currency)) = (entry, currency) {
                     let body = serde_json::from_str::<serde_json::Value>(&e.data)
-                        .and_then(|v| serde_json::to_string_pretty(&v))
+                        .and_then(|v| {
+                            serde_json::to_string_pretty(&crate::domain::audit::readable(
+                                &v, currency,
+                            ))
+                        })
                         .unwrap_or_else(|_| e.data.clone());
                     self.popup = Some(Popup::Detail {
                         title: format!(

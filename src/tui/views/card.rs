@@ -2,6 +2,7 @@
 
 use super::{cursor_style, scroll};
 use crate::domain::Currency;
+use crate::domain::audit::readable;
 use crate::domain::customer::tax_percent;
 use crate::domain::summary::Period;
 use crate::domain::summary::mss;
@@ -383,7 +384,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, off
             e.action.clone(),
             format!("{} #{}", e.table, e.row_id),
             e.message.clone(),
-            changed_fields(&e.data),
+            changed_fields(&e.data, data.customer.currency),
         ]
     });
     let widths = [
@@ -409,9 +410,13 @@ fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, off
     );
 }
 
-/// "status: active → inactive" style summary of an audit row's JSON difference.
-fn changed_fields(data: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(data) else {
+/// "status: active → inactive" style summary of an audit row's JSON difference, values as
+/// people read them.
+fn changed_fields(data: &str, currency: Currency) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+        return String::new();
+    };
+    let serde_json::Value::Object(map) = readable(&value, currency) else {
         return String::new();
     };
     let changes: Vec<String> = map
