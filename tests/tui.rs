@@ -1429,3 +1429,20 @@ fn a_long_refusal_opens_in_full_in_a_window() {
     h.key(KeyCode::Esc);
     assert!(!h.screen().contains("Not done (Esc closes)"));
 }
+
+#[test]
+fn the_column_chooser_says_which_columns_have_no_room() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 80, 24);
+    h.screen(); // a frame: the board measures what fits
+    h.key(KeyCode::Char(':')).keys("board col");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    let off: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("(no room at this width)"))
+        .collect();
+    assert!(off.iter().any(|l| l.contains("[x] ID")), "{screen}");
+    assert!(!off.iter().any(|l| l.contains("[x] Status")), "{screen}");
+    assert!(screen.contains("left to right."), "{screen}");
+}

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 const NAME_MIN: u16 = 18;
 
@@ -163,7 +163,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     if board.loaded && board.shown() == 0 {
         let empty = Rect {
             y: table.y + 1,
-            height: 1,
+            height: table.height.saturating_sub(1).min(3),
             ..table
         };
         let text = if board.total() == 0 {
@@ -173,7 +173,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
         } else {
             "No customer matches; Esc clears the search, f changes the status filter."
         };
-        frame.render_widget(Paragraph::new(text), empty);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), empty);
     }
     height
 }

@@ -243,7 +243,7 @@ fn draw_conflict(
     lines.push(Line::from(
         "r reload (take theirs) · o overwrite (yours on top of theirs) · Esc cancel",
     ));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {

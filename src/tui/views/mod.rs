@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         bulk::draw_list(frame, body, list);
     }
     if let Some(chooser) = &app.chooser {
-        palette::draw_chooser(frame, body, chooser);
+        palette::draw_chooser(frame, body, chooser, app.columns_on_screen);
     }
     if let Some(prompt) = &app.prompt {
         popup::draw_prompt(frame, body, prompt);

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 pub fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette) {
     let rect = centered(area, 64, 16);
@@ -40,16 +40,27 @@ pub fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette) {
     );
 }
 
-pub fn draw_chooser(frame: &mut Frame, area: Rect, chooser: &ColumnChooser) {
+/// The column chooser; `on_screen` is how many of the shown columns the board has room
+/// for at this width, so that the others are marked as off screen.
+pub fn draw_chooser(frame: &mut Frame, area: Rect, chooser: &ColumnChooser, on_screen: usize) {
     let height = chooser.entries.len() as u16 + 5;
-    let rect = centered(area, 52, height);
+    let rect = centered(area, 60, height);
     frame.render_widget(Clear, rect);
     let mut lines = vec![Line::from(Span::styled(
         "Name is always first. Top to bottom = left to right.",
         Style::new().fg(Color::DarkGray),
     ))];
     for (i, (column, shown)) in chooser.entries.iter().enumerate() {
-        let text = format!("[{}] {}", if *shown { "x" } else { " " }, column.header());
+        let off = if *shown && i >= on_screen {
+            "  (no room at this width)"
+        } else {
+            ""
+        };
+        let text = format!(
+            "[{}] {}{off}",
+            if *shown { "x" } else { " " },
+            column.header()
+        );
         let style = if i == chooser.cursor {
             cursor_style()
         } else if *shown {
@@ -64,7 +75,9 @@ pub fn draw_chooser(frame: &mut Frame, area: Rect, chooser: &ColumnChooser) {
         "Space show/hide · Shift-↑↓ or K/J move · Enter save",
     ));
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Board columns ")),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Board columns ")),
         rect,
     );
 }
