@@ -794,7 +794,7 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
     );
     h.key(KeyCode::Enter);
     assert!(
-        h.screen().contains("Scheduled changes (1;"),
+        h.screen().contains("Scheduled (1): cancel from :"),
         "the card lists it: {}",
         h.screen()
     );

@@ -205,10 +205,7 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
     if !data.scheduled.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
-            format!(
-                "Scheduled changes ({}; palette to cancel)",
-                data.scheduled.len()
-            ),
+            format!("Scheduled ({}): cancel from :", data.scheduled.len()),
             Style::new().add_modifier(Modifier::UNDERLINED),
         )));
         for s in &data.scheduled {
