@@ -8,16 +8,14 @@ use super::columns::{ColumnChooser, ColumnId};
 use super::customer_form::{CustomerForm, Kind, SaveOption};
 use super::import_request::{self, ImportRequest};
 use super::keymap::{self, Action, Context};
-use super::list::{ListKind, ListView};
+use super::list::{ListKind, ListView, SCHEDULED_FOOTER};
 use super::palette::Palette;
 use super::prompt::{Prompt, Purpose};
 use super::summary::SummaryView;
 use super::widgets::grid::{CopyHeaders, Move};
-use crate::cdr::time::utc_text;
-use crate::domain::summary::{Period, hms};
+use crate::domain::summary::Period;
 use crate::domain::{
-    BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduleState, ScheduledChange,
-    SummaryRow, count,
+    BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduledChange, SummaryRow, count,
 };
 use crate::service::CardData;
 use crate::service::CustomerImportReport;
@@ -456,7 +454,7 @@ impl App {
             }
             Event::UploadChecked { path, result } => {
                 match result {
-                    Ok(report) => self.list = Some(upload_list(path, &report)),
+                    Ok(report) => self.list = Some(ListView::upload(path, &report)),
                     Err(e) => self.error(e),
                 }
                 vec![]
@@ -469,7 +467,7 @@ impl App {
                             Some(l) if matches!(l.kind, ListKind::Scheduled { .. }) => l.cursor,
                             _ => 0,
                         };
-                        let mut list = scheduled_list(customer, &changes);
+                        let mut list = ListView::scheduled(customer, &changes);
                         list.cursor = cursor.min(list.lines.len().saturating_sub(1));
                         self.list = Some(list);
                     }
@@ -503,7 +501,7 @@ impl App {
             }
             Event::UnmatchedLoaded(result) => {
                 match result {
-                    Ok((count, calls)) => self.list = Some(unmatched_list(count, &calls)),
+                    Ok((count, calls)) => self.list = Some(ListView::unmatched(count, &calls)),
                     Err(e) => self.error(e),
                 }
                 vec![]
@@ -1700,140 +1698,4 @@ fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
     .map(|n| n.and_utc())
     .ok_or_else(|| format!("'{t}' is not a date and time like 2026-12-01 00:00 (UTC)"))
-}
-
-fn upload_list(path: PathBuf, report: &CustomerImportReport) -> ListView {
-    let ready = report.problems.is_empty() && !report.customers.is_empty();
-    let lines = if report.problems.is_empty() {
-        report
-            .customers
-            .iter()
-            .map(|c| {
-                format!(
-                    "line {}: {} ({})",
-                    c.line,
-                    c.customer.name,
-                    c.customer.currency.code()
-                )
-            })
-            .collect()
-    } else {
-        report.problems.iter().map(|p| p.to_string()).collect()
-    };
-    let (title, footer) = if ready {
-        (
-            format!(
-                "Bulk upload: {} to create",
-                count(report.customers.len(), "customer")
-            ),
-            "Enter creates them all in one transaction · Esc cancels".to_string(),
-        )
-    } else if report.problems.is_empty() {
-        (
-            "Bulk upload: the file has no customers".into(),
-            "Esc closes".into(),
-        )
-    } else {
-        (
-            format!(
-                "Bulk upload: {}, nothing created",
-                count(report.problems.len(), "problem")
-            ),
-            "Fix the file and upload it again · Esc closes".to_string(),
-        )
-    };
-    ListView {
-        title,
-        lines,
-        footer,
-        cursor: 0,
-        kind: ListKind::Upload { path, ready },
-    }
-}
-
-/// The calls that matched no customer, oldest first: what to add as an account code or a
-/// SIP user before importing the file again, which then claims them.
-fn unmatched_list(count: i64, calls: &[Cdr]) -> ListView {
-    let lines = calls
-        .iter()
-        .map(|c| {
-            let account = if c.account_code.is_empty() {
-                "-"
-            } else {
-                &c.account_code
-            };
-            format!(
-                "{} UTC  account {account}  {}  {} → {}  {}  {}",
-                utc_text(c.start_at).replace('T', " ").trim_end_matches('Z'),
-                c.channel,
-                c.src,
-                c.dst,
-                c.disposition,
-                hms(c.duration_s),
-            )
-        })
-        .collect::<Vec<_>>();
-    let more = count - calls.len() as i64;
-    ListView {
-        title: format!("Unmatched CDRs ({count})"),
-        footer: if count == 0 {
-            "Every imported call has its customer · Esc closes".into()
-        } else if more > 0 {
-            format!(
-                "The oldest {} shown; `carrierdesk import cdrs --unmatched` lists more · Esc closes",
-                calls.len()
-            )
-        } else {
-            "Add the account code or SIP user to a customer, then import the file again · Esc closes".into()
-        },
-        lines,
-        cursor: 0,
-        kind: ListKind::Info,
-    }
-}
-
-const SCHEDULED_FOOTER: &str = "x cancels the change under the cursor (asks first) · Esc closes";
-
-/// Pending changes, and failed ones with their reason until they are dealt with.
-fn scheduled_list(customer: Option<i64>, changes: &[ScheduledChange]) -> ListView {
-    let lines = changes
-        .iter()
-        .map(|c| {
-            let outcome = c.outcome().map_or_else(String::new, |o| format!("  {o}"));
-            format!(
-                "{} UTC  {}  {}  by {}{outcome}",
-                c.due_at.replace('T', " ").trim_end_matches('Z'),
-                c.customer_name.as_deref().unwrap_or("(deleted)"),
-                c.summary,
-                c.author
-            )
-        })
-        .collect::<Vec<_>>();
-    let failed = changes
-        .iter()
-        .filter(|c| c.state == ScheduleState::Failed)
-        .count();
-    let pending = changes.len() - failed;
-    ListView {
-        title: match failed {
-            0 => format!("Scheduled changes ({pending} pending)"),
-            _ => format!("Scheduled changes ({pending} pending, {failed} failed)"),
-        },
-        footer: if changes.is_empty() {
-            "Nothing is scheduled · Esc closes".into()
-        } else {
-            SCHEDULED_FOOTER.into()
-        },
-        lines,
-        cursor: 0,
-        kind: ListKind::Scheduled {
-            customer,
-            ids: changes.iter().map(|c| c.id).collect(),
-            pending: changes
-                .iter()
-                .map(|c| c.state == ScheduleState::Pending)
-                .collect(),
-            armed: None,
-        },
-    }
 }

@@ -1,8 +1,10 @@
 //! A list in a pop-up that something can be done to: a bulk edit's preview, a bulk upload's
 //! check, the scheduled changes, the calls that matched no customer.
 
-use crate::domain::BulkChange;
-use crate::domain::BulkEdit;
+use crate::cdr::time::utc_text;
+use crate::domain::summary::hms;
+use crate::domain::{BulkChange, BulkEdit, Cdr, ScheduleState, ScheduledChange, count};
+use crate::service::CustomerImportReport;
 use std::path::PathBuf;
 
 /// What the list is, and so what Enter and x do.
@@ -42,5 +44,145 @@ impl ListView {
             .cursor
             .saturating_add_signed(delta)
             .min(self.lines.len().saturating_sub(1));
+    }
+}
+
+pub const SCHEDULED_FOOTER: &str =
+    "x cancels the change under the cursor (asks first) · Esc closes";
+
+impl ListView {
+    /// A bulk upload's check: the customers it would create, or every problem.
+    pub fn upload(path: PathBuf, report: &CustomerImportReport) -> ListView {
+        let ready = report.problems.is_empty() && !report.customers.is_empty();
+        let lines = if report.problems.is_empty() {
+            report
+                .customers
+                .iter()
+                .map(|c| {
+                    format!(
+                        "line {}: {} ({})",
+                        c.line,
+                        c.customer.name,
+                        c.customer.currency.code()
+                    )
+                })
+                .collect()
+        } else {
+            report.problems.iter().map(|p| p.to_string()).collect()
+        };
+        let (title, footer) = if ready {
+            (
+                format!(
+                    "Bulk upload: {} to create",
+                    count(report.customers.len(), "customer")
+                ),
+                "Enter creates them all in one transaction · Esc cancels".to_string(),
+            )
+        } else if report.problems.is_empty() {
+            (
+                "Bulk upload: the file has no customers".into(),
+                "Esc closes".into(),
+            )
+        } else {
+            (
+                format!(
+                    "Bulk upload: {}, nothing created",
+                    count(report.problems.len(), "problem")
+                ),
+                "Fix the file and upload it again · Esc closes".to_string(),
+            )
+        };
+        ListView {
+            title,
+            lines,
+            footer,
+            cursor: 0,
+            kind: ListKind::Upload { path, ready },
+        }
+    }
+
+    /// The calls that matched no customer, oldest first: what to add as an account code or a
+    /// SIP user before importing the file again, which then claims them.
+    pub fn unmatched(count: i64, calls: &[Cdr]) -> ListView {
+        let lines = calls
+            .iter()
+            .map(|c| {
+                let account = if c.account_code.is_empty() {
+                    "-"
+                } else {
+                    &c.account_code
+                };
+                format!(
+                    "{} UTC  account {account}  {}  {} → {}  {}  {}",
+                    utc_text(c.start_at).replace('T', " ").trim_end_matches('Z'),
+                    c.channel,
+                    c.src,
+                    c.dst,
+                    c.disposition,
+                    hms(c.duration_s),
+                )
+            })
+            .collect::<Vec<_>>();
+        let more = count - calls.len() as i64;
+        ListView {
+            title: format!("Unmatched CDRs ({count})"),
+            footer: if count == 0 {
+                "Every imported call has its customer · Esc closes".into()
+            } else if more > 0 {
+                format!(
+                    "The oldest {} shown; `carrierdesk import cdrs --unmatched` lists more · Esc closes",
+                    calls.len()
+                )
+            } else {
+                "Add the account code or SIP user to a customer, then import the file again · Esc closes".into()
+            },
+            lines,
+            cursor: 0,
+            kind: ListKind::Info,
+        }
+    }
+
+    /// Pending changes, and failed ones with their reason until they are dealt with.
+    pub fn scheduled(customer: Option<i64>, changes: &[ScheduledChange]) -> ListView {
+        let lines = changes
+            .iter()
+            .map(|c| {
+                let outcome = c.outcome().map_or_else(String::new, |o| format!("  {o}"));
+                format!(
+                    "{} UTC  {}  {}  by {}{outcome}",
+                    c.due_at.replace('T', " ").trim_end_matches('Z'),
+                    c.customer_name.as_deref().unwrap_or("(deleted)"),
+                    c.summary,
+                    c.author
+                )
+            })
+            .collect::<Vec<_>>();
+        let failed = changes
+            .iter()
+            .filter(|c| c.state == ScheduleState::Failed)
+            .count();
+        let pending = changes.len() - failed;
+        ListView {
+            title: match failed {
+                0 => format!("Scheduled changes ({pending} pending)"),
+                _ => format!("Scheduled changes ({pending} pending, {failed} failed)"),
+            },
+            footer: if changes.is_empty() {
+                "Nothing is scheduled · Esc closes".into()
+            } else {
+                SCHEDULED_FOOTER.into()
+            },
+            lines,
+            cursor: 0,
+            kind: ListKind::Scheduled {
+                customer,
+                ids: changes.iter().map(|c| c.id).collect(),
+                pending: changes
+                    .iter()
+                    .map(|c| c.state == ScheduleState::Pending)
+                    .collect(),
+                armed: None,
+            },
+        }
     }
 }
