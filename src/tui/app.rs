@@ -12,7 +12,7 @@ use super::list::{ListKind, ListView, SCHEDULED_FOOTER};
 use super::palette::Palette;
 use super::prompt::{Prompt, Purpose};
 use super::summary::SummaryView;
-use super::widgets::grid::{CopyHeaders, Move};
+use super::widgets::grid::Move;
 use crate::domain::summary::Period;
 use crate::domain::{
     BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduledChange, SummaryRow, count,
@@ -788,8 +788,10 @@ impl App {
             self.info("This view has no traffic: there is nothing to copy, tick or export.".into());
             return vec![];
         }
+        // Until the card loads, keys are the card's (Tab, Esc) rather than the grid's.
         if card.tab == Tab::Summary
-            && let Some(effects) = grid_action(card, action)
+            && let Some(currency) = card.data.as_ref().map(|d| d.customer.currency)
+            && let Some(effects) = card.summary.act(card.id, currency, action)
         {
             return effects;
         }
@@ -1564,112 +1566,6 @@ const LONG_ERROR: usize = 200;
 /// How long a message stays on the status line.
 const INFO_LASTS: Duration = Duration::from_secs(10);
 const ERROR_LASTS: Duration = Duration::from_secs(30);
-
-/// The Summary tab's keys. `None` leaves the action to the card (tabs, edit, back).
-fn grid_action(card: &mut Card, action: Action) -> Option<Vec<Effect>> {
-    // Until the card loads, keys are the card's (Tab, Esc) rather than the grid's.
-    let data = card.data.as_ref()?;
-    let currency = data.customer.currency;
-    let view = &mut card.summary;
-    let grid = &mut view.grid;
-    let step = |m: Move, extend: bool, grid: &mut super::widgets::grid::GridState| {
-        if extend {
-            grid.extend(m)
-        } else {
-            grid.move_cursor(m)
-        }
-    };
-    match action {
-        Action::Up => step(Move::Up, false, grid),
-        Action::Down => step(Move::Down, false, grid),
-        Action::Left => step(Move::Left, false, grid),
-        Action::Right => step(Move::Right, false, grid),
-        Action::PageUp => step(Move::PageUp, false, grid),
-        Action::PageDown => step(Move::PageDown, false, grid),
-        Action::Top => step(Move::Top, false, grid),
-        Action::Bottom => step(Move::Bottom, false, grid),
-        Action::ExtendUp => step(Move::Up, true, grid),
-        Action::ExtendDown => step(Move::Down, true, grid),
-        Action::ExtendLeft => step(Move::Left, true, grid),
-        Action::ExtendRight => step(Move::Right, true, grid),
-        Action::Visual => grid.toggle_visual(),
-        Action::SelectRow => grid.select_row(),
-        Action::SelectColumn => grid.select_column(),
-        Action::SelectAll => grid.select_all(),
-        Action::Back if grid.selection().is_some() => grid.clear_selection(),
-        Action::TickRow => view.toggle_tick(),
-        Action::PrevView | Action::NextView => {
-            let i = Period::ALL
-                .iter()
-                .position(|p| *p == view.period)
-                .unwrap_or(0);
-            let n = Period::ALL.len();
-            let next = if action == Action::NextView {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
-            };
-            view.switch(Period::ALL[next]);
-            return Some(vec![Effect::LoadSummary {
-                customer: card.id,
-                period: view.period,
-            }]);
-        }
-        Action::Copy | Action::CopyHeaders | Action::CopyGroups => {
-            let headers = match action {
-                Action::Copy => CopyHeaders::None,
-                Action::CopyHeaders => CopyHeaders::Columns,
-                _ => CopyHeaders::Groups,
-            };
-            return Some(
-                view.copy(currency, headers)
-                    .map(|(text, cells)| Effect::Copy {
-                        text,
-                        what: if cells == 1 {
-                            "1 cell".into()
-                        } else {
-                            format!("{cells} cells")
-                        },
-                    })
-                    .into_iter()
-                    .collect(),
-            );
-        }
-        Action::CdrReport => {
-            let Some(row) = view.current() else {
-                return Some(vec![]);
-            };
-            let label = view.period.label(row.start);
-            return Some(vec![Effect::CdrReport {
-                customer: card.id,
-                from: row.start,
-                to: view.period.next_start(row.start),
-                // "2026-11-30 12:00" (an hour) would put a space and a colon in the name.
-                name: format!(
-                    "cdrs-{}-{}.csv",
-                    card.id,
-                    label.replace(' ', "T").replace(':', "")
-                ),
-            }]);
-        }
-        Action::Export => {
-            let name = format!(
-                "summary-{}-{}-{}.csv",
-                card.id,
-                view.period.view_name().to_lowercase().replace(' ', ""),
-                chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-            );
-            return Some(
-                view.export_csv(currency)
-                    .map(|contents| Effect::Export { name, contents })
-                    .into_iter()
-                    .collect(),
-            );
-        }
-        _ => return None,
-    }
-    Some(vec![])
-}
 
 /// Sends the form's customer to be saved; the form waits for the answer.
 fn save(form: &mut CustomerForm, customer: Customer, stay: bool) -> Vec<Effect> {

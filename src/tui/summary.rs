@@ -1,7 +1,9 @@
 //! The Summary tab's state: which view, its rows, the grid's cursor and selection, and the
-//! rows ticked in the Action column.
+//! rows ticked in the Action column; and what its keys do.
 
-use super::widgets::grid::{CopyHeaders, GridState, to_tsv, write_csv};
+use super::app::Effect;
+use super::keymap::Action;
+use super::widgets::grid::{CopyHeaders, GridState, Move, to_tsv, write_csv};
 use super::widgets::summary_grid::SummaryGrid;
 use crate::domain::selection::{Cell, Selection};
 use crate::domain::summary::Period;
@@ -101,6 +103,117 @@ impl SummaryView {
         let mut out = Vec::new();
         write_csv(&source, &selection, &mut out).ok()?;
         String::from_utf8(out).ok()
+    }
+}
+
+impl SummaryView {
+    /// The Summary tab's keys, for customer `customer` billed in `currency`. `None` leaves
+    /// the action to the card (tabs, edit, back).
+    pub fn act(
+        &mut self,
+        customer: i64,
+        currency: Currency,
+        action: Action,
+    ) -> Option<Vec<Effect>> {
+        let view = self;
+        let grid = &mut view.grid;
+        let step = |m: Move, extend: bool, grid: &mut GridState| {
+            if extend {
+                grid.extend(m)
+            } else {
+                grid.move_cursor(m)
+            }
+        };
+        match action {
+            Action::Up => step(Move::Up, false, grid),
+            Action::Down => step(Move::Down, false, grid),
+            Action::Left => step(Move::Left, false, grid),
+            Action::Right => step(Move::Right, false, grid),
+            Action::PageUp => step(Move::PageUp, false, grid),
+            Action::PageDown => step(Move::PageDown, false, grid),
+            Action::Top => step(Move::Top, false, grid),
+            Action::Bottom => step(Move::Bottom, false, grid),
+            Action::ExtendUp => step(Move::Up, true, grid),
+            Action::ExtendDown => step(Move::Down, true, grid),
+            Action::ExtendLeft => step(Move::Left, true, grid),
+            Action::ExtendRight => step(Move::Right, true, grid),
+            Action::Visual => grid.toggle_visual(),
+            Action::SelectRow => grid.select_row(),
+            Action::SelectColumn => grid.select_column(),
+            Action::SelectAll => grid.select_all(),
+            Action::Back if grid.selection().is_some() => grid.clear_selection(),
+            Action::TickRow => view.toggle_tick(),
+            Action::PrevView | Action::NextView => {
+                let i = Period::ALL
+                    .iter()
+                    .position(|p| *p == view.period)
+                    .unwrap_or(0);
+                let n = Period::ALL.len();
+                let next = if action == Action::NextView {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                view.switch(Period::ALL[next]);
+                return Some(vec![Effect::LoadSummary {
+                    customer,
+                    period: view.period,
+                }]);
+            }
+            Action::Copy | Action::CopyHeaders | Action::CopyGroups => {
+                let headers = match action {
+                    Action::Copy => CopyHeaders::None,
+                    Action::CopyHeaders => CopyHeaders::Columns,
+                    _ => CopyHeaders::Groups,
+                };
+                return Some(
+                    view.copy(currency, headers)
+                        .map(|(text, cells)| Effect::Copy {
+                            text,
+                            what: if cells == 1 {
+                                "1 cell".into()
+                            } else {
+                                format!("{cells} cells")
+                            },
+                        })
+                        .into_iter()
+                        .collect(),
+                );
+            }
+            Action::CdrReport => {
+                let Some(row) = view.current() else {
+                    return Some(vec![]);
+                };
+                let label = view.period.label(row.start);
+                return Some(vec![Effect::CdrReport {
+                    customer,
+                    from: row.start,
+                    to: view.period.next_start(row.start),
+                    // "2026-11-30 12:00" (an hour) would put a space and a colon in the name.
+                    name: format!(
+                        "cdrs-{}-{}.csv",
+                        customer,
+                        label.replace(' ', "T").replace(':', "")
+                    ),
+                }]);
+            }
+            Action::Export => {
+                let name = format!(
+                    "summary-{}-{}-{}.csv",
+                    customer,
+                    view.period.view_name().to_lowercase().replace(' ', ""),
+                    chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+                );
+                return Some(
+                    view.export_csv(currency)
+                        .map(|contents| Effect::Export { name, contents })
+                        .into_iter()
+                        .collect(),
+                );
+            }
+            _ => return None,
+        }
+        Some(vec![])
     }
 }
 
