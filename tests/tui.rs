@@ -993,6 +993,10 @@ fn help_scrolls_to_its_last_keys_on_a_small_screen() {
     let screen = h.screen();
     assert!(screen.contains("command palette"), "{screen}");
     assert!(screen.contains("quit"), "{screen}");
+    h.key(KeyCode::Home);
+    assert!(!h.screen().contains("command palette"), "back to the top");
+    h.key(KeyCode::End);
+    assert!(h.screen().contains("command palette"), "to the end");
 }
 
 #[test]

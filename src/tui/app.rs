@@ -626,6 +626,9 @@ impl App {
                 Action::Down => 1,
                 Action::PageUp => -page,
                 Action::PageDown => page,
+                // The view stops a scroll past the end where the last line shows.
+                Action::Top => i32::MIN / 2,
+                Action::Bottom => i32::MAX / 2,
                 _ => 0,
             };
             let (lines, scroll) = match popup {
@@ -1009,6 +1012,8 @@ impl App {
             Action::Back => self.chooser = None,
             Action::Up => chooser.move_cursor(-1),
             Action::Down => chooser.move_cursor(1),
+            Action::Top => chooser.move_cursor(isize::MIN / 2),
+            Action::Bottom => chooser.move_cursor(isize::MAX / 2),
             Action::ShiftUp => chooser.shift(-1),
             Action::ShiftDown => chooser.shift(1),
             Action::Toggle => chooser.toggle(),
