@@ -27,11 +27,17 @@ pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
         path: lock_path.clone(),
         error,
     };
+    // Another operator may have created the lock file without giving us write access to
+    // it; a lock needs none, so opening it to read does.
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => OpenOptions::new().read(true).open(&lock_path),
+            _ => Err(e),
+        })
         .map_err(io)?;
     lock.lock().map_err(io)?;
 
