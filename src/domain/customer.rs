@@ -294,6 +294,17 @@ pub fn parse_cps(text: &str) -> Result<u32, String> {
     parse_count(text, "CPS", MAX_CPS)
 }
 
+/// Refuses a value typed with a plus sign: "+10" reads as 10, but whoever types it means
+/// "ten more", which no edit does.
+pub fn set_not_add(text: &str, what: &str) -> Result<(), String> {
+    match text.trim().strip_prefix('+') {
+        Some(n) => Err(format!(
+            "{what}: '+{n}' would set {n}, not add {n}; type the new value itself"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A whole number from 0 to `max`; `what` names it in the reason.
 pub fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
     let t = text.trim();
@@ -303,6 +314,7 @@ pub fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
     if t.starts_with('-') {
         return Err(format!("{what} cannot be negative"));
     }
+    set_not_add(t, what)?;
     match t.parse::<u32>() {
         Ok(n) => check_count(n, what, max),
         Err(_) => Err(format!("{what} must be a whole number, not '{t}'")),
@@ -341,6 +353,11 @@ mod tests {
             "channels cannot be negative"
         );
         assert!(parse_channels("ten").unwrap_err().contains("whole number"));
+        assert!(
+            parse_channels("+10")
+                .unwrap_err()
+                .contains("would set 10, not add 10")
+        );
         assert!(parse_channels("").unwrap_err().contains("required"));
         assert!(parse_channels("1000000").unwrap_err().contains("at most"));
     }

@@ -6,8 +6,8 @@
 //! field, never the database column ("tax_bp").
 
 use super::customer::{
-    MAX_CHANNELS, MAX_CPS, check_count, parse_channels, parse_count, parse_cps, split_tags,
-    tax_percent,
+    MAX_CHANNELS, MAX_CPS, check_count, parse_channels, parse_count, parse_cps, set_not_add,
+    split_tags, tax_percent,
 };
 use super::money::{Currency, parse_decimal, trimmed_decimal};
 use super::{Customer, InvoiceSchedule, Status};
@@ -452,6 +452,7 @@ impl CustomerDraft {
     /// Reads one field's text into `c`: syntax only; `rule` checks the value.
     fn read_into(&self, c: &mut Customer, f: Field) -> Result<(), String> {
         let money = |text: &str, what: &str| {
+            set_not_add(text, what)?;
             c.currency
                 .parse_amount(text)
                 .map_err(|e| format!("{what}: {e}"))
@@ -464,6 +465,7 @@ impl CustomerDraft {
                 c.minimum_payment = money(&self.minimum_payment, "minimum payment")?
             }
             Field::Tax => {
+                set_not_add(&self.tax, "tax")?;
                 let t = self.tax.trim();
                 let bp = parse_decimal(t.strip_suffix('%').unwrap_or(t), 2, "a percentage")
                     .map_err(|e| format!("tax: {e}"))?;
@@ -498,6 +500,7 @@ impl CustomerDraft {
             }
             Field::AccountCode => c.account_code = self.account_code.trim().to_string(),
             Field::Rate => {
+                set_not_add(&self.rate, "rate")?;
                 c.rate_micros = parse_decimal(&self.rate, RATE_DIGITS, "a price per minute")
                     .map_err(|e| format!("rate: {e}"))?
             }
@@ -970,6 +973,13 @@ mod tests {
             "channels cannot be negative"
         );
         assert!(refused(Field::Channels, "1.5").contains("whole number"));
+        // A plus sign reads as "more", which an edit never does: refused, not taken as 10.
+        for f in [Field::Channels, Field::DebitLimit, Field::Tax, Field::Rate] {
+            assert!(
+                refused(f, "+10").contains("'+10' would set 10, not add 10"),
+                "{f}"
+            );
+        }
         assert!(refused(Field::Cps, "-3").contains("cannot be negative"));
         assert!(refused(Field::Cps, "20000").contains("at most 10000"));
         assert!(refused(Field::InvoiceDueDays, "400").contains("at most 365"));
