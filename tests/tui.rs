@@ -780,10 +780,19 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
     );
     h.keys("2020-01-01 00:00");
     h.key(KeyCode::Enter);
-    assert!(h.screen().contains("not in the future"), "{}", h.screen());
-    h.key(KeyCode::Esc)
-        .key(KeyCode::Enter)
-        .key(KeyCode::Char('d'));
+    // Said in the prompt, which stays open with the time to correct.
+    let screen = h.screen();
+    assert!(
+        screen.contains("has passed: choose a time to come"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Delay and Save: apply the change at (UTC)"),
+        "{screen}"
+    );
+    for _ in 0.."2020-01-01 00:00".len() {
+        h.key(KeyCode::Backspace);
+    }
     h.keys("2099-12-31 23:00");
     h.key(KeyCode::Enter);
     assert!(h.screen().contains("Scheduled change #"), "{}", h.screen());
@@ -940,7 +949,7 @@ fn the_calls_that_matched_no_customer_are_listed_from_the_palette() {
         .unwrap_or_else(|| panic!("the unknown account is listed:\n{screen}"));
     assert!(listed.contains(" UTC "), "{listed}");
     assert!(
-        screen.contains("Add the account code or SIP user to a customer"),
+        screen.contains("Give a customer the calls' account code"),
         "{screen}"
     );
 }
@@ -1449,4 +1458,23 @@ fn the_column_chooser_says_which_columns_have_no_room() {
     assert!(off.iter().any(|l| l.contains("[x] ID")), "{screen}");
     assert!(!off.iter().any(|l| l.contains("[x] Status")), "{screen}");
     assert!(screen.contains("left to right."), "{screen}");
+}
+
+#[test]
+fn a_bulk_edit_says_how_many_marked_customers_are_hidden() {
+    let (_dir, _path, service) = common::demo_db(12, 0);
+    let mut h = Harness::new(service, 140, 40);
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char('F')).keys("status:active");
+    h.key(KeyCode::Enter);
+    let hidden = h.app.board.marked_hidden();
+    assert!(hidden > 0, "some marked customers are not active");
+    h.key(KeyCode::Char('e'));
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(
+            "Bulk edit of 12 marked customers, {hidden} of them not shown"
+        )),
+        "{screen}"
+    );
 }

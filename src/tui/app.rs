@@ -709,7 +709,7 @@ impl App {
             Action::Edit => {
                 let marked = self.board.marked_ids();
                 if !marked.is_empty() {
-                    self.bulk = Some(BulkForm::new(marked));
+                    self.bulk = Some(BulkForm::new(marked, self.board.marked_hidden()));
                 } else if let Some(row) = self.board.selected() {
                     return vec![Effect::LoadForEdit(row.id)];
                 }
@@ -959,6 +959,19 @@ impl App {
                     }
                     Purpose::DelayUntil => {
                         let due = match parse_utc(&answer) {
+                            // Said here, with the time still there to correct; the service
+                            // checks again when it stores the change.
+                            Ok(due)
+                                if due
+                                    <= chrono::DateTime::from_timestamp(self.clock.now(), 0)
+                                        .unwrap_or_default() =>
+                            {
+                                prompt.error = Some(format!(
+                                    "{} UTC has passed: choose a time to come",
+                                    due.format("%Y-%m-%d %H:%M")
+                                ));
+                                return vec![];
+                            }
                             Ok(due) => due,
                             Err(e) => {
                                 prompt.error = Some(e);

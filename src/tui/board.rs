@@ -84,6 +84,23 @@ pub struct Board {
     pub marks: HashSet<i64>,
 }
 
+/// The words of a search, lower-cased. A phone number as people say or write it
+/// ("+1 571-372-1357", "(571) 372 1357") is one term of its digits.
+fn search_terms(search: &str) -> Vec<String> {
+    let phone_like = search
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+    if phone_like && digits.len() >= 4 {
+        return vec![digits];
+    }
+    search
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
 impl Board {
     /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
     pub fn set_rows(&mut self, rows: Vec<BoardRow>, complete: bool) {
@@ -204,6 +221,12 @@ impl Board {
         self.marks.contains(&id)
     }
 
+    /// How many marked customers the current search and filters hide.
+    pub fn marked_hidden(&self) -> usize {
+        let shown: HashSet<i64> = self.view.iter().map(|&i| self.rows[i].id).collect();
+        self.marks.iter().filter(|id| !shown.contains(id)).count()
+    }
+
     /// Marked ids in board order (those no longer present are dropped at the next load).
     pub fn marked_ids(&self) -> Vec<i64> {
         self.rows
@@ -229,12 +252,7 @@ impl Board {
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
-        let terms: Vec<String> = self
-            .search
-            .to_lowercase()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let terms = search_terms(&self.search);
         let status = self.status_filter;
         let filter = self.filter.as_ref();
         self.view = (0..self.rows.len())
@@ -354,6 +372,11 @@ mod tests {
         );
         b.set_search("#2".into());
         assert_eq!(names(&b), ["Bluewave Tel"]);
+        // A number however it is read out: spaces, dashes, brackets.
+        b.set_search("+44 20".into());
+        assert_eq!(names(&b), ["Atlas Voice"]);
+        b.set_search("(33) 12".into());
+        assert_eq!(names(&b), ["Crescent Carrier"]);
     }
 
     #[test]

@@ -56,6 +56,8 @@ impl BulkField {
 
 pub struct BulkForm {
     pub ids: Vec<i64>,
+    /// How many of `ids` the board's search or filters hide: said, so nobody edits them unseen.
+    pub hidden: usize,
     pub focus: usize,
     inputs: Vec<TextArea<'static>>,
     pub status: Option<Status>,
@@ -67,9 +69,10 @@ pub struct BulkForm {
 }
 
 impl BulkForm {
-    pub fn new(ids: Vec<i64>) -> BulkForm {
+    pub fn new(ids: Vec<i64>, hidden: usize) -> BulkForm {
         BulkForm {
             ids,
+            hidden,
             focus: 0,
             inputs: BulkField::ALL.iter().map(|_| TextArea::default()).collect(),
             status: None,
@@ -197,7 +200,7 @@ mod tests {
 
     #[test]
     fn only_the_fields_given_are_set() {
-        let mut f = BulkForm::new(vec![1, 2]);
+        let mut f = BulkForm::new(vec![1, 2], 0);
         assert!(f.edit().is_empty());
         let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
         f.step(true, right); // Status: Active

@@ -134,7 +134,7 @@ impl ListView {
                     calls.len()
                 )
             } else {
-                "Add the account code or SIP user to a customer, then import the file again · Esc closes".into()
+                "Give a customer the calls' account code (e, Config tab), then import the file again · Esc closes".into()
             },
             lines,
             cursor: 0,

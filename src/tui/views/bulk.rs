@@ -12,8 +12,12 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 pub fn draw_bulk(frame: &mut Frame, area: Rect, form: &BulkForm) {
     let rect = centered(area, 80, 16);
     frame.render_widget(Clear, rect);
+    let hidden = match form.hidden {
+        0 => String::new(),
+        n => format!(", {n} of them not shown by the search or filters"),
+    };
     let block = Block::bordered().title(format!(
-        " Bulk edit of {} marked customers ",
+        " Bulk edit of {} marked customers{hidden} ",
         form.ids.len()
     ));
     let inner = block.inner(rect);
