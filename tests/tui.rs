@@ -1478,3 +1478,24 @@ fn a_bulk_edit_says_how_many_marked_customers_are_hidden() {
         "{screen}"
     );
 }
+
+#[test]
+fn enter_on_a_contact_shows_it_in_full_with_its_notes() {
+    let (_dir, _path, service) = common::demo_db(12, 0);
+    let id = service.board(common::NOW).unwrap()[0].id;
+    let contacts = service.card(id, common::NOW).unwrap().contacts;
+    let mut h = Harness::new(service, 80, 24);
+    h.key(KeyCode::Enter)
+        .key(KeyCode::Char('2'))
+        .key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Contact: {}", contacts[0].name)),
+        "{screen}"
+    );
+    assert!(screen.contains("Private notes"), "{screen}");
+    assert!(
+        screen.contains(&contacts[0].email),
+        "the whole address: {screen}"
+    );
+}

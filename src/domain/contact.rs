@@ -19,6 +19,42 @@ pub struct Contact {
     pub is_primary: bool,
 }
 
+impl Contact {
+    /// Every field, a line each, for a support agent reading it out.
+    pub fn describe(&self) -> String {
+        let yes = |b: bool| if b { "verified" } else { "not verified" };
+        let or_none = |s: &str| {
+            if s.trim().is_empty() {
+                "-".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        [
+            format!(
+                "Name           {}{}",
+                self.name,
+                if self.is_primary { " (primary)" } else { "" }
+            ),
+            format!("Type           {}", or_none(&self.contact_type)),
+            format!(
+                "Email          {} ({})",
+                or_none(&self.email),
+                yes(self.email_verified)
+            ),
+            format!("Phone          {}", or_none(&self.phone)),
+            format!(
+                "Mobile         {} ({})",
+                or_none(&self.mobile),
+                yes(self.mobile_verified)
+            ),
+            format!("Public notes   {}", or_none(&self.public_notes)),
+            format!("Private notes  {}", or_none(&self.private_notes)),
+        ]
+        .join("\n")
+    }
+}
+
 /// A range of internal numbers (extensions) handed to one customer, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct NumberBlock {

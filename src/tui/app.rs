@@ -845,6 +845,16 @@ impl App {
                     customer: Some(card.id),
                 }];
             }
+            // A contact in full: the table has no room for its mobile, type and notes.
+            Action::Open if card.tab == Tab::Contacts => {
+                if let Some(k) = card.data.as_ref().and_then(|d| d.contacts.get(card.cursor)) {
+                    self.popup = Some(Popup::Detail {
+                        title: format!("Contact: {} (Esc closes)", k.name),
+                        body: k.describe(),
+                        scroll: 0,
+                    });
+                }
+            }
             Action::Open => {
                 let entry = card
                     .data
@@ -875,7 +885,6 @@ impl App {
         vec![]
     }
 
-    /// Reloads what is on screen; state (cursor, tab, selection) is kept by id.
     /// Reloads what is on screen: the views, and an open list of scheduled changes (a
     /// console, this one or another, may have applied one).
     fn reload(&mut self) -> Vec<Effect> {

@@ -156,7 +156,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Card, [(Char('4'), NONE)], "4", Action::Tab(3), "Audit tab", ""),
     bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit the customer", "edit"),
     bind!(Card, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the customer (asks first)", ""),
-    bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "on the Audit tab: show the row's difference", ""),
+    bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the contact (Contacts tab) or the audit row's difference (Audit tab) in full", ""),
     bind!(Card, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
     bind!(Card, [(Esc, NONE)], "Esc", Action::Back, "back to the customers", "back"),
     bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
