@@ -12,7 +12,7 @@ use crate::tui::summary::SummaryView;
 use crate::tui::widgets::grid::{Grid, GridStyles, status_line};
 use crate::tui::widgets::summary_grid::SummaryGrid;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Tabs, Wrap};
@@ -223,31 +223,60 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
     );
 }
 
-fn table_rows<'a, T>(
+/// A card list as a table: the visible window of `items`, the cursor's row reversed, and a
+/// cell too long for its column cut with "…", so that a shortened email or value never
+/// passes for the whole of it (Enter shows a row in full).
+fn list_table<'a, T>(
+    area: Rect,
+    columns: &[(&'static str, Constraint)],
     items: &'a [T],
-    cursor: usize,
-    offset: usize,
-    height: usize,
+    (cursor, offset): (usize, usize),
     cells: impl Fn(&'a T) -> Vec<String>,
-) -> Vec<Row<'a>> {
-    items
+) -> Table<'a> {
+    let constraints: Vec<Constraint> = columns.iter().map(|(_, c)| *c).collect();
+    // The widths the table will give its columns: the same layout it makes itself.
+    let widths: Vec<usize> = Layout::horizontal(constraints.clone())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1))
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect();
+    let height = usize::from(area.height.saturating_sub(1));
+    let rows: Vec<Row> = items
         .iter()
         .enumerate()
         .skip(offset)
         .take(height)
         .map(|(i, item)| {
-            let row = Row::new(cells(item).into_iter().map(Cell::from).collect::<Vec<_>>());
+            let cells = cells(item)
+                .into_iter()
+                .zip(&widths)
+                .map(|(text, &w)| Cell::from(fit(text, w)));
+            let row = Row::new(cells);
             if i == cursor {
                 row.style(cursor_style())
             } else {
                 row
             }
         })
-        .collect()
+        .collect();
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    Table::new(rows, constraints)
+        .flex(Flex::Start)
+        .column_spacing(1)
+        .header(
+            Row::new(names).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+        )
 }
 
-fn header(names: &[&'static str]) -> Row<'static> {
-    Row::new(names.to_vec()).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+/// `text` in `width` characters: cut with "…" when longer.
+fn fit(text: String, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text;
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{kept}…")
 }
 
 /// Below this width the Contacts tab leaves out Mobile and Type, so that name and email,
@@ -255,10 +284,24 @@ fn header(names: &[&'static str]) -> Row<'static> {
 const CONTACTS_FULL_WIDTH: u16 = 110;
 
 fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
-    let height = usize::from(area.height.saturating_sub(1));
     let full = area.width >= CONTACTS_FULL_WIDTH;
+    // Fixed columns as wide as an E.164 number; name and email share the rest, so the
+    // layout has one answer at any width (minimum widths that cannot all be met do not).
+    let mut columns = vec![
+        ("P", Constraint::Length(1)),
+        ("Name", Constraint::Fill(2)),
+        ("Email", Constraint::Fill(3)),
+        ("Phone", Constraint::Length(13)),
+    ];
+    if full {
+        columns.extend([
+            ("Mobile", Constraint::Length(13)),
+            ("Type", Constraint::Length(10)),
+        ]);
+    }
+    columns.push(("Ver e/m", Constraint::Length(7)));
     let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
-    let rows = table_rows(&data.contacts, cursor, offset, height, |k| {
+    let table = list_table(area, &columns, &data.contacts, (cursor, offset), |k| {
         let mut cells = vec![
             if k.is_primary {
                 "★".into()
@@ -279,22 +322,7 @@ fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, 
         ));
         cells
     });
-    // Fixed columns as wide as an E.164 number; name and email share the rest, so the
-    // layout has one answer at any width (minimum widths that cannot all be met do not).
-    let mut widths = vec![
-        Constraint::Length(1),
-        Constraint::Fill(2),
-        Constraint::Fill(3),
-        Constraint::Length(13),
-    ];
-    let mut names = vec!["P", "Name", "Email", "Phone"];
-    if full {
-        widths.extend([Constraint::Length(13), Constraint::Length(10)]);
-        names.extend(["Mobile", "Type"]);
-    }
-    widths.push(Constraint::Length(7));
-    names.push("Ver e/m");
-    frame.render_widget(Table::new(rows, widths).header(header(&names)), area);
+    frame.render_widget(table, area);
 }
 
 fn draw_summary(
@@ -372,8 +400,16 @@ fn draw_summary(
 }
 
 fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
-    let height = usize::from(area.height.saturating_sub(1));
-    let rows = table_rows(&data.audit, cursor, offset, height, |e| {
+    let columns = [
+        ("Date/Time (UTC)", Constraint::Length(16)),
+        ("User", Constraint::Length(8)),
+        ("IP", Constraint::Length(13)),
+        ("Action", Constraint::Length(6)),
+        ("Table", Constraint::Length(14)),
+        ("Message", Constraint::Fill(1)),
+        ("Data (Enter)", Constraint::Fill(1)),
+    ];
+    let table = list_table(area, &columns, &data.audit, (cursor, offset), |e| {
         vec![
             e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
             e.operator.clone(),
@@ -384,27 +420,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, off
             changed_fields(&e.data, data.customer.currency),
         ]
     });
-    let widths = [
-        Constraint::Length(16),
-        Constraint::Length(8),
-        Constraint::Length(13),
-        Constraint::Length(6),
-        Constraint::Length(14),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-    ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header(&[
-            "Date/Time (UTC)",
-            "User",
-            "IP",
-            "Action",
-            "Table",
-            "Message",
-            "Data (Enter)",
-        ])),
-        area,
-    );
+    frame.render_widget(table, area);
 }
 
 /// "status: active → inactive" style summary of an audit row's JSON difference, values as
