@@ -122,12 +122,18 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
         Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(left);
     let c = &data.customer;
 
+    // Two lines a contact, so that the email has the width to itself; cut with "…" when
+    // even that is too narrow (Enter on the Contacts tab shows it whole).
+    let inner = usize::from(contacts.width.saturating_sub(2));
     let contact_lines: Vec<Line> = data
         .contacts
         .iter()
-        .map(|k| {
+        .flat_map(|k| {
             let star = if k.is_primary { "★ " } else { "  " };
-            Line::from(format!("{star}{}  {}  {}", k.name, k.email, k.phone))
+            [
+                Line::from(fit(format!("{star}{}  {}", k.name, k.phone), inner)),
+                Line::from(fit(format!("  {}", k.email), inner)),
+            ]
         })
         .collect();
     frame.render_widget(
