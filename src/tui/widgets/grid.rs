@@ -50,6 +50,11 @@ pub trait GridSource {
     fn copy_text(&self, row: usize, col: usize) -> Cow<'_, str> {
         self.text(row, col)
     }
+    /// The unit of a column's numbers ("%", "s", a currency); columns of different units are
+    /// not added together.
+    fn unit(&self, _col: usize) -> &str {
+        ""
+    }
     /// How a sum or mean of column `col` reads in the footer and the status line.
     fn format_figure(&self, _col: usize, value: f64) -> String {
         plain_number(value)
@@ -359,14 +364,24 @@ pub fn status_line<S: GridSource + ?Sized>(source: &S, state: &mut GridState) ->
         return String::new();
     };
     let a = &f.aggregate;
-    // Figures read in a column's own terms (money, h:mm:ss) when its numbers are all
-    // there are; across columns they are plain numbers.
-    let mut numeric = a.columns.iter().filter(|c| c.numbers > 0);
-    let one_col = match (numeric.next(), numeric.next()) {
-        (Some(c), None) => Some(c.col),
-        _ => None,
-    };
-    let fmt = |v: f64| match one_col {
+    // Figures read in the selected columns' own terms (money, h:mm:ss). Columns of
+    // different units (percent, seconds, money) make no sum together: each has its own
+    // in the footer.
+    let numeric: Vec<usize> = a
+        .columns
+        .iter()
+        .filter(|c| c.numbers > 0)
+        .map(|c| c.col)
+        .collect();
+    let one_unit = numeric
+        .first()
+        .filter(|&&first| {
+            numeric
+                .iter()
+                .all(|&c| source.unit(c) == source.unit(first))
+        })
+        .copied();
+    let fmt = |v: f64| match one_unit {
         Some(c) => source.format_figure(c, v),
         None => plain_number(v),
     };
@@ -378,9 +393,13 @@ pub fn status_line<S: GridSource + ?Sized>(source: &S, state: &mut GridState) ->
     if a.numbers != a.cells && a.numbers > 0 {
         parts.push(format!("{} numbers", a.numbers));
     }
-    if let Some(mean) = a.mean() {
-        parts.push(format!("sum {}", fmt(a.sum)));
-        parts.push(format!("avg {}", fmt(mean)));
+    match a.mean() {
+        Some(mean) if one_unit.is_some() => {
+            parts.push(format!("sum {}", fmt(a.sum)));
+            parts.push(format!("avg {}", fmt(mean)));
+        }
+        Some(_) => parts.push("sum and avg of each column below".into()),
+        None => {}
     }
     for &(col, metric, value) in &f.weighted {
         let v = value.map_or_else(|| "n/a".to_string(), |v| source.format_figure(col, v));
@@ -1131,7 +1150,7 @@ mod tests {
         assert_eq!(styled(&buf, 0, 6), st.footer);
         assert_eq!(
             status_line(&src, &mut s),
-            "4 cells · sum 260 · avg 65 · weighted ASR 50.5% · weighted ACD 1:38"
+            "4 cells · sum and avg of each column below · weighted ASR 50.5% · weighted ACD 1:38"
         );
     }
 
@@ -1180,6 +1199,18 @@ mod tests {
         assert_eq!(
             status_line(&src, &mut s),
             "3 cells · 2 numbers · sum 101.0% · avg 50.5% · weighted Profit % 1.0%"
+        );
+        // Duration and Billed Duration are both seconds: added together, read as h:mm:ss.
+        s.move_cursor(Move::Top);
+        s.move_cursor(Move::RowStart);
+        for _ in 0..8 {
+            s.move_cursor(Move::Right);
+        }
+        s.extend(Move::Right);
+        s.extend(Move::Down);
+        assert_eq!(
+            status_line(&src, &mut s),
+            "4 cells · sum 28:07:00 · avg 7:01:45"
         );
         // No connected calls selected: the weighted ACD has nothing to divide by.
         s.move_cursor(Move::Bottom);

@@ -69,6 +69,16 @@ impl GridSource for SummaryGrid<'_> {
         }
     }
 
+    fn unit(&self, col: usize) -> &str {
+        match Self::col(col) {
+            SummaryColumn::Date => "",
+            SummaryColumn::Asr | SummaryColumn::ProfitPercent => "%",
+            SummaryColumn::Acd | SummaryColumn::Duration | SummaryColumn::Billed => "s",
+            SummaryColumn::Profit | SummaryColumn::Charge => self.currency.code(),
+            SummaryColumn::Attempts | SummaryColumn::Connected => "calls",
+        }
+    }
+
     fn alignment(&self, col: usize) -> HorizontalAlignment {
         match Self::col(col) {
             SummaryColumn::Date => HorizontalAlignment::Left,
