@@ -228,7 +228,7 @@ fn help_lists_the_keys_of_the_current_context() {
     h.key(KeyCode::Char('?'));
     let screen = h.screen();
     assert!(
-        screen.contains("search name, id, contact email or phone (#64"),
+        screen.contains("search name, id, account code, contact email or phone"),
         "{screen}"
     );
     assert!(screen.contains("cycle the status filter"));
@@ -1498,4 +1498,15 @@ fn enter_on_a_contact_shows_it_in_full_with_its_notes() {
         screen.contains(&contacts[0].email),
         "the whole address: {screen}"
     );
+}
+
+#[test]
+fn the_search_finds_a_customer_by_account_code() {
+    let (_dir, _path, service) = common::demo_db(12, 0);
+    let customer = service.customer(5).unwrap();
+    assert!(!customer.account_code.is_empty());
+    let mut h = Harness::new(service, 140, 30);
+    h.key(KeyCode::Char('/')).keys(&customer.account_code);
+    assert_eq!(h.app.board.shown(), 1, "{}", h.screen());
+    assert_eq!(h.app.board.selected().unwrap().id, 5);
 }

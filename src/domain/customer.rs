@@ -257,7 +257,7 @@ pub struct BoardRow {
     pub duration_24h: i64,
     /// Free labels, for the filter line (`tag:wholesale`).
     pub tags: Vec<String>,
-    /// Contact emails and phones, for search.
+    /// The account code and the contacts' emails and phones, for search.
     #[serde(skip)]
     pub contact_text: String,
 }

@@ -15,7 +15,7 @@ impl Store {
         let _snapshot = self.read()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.name, c.status, c.balance, c.debit_limit, c.currency, c.channels,
-                    c.channels_in_use, c.cps, c.last_call_at, c.tags
+                    c.channels_in_use, c.cps, c.last_call_at, c.tags, c.account_code
              FROM customers c ORDER BY c.name LIMIT ?1",
         )?;
         let limit_sql = limit.map_or(-1, |l| l as i64);
@@ -39,7 +39,8 @@ impl Store {
                     connected_24h: 0,
                     duration_24h: 0,
                     tags: split_tags(&r.get::<_, String>(10)?),
-                    contact_text: String::new(),
+                    // The account code, then the contacts' (added below).
+                    contact_text: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -64,7 +65,8 @@ impl Store {
                 .query_row(params![row.id, since], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })?;
-            row.contact_text = contacts.query_row([row.id], |r| r.get(0))?;
+            let text: String = contacts.query_row([row.id], |r| r.get(0))?;
+            row.contact_text = format!("{} {text}", row.contact_text);
         }
         Ok(())
     }

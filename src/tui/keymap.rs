@@ -132,7 +132,7 @@ macro_rules! bind {
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     bind!(Board, [(Enter, NONE)], "Enter", Action::Open, "open the customer's card", "open"),
-    bind!(Board, [(Char('/'), NONE)], "/", Action::Search, "search name, id, contact email or phone (#64: customer 64 only)", "search"),
+    bind!(Board, [(Char('/'), NONE)], "/", Action::Search, "search name, id, account code, contact email or phone (#64: customer 64 only)", "search"),
     bind!(Board, [(Char('f'), NONE)], "f", Action::StatusFilter, "cycle the status filter", "status filter"),
     bind!(Board, [(Char('s'), NONE)], "s", Action::SortNext, "sort by the next column", "sort"),
     bind!(Board, [(Char('S'), NONE)], "S", Action::SortReverse, "reverse the sort", ""),
