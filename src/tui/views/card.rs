@@ -285,12 +285,12 @@ fn fit(text: String, width: usize) -> String {
     format!("{kept}…")
 }
 
-/// Below this width the Contacts tab leaves out Mobile and Type, so that name and email,
-/// which a support call needs, keep their room.
-const CONTACTS_FULL_WIDTH: u16 = 110;
+/// Below this width the Contacts tab leaves out Mobile and Type, and the Audit tab the IP
+/// and the table, so that what a support call needs keeps its room.
+const FULL_WIDTH: u16 = 110;
 
 fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
-    let full = area.width >= CONTACTS_FULL_WIDTH;
+    let full = area.width >= FULL_WIDTH;
     // Fixed columns as wide as an E.164 number; name and email share the rest, so the
     // layout has one answer at any width (minimum widths that cannot all be met do not).
     let mut columns = vec![
@@ -406,25 +406,41 @@ fn draw_summary(
 }
 
 fn draw_audit(frame: &mut Frame, area: Rect, data: &CardData, cursor: usize, offset: usize) {
-    let columns = [
+    // Narrow, the IP and the table give way to the message and the change (Enter shows
+    // every field of the row).
+    let full = area.width >= FULL_WIDTH;
+    let mut columns = vec![
         ("Date/Time (UTC)", Constraint::Length(16)),
         ("User", Constraint::Length(8)),
-        ("IP", Constraint::Length(13)),
-        ("Action", Constraint::Length(6)),
-        ("Table", Constraint::Length(14)),
+    ];
+    if full {
+        columns.push(("IP", Constraint::Length(13)));
+    }
+    columns.push(("Action", Constraint::Length(6)));
+    if full {
+        columns.push(("Table", Constraint::Length(14)));
+    }
+    columns.extend([
         ("Message", Constraint::Fill(1)),
         ("Data (Enter)", Constraint::Fill(1)),
-    ];
+    ]);
     let table = list_table(area, &columns, &data.audit, (cursor, offset), |e| {
-        vec![
+        let mut cells = vec![
             e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
             e.operator.clone(),
-            e.ip.clone(),
-            e.action.clone(),
-            format!("{} #{}", e.table, e.row_id),
+        ];
+        if full {
+            cells.push(e.ip.clone());
+        }
+        cells.push(e.action.clone());
+        if full {
+            cells.push(format!("{} #{}", e.table, e.row_id));
+        }
+        cells.extend([
             e.message.clone(),
             changed_fields(&e.data, data.customer.currency),
-        ]
+        ]);
+        cells
     });
     frame.render_widget(table, area);
 }
