@@ -9,7 +9,7 @@ use super::customer::{
     MAX_CHANNELS, MAX_CPS, check_count, parse_channels, parse_count, parse_cps, set_not_add,
     split_tags, tax_percent,
 };
-use super::money::{Currency, parse_decimal, trimmed_decimal};
+use super::money::{Currency, MAX_DIGITS, parse_decimal, trimmed_decimal};
 use super::{Customer, InvoiceSchedule, Status};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -395,21 +395,47 @@ impl CustomerDraft {
         match existing {
             Some(c) => self.build(c.clone(), &Field::ALL, true),
             None => {
-                // Without a currency the amounts cannot be read; the currency's error is the
-                // one to fix first, so the money fields wait for it.
-                let (base, fields): (Customer, Vec<Field>) = match Currency::parse(&self.currency) {
-                    Some(cur) => (Customer::new(cur), Field::ALL.to_vec()),
-                    None => (
-                        Customer::new(any_currency()),
-                        Field::ALL
-                            .into_iter()
-                            .filter(|f| !matches!(f, Field::DebitLimit | Field::MinimumPayment))
-                            .collect(),
-                    ),
+                let Some(cur) = Currency::parse(&self.currency) else {
+                    return Err(self.errors_without_currency());
                 };
-                self.build(base, &fields, false)
+                self.build(Customer::new(cur), &Field::ALL, false)
             }
         }
+    }
+
+    /// Every problem of a new customer whose currency is not valid. The amounts cannot be
+    /// read to the currency's decimals without it, but how they are written can be checked
+    /// (a comma, an exponent, a plus sign), so that one pass lists everything to fix.
+    fn errors_without_currency(&self) -> Vec<FieldError> {
+        let others: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| !matches!(f, Field::DebitLimit | Field::MinimumPayment))
+            .collect();
+        let mut errors = self
+            .build(Customer::new(any_currency()), &others, false)
+            .err()
+            .unwrap_or_default();
+        for (f, text, what) in [
+            (Field::DebitLimit, &self.debit_limit, "debit limit"),
+            (
+                Field::MinimumPayment,
+                &self.minimum_payment,
+                "minimum payment",
+            ),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let written = set_not_add(text, what).and_then(|()| {
+                parse_decimal(text, MAX_DIGITS, "an amount")
+                    .map(|_| ())
+                    .map_err(|e| format!("{what}: {e}"))
+            });
+            if let Err(message) = written {
+                errors.push(FieldError::new(f, message));
+            }
+        }
+        errors
     }
 
     /// `base` with only the listed fields taken from the draft and checked: an edit that
@@ -984,6 +1010,19 @@ mod tests {
         assert!(refused(Field::Cps, "20000").contains("at most 10000"));
         assert!(refused(Field::InvoiceDueDays, "400").contains("at most 365"));
         assert_eq!(with(Field::Cps, "0").validate(None).unwrap().cps, 0);
+    }
+
+    #[test]
+    fn a_bad_currency_does_not_hide_how_the_amounts_are_written() {
+        let mut d = CustomerDraft::blank();
+        d.name = "Qa Five".into();
+        d.currency = "EURO".into();
+        d.debit_limit = "1,000.00".into();
+        d.minimum_payment = "12.345".into(); // decimals: only the currency can tell
+        let errors = d.validate(None).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["currency", "debit_limit"], "{errors:?}");
+        assert!(errors[1].message.contains("comma"), "{errors:?}");
     }
 
     #[test]
