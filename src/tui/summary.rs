@@ -8,7 +8,7 @@ use super::widgets::summary_grid::SummaryGrid;
 use crate::domain::selection::{Cell, Selection};
 use crate::domain::summary::Period;
 use crate::domain::summary_table::SummaryColumn;
-use crate::domain::{Currency, SummaryRow};
+use crate::domain::{Currency, SummaryRow, count};
 use std::collections::HashSet;
 
 pub struct SummaryView {
@@ -115,8 +115,7 @@ impl SummaryView {
         currency: Currency,
         action: Action,
     ) -> Option<Vec<Effect>> {
-        let view = self;
-        let grid = &mut view.grid;
+        let grid = &mut self.grid;
         let step = |m: Move, extend: bool, grid: &mut GridState| {
             if extend {
                 grid.extend(m)
@@ -142,11 +141,11 @@ impl SummaryView {
             Action::SelectColumn => grid.select_column(),
             Action::SelectAll => grid.select_all(),
             Action::Back if grid.selection().is_some() => grid.clear_selection(),
-            Action::TickRow => view.toggle_tick(),
+            Action::TickRow => self.toggle_tick(),
             Action::PrevView | Action::NextView => {
                 let i = Period::ALL
                     .iter()
-                    .position(|p| *p == view.period)
+                    .position(|p| *p == self.period)
                     .unwrap_or(0);
                 let n = Period::ALL.len();
                 let next = if action == Action::NextView {
@@ -154,10 +153,10 @@ impl SummaryView {
                 } else {
                     (i + n - 1) % n
                 };
-                view.switch(Period::ALL[next]);
+                self.switch(Period::ALL[next]);
                 return Some(vec![Effect::LoadSummary {
                     customer,
-                    period: view.period,
+                    period: self.period,
                 }]);
             }
             Action::Copy | Action::CopyHeaders | Action::CopyGroups => {
@@ -167,28 +166,24 @@ impl SummaryView {
                     _ => CopyHeaders::Groups,
                 };
                 return Some(
-                    view.copy(currency, headers)
+                    self.copy(currency, headers)
                         .map(|(text, cells)| Effect::Copy {
                             text,
-                            what: if cells == 1 {
-                                "1 cell".into()
-                            } else {
-                                format!("{cells} cells")
-                            },
+                            what: count(cells, "cell"),
                         })
                         .into_iter()
                         .collect(),
                 );
             }
             Action::CdrReport => {
-                let Some(row) = view.current() else {
+                let Some(row) = self.current() else {
                     return Some(vec![]);
                 };
-                let label = view.period.label(row.start);
+                let label = self.period.label(row.start);
                 return Some(vec![Effect::CdrReport {
                     customer,
                     from: row.start,
-                    to: view.period.next_start(row.start),
+                    to: self.period.next_start(row.start),
                     // "2026-11-30 12:00" (an hour) would put a space and a colon in the name.
                     name: format!(
                         "cdrs-{}-{}.csv",
@@ -201,11 +196,11 @@ impl SummaryView {
                 let name = format!(
                     "summary-{}-{}-{}.csv",
                     customer,
-                    view.period.view_name().to_lowercase().replace(' ', ""),
+                    self.period.view_name().to_lowercase().replace(' ', ""),
                     chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
                 );
                 return Some(
-                    view.export_csv(currency)
+                    self.export_csv(currency)
                         .map(|contents| Effect::Export { name, contents })
                         .into_iter()
                         .collect(),
