@@ -246,6 +246,21 @@ fn a_deleted_customer_lives_on_in_the_audit_log() {
 }
 
 #[test]
+fn a_deleted_customers_id_is_never_given_to_another() {
+    let (_dir, _path, mut service) = demo_db(3, 0);
+    let last = create(&mut service, "Last In Line");
+    // An edit form still open on it, from before the delete.
+    let mut stale = service.customer(last.id).unwrap();
+    service.delete_customers(&actor("ann"), &[last.id]).unwrap();
+    let next = create(&mut service, "Brand New Co");
+    assert!(next.id > last.id, "{} reused", next.id);
+    // The stale form's save finds its customer gone instead of overwriting the new one.
+    stale.channels = 77;
+    assert!(service.update_customer(&actor("bob"), &stale).is_err());
+    assert_eq!(service.customer(next.id).unwrap().name, "Brand New Co");
+}
+
+#[test]
 fn a_bulk_edit_writes_one_audit_row_per_customer() {
     let (_dir, path, mut service) = demo_db(12, 0);
     let ids: Vec<i64> = (1..=10).collect();

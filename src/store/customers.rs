@@ -140,7 +140,7 @@ pub fn update_customer(conn: &Connection, c: &Customer, now: &str) -> rusqlite::
 }
 
 /// Inserts a customer and returns its id. `c.id` is used when non-zero (demo data keeps
-/// ids stable), else the database picks one.
+/// ids stable), else the next id no customer has ever had.
 pub fn insert_customer(conn: &Connection, c: &Customer) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO customers (id, name, status, balance, debit_limit, minimum_payment, tax_bp,
@@ -148,7 +148,13 @@ pub fn insert_customer(conn: &Connection, c: &Customer) -> rusqlite::Result<i64>
             tags, vars, email_verification, mobile_verification, approved_clis_only,
             invoice_schedule, invoice_due_days, account_code, rate_micros, bill_first_s,
             bill_next_s, parent_id, last_call_at, version, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+         VALUES (
+            -- Never the id of a deleted customer (SQLite would hand out the highest again):
+            -- an open form or card of the deleted one must not land on a new customer, and
+            -- the audit log's history of an id must be one customer's.
+            coalesce(?1, max(coalesce((SELECT max(id) FROM customers), 0),
+                             coalesce((SELECT max(customer_id) FROM audit_log), 0)) + 1),
+            ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, 1, ?29, ?30)",
     )?
     .execute(params![
