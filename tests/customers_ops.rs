@@ -98,6 +98,16 @@ fn names_are_unique_ignoring_case() {
         "{err}"
     );
     assert!(err.is_refusal());
+
+    // Beyond ASCII too: "Café Zürich" and "CAFÉ ZÜRICH" are one name.
+    create(&mut service, "Café Zürich 東京");
+    let mut other = service.customer(2).unwrap();
+    other.name = "CAFÉ ZÜRICH 東京".into();
+    let err = service.update_customer(&actor("bob"), &other).unwrap_err();
+    assert!(
+        matches!(err, ServiceError::Invalid { field: "name", .. }),
+        "{err}"
+    );
 }
 
 #[test]

@@ -15,10 +15,28 @@ pub fn get_customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Custo
 
 /// The id and stored name of the customer called `name`, ignoring case.
 pub fn customer_named(conn: &Connection, name: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    let name = name.trim();
     // The column is COLLATE NOCASE, so this is the unique index's own comparison.
-    conn.prepare_cached("SELECT id, name FROM customers WHERE name = ?1")?
-        .query_row([name.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
+    let found = conn
+        .prepare_cached("SELECT id, name FROM customers WHERE name = ?1")?
+        .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if found.is_some() || name.is_ascii() {
+        return Ok(found);
+    }
+    // NOCASE folds ASCII letters only: "Café" and "CAFÉ" are compared here, among the
+    // names with a character beyond ASCII (few).
+    let folded = name.to_lowercase();
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name FROM customers WHERE name GLOB '*[^ -~]*'")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let stored: String = r.get(1)?;
+        if stored.to_lowercase() == folded {
+            return Ok(Some((r.get(0)?, stored)));
+        }
+    }
+    Ok(None)
 }
 
 /// The id and name of a customer other than `own` whose account code is `code`, or whose
