@@ -293,7 +293,7 @@ fn any_terminal_size_draws_without_panicking() {
 #[test]
 fn marks_survive_a_refresh_and_show_their_count() {
     let (_dir, path, service) = common::demo_db(20, 1);
-    let mut h = Harness::new(service, 100, 24);
+    let mut h = Harness::new(service, 130, 24);
     h.key(KeyCode::Char(' ')).key(KeyCode::Char(' '));
     let screen = h.screen();
     assert!(screen.contains("· 2 marked"), "{screen}");
@@ -1509,4 +1509,19 @@ fn the_search_finds_a_customer_by_account_code() {
     h.key(KeyCode::Char('/')).keys(&customer.account_code);
     assert_eq!(h.app.board.shown(), 1, "{}", h.screen());
     assert_eq!(h.app.board.selected().unwrap().id, 5);
+}
+
+#[test]
+fn a_value_too_wide_for_its_column_shows_as_hashes_not_cut() {
+    let (_dir, _path, mut service) = common::demo_db(3, 0);
+    let mut c = service.customer(1).unwrap();
+    c.debit_limit = -1_234_567_890_123; // -12,345,678,901.23 in a two-decimal currency
+    service.update_customer(&common::actor("ann"), &c).unwrap();
+    let mut h = Harness::new(service, 160, 20);
+    let (line, _) = h.line_with(&c.name).unwrap();
+    assert!(line.contains("##############"), "{line}");
+    assert!(
+        !line.contains("345,678,901"),
+        "no digits cut off the front: {line}"
+    );
 }

@@ -83,11 +83,12 @@ impl ColumnId {
     pub fn width(self) -> u16 {
         match self {
             ColumnId::Status => 8,
-            ColumnId::Balance => 17,
+            // Up to "-99,999,999.00 EUR": beyond, the cell shows "####".
+            ColumnId::Balance => 18,
             ColumnId::Channels => 9,
             ColumnId::LastCall => 9,
             ColumnId::Asr | ColumnId::Acd => 7,
-            ColumnId::DebitLimit => 12,
+            ColumnId::DebitLimit => 14,
             ColumnId::Cps => 4,
             ColumnId::Id => 7,
         }

@@ -123,7 +123,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
             .chain(
                 shown
                     .iter()
-                    .map(|c| aligned(c.header().to_string(), c.right_aligned())),
+                    .map(|c| aligned(c.header().to_string(), c.width(), c.right_aligned())),
             )
             .collect::<Vec<_>>(),
     )
@@ -140,7 +140,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
             ]
             .into_iter()
             .chain(shown.iter().map(|c| {
-                let cell = aligned(c.cell(r, now), c.right_aligned());
+                let cell = aligned(c.cell(r, now), c.width(), c.right_aligned());
                 if *c == ColumnId::Status {
                     cell.style(Style::new().fg(status_color(r.status)))
                 } else {
@@ -178,7 +178,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     height
 }
 
-fn aligned(text: String, right: bool) -> Cell<'static> {
+/// A cell's text in its column; a value wider than the column shows as "####", as in a
+/// spreadsheet, rather than lose digits or its minus sign off one edge.
+fn aligned(text: String, width: u16, right: bool) -> Cell<'static> {
+    let text = if Span::raw(text.as_str()).width() > usize::from(width) {
+        "#".repeat(usize::from(width))
+    } else {
+        text
+    };
     let line = Line::from(Span::raw(text));
     Cell::from(if right { line.right_aligned() } else { line })
 }
