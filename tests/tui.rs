@@ -1525,3 +1525,25 @@ fn a_value_too_wide_for_its_column_shows_as_hashes_not_cut() {
         "no digits cut off the front: {line}"
     );
 }
+
+#[test]
+fn a_card_whose_customer_is_deleted_elsewhere_goes_back_to_the_board() {
+    let (_dir, path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Enter).key(KeyCode::Char('e'));
+    let id = h.app.card.as_ref().unwrap().id;
+    assert!(h.app.form.is_some());
+    let mut other = Service::open(&path).unwrap();
+    other
+        .delete_customers(&common::actor("bob"), &[id])
+        .unwrap();
+    let effects = h.app.handle(Event::DataChanged);
+    h.run(effects);
+    assert!(h.app.card.is_none() && h.app.form.is_none());
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Customer #{id} was deleted meanwhile")),
+        "{screen}"
+    );
+    assert!(screen.contains("Customers  2 of 2"), "{screen}");
+}

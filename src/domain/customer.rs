@@ -315,8 +315,9 @@ pub fn parse_count(text: &str, what: &str, max: u32) -> Result<u32, String> {
         return Err(format!("{what} cannot be negative"));
     }
     set_not_add(t, what)?;
-    match t.parse::<u32>() {
-        Ok(n) => check_count(n, what, max),
+    // Read wide, so that a number past u32 is "too large" rather than "not a number".
+    match t.parse::<u64>() {
+        Ok(n) => check_count(u32::try_from(n).unwrap_or(u32::MAX), what, max),
         Err(_) => Err(format!("{what} must be a whole number, not '{t}'")),
     }
 }
@@ -360,6 +361,11 @@ mod tests {
         );
         assert!(parse_channels("").unwrap_err().contains("required"));
         assert!(parse_channels("1000000").unwrap_err().contains("at most"));
+        assert!(
+            parse_channels("4294967296")
+                .unwrap_err()
+                .contains("at most")
+        );
     }
 
     #[test]

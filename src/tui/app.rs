@@ -72,6 +72,8 @@ pub enum Event {
         customer: Option<i64>,
         result: Result<Vec<ScheduledChange>, String>,
     },
+    /// The customer a card was loading no longer exists.
+    CustomerGone(i64),
     /// A CDR import ended: its one line and its details, or why nothing was imported. Both
     /// open in a popup, whatever the operator is doing meanwhile.
     Imported(Result<(String, String), String>),
@@ -373,19 +375,28 @@ impl App {
                 }
                 vec![]
             }
-            Event::CardLoaded(id, Err(e)) => {
-                // The customer is gone (deleted by another operator): back to the board.
-                if self
-                    .card
-                    .as_ref()
-                    .is_some_and(|c| c.id == id && c.data.is_none())
-                {
-                    self.card = None;
-                    self.error(e);
-                    return vec![Effect::LoadBoard];
-                }
+            Event::CardLoaded(_, Err(e)) => {
                 self.error(e);
                 vec![]
+            }
+            // Deleted (by another operator): its card and any form of it have nothing left
+            // to show or save; back to the board.
+            Event::CustomerGone(id) => {
+                if self.card.as_ref().is_some_and(|c| c.id == id) {
+                    self.card = None;
+                }
+                if self
+                    .form
+                    .as_ref()
+                    .and_then(|f| f.original.as_ref())
+                    .is_some_and(|c| c.id == id)
+                {
+                    self.form = None;
+                }
+                self.error(format!(
+                    "Customer #{id} was deleted meanwhile: back to the board"
+                ));
+                vec![Effect::LoadBoard]
             }
             Event::BoardLoaded { rows: Err(e), .. } => {
                 self.error(e);
@@ -960,9 +971,16 @@ impl App {
                         return vec![Effect::Delete(ids)];
                     }
                     Purpose::BulkUpload => {
+                        let path = match import_request::one_path(&answer, self.home.as_deref()) {
+                            Ok(path) => path,
+                            Err(e) => {
+                                prompt.error = Some(e);
+                                return vec![];
+                            }
+                        };
                         self.prompt = None;
                         return vec![Effect::BulkUpload {
-                            path: PathBuf::from(answer),
+                            path,
                             dry_run: true,
                         }];
                     }

@@ -1,5 +1,5 @@
-//! The answer to the Import CDRs prompt: file paths as a shell would split them (quotes and
-//! backslashes keep spaces, `~` is the home folder), and the options of
+//! File paths typed in prompts, read as a shell would split them (quotes and backslashes
+//! keep spaces, `~` is the home folder); for the Import CDRs prompt, with the options of
 //! `carrierdesk import cdrs`: `--tz ZONE`, `--format NAME`, `--skip-bad`.
 
 use crate::cdr::{FileZone, Format};
@@ -64,6 +64,16 @@ impl ImportRequest {
     }
 }
 
+/// One file path typed in a prompt, read as `parse` reads them: quotes, backslashes, `~`.
+pub fn one_path(answer: &str, home: Option<&Path>) -> Result<PathBuf, String> {
+    let words = shell_words::split(answer).map_err(|e| format!("{e}: close the quote"))?;
+    match words.as_slice() {
+        [one] => Ok(expand_home(one, home)),
+        [] => Err("Type a file path first".into()),
+        _ => Err("One file: quote a path that has spaces".into()),
+    }
+}
+
 fn format(name: &str) -> Result<Option<Format>, String> {
     Ok(Some(match name.to_ascii_lowercase().as_str() {
         "auto" => return Ok(None),
@@ -119,6 +129,24 @@ mod tests {
             Some(PathBuf::from("/data/exports/a.csv.rejected.csv"))
         );
         assert_eq!(r.files, [PathBuf::from("a.csv")]);
+    }
+
+    #[test]
+    fn one_path_takes_quotes_and_tilde() {
+        let home = Some(Path::new("/home/op"));
+        assert_eq!(
+            one_path("'/tmp/up 2.csv'", home),
+            Ok(PathBuf::from("/tmp/up 2.csv"))
+        );
+        assert_eq!(
+            one_path("~/new.csv", home),
+            Ok(PathBuf::from("/home/op/new.csv"))
+        );
+        assert!(
+            one_path("/tmp/up 2.csv", home)
+                .unwrap_err()
+                .contains("quote")
+        );
     }
 
     #[test]

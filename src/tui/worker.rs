@@ -61,9 +61,10 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             rows: service.board(now).map_err(|e| e.to_string()),
             complete: true,
         },
-        Effect::LoadCard(id) => {
-            Event::CardLoaded(id, service.card(id, now).map_err(|e| e.to_string()))
-        }
+        Effect::LoadCard(id) => match service.card(id, now) {
+            Err(ServiceError::NotFound(_)) => Event::CustomerGone(id),
+            result => Event::CardLoaded(id, result.map_err(|e| e.to_string())),
+        },
         Effect::SaveCustomer { customer, stay } => {
             // A customer without an id is a new one.
             let result = if customer.id == 0 {

@@ -716,11 +716,13 @@ impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
                         v.map(|v| src.format_figure(s.col, v)).unwrap_or_default()
                     })
                     .collect();
-                for (s, text) in shown.iter().zip(&texts) {
+                for (i, (s, text)) in shown.iter().zip(&texts).enumerate() {
                     // A sum can be wider than the column's cells ("1372.4%"): it may take
-                    // the gap on its left rather than lose its end.
+                    // the gap on its left when nothing stands there, rather than lose its
+                    // end; beside a neighbour's figure the two would read as one number.
                     let wide = Span::raw(text.as_str()).width() > usize::from(s.width);
-                    let (x, width) = if wide && s.x > area.x {
+                    let free_left = i > 0 && texts[i - 1].is_empty();
+                    let (x, width) = if wide && free_left && s.x > area.x {
                         (s.x - 1, s.width + 1)
                     } else {
                         (s.x, s.width)
