@@ -142,10 +142,31 @@ impl BulkEdit {
                 ),
             });
         };
+        // Two values for one field: which one was meant is a guess; refuse instead.
+        if field != Field::Tags && self.fields().contains(&field) {
+            return Err(FieldError::new(
+                field,
+                format!("{field} is set twice: give it one value"),
+            ));
+        }
         let mut typed = CustomerDraft::blank();
         match (field, op) {
-            (Field::Tags, '+') => self.tags_add.extend(split_tags(value)),
-            (Field::Tags, '-') => self.tags_remove.extend(split_tags(value)),
+            (Field::Tags, '+' | '-') => {
+                let (adding, other) = if op == '+' {
+                    (&mut self.tags_add, &self.tags_remove)
+                } else {
+                    (&mut self.tags_remove, &self.tags_add)
+                };
+                for tag in split_tags(value) {
+                    if other.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                        return Err(FieldError::new(
+                            field,
+                            format!("the tag '{tag}' is both added and removed"),
+                        ));
+                    }
+                    adding.push(tag);
+                }
+            }
             (Field::Tags, _) => {
                 return Err(FieldError::new(
                     field,
@@ -273,6 +294,26 @@ mod tests {
         let e = edit(&["channels=-4", "tax=120", "debit_limit=1e3", "cps=5"]);
         let fields: Vec<&str> = e.check().unwrap_err().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["tax", "channels", "debit_limit"]);
+    }
+
+    #[test]
+    fn one_value_per_field_and_no_tag_both_added_and_removed() {
+        let mut e = BulkEdit::default();
+        e.parse_assignment("cps=1").unwrap();
+        assert!(
+            e.parse_assignment("cps=2")
+                .unwrap_err()
+                .message
+                .contains("set twice")
+        );
+        e.parse_assignment("tags+=a,b").unwrap();
+        e.parse_assignment("tags+=c").unwrap();
+        assert!(
+            e.parse_assignment("tags-=A")
+                .unwrap_err()
+                .message
+                .contains("both added and removed")
+        );
     }
 
     #[test]
