@@ -1547,3 +1547,22 @@ fn a_card_whose_customer_is_deleted_elsewhere_goes_back_to_the_board() {
     );
     assert!(screen.contains("Customers  2 of 2"), "{screen}");
 }
+
+#[test]
+fn a_bulk_edit_refuses_a_tag_both_added_and_removed() {
+    let (_dir, _path, service) = common::demo_db(4, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char(' ')).key(KeyCode::Char('e'));
+    for _ in 0..6 {
+        h.key(KeyCode::Tab); // Tags to add
+    }
+    h.keys("promo");
+    h.key(KeyCode::Tab).keys("PROMO"); // Tags to remove
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("the tag 'promo' is both added and removed"),
+        "{screen}"
+    );
+    assert!(h.app.list.is_none(), "no preview");
+}

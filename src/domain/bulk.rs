@@ -151,22 +151,8 @@ impl BulkEdit {
         }
         let mut typed = CustomerDraft::blank();
         match (field, op) {
-            (Field::Tags, '+' | '-') => {
-                let (adding, other) = if op == '+' {
-                    (&mut self.tags_add, &self.tags_remove)
-                } else {
-                    (&mut self.tags_remove, &self.tags_add)
-                };
-                for tag in split_tags(value) {
-                    if other.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
-                        return Err(FieldError::new(
-                            field,
-                            format!("the tag '{tag}' is both added and removed"),
-                        ));
-                    }
-                    adding.push(tag);
-                }
-            }
+            (Field::Tags, '+') => self.tags_add.extend(split_tags(value)),
+            (Field::Tags, '-') => self.tags_remove.extend(split_tags(value)),
             (Field::Tags, _) => {
                 return Err(FieldError::new(
                     field,
@@ -204,7 +190,22 @@ impl BulkEdit {
                 ));
             }
         }
-        Ok(())
+        self.tags_both_ways()
+    }
+
+    /// Refuses a tag both added and removed: which was meant is a guess.
+    pub fn tags_both_ways(&self) -> Result<(), FieldError> {
+        match self
+            .tags_add
+            .iter()
+            .find(|a| self.tags_remove.iter().any(|r| r.eq_ignore_ascii_case(a)))
+        {
+            Some(tag) => Err(FieldError::new(
+                Field::Tags,
+                format!("the tag '{tag}' is both added and removed"),
+            )),
+            None => Ok(()),
+        }
     }
 }
 

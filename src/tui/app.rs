@@ -1320,6 +1320,8 @@ impl App {
                 if edit.is_empty() {
                     bulk.error =
                         Some("Set at least one field; empty ones stay as they are.".into());
+                } else if let Err(e) = edit.tags_both_ways() {
+                    bulk.error = Some(e.message);
                 } else {
                     bulk.waiting = true;
                     return vec![Effect::BulkPreview {
