@@ -22,7 +22,6 @@ pub struct Contact {
 impl Contact {
     /// Every field, a line each, for a support agent reading it out.
     pub fn describe(&self) -> String {
-        let yes = |b: bool| if b { "verified" } else { "not verified" };
         let or_none = |s: &str| {
             if s.trim().is_empty() {
                 "-".to_string()
@@ -30,23 +29,24 @@ impl Contact {
                 s.to_string()
             }
         };
+        // An address or number with whether it is verified; nothing to verify without one.
+        let checked = |s: &str, verified: bool| match (s.trim().is_empty(), verified) {
+            (true, _) => "-".to_string(),
+            (false, true) => format!("{s} (verified)"),
+            (false, false) => format!("{s} (not verified)"),
+        };
+        let primary = if self.is_primary { " (primary)" } else { "" };
         [
-            format!(
-                "Name           {}{}",
-                self.name,
-                if self.is_primary { " (primary)" } else { "" }
-            ),
+            format!("Name           {}{primary}", self.name),
             format!("Type           {}", or_none(&self.contact_type)),
             format!(
-                "Email          {} ({})",
-                or_none(&self.email),
-                yes(self.email_verified)
+                "Email          {}",
+                checked(&self.email, self.email_verified)
             ),
             format!("Phone          {}", or_none(&self.phone)),
             format!(
-                "Mobile         {} ({})",
-                or_none(&self.mobile),
-                yes(self.mobile_verified)
+                "Mobile         {}",
+                checked(&self.mobile, self.mobile_verified)
             ),
             format!("Public notes   {}", or_none(&self.public_notes)),
             format!("Private notes  {}", or_none(&self.private_notes)),
@@ -71,4 +71,38 @@ pub struct SipUser {
     pub customer_id: i64,
     pub username: String,
     pub channels: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Contact;
+
+    #[test]
+    fn a_contact_reads_out_whole_and_says_what_is_verified() {
+        let k = Contact {
+            id: 1,
+            customer_id: 2,
+            name: "Ana Berg".into(),
+            email: "ana@example.com".into(),
+            phone: "+4930111222".into(),
+            mobile: String::new(),
+            contact_type: "NOC".into(),
+            public_notes: String::new(),
+            private_notes: "escalate to NOC line".into(),
+            email_verified: true,
+            mobile_verified: true,
+            is_primary: true,
+        };
+        let text = k.describe();
+        assert!(text.contains("Ana Berg (primary)"), "{text}");
+        assert!(text.contains("ana@example.com (verified)"), "{text}");
+        assert!(
+            text.contains("Mobile         -\n"),
+            "no mobile, nothing verified: {text}"
+        );
+        assert!(
+            text.contains("Private notes  escalate to NOC line"),
+            "{text}"
+        );
+    }
 }
