@@ -11,4 +11,5 @@ pub mod config;
 pub mod domain;
 pub mod service;
 pub mod store;
+pub mod text;
 pub mod tui;

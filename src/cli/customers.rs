@@ -262,7 +262,7 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
                 out,
                 "{:>7}  {} {:<9} {:>14} {:>3} {:>9}",
                 r.id,
-                padded(&r.name, 36),
+                crate::text::padded(&r.name, 36),
                 r.status,
                 r.balance,
                 r.currency,
@@ -271,26 +271,6 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `text` in exactly `width` screen columns: cut with "…" or padded, by display width, so
-/// that names in any script (東京, emoji, combining accents) keep the table lined up.
-fn padded(text: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if text.width() <= width {
-        return format!("{text}{}", " ".repeat(width - text.width()));
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    format!("{out}…{}", " ".repeat(width - 1 - used))
 }
 
 /// A customer as `show --json` prints it: the editable fields exactly as `update` and
@@ -652,25 +632,4 @@ fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Res
         )?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::padded;
-    use unicode_width::UnicodeWidthStr;
-
-    #[test]
-    fn names_take_the_same_screen_width_whatever_their_script() {
-        for name in [
-            "Atlas",
-            "東京 Telecom",
-            "Café Zürich",
-            "📞📞 Calls",
-            "Cafe\u{301}",
-        ] {
-            assert_eq!(padded(name, 12).width(), 12, "{name}");
-        }
-        let long = padded("東京東京東京東京東京", 9);
-        assert_eq!((long.width(), long.ends_with('…')), (9, true), "{long}");
-    }
 }

@@ -7,6 +7,7 @@ use crate::domain::customer::tax_percent;
 use crate::domain::summary::Period;
 use crate::domain::summary::mss;
 use crate::service::CardData;
+use crate::text::fit;
 use crate::tui::app::{Card, Tab};
 use crate::tui::summary::SummaryView;
 use crate::tui::widgets::grid::{Grid, GridStyles, status_line};
@@ -131,8 +132,8 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
         .flat_map(|k| {
             let star = if k.is_primary { "★ " } else { "  " };
             [
-                Line::from(fit(format!("{star}{}  {}", k.name, k.phone), inner)),
-                Line::from(fit(format!("  {}", k.email), inner)),
+                Line::from(fit(&format!("{star}{}  {}", k.name, k.phone), inner)),
+                Line::from(fit(&format!("  {}", k.email), inner)),
             ]
         })
         .collect();
@@ -258,7 +259,7 @@ fn list_table<'a, T>(
             let cells = cells(item)
                 .into_iter()
                 .zip(&widths)
-                .map(|(text, &w)| Cell::from(fit(text, w)));
+                .map(|(text, &w)| Cell::from(fit(&text, w)));
             let row = Row::new(cells);
             if i == cursor {
                 row.style(cursor_style())
@@ -274,15 +275,6 @@ fn list_table<'a, T>(
         .header(
             Row::new(names).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
         )
-}
-
-/// `text` in `width` characters: cut with "…" when longer.
-fn fit(text: String, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text;
-    }
-    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{kept}…")
 }
 
 /// Below this width the Contacts tab leaves out Mobile and Type, and the Audit tab the IP
