@@ -1,7 +1,6 @@
 //! A list in a pop-up that something can be done to: a bulk edit's preview, a bulk upload's
 //! check, the scheduled changes, the calls that matched no customer.
 
-use crate::cdr::time::utc_text;
 use crate::domain::summary::hms;
 use crate::domain::{BulkChange, BulkEdit, Cdr, ScheduleState, ScheduledChange, count};
 use crate::service::CustomerImportReport;
@@ -114,7 +113,10 @@ impl ListView {
                 };
                 format!(
                     "{} UTC  account {account}  {}  {} → {}  {}  {}",
-                    utc_text(c.start_at).replace('T', " ").trim_end_matches('Z'),
+                    chrono::DateTime::from_timestamp(c.start_at, 0).map_or_else(
+                        || c.start_at.to_string(),
+                        |t| t.format("%Y-%m-%d %H:%M:%S").to_string()
+                    ),
                     c.channel,
                     c.src,
                     c.dst,
