@@ -2,8 +2,8 @@
 //! Run: cargo bench --bench board
 
 use carrierdesk::domain::{BoardRow, Currency, Filter, Status};
-use carrierdesk::tui::app::App;
-use carrierdesk::tui::views;
+use carrierdesk::tui::screens::board::BoardScreen;
+use carrierdesk::tui::shell::App;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -39,10 +39,14 @@ fn rows(n: usize) -> Vec<BoardRow> {
 }
 
 fn app_with(n: usize) -> App {
-    let mut app = App::new();
-    app.board.set_rows(rows(n), true);
-    app.board.move_to(n / 2);
-    app
+    let mut board = BoardScreen::default();
+    board.board.set_rows(rows(n), true);
+    board.board.move_to(n / 2);
+    App::new(board)
+}
+
+fn board(app: &mut App) -> &mut carrierdesk::tui::screens::board::Board {
+    &mut app.find_mut::<BoardScreen>().unwrap().board
 }
 
 /// One full frame of the board at 120x40, as the event loop draws it.
@@ -51,7 +55,7 @@ fn board_frame(bencher: divan::Bencher, n: usize) {
     let mut app = app_with(n);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     bencher.bench_local(|| {
-        terminal.draw(|f| views::draw(f, &mut app)).unwrap();
+        terminal.draw(|f| app.draw(f)).unwrap();
     });
 }
 
@@ -62,7 +66,7 @@ fn search_keystroke(bencher: divan::Bencher, n: usize) {
     let mut flip = false;
     bencher.bench_local(|| {
         flip = !flip;
-        app.board.set_search(if flip {
+        board(&mut app).set_search(if flip {
             "telecom 12".into()
         } else {
             "telecom 1".into()

@@ -34,7 +34,7 @@ impl Config {
         if let Some(bad) = config
             .board_columns
             .iter()
-            .find(|c| crate::tui::columns::ColumnId::parse(c).is_none())
+            .find(|c| crate::domain::board_columns::ColumnId::parse(c).is_none())
         {
             anyhow::bail!("board_columns names an unknown column \"{bad}\"");
         }

@@ -19,7 +19,7 @@ fn an_update_writes_its_audit_row_with_old_and_new_values() {
     assert_eq!(saved.version, before.version + 1);
 
     assert_eq!(service.store().audit_count().unwrap(), audit_before + 1);
-    let entry = &service.card(2, common::NOW).unwrap().audit[0];
+    let entry = &service.audit(2).unwrap()[0];
     assert_eq!(
         (
             entry.operator.as_str(),
@@ -148,9 +148,10 @@ fn the_demo_history_adds_up_to_the_rows_as_they_are() {
     let (_dir, _path, service) = demo_db(30, 0);
     for row in service.board(common::NOW).unwrap() {
         let card = service.card(row.id, common::NOW).unwrap();
+        let audit = service.audit(row.id).unwrap();
         // Oldest first: the created row, then each change on top of it.
         let mut channels = None;
-        for entry in card.audit.iter().rev().filter(|e| e.table == "customers") {
+        for entry in audit.iter().rev().filter(|e| e.table == "customers") {
             let data: serde_json::Value = serde_json::from_str(&entry.data).unwrap();
             match entry.action.as_str() {
                 "POST" => channels = data["channels"].as_u64(),
@@ -168,8 +169,7 @@ fn the_demo_history_adds_up_to_the_rows_as_they_are() {
             "{}",
             row.name
         );
-        let created_contacts = card
-            .audit
+        let created_contacts = audit
             .iter()
             .filter(|e| e.table == "contacts" && e.action == "POST")
             .count();

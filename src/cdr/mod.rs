@@ -6,6 +6,7 @@ mod file;
 mod layout;
 mod matching;
 pub mod native;
+pub mod request;
 mod rollup;
 pub mod sample;
 pub mod time;

@@ -1,8 +1,10 @@
 //! Types and rules with no I/O. Everything above builds on these.
 
 pub mod audit;
+pub mod board_columns;
 pub mod bulk;
 pub mod cdr;
+pub mod change;
 pub mod contact;
 pub mod customer;
 pub mod draft;
@@ -17,6 +19,7 @@ pub mod summary_table;
 pub use audit::{Actor, AuditEntry, Verb};
 pub use bulk::{BulkChange, BulkEdit};
 pub use cdr::{Cdr, CdrCustomer};
+pub use change::{Change, Changes, Scope, Topic};
 pub use contact::{Contact, NumberBlock, SipUser};
 pub use customer::{BoardRow, Customer, InvoiceSchedule, Status};
 pub use draft::{CustomerDraft, Field, FieldChange, FieldError};

@@ -1,9 +1,9 @@
 //! Bulk edit of many customers: a preview, then one transaction for all of them or none.
 
 use super::customers::write_fields;
-use super::{CustomerError, Result, Service, ServiceError};
+use super::{CustomerError, Result, Service, ServiceError, commit};
 use crate::domain::draft::changed_fields;
-use crate::domain::{Actor, BulkChange, BulkEdit};
+use crate::domain::{Actor, BulkChange, BulkEdit, Change, Topic};
 use crate::store;
 
 /// What a bulk edit did.
@@ -86,6 +86,7 @@ impl Service {
         let tx = self.store.write()?;
         let mut report = BulkReport::default();
         let mut problems = Vec::new();
+        let mut written_ids = Vec::new();
         for &(id, seen) in targets {
             let current = store::get_customer(&tx, id)?.ok_or(ServiceError::NotFound(id))?;
             if seen.is_some_and(|v| v != current.version) {
@@ -112,7 +113,10 @@ impl Service {
                     }
                 });
             match written {
-                Ok(Some(_)) => report.changed += 1,
+                Ok(Some(_)) => {
+                    report.changed += 1;
+                    written_ids.push(id);
+                }
                 Ok(None) => report.unchanged += 1,
                 Err(ServiceError::InvalidFields(errors)) => {
                     problems.extend(errors.into_iter().map(|error| CustomerError {
@@ -127,7 +131,7 @@ impl Service {
         if !problems.is_empty() {
             return Err(ServiceError::InvalidCustomers(problems));
         }
-        tx.commit()?;
+        commit(tx, [Change::ids(Topic::Customers, written_ids)])?;
         Ok(report)
     }
 }

@@ -1,8 +1,8 @@
 //! Bulk upload: customers from a CSV file with a header row naming the fields.
 
 use super::customers::insert_new;
-use super::{Result, Service, ServiceError};
-use crate::domain::{Actor, Customer, CustomerDraft, Field};
+use super::{Result, Service, ServiceError, commit};
+use crate::domain::{Actor, Change, Customer, CustomerDraft, Field, Topic};
 use crate::store;
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -84,7 +84,8 @@ impl Service {
                 for imported in &mut customers {
                     imported.customer = insert_new(&tx, actor, &imported.customer, &message, &now)?;
                 }
-                tx.commit()?;
+                let ids = customers.iter().map(|c| c.customer.id);
+                commit(tx, [Change::ids(Topic::Customers, ids)])?;
                 report.committed = true;
             }
         }

@@ -1,11 +1,11 @@
 //! Reading and changing customers.
 
-use super::{KeptCustomer, Result, Service, ServiceError};
+use super::{KeptCustomer, Result, Service, ServiceError, commit};
 use crate::domain::audit::{diff, snapshot};
 use crate::domain::draft::{changed_fields, check_customer, with_fields};
 use crate::domain::summary::{Period, roll_up};
 use crate::domain::{
-    Actor, AuditEntry, BoardRow, Contact, Customer, NumberBlock, SummaryRow, Verb,
+    Actor, AuditEntry, BoardRow, Change, Contact, Customer, NumberBlock, SummaryRow, Topic, Verb,
 };
 use crate::store::{self, NewAudit};
 use rusqlite::Connection;
@@ -21,15 +21,13 @@ pub struct CardData {
     pub daily: Vec<SummaryRow>,
     /// The start of the UTC day the card was read on (unix seconds).
     pub today: i64,
-    /// Newest first.
-    pub audit: Vec<AuditEntry>,
     /// Pending Delay-and-Save changes, soonest first.
     pub scheduled: Vec<crate::domain::ScheduledChange>,
 }
 
 /// How far back the card's Daily view reaches.
 const CARD_DAYS: i64 = 90;
-/// How many audit rows the card loads.
+/// How many audit rows the card's Audit tab loads.
 const CARD_AUDIT_ROWS: usize = 500;
 
 impl Service {
@@ -41,6 +39,17 @@ impl Service {
     /// The first `rows` customers by name: enough for a first screen while the rest load.
     pub fn board_first(&self, now: i64, rows: usize) -> Result<Vec<BoardRow>> {
         Ok(self.store.board_rows(now - 24 * 3600, Some(rows))?)
+    }
+
+    /// Fresh board rows of these customers (those deleted are missing): for a refresh after
+    /// a few customers changed, instead of the whole board.
+    pub fn board_rows(&self, ids: &[i64], now: i64) -> Result<Vec<BoardRow>> {
+        Ok(self.store.board_rows_of(ids, now - 24 * 3600)?)
+    }
+
+    /// A customer's audit rows, newest first (the most recent ones).
+    pub fn audit(&self, id: i64) -> Result<Vec<AuditEntry>> {
+        Ok(self.store.audit_for_customer(id, CARD_AUDIT_ROWS)?)
     }
 
     pub fn customer(&self, id: i64) -> Result<Customer> {
@@ -56,7 +65,6 @@ impl Service {
             blocks: self.store.number_blocks(id)?,
             daily: roll_up(&hourly, Period::Daily),
             today: Period::Daily.start_of(now),
-            audit: self.store.audit_for_customer(id, CARD_AUDIT_ROWS)?,
             scheduled: self.scheduled_changes(Some(id), false)?,
             customer,
         })
@@ -80,7 +88,7 @@ impl Service {
         else {
             return Ok(current);
         };
-        tx.commit()?;
+        commit(tx, [Change::ids(Topic::Customers, [saved.id])])?;
         Ok(saved)
     }
 
@@ -91,7 +99,7 @@ impl Service {
         let now = store::now_text();
         let tx = self.store.write()?;
         let saved = insert_new(&tx, actor, c, "Create customer", &now)?;
-        tx.commit()?;
+        commit(tx, [Change::ids(Topic::Customers, [saved.id])])?;
         Ok(saved)
     }
 
@@ -155,7 +163,17 @@ impl Service {
             }
             .insert(&tx, &now)?;
         }
-        tx.commit()?;
+        // Contacts and summary rows go too (ON DELETE CASCADE); pending changes are cancelled.
+        let topics = [
+            Topic::Customers,
+            Topic::Contacts,
+            Topic::Scheduled,
+            Topic::Summaries,
+        ];
+        commit(
+            tx,
+            topics.map(|t| Change::ids(t, doomed.iter().map(|c| c.id))),
+        )?;
         Ok(doomed.len())
     }
 }

@@ -2,12 +2,13 @@
 //! currencies, contacts with one primary each, number blocks, and hourly summaries rolled
 //! up from simulated calls.
 
-use super::{Result, Service};
+use super::{Result, Service, commit};
 use crate::domain::audit::snapshot;
 use crate::domain::rating::billed_seconds;
 use crate::domain::summary::Period;
 use crate::domain::{
-    Actor, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status, Traffic, Verb,
+    Actor, Change, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status, Topic,
+    Traffic, Verb,
 };
 use crate::store::{self, HourlyWriter, NewAudit};
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -281,7 +282,7 @@ pub fn generate(
         }
     }
     drop(hourly);
-    tx.commit()?;
+    commit(tx, Topic::ALL.map(Change::many))?;
     Ok(report)
 }
 

@@ -1,12 +1,12 @@
 //! Importing CDR files into calls and the hourly summary, and the CDR report.
 
-use super::{Result, Service, ServiceError};
+use super::{Result, Service, ServiceError, commit};
 use crate::cdr::native::NativeWriter;
 use crate::cdr::{
     CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, private_file,
     uid_taken,
 };
-use crate::domain::{Actor, Cdr, Verb, count};
+use crate::domain::{Actor, Cdr, Change, Topic, Verb, count};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
 use csv::ByteRecord;
 use serde::Serialize;
@@ -133,8 +133,11 @@ impl Service {
             import.report.hours += 1;
         }
         drop(hourly);
+        // The customers with new calls: their summary and last call change too.
+        let mut customers = Vec::new();
         for (customer, at) in import.totals.last_calls() {
             store::note_last_call(&tx, customer, at)?;
+            customers.push(customer);
         }
         let mut report = import.finish()?;
         report.rows = state.rows;
@@ -160,7 +163,15 @@ impl Service {
             data: &serde_json::to_value(&report).unwrap_or_default(),
         }
         .insert(&tx, &now)?;
-        tx.commit()?;
+        let topics = [Topic::Calls, Topic::Summaries, Topic::Customers];
+        let mut changes = topics
+            .map(|t| Change::ids(t, customers.iter().copied()))
+            .to_vec();
+        if report.unmatched > 0 {
+            // Calls of no customer, listed apart: no id to name.
+            changes.push(Change::many(Topic::Calls));
+        }
+        commit(tx, changes)?;
         Ok(report)
     }
 

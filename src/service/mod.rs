@@ -1,5 +1,6 @@
 //! The operations users perform. Each validates with domain/, runs one IMMEDIATE
-//! transaction, writes its audit row in that same transaction, and commits.
+//! transaction, writes its audit row in that same transaction, and commits with the
+//! change-log rows of what it changed (`commit`).
 //! The TUI and the CLI both call these: one code path for a change.
 
 mod actor;
@@ -19,8 +20,9 @@ pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportR
 pub use schedule::ApplyReport;
 
 use crate::cdr::RowError;
-use crate::domain::{Customer, FieldError};
-use crate::store::{OpenError, Store};
+use crate::domain::{Change, Changes, Customer, FieldError};
+use crate::store::{self, OpenError, Store};
+use rusqlite::Transaction;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -148,4 +150,24 @@ impl Service {
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.store.data_version()?)
     }
+
+    /// Where the change log is now; read before loading, then pass to `changes_since`.
+    pub fn change_seq(&self) -> Result<i64> {
+        Ok(self.store.latest_change_seq()?)
+    }
+
+    /// What other commits since `seq` changed (this connection's own included), and the
+    /// seq to ask from next; `Changes::everything()` when that is no longer known.
+    pub fn changes_since(&self, seq: i64) -> Result<(i64, Changes)> {
+        Ok(self.store.changes_since(seq)?)
+    }
+}
+
+/// Commits an operation's transaction with a change-log row per topic it changed, so
+/// that other consoles reload just that: every write ends here, not in `tx.commit()`.
+/// The log's clock is the wall clock, whatever time the operation itself was given.
+fn commit(tx: Transaction<'_>, changes: impl IntoIterator<Item = Change>) -> Result<()> {
+    store::record_changes(&tx, &changes.into_iter().collect(), chrono::Utc::now())?;
+    tx.commit()?;
+    Ok(())
 }

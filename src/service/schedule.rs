@@ -2,9 +2,9 @@
 //! console or `carrierdesk apply-due` gets there first.
 
 use super::customers::write_fields;
-use super::{Result, Service, ServiceError};
+use super::{Result, Service, ServiceError, commit};
 use crate::domain::draft::{describe_fields, with_fields};
-use crate::domain::{Actor, Customer, ScheduleState, ScheduledChange, Verb};
+use crate::domain::{Actor, Change, Customer, ScheduleState, ScheduledChange, Topic, Verb};
 use crate::store::{self, NewAudit, NewScheduled};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -68,7 +68,7 @@ impl Service {
             data: &json!({"due_at": due, "fields": fields}),
         }
         .insert(&tx, &now)?;
-        tx.commit()?;
+        commit(tx, [Change::ids(Topic::Scheduled, [customer_id])])?;
         Ok(id)
     }
 
@@ -119,7 +119,7 @@ impl Service {
             });
         }
         audit_state(&tx, actor, &change, ScheduleState::Cancelled, &result, &now)?;
-        tx.commit()?;
+        commit(tx, [Change::ids(Topic::Scheduled, [change.customer_id])])?;
         Ok(())
     }
 
@@ -163,10 +163,18 @@ impl Service {
             }
             // An applied change that wrote something was audited as the customer's edit;
             // one that failed, or found nothing to change, gets its own row.
-            if state == ScheduleState::Failed || !result.is_empty() {
+            let wrote = state == ScheduleState::Applied && result.is_empty();
+            if !wrote {
                 audit_state(&tx, &author, &change, state, &result, &now)?;
             }
-            tx.commit()?;
+            let customer = change.customer_id;
+            commit(
+                tx,
+                [
+                    Change::ids(Topic::Scheduled, [customer]),
+                    Change::ids(Topic::Customers, wrote.then_some(customer)),
+                ],
+            )?;
             summarise(&mut change, current.as_ref());
             change.state = state;
             change.result = result;

@@ -13,41 +13,65 @@ impl Store {
     pub fn board_rows(&self, since: i64, limit: Option<usize>) -> rusqlite::Result<Vec<BoardRow>> {
         // One read transaction: a consistent snapshot, and one lock instead of one per query.
         let _snapshot = self.read()?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.name, c.status, c.balance, c.debit_limit, c.currency, c.channels,
-                    c.channels_in_use, c.cps, c.last_call_at, c.tags, c.account_code
-             FROM customers c ORDER BY c.name LIMIT ?1",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BOARD_COLUMNS} FROM customers c ORDER BY c.name LIMIT ?1"
+        ))?;
         let limit_sql = limit.map_or(-1, |l| l as i64);
         let mut rows = stmt
-            .query_map([limit_sql], |r| {
-                let last: Option<String> = r.get(9)?;
-                Ok(BoardRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    status: status(r, 2)?,
-                    balance: r.get(3)?,
-                    debit_limit: r.get(4)?,
-                    currency: currency(r, 5)?,
-                    channels: r.get(6)?,
-                    channels_in_use: r.get(7)?,
-                    cps: r.get(8)?,
-                    last_call: last
-                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                        .map(|t| t.timestamp()),
-                    attempts_24h: 0,
-                    connected_24h: 0,
-                    duration_24h: 0,
-                    tags: split_tags(&r.get::<_, String>(10)?),
-                    // The account code, then the contacts' (added below).
-                    contact_text: r.get(11)?,
-                })
-            })?
+            .query_map([limit_sql], board_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.fill_details(&mut rows, since)?;
         Ok(rows)
     }
 
+    /// The board rows of these customers, by name; a deleted one is not there.
+    pub fn board_rows_of(&self, ids: &[i64], since: i64) -> rusqlite::Result<Vec<BoardRow>> {
+        let _snapshot = self.read()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BOARD_COLUMNS} FROM customers c WHERE c.id = ?1"
+        ))?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            rows.extend(
+                stmt.query_map([id], board_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+            );
+        }
+        self.fill_details(&mut rows, since)?;
+        Ok(rows)
+    }
+}
+
+const BOARD_COLUMNS: &str =
+    "c.id, c.name, c.status, c.balance, c.debit_limit, c.currency, c.channels,
+    c.channels_in_use, c.cps, c.last_call_at, c.tags, c.account_code";
+
+/// A board row as read with BOARD_COLUMNS; its traffic and contacts come after.
+fn board_row(r: &rusqlite::Row) -> rusqlite::Result<BoardRow> {
+    let last: Option<String> = r.get(9)?;
+    Ok(BoardRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        status: status(r, 2)?,
+        balance: r.get(3)?,
+        debit_limit: r.get(4)?,
+        currency: currency(r, 5)?,
+        channels: r.get(6)?,
+        channels_in_use: r.get(7)?,
+        cps: r.get(8)?,
+        last_call: last
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.timestamp()),
+        attempts_24h: 0,
+        connected_24h: 0,
+        duration_24h: 0,
+        tags: split_tags(&r.get::<_, String>(10)?),
+        // The account code, then the contacts' (fill_details adds them).
+        contact_text: r.get(11)?,
+    })
+}
+
+impl Store {
     /// Last-day traffic and contact text, by short index walks per customer: measured
     /// faster than one GROUP BY over the day's hours of every customer, and just as good for
     /// a first screen of a few hundred rows as for all of them.

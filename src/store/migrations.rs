@@ -13,6 +13,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema.sql")),
     M::up(include_str!("cdrs_v2.sql")),
     M::up(include_str!("cdrs_v3.sql")),
+    M::up(include_str!("change_log_v4.sql")),
 ];
 
 /// The page size of a new database file, in bytes.

@@ -3,6 +3,7 @@
 mod audit;
 mod board;
 mod cdrs;
+mod change_log;
 mod customers;
 mod migrations;
 mod rows;
@@ -188,6 +189,7 @@ pub fn now_text() -> String {
 pub use crate::domain::utc_text as time_text;
 
 pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
+pub use change_log::record_changes;
 pub use customers::{
     account_code_holder, customer_named, customer_ties, delete_customer, get_contacts,
     get_customer, get_number_blocks, get_sip_users, insert_contact, insert_customer,

@@ -3,9 +3,23 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Where the operator is; decides what a key means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
+/// Defines `Context` and `Context::ALL` from one list, so that nothing that walks every
+/// context (the duplicate-binding test, the palette) can leave a new one out.
+macro_rules! contexts {
+    ($($(#[doc = $doc:literal])* $name:ident,)+) => {
+        /// Where the operator is; decides what a key means. Each screen names its own.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Context {
+            $($(#[doc = $doc])* $name,)+
+        }
+
+        impl Context {
+            pub const ALL: &[Context] = &[$(Context::$name,)+];
+        }
+    };
+}
+
+contexts! {
     /// Works everywhere unless a text field takes the key.
     Global,
     Board,
@@ -14,7 +28,7 @@ pub enum Context {
     Card,
     /// A form with a focused field.
     Form,
-    /// A pop-up with details (help, an audit row's difference).
+    /// A window with text to read (help, an audit row's difference, a report).
     Popup,
     /// The command palette, with its query being typed.
     Palette,
@@ -36,7 +50,7 @@ pub enum Context {
     List,
 }
 
-/// What a key asks for. `App::update` carries it out.
+/// What a key asks for: the screen on top carries it out, or passes it down the stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -56,6 +70,7 @@ pub enum Action {
     SortReverse,
     NextTab,
     PrevTab,
+    /// A card tab by its number from 0; the keymap reads it off the digit typed.
     Tab(u8),
     Edit,
     Refresh,
@@ -92,7 +107,8 @@ pub enum Action {
     SaveContinue,
     SaveStay,
     SaveDelay,
-    Reload,
+    /// In a conflict: take the other operator's version, drop ours.
+    TakeTheirs,
     Overwrite,
     Add,
     Delete,
@@ -150,10 +166,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Search, [(Down, NONE)], "↓", Action::Down, "move down", ""),
     bind!(Card, [(Tab, NONE)], "Tab", Action::NextTab, "next tab", "next tab"),
     bind!(Card, [(BackTab, NONE)], "Shift-Tab", Action::PrevTab, "previous tab", ""),
-    bind!(Card, [(Char('1'), NONE)], "1", Action::Tab(0), "Main tab", ""),
-    bind!(Card, [(Char('2'), NONE)], "2", Action::Tab(1), "Contacts tab", ""),
-    bind!(Card, [(Char('3'), NONE)], "3", Action::Tab(2), "Summary tab", ""),
-    bind!(Card, [(Char('4'), NONE)], "4", Action::Tab(3), "Audit tab", ""),
+    // The card lists its tabs by number under these (the tabs are a list: see card/tabs).
+    bind!(Card, [(Char('1'), NONE), (Char('2'), NONE), (Char('3'), NONE), (Char('4'), NONE), (Char('5'), NONE), (Char('6'), NONE), (Char('7'), NONE), (Char('8'), NONE), (Char('9'), NONE)], "1-9", Action::Tab(0), "tab by number:", ""),
     bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit the customer", "edit"),
     bind!(Card, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the customer (asks first)", ""),
     bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the contact (Contacts tab) or the audit row's difference (Audit tab) in full", ""),
@@ -191,7 +205,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SaveMenu, [(Char('s'), NONE)], "s", Action::SaveStay, "Save and Stay: save, keep the form open", "stay"),
     bind!(SaveMenu, [(Char('d'), NONE)], "d", Action::SaveDelay, "Delay and Save: apply the change at a time you choose", "delay"),
     bind!(SaveMenu, [(Esc, NONE)], "Esc", Action::Back, "back to the form", "back"),
-    bind!(Conflict, [(Char('r'), NONE)], "r", Action::Reload, "reload: take their version, drop your changes", "reload"),
+    bind!(Conflict, [(Char('r'), NONE)], "r", Action::TakeTheirs, "reload: take their version, drop your changes", "reload"),
     bind!(Conflict, [(Char('o'), NONE)], "o", Action::Overwrite, "overwrite: your changes on top of theirs", "overwrite"),
     bind!(Conflict, [(Esc, NONE), (Char('c'), NONE)], "Esc/c", Action::Back, "cancel: close the form, keep their version", "cancel"),
     bind!(FilterLine, [(Enter, NONE)], "Enter", Action::SearchDone, "keep the filter and go back to the list", "done"),
@@ -290,7 +304,10 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
             .iter()
             .filter(|b| b.context == *ctx)
             .find(|b| b.keys.iter().any(|k| matches(key, *k)))
-            .map(|b| b.action)
+            .map(|b| match (b.action, key.code) {
+                (Action::Tab(_), Char(c @ '1'..='9')) => Action::Tab(c as u8 - b'1'),
+                (action, _) => action,
+            })
     })
 }
 
@@ -348,22 +365,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for ctx in [
-            Context::Board,
-            Context::Search,
-            Context::Card,
-            Context::Form,
-            Context::Popup,
-            Context::Palette,
-            Context::Columns,
-            Context::Grid,
-            Context::Prompt,
-            Context::SaveMenu,
-            Context::Conflict,
-            Context::FilterLine,
-            Context::BulkForm,
-            Context::List,
-        ] {
+        for &ctx in Context::ALL {
             let mut seen = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.context == ctx) {
                 for k in b.keys {

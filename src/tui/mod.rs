@@ -1,26 +1,18 @@
 //! The terminal front end: lifecycle, event loop, state, views and keymap.
 //! It talks to the database only through `service`, on the database thread.
 
-pub mod app;
-pub mod board;
-pub mod bulk_form;
+mod chrome;
 pub mod clock;
-pub mod columns;
-pub mod customer_form;
-pub mod import_request;
 pub mod keymap;
-pub mod list;
-pub mod palette;
-pub mod prompt;
-pub mod summary;
-pub mod views;
+pub mod msg;
+pub mod screen;
+pub mod screens;
+pub mod shell;
 pub mod widgets;
 pub mod worker;
 
 use crate::clipboard::Clipboard;
 use crate::service::Service;
-use app::{App, Event};
-use app::{Effect, Level};
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
     Event as TermEvent, EventStream,
@@ -30,8 +22,11 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use futures::StreamExt;
+use msg::{Effect, Event, Level, Reply};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use screens::board::BoardScreen;
+use shell::App;
 use std::io::{Stdout, stdout};
 use std::time::Instant;
 
@@ -91,13 +86,16 @@ impl Startup {
             self.first_frame = true;
             tracing::info!(ms, "first frame drawn");
         }
-        if !self.first_rows && app.board.loaded {
+        let Some(board) = app.top_as::<BoardScreen>().map(|s| &s.board) else {
+            return;
+        };
+        if !self.first_rows && board.loaded {
             self.first_rows = true;
             tracing::info!(ms, "first customers shown");
         }
-        if !self.all_rows && app.board.complete {
+        if !self.all_rows && board.complete {
             self.all_rows = true;
-            tracing::info!(ms, rows = app.board.total(), "board complete");
+            tracing::info!(ms, rows = board.total(), "board complete");
         }
     }
 }
@@ -130,9 +128,8 @@ async fn event_loop(
     started: Instant,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut app = App::new();
+    let mut app = App::new(BoardScreen::new(session.board_columns()));
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    app.columns = session.board_columns();
     let worker = worker::Worker::spawn(service, session, tx);
     for effect in app.start() {
         worker.send(effect);
@@ -141,7 +138,7 @@ async fn event_loop(
     let mut startup = Startup::default();
     while !app.quit {
         if app.dirty {
-            terminal.draw(|frame| views::draw(frame, &mut app))?;
+            terminal.draw(|frame| app.draw(frame))?;
             app.dirty = false;
             startup.drawn(&app, started);
         }
@@ -161,7 +158,7 @@ async fn event_loop(
                 Some(Ok(TermEvent::Key(key))) => Event::Key(key),
                 Some(Ok(TermEvent::Paste(text))) => Event::Paste(text),
                 Some(Ok(TermEvent::Mouse(m))) => Event::Mouse(m),
-                Some(Ok(TermEvent::Resize(..))) => Event::Resize,
+                Some(Ok(TermEvent::Resize(w, h))) => Event::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
@@ -182,7 +179,7 @@ async fn event_loop(
                         crate::clipboard::Outcome::Failed(_) => Level::Error,
                         _ => Level::Info,
                     };
-                    app.handle(Event::Notice(level, copied.message(&what)));
+                    app.handle(Event::Reply(Box::new(Reply::Notice(level, copied.message(&what)))));
                 }
                 other => worker.send(other),
             }

@@ -1,12 +1,14 @@
-//! The database task: a thread that owns the connection, runs effects one at a time and
-//! sends their results back as events. It also polls PRAGMA data_version about once a
-//! second and reports other operators' commits.
+//! The database thread: it owns the connection, runs effects one at a time (loads of the
+//! same thing that queued up run once) and sends their replies back. After each effect,
+//! and when PRAGMA data_version says another connection committed (polled about once a
+//! second), it reads the change log and reports what changed.
 
-use super::app::{Effect, Event, Level, SaveError};
 use super::clock::Clock;
-use super::columns::ColumnId;
-use super::import_request::ImportRequest;
+use super::msg::{Effect, Event, Level, Reply, SaveError, merge_loads};
+use crate::cdr::request::ImportRequest;
 use crate::config::Config;
+use crate::domain::board_columns::ColumnId;
+use crate::domain::change::Changes;
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
@@ -45,25 +47,92 @@ impl Session {
     }
 }
 
-/// Runs one effect on the calling thread and returns the event it produces. The worker
-/// uses it; tests call it directly to drive the app without threads.
-pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> Event {
+/// A connection and the session it works for, with what the change log has been read up
+/// to. The thread runs effects through it; tests drive the app with it directly.
+pub struct Database {
+    pub service: Service,
+    pub session: Session,
+    /// The last change-log entry reported; None until the first read.
+    seen: Option<i64>,
+}
+
+impl Database {
+    pub fn new(service: Service, session: Session) -> Database {
+        let seen = service.change_seq().ok();
+        Database {
+            service,
+            session,
+            seen,
+        }
+    }
+
+    /// Runs one effect; its reply, then what it (or anyone) committed meanwhile.
+    pub fn run(&mut self, effect: Effect) -> Vec<Reply> {
+        let mut replies = vec![perform(&mut self.service, &mut self.session, effect)];
+        replies.extend(self.changes());
+        replies
+    }
+
+    /// What was committed since the last look, if anything.
+    pub fn changes(&mut self) -> Option<Reply> {
+        let Some(seen) = self.seen else {
+            // The last read failed: start again from now, and reload everything.
+            self.seen = self.service.change_seq().ok();
+            return self.seen.map(|_| Reply::Changed(Changes::everything()));
+        };
+        match self.service.changes_since(seen) {
+            Ok((_, changes)) if changes.is_empty() => None,
+            Ok((seq, changes)) => {
+                self.seen = Some(seq);
+                Some(Reply::Changed(changes))
+            }
+            Err(e) => {
+                tracing::warn!("change log not read: {e}");
+                self.seen = None;
+                None
+            }
+        }
+    }
+}
+
+/// Runs one effect on the calling thread and returns its reply.
+fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> Reply {
     let actor = &session.actor;
     let now = session.clock.now();
     match effect {
-        Effect::LoadBoardFirst => Event::BoardLoaded {
+        Effect::LoadBoardFirst => Reply::BoardLoaded {
             rows: service
                 .board_first(now, FIRST_SCREEN)
                 .map_err(|e| e.to_string()),
             complete: false,
         },
-        Effect::LoadBoard => Event::BoardLoaded {
+        Effect::LoadBoard => Reply::BoardLoaded {
             rows: service.board(now).map_err(|e| e.to_string()),
             complete: true,
         },
+        Effect::LoadBoardRows(ids) => match service.board_rows(&ids, now) {
+            Ok(rows) => {
+                let gone = ids
+                    .iter()
+                    .filter(|id| !rows.iter().any(|r| r.id == **id))
+                    .copied()
+                    .collect();
+                Reply::BoardRowsLoaded {
+                    rows: Ok(rows),
+                    gone,
+                }
+            }
+            Err(e) => Reply::BoardRowsLoaded {
+                rows: Err(e.to_string()),
+                gone: Vec::new(),
+            },
+        },
+        Effect::LoadAudit(id) => {
+            Reply::AuditLoaded(id, service.audit(id).map_err(|e| e.to_string()))
+        }
         Effect::LoadCard(id) => match service.card(id, now) {
-            Err(ServiceError::NotFound(_)) => Event::CustomerGone(id),
-            result => Event::CardLoaded(id, result.map_err(|e| e.to_string())),
+            Err(ServiceError::NotFound(_)) => Reply::CustomerGone(id),
+            result => Reply::CardLoaded(id, result.map_err(|e| e.to_string())),
         },
         Effect::SaveCustomer { customer, stay } => {
             // A customer without an id is a new one.
@@ -72,7 +141,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             } else {
                 service.update_customer(actor, &customer)
             };
-            Event::Saved {
+            Reply::Saved {
                 result: result.map_err(|e| match e {
                     ServiceError::Conflict(theirs) => SaveError::Conflict(theirs),
                     ServiceError::Invalid { field, message } => {
@@ -92,7 +161,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 .customer(customer)
                 .map(|c| crate::domain::draft::describe_fields(&c, &fields))
                 .unwrap_or_default();
-            Event::Scheduled(
+            Reply::Scheduled(
                 service
                     .schedule_change(actor, customer, fields, due)
                     .map(|id| {
@@ -104,7 +173,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                     .map_err(|e| e.to_string()),
             )
         }
-        Effect::LoadSummary { customer, period } => Event::SummaryLoaded {
+        Effect::LoadSummary { customer, period } => Reply::SummaryLoaded {
             customer,
             period,
             rows: service
@@ -127,18 +196,18 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 });
             match written {
                 // The summary can hold traffic whose calls were never imported one by one.
-                Ok(0) => Event::Notice(
+                Ok(0) => Reply::Notice(
                     Level::Info,
                     format!(
                         "No calls stored for this period (its traffic came as hourly totals, not CDRs): {} has the header only",
                         path.display()
                     ),
                 ),
-                Ok(n) => Event::Notice(
+                Ok(n) => Reply::Notice(
                     Level::Info,
                     format!("{} (UTC) written to {}", count(n, "call"), path.display()),
                 ),
-                Err(e) => Event::Notice(Level::Error, format!("CDR report not written: {e}")),
+                Err(e) => Reply::Notice(Level::Error, format!("CDR report not written: {e}")),
             }
         }
         Effect::Export { name, contents } => {
@@ -146,8 +215,8 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             let written = std::fs::create_dir_all(&session.export_dir)
                 .and_then(|()| std::fs::write(&path, contents));
             match written {
-                Ok(()) => Event::Notice(Level::Info, format!("Exported to {}", path.display())),
-                Err(e) => Event::Notice(
+                Ok(()) => Reply::Notice(Level::Info, format!("Exported to {}", path.display())),
+                Err(e) => Reply::Notice(
                     Level::Error,
                     format!("Not exported to {}: {e}", path.display()),
                 ),
@@ -157,20 +226,20 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             import(service, actor, &request, &session.export_dir, &mut |_| {})
         }
         Effect::LoadForEdit(id) => {
-            Event::EditReady(service.customer(id).map_err(|e| e.to_string()))
+            Reply::EditReady(service.customer(id).map_err(|e| e.to_string()))
         }
         Effect::Delete(ids) => match service.delete_customers(actor, &ids) {
-            Ok(n) => Event::Finished(
+            Ok(n) => Reply::Finished(
                 Level::Info,
                 format!(
                     "Deleted {}; the audit log keeps their rows",
                     count(n, "customer")
                 ),
             ),
-            Err(e) => Event::Finished(Level::Error, e.to_string().replace('\n', " · ")),
+            Err(e) => Reply::Finished(Level::Error, e.to_string().replace('\n', " · ")),
         },
         Effect::BulkPreview { ids, edit } => {
-            Event::BulkPreviewed(service.bulk_preview(&ids, &edit).map_err(|e| e.to_string()))
+            Reply::BulkPreviewed(service.bulk_preview(&ids, &edit).map_err(|e| e.to_string()))
         }
         Effect::BulkApply { changes, edit } => {
             match service.bulk_apply_previewed(actor, &changes, &edit) {
@@ -193,7 +262,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                             names.join(", ")
                         )
                     };
-                    Event::Finished(
+                    Reply::Finished(
                         Level::Info,
                         format!(
                             "Bulk edit saved: {} changed, {} already had these values{since}",
@@ -202,7 +271,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                         ),
                     )
                 }
-                Err(e) => Event::Finished(
+                Err(e) => Reply::Finished(
                     Level::Error,
                     format!("Nothing changed: {}", e.to_string().replace('\n', " · ")),
                 ),
@@ -211,7 +280,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
         Effect::BulkUpload {
             path,
             dry_run: true,
-        } => Event::UploadChecked {
+        } => Reply::UploadChecked {
             result: service
                 .import_customers(actor, &path, true)
                 .map_err(|e| e.to_string()),
@@ -221,7 +290,7 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             path,
             dry_run: false,
         } => match service.import_customers(actor, &path, false) {
-            Ok(r) if r.committed => Event::Finished(
+            Ok(r) if r.committed => Reply::Finished(
                 Level::Info,
                 format!(
                     "Created {} from {}",
@@ -230,34 +299,34 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
                 ),
             ),
             // Found only now (another operator took a name meanwhile): the list says what.
-            Ok(r) => Event::UploadChecked {
+            Ok(r) => Reply::UploadChecked {
                 path,
                 result: Ok(r),
             },
-            Err(e) => Event::Finished(Level::Error, format!("Nothing created: {e}")),
+            Err(e) => Reply::Finished(Level::Error, format!("Nothing created: {e}")),
         },
-        Effect::LoadScheduled { customer } => Event::ScheduledLoaded {
+        Effect::LoadScheduled { customer } => Reply::ScheduledLoaded {
             customer,
             result: service
                 .scheduled_changes(customer, false)
                 .map_err(|e| e.to_string()),
         },
-        Effect::LoadUnmatched => Event::UnmatchedLoaded(
+        Effect::LoadUnmatched => Reply::UnmatchedLoaded(
             service
                 .unmatched_cdrs(UNMATCHED_SHOWN)
                 .map_err(|e| e.to_string()),
         ),
         Effect::CancelScheduled { id, customer } => match service.cancel_scheduled(actor, id) {
-            Ok(()) => Event::ScheduledLoaded {
+            Ok(()) => Reply::ScheduledLoaded {
                 customer,
                 result: service
                     .scheduled_changes(customer, false)
                     .map_err(|e| e.to_string()),
             },
-            Err(e) => Event::Notice(Level::Error, e.to_string()),
+            Err(e) => Reply::Notice(Level::Error, e.to_string()),
         },
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
-        Effect::Copy { what, .. } => Event::Notice(
+        Effect::Copy { what, .. } => Reply::Notice(
             Level::Error,
             format!("{what} not copied: the clipboard is reached from the terminal's thread"),
         ),
@@ -266,11 +335,11 @@ pub fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> 
             match &session.config_path {
                 Some(path) => match session.config.save(path) {
                     Ok(()) => {
-                        Event::Notice(Level::Info, format!("Columns saved in {}", path.display()))
+                        Reply::Notice(Level::Info, format!("Columns saved in {}", path.display()))
                     }
-                    Err(e) => Event::Notice(Level::Error, format!("Columns not saved: {e:#}")),
+                    Err(e) => Reply::Notice(Level::Error, format!("Columns not saved: {e:#}")),
                 },
-                None => Event::Notice(Level::Info, "Columns changed for this session".into()),
+                None => Reply::Notice(Level::Info, "Columns changed for this session".into()),
             }
         }
     }
@@ -284,13 +353,13 @@ pub fn import(
     request: &ImportRequest,
     export_dir: &Path,
     progress: &mut dyn FnMut(String),
-) -> Event {
+) -> Reply {
     let rejects = request.rejects_in(export_dir);
     if rejects.is_some()
         && let Err(e) = std::fs::create_dir_all(export_dir)
     {
         let dir = export_dir.display();
-        return Event::Finished(
+        return Reply::Finished(
             Level::Error,
             format!("Not imported: cannot create {dir}: {e}"),
         );
@@ -314,21 +383,21 @@ pub fn import(
                 .map_or_else(String::new, |path| {
                     format!(" · rejected rows in {}", path.display())
                 });
-            Event::Imported(Ok((
+            Reply::Imported(Ok((
                 format!("{}{rejects}", report.one_line()),
                 report.details(),
             )))
         }
-        Err(e) => Event::Imported(Err(e.to_string())),
+        Err(e) => Reply::Imported(Err(e.to_string())),
     }
 }
 
 /// Applies the scheduled changes that are due. Any console does it; the database decides
 /// which one gets each change, so each applies exactly once.
-fn apply_due(service: &mut Service) -> Option<Event> {
+fn apply_due(service: &mut Service) -> Option<Reply> {
     match service.apply_due(chrono::Utc::now()) {
         Ok(r) if r.applied.is_empty() && r.failed.is_empty() => None,
-        Ok(r) => Some(Event::Finished(
+        Ok(r) => Some(Reply::Finished(
             if r.failed.is_empty() {
                 Level::Info
             } else {
@@ -345,7 +414,7 @@ fn apply_due(service: &mut Service) -> Option<Event> {
         )),
         // Another writer's long transaction (an import): the next round applies them.
         Err(e) if e.is_busy() => None,
-        Err(e) => Some(Event::Notice(
+        Err(e) => Some(Reply::Notice(
             Level::Error,
             format!("Scheduled changes not applied: {e}"),
         )),
@@ -359,83 +428,14 @@ pub struct Worker {
 
 impl Worker {
     pub fn spawn(
-        mut service: Service,
-        mut session: Session,
+        service: Service,
+        session: Session,
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Worker {
         let (requests, inbox) = mpsc::channel::<Effect>();
         std::thread::Builder::new()
             .name("database".into())
-            .spawn(move || {
-                let mut seen = service.data_version().ok();
-                let mut idle: u64 = 0;
-                // Imports running on their own threads: while one holds the write lock,
-                // applying due changes would only keep this thread (and every card and
-                // view it loads) waiting for the lock.
-                let importing = Arc::new(AtomicUsize::new(0));
-                loop {
-                    match inbox.recv_timeout(POLL) {
-                        // An import runs on a connection of its own, so that the console
-                        // keeps loading cards and views meanwhile.
-                        Ok(Effect::ImportCdrs(request)) => {
-                            let path = service.store().path().to_path_buf();
-                            let (actor, events) = (session.actor.clone(), events.clone());
-                            let export_dir = session.export_dir.clone();
-                            let running = Arc::clone(&importing);
-                            running.fetch_add(1, Ordering::SeqCst);
-                            std::thread::spawn(move || {
-                                let event = match Service::open(&path) {
-                                    Ok(mut own) => import(
-                                        &mut own,
-                                        &actor,
-                                        &request,
-                                        &export_dir,
-                                        &mut |line| {
-                                            let _ = events.send(Event::Progress(line));
-                                        },
-                                    ),
-                                    Err(e) => {
-                                        Event::Finished(Level::Error, format!("Not imported: {e}"))
-                                    }
-                                };
-                                running.fetch_sub(1, Ordering::SeqCst);
-                                let _ = events.send(event);
-                            });
-                        }
-                        Ok(effect) => {
-                            let started = std::time::Instant::now();
-                            let label = format!("{effect:?}");
-                            let event = perform(&mut service, &mut session, effect);
-                            tracing::debug!(
-                                took_ms = started.elapsed().as_millis() as u64,
-                                "{}",
-                                truncate(&label)
-                            );
-                            if events.send(event).is_err() {
-                                return;
-                            }
-                        }
-                        Err(mpsc::RecvTimeoutError::Timeout) => {
-                            idle += 1;
-                            if idle.is_multiple_of(APPLY_DUE_EVERY)
-                                && importing.load(Ordering::SeqCst) == 0
-                                && let Some(event) = apply_due(&mut service)
-                                && events.send(event).is_err()
-                            {
-                                return;
-                            }
-                            let now = service.data_version().ok();
-                            if now != seen {
-                                seen = now;
-                                if events.send(Event::DataChanged).is_err() {
-                                    return;
-                                }
-                            }
-                        }
-                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-            })
+            .spawn(move || serve(Database::new(service, session), &inbox, &events))
             .expect("the database thread starts");
         Worker { requests }
     }
@@ -446,6 +446,84 @@ impl Worker {
     }
 }
 
-fn truncate(s: &str) -> &str {
-    s.char_indices().nth(60).map_or(s, |(i, _)| &s[..i])
+/// The thread's loop; returns when the app has gone (its channel closed).
+fn serve(
+    mut db: Database,
+    inbox: &mpsc::Receiver<Effect>,
+    events: &tokio::sync::mpsc::UnboundedSender<Event>,
+) {
+    let send = |reply: Reply| events.send(Event::Reply(Box::new(reply))).is_ok();
+    let mut version = db.service.data_version().ok();
+    let mut idle: u64 = 0;
+    // Imports running on their own threads: while one holds the write lock, applying due
+    // changes would only keep this thread (and every card and view it loads) waiting.
+    let importing = Arc::new(AtomicUsize::new(0));
+    loop {
+        let first = match inbox.recv_timeout(POLL) {
+            Ok(effect) => effect,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                idle += 1;
+                if idle.is_multiple_of(APPLY_DUE_EVERY)
+                    && importing.load(Ordering::SeqCst) == 0
+                    && let Some(reply) = apply_due(&mut db.service)
+                    && !send(reply)
+                {
+                    return;
+                }
+                let now = db.service.data_version().ok();
+                if now != version || version.is_none() {
+                    version = now;
+                    if let Some(reply) = db.changes()
+                        && !send(reply)
+                    {
+                        return;
+                    }
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        // Whatever else is already waiting: loads of the same thing run once.
+        let queue = merge_loads(std::iter::once(first).chain(inbox.try_iter()).collect());
+        for effect in queue {
+            if let Effect::ImportCdrs(request) = effect {
+                import_apart(&db, request, &importing, events);
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let label = effect.label();
+            let replies = db.run(effect);
+            tracing::debug!(took_ms = started.elapsed().as_millis() as u64, "{label}");
+            for reply in replies {
+                if !send(reply) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// An import runs on a thread and connection of its own, so that the console keeps
+/// loading cards and views meanwhile; its progress and its end come back as replies.
+fn import_apart(
+    db: &Database,
+    request: ImportRequest,
+    importing: &Arc<AtomicUsize>,
+    events: &tokio::sync::mpsc::UnboundedSender<Event>,
+) {
+    let path = db.service.store().path().to_path_buf();
+    let (actor, events) = (db.session.actor.clone(), events.clone());
+    let export_dir = db.session.export_dir.clone();
+    let running = Arc::clone(importing);
+    running.fetch_add(1, Ordering::SeqCst);
+    std::thread::spawn(move || {
+        let reply = match Service::open(&path) {
+            Ok(mut own) => import(&mut own, &actor, &request, &export_dir, &mut |line| {
+                let _ = events.send(Event::Reply(Box::new(Reply::Progress(line))));
+            }),
+            Err(e) => Reply::Finished(Level::Error, format!("Not imported: {e}")),
+        };
+        running.fetch_sub(1, Ordering::SeqCst);
+        let _ = events.send(Event::Reply(Box::new(reply)));
+    });
 }

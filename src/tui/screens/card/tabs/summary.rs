@@ -1,17 +1,30 @@
-//! The Summary tab's state: which view, its rows, the grid's cursor and selection, and the
-//! rows ticked in the Action column; and what its keys do.
+//! The Summary tab: which view, its rows, the grid's cursor and selection, and the rows
+//! ticked in the Action column; what its keys do, and how it draws.
 
-use super::app::Effect;
-use super::keymap::Action;
-use super::widgets::grid::{CopyHeaders, GridState, Move, to_tsv, write_csv};
-use super::widgets::summary_grid::SummaryGrid;
+use super::CardTab;
+use crate::domain::change::{Changes, Topic};
 use crate::domain::selection::{Cell, Selection};
 use crate::domain::summary::Period;
 use crate::domain::summary_table::SummaryColumn;
 use crate::domain::{Currency, SummaryRow, count};
+use crate::service::CardData;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::msg::{Effect, Reply};
+use crate::tui::screen::{Cx, Flow, Ui};
+use crate::tui::screens::card::view::label;
+use crate::tui::widgets::grid::{
+    CopyHeaders, Grid, GridState, GridStyles, Move, status_line, to_tsv, write_csv,
+};
+use crate::tui::widgets::summary_grid::SummaryGrid;
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
 use std::collections::HashSet;
 
-pub struct SummaryView {
+pub struct SummaryTab {
     pub period: Period,
     /// None until the view's rows arrive.
     pub rows: Option<Vec<SummaryRow>>,
@@ -21,9 +34,9 @@ pub struct SummaryView {
     pub ticked: HashSet<(Period, i64)>,
 }
 
-impl SummaryView {
-    pub fn new(period: Period, ticked: HashSet<(Period, i64)>) -> SummaryView {
-        SummaryView {
+impl SummaryTab {
+    pub fn new(period: Period, ticked: HashSet<(Period, i64)>) -> SummaryTab {
+        SummaryTab {
             period,
             rows: None,
             grid: GridState::default(),
@@ -64,7 +77,7 @@ impl SummaryView {
     /// Switches to another view; its rows must be loaded.
     pub fn switch(&mut self, period: Period) {
         if period != self.period {
-            *self = SummaryView::new(period, std::mem::take(&mut self.ticked));
+            *self = SummaryTab::new(period, std::mem::take(&mut self.ticked));
         }
     }
 
@@ -106,14 +119,15 @@ impl SummaryView {
     }
 }
 
-impl SummaryView {
-    /// The Summary tab's keys, for customer `customer` billed in `currency`. `None` leaves
-    /// the action to the card (tabs, edit, back).
-    pub fn act(
+impl SummaryTab {
+    /// The grid's keys, for customer `customer` billed in `currency`. `None` leaves the
+    /// action to the card (tabs, edit, back).
+    fn act(
         &mut self,
         customer: i64,
         currency: Currency,
         action: Action,
+        now: i64,
     ) -> Option<Vec<Effect>> {
         let grid = &mut self.grid;
         let step = |m: Move, extend: bool, grid: &mut GridState| {
@@ -197,7 +211,9 @@ impl SummaryView {
                     "summary-{}-{}-{}.csv",
                     customer,
                     self.period.view_name().to_lowercase().replace(' ', ""),
-                    chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+                    chrono::DateTime::from_timestamp(now, 0)
+                        .unwrap_or_default()
+                        .format("%Y%m%dT%H%M%SZ")
                 );
                 return Some(
                     self.export_csv(currency)
@@ -212,11 +228,175 @@ impl SummaryView {
     }
 }
 
+impl CardTab for SummaryTab {
+    fn title(&self) -> &'static str {
+        "Summary"
+    }
+
+    fn context(&self) -> Context {
+        Context::Grid
+    }
+
+    fn load(&mut self, customer: i64, cx: &mut Cx) {
+        cx.run(Effect::LoadSummary {
+            customer,
+            period: self.period,
+        });
+    }
+
+    fn stale_after(&self, changes: &Changes, customer: i64) -> bool {
+        changes.concerns(Topic::Summaries, customer)
+    }
+
+    fn on_action(&mut self, action: Action, data: &CardData, cx: &mut Cx) -> Flow {
+        let takes_rows = matches!(
+            action,
+            Action::Copy
+                | Action::CopyHeaders
+                | Action::CopyGroups
+                | Action::CdrReport
+                | Action::Export
+                | Action::TickRow
+        );
+        if takes_rows && self.rows.as_ref().is_some_and(Vec::is_empty) {
+            cx.info("This view has no traffic: there is nothing to copy, tick or export.");
+            return Flow::Done;
+        }
+        let customer = &data.customer;
+        match self.act(customer.id, customer.currency, action, cx.now()) {
+            Some(effects) => {
+                cx.run_all(effects);
+                Flow::Done
+            }
+            None => Flow::Pass,
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, customer: i64, cx: &mut Cx) -> Option<Reply> {
+        match reply {
+            Reply::SummaryLoaded {
+                customer: id,
+                period,
+                rows,
+            } if id == customer && period == self.period => match rows {
+                Ok(rows) => self.set_rows(rows),
+                Err(e) => cx.error(e),
+            },
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Click moves the cursor, drag extends the selection, the wheel scrolls.
+    fn on_mouse(&mut self, m: MouseEvent) {
+        let grid = &mut self.grid;
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(cell) = grid.cell_at(m.column, m.row) {
+                    grid.set_cursor(cell);
+                }
+            }
+            MouseEventKind::Drag(MouseButton::Left) => {
+                if let Some(cell) = grid.cell_at(m.column, m.row) {
+                    grid.extend_to(cell);
+                }
+            }
+            MouseEventKind::ScrollDown => grid.move_cursor(Move::Down),
+            MouseEventKind::ScrollUp => grid.move_cursor(Move::Up),
+            _ => {}
+        }
+    }
+
+    fn closing(&mut self, customer: i64, cx: &mut Cx) {
+        cx.post(Reply::CardClosed {
+            id: customer,
+            ticked: std::mem::take(&mut self.ticked),
+        });
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, data: &CardData, ui: &Ui) {
+        draw_summary(frame, area, data.customer.currency, self, ui.no_color);
+    }
+}
+
+fn draw_summary(
+    frame: &mut Frame,
+    area: Rect,
+    currency: Currency,
+    view: &mut SummaryTab,
+    no_color: bool,
+) {
+    let [views, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let mut spans: Vec<Span> = Period::ALL
+        .iter()
+        .flat_map(|p| {
+            let style = if *p == view.period {
+                Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            [
+                Span::styled(format!(" {} ", p.view_name()), style),
+                Span::raw(" "),
+            ]
+        })
+        .collect();
+    spans.push(label("  [ ] switch view · all UTC"));
+    frame.render_widget(Paragraph::new(Line::from(spans)), views);
+    let Some(rows) = &view.rows else {
+        frame.render_widget(Paragraph::new("Loading…"), rest);
+        return;
+    };
+    if rows.is_empty() {
+        frame.render_widget(Paragraph::new("No traffic in this view."), rest);
+        return;
+    }
+    let source = SummaryGrid::new(rows, view.period, currency);
+    // The selection's figures take a second line rather than lose their end on a narrow screen.
+    let line = status_line(&source, &mut view.grid);
+    let figure_rows = if line.chars().count() > usize::from(rest.width) {
+        2
+    } else {
+        1
+    };
+    let [grid_area, figures] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(figure_rows)]).areas(rest);
+    // The Action column: a tick box per row, drawn beside the grid's rows.
+    let [ticks, cells] =
+        Layout::horizontal([Constraint::Length(4), Constraint::Min(1)]).areas(grid_area);
+    let styles = if no_color {
+        GridStyles::monochrome()
+    } else {
+        GridStyles::colored()
+    };
+    frame.render_stateful_widget(Grid::new(&source).styles(styles), cells, &mut view.grid);
+    let head = 2u16.min(ticks.height);
+    let mut lines = vec![Line::from(""), Line::from("Act")];
+    lines.truncate(usize::from(head));
+    for row in rows
+        .iter()
+        .skip(view.grid.row_offset())
+        .take(view.grid.page())
+    {
+        lines.push(Line::from(if view.is_ticked(row.start) {
+            "[x]"
+        } else {
+            "[ ]"
+        }));
+    }
+    frame.render_widget(Paragraph::new(lines), ticks);
+    frame.render_widget(
+        Paragraph::new(line)
+            .style(Style::new().fg(Color::Cyan))
+            .wrap(Wrap { trim: true }),
+        figures,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Traffic;
-    use crate::tui::widgets::grid::Move;
 
     fn day(start: i64) -> SummaryRow {
         SummaryRow {
@@ -227,7 +407,7 @@ mod tests {
 
     #[test]
     fn a_reload_keeps_cursor_and_selection_on_the_same_periods() {
-        let mut v = SummaryView::new(Period::Daily, HashSet::new());
+        let mut v = SummaryTab::new(Period::Daily, HashSet::new());
         v.set_rows(vec![day(300), day(200), day(100)]);
         v.grid.move_cursor(Move::Down); // the 200 row
         v.grid.extend(Move::Down); // 200 and 100 selected

@@ -2,64 +2,16 @@
 //! search, the status filter and the sort produce. Filtering runs on the UI thread over
 //! memory, so a keystroke never waits on the database.
 
-use super::columns::ColumnId;
+use crate::domain::board_columns::{ColumnId, SortKey};
 use crate::domain::{BoardRow, Filter, Status};
-use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::collections::HashSet;
-
-/// Columns the board can sort by; `s` goes through those on screen, left to right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Name,
-    Status,
-    Balance,
-    DebitLimit,
-    Channels,
-    Cps,
-    LastCall,
-    Asr,
-    Acd,
-    Id,
-}
-
-impl SortKey {
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Name => "Name",
-            SortKey::Status => "Status",
-            SortKey::Balance => "Balance",
-            SortKey::DebitLimit => "Debit Limit",
-            SortKey::Channels => "Channels",
-            SortKey::Cps => "CPS",
-            SortKey::LastCall => "Last Call",
-            SortKey::Asr => "ASR",
-            SortKey::Acd => "ACD",
-            SortKey::Id => "ID",
-        }
-    }
-
-    fn compare(self, a: &BoardRow, b: &BoardRow) -> Ordering {
-        let by_name = || a.name.to_lowercase().cmp(&b.name.to_lowercase());
-        let f = |x: Option<f64>, y: Option<f64>| x.unwrap_or(-1.0).total_cmp(&y.unwrap_or(-1.0));
-        let primary = match self {
-            SortKey::Name => Ordering::Equal,
-            SortKey::Status => a.status.cmp(&b.status),
-            SortKey::Balance => a.balance.cmp(&b.balance),
-            SortKey::DebitLimit => a.debit_limit.cmp(&b.debit_limit),
-            SortKey::Channels => a.channels.cmp(&b.channels),
-            SortKey::Cps => a.cps.cmp(&b.cps),
-            SortKey::LastCall => a.last_call.cmp(&b.last_call),
-            SortKey::Asr => f(a.asr_24h(), b.asr_24h()),
-            SortKey::Acd => f(a.acd_24h(), b.acd_24h()),
-            SortKey::Id => a.id.cmp(&b.id),
-        };
-        primary.then_with(by_name)
-    }
-}
 
 #[derive(Debug, Default)]
 pub struct Board {
     rows: Vec<BoardRow>,
+    /// Where each customer's row is in `rows`.
+    index: HashMap<i64, usize>,
     /// Lower-cased "id name contact-text" per row, built once per load for search.
     haystack: Vec<String>,
     /// Indices into `rows`: what is shown, in order.
@@ -84,6 +36,11 @@ pub struct Board {
     pub marks: HashSet<i64>,
 }
 
+/// What a search looks in: "id name account-code contact-text", lower-cased.
+fn haystack(r: &BoardRow) -> String {
+    format!("{} {} {}", r.id, r.name, r.contact_text).to_lowercase()
+}
+
 /// The words of a search, lower-cased. A phone number as people say or write it
 /// ("+1 571-372-1357", "(571) 372 1357") is one term of its digits.
 fn search_terms(search: &str) -> Vec<String> {
@@ -105,19 +62,65 @@ impl Board {
     /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
     pub fn set_rows(&mut self, rows: Vec<BoardRow>, complete: bool) {
         let selected = self.selected().map(|r| r.id);
-        self.haystack = rows
-            .iter()
-            .map(|r| format!("{} {} {}", r.id, r.name, r.contact_text).to_lowercase())
-            .collect();
+        self.haystack = rows.iter().map(haystack).collect();
+        self.rows = rows;
+        self.reindex();
         if complete {
             // A customer deleted meanwhile cannot stay marked.
-            let present: HashSet<i64> = rows.iter().map(|r| r.id).collect();
-            self.marks.retain(|id| present.contains(id));
+            self.marks.retain(|id| self.index.contains_key(id));
         }
-        self.rows = rows;
         self.loaded = true;
         self.complete = complete;
         self.refilter(selected);
+    }
+
+    /// Puts fresh rows of a few customers in place (a changed name moves its row) and
+    /// takes out those in `gone`: the other rows are not loaded again.
+    pub fn patch(&mut self, rows: Vec<BoardRow>, gone: &[i64]) {
+        let selected = self.selected().map(|r| r.id);
+        let changed: HashSet<i64> = rows
+            .iter()
+            .map(|r| r.id)
+            .chain(gone.iter().copied())
+            .collect();
+        let mut kept = Vec::with_capacity(self.rows.len());
+        let mut text = Vec::with_capacity(self.rows.len());
+        for (row, hay) in std::mem::take(&mut self.rows)
+            .into_iter()
+            .zip(std::mem::take(&mut self.haystack))
+        {
+            if !changed.contains(&row.id) {
+                kept.push(row);
+                text.push(hay);
+            }
+        }
+        // Rows come ordered by name as the database sorts it (COLLATE NOCASE: ASCII
+        // letters folded); new ones go where it would put them.
+        let folded = |name: &str| {
+            name.bytes()
+                .map(|b| b.to_ascii_lowercase())
+                .collect::<Vec<u8>>()
+        };
+        for row in rows {
+            let key = folded(&row.name);
+            let at = kept.partition_point(|r| folded(&r.name) < key);
+            text.insert(at, haystack(&row));
+            kept.insert(at, row);
+        }
+        self.rows = kept;
+        self.haystack = text;
+        self.reindex();
+        self.marks.retain(|id| self.index.contains_key(id));
+        self.refilter(selected);
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
     }
 
     pub fn total(&self) -> usize {
@@ -214,7 +217,7 @@ impl Board {
 
     /// The loaded row of a customer.
     pub fn row(&self, id: i64) -> Option<&BoardRow> {
-        self.rows.iter().find(|r| r.id == id)
+        self.index.get(&id).map(|&i| &self.rows[i])
     }
 
     pub fn is_marked(&self, id: i64) -> bool {
@@ -397,6 +400,23 @@ mod tests {
         b.set_rows(reloaded, true);
         assert_eq!(b.marked_ids(), [3]);
         assert!(b.is_marked(3));
+    }
+
+    #[test]
+    fn a_patch_replaces_moves_adds_and_removes_rows_only_where_they_changed() {
+        let mut b = board();
+        b.move_to(2); // Crescent
+        b.toggle_mark();
+        let renamed = row(2, "Zephyr Tel", Status::Active, -20, "noc@zephyr.example");
+        let added = row(4, "Bravo Net", Status::Active, 0, "");
+        b.patch(vec![renamed, added], &[3]);
+        assert_eq!(names(&b), ["Atlas Voice", "Bravo Net", "Zephyr Tel"]);
+        assert_eq!(b.row(2).map(|r| r.name.as_str()), Some("Zephyr Tel"));
+        assert!(b.row(3).is_none());
+        // A deleted customer cannot stay marked.
+        assert!(b.marked_ids().is_empty());
+        b.set_search("zephyr".into());
+        assert_eq!(names(&b), ["Zephyr Tel"]);
     }
 
     #[test]

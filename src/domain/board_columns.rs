@@ -1,9 +1,9 @@
-//! The board's columns: what each shows, and the operator's choice of which and in what
-//! order (kept in the config file).
+//! The board's columns: what each shows and how it sorts. The operator's choice of which
+//! and in what order is kept in the config file by their keys.
 
-use super::board::SortKey;
 use crate::domain::summary::mss;
 use crate::domain::{BoardRow, Status};
+use std::cmp::Ordering;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnId {
@@ -107,7 +107,7 @@ impl ColumnId {
             },
             ColumnId::Balance => format!("{} {}", r.currency.display(r.balance), r.currency.code()),
             ColumnId::Channels => format!("{}/{}", r.channels_in_use, r.channels),
-            ColumnId::LastCall => super::views::relative(r.last_call, now),
+            ColumnId::LastCall => relative(r.last_call, now),
             ColumnId::Asr => r.asr_24h().map_or("-".into(), |a| format!("{a:.0}%")),
             ColumnId::Acd => r.acd_24h().map_or("-".into(), mss),
             ColumnId::DebitLimit => r.currency.display(r.debit_limit),
@@ -120,50 +120,66 @@ impl ColumnId {
     }
 }
 
-/// The chooser dialog: every column with a tick, in the order they will show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ColumnChooser {
-    pub entries: Vec<(ColumnId, bool)>,
-    pub cursor: usize,
+/// Columns the board can sort by; `s` goes through those on screen, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Status,
+    Balance,
+    DebitLimit,
+    Channels,
+    Cps,
+    LastCall,
+    Asr,
+    Acd,
+    Id,
 }
 
-impl ColumnChooser {
-    pub fn new(shown: &[ColumnId]) -> ColumnChooser {
-        let mut entries: Vec<(ColumnId, bool)> = shown.iter().map(|c| (*c, true)).collect();
-        entries.extend(
-            ColumnId::ALL
-                .into_iter()
-                .filter(|c| !shown.contains(c))
-                .map(|c| (c, false)),
-        );
-        ColumnChooser { entries, cursor: 0 }
-    }
-
-    pub fn toggle(&mut self) {
-        if let Some(e) = self.entries.get_mut(self.cursor) {
-            e.1 = !e.1;
+impl SortKey {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "Name",
+            SortKey::Status => "Status",
+            SortKey::Balance => "Balance",
+            SortKey::DebitLimit => "Debit Limit",
+            SortKey::Channels => "Channels",
+            SortKey::Cps => "CPS",
+            SortKey::LastCall => "Last Call",
+            SortKey::Asr => "ASR",
+            SortKey::Acd => "ACD",
+            SortKey::Id => "ID",
         }
     }
 
-    pub fn move_cursor(&mut self, delta: isize) {
-        self.cursor = self
-            .cursor
-            .saturating_add_signed(delta)
-            .min(self.entries.len() - 1);
+    pub fn compare(self, a: &BoardRow, b: &BoardRow) -> Ordering {
+        let by_name = || a.name.to_lowercase().cmp(&b.name.to_lowercase());
+        let f = |x: Option<f64>, y: Option<f64>| x.unwrap_or(-1.0).total_cmp(&y.unwrap_or(-1.0));
+        let primary = match self {
+            SortKey::Name => Ordering::Equal,
+            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Balance => a.balance.cmp(&b.balance),
+            SortKey::DebitLimit => a.debit_limit.cmp(&b.debit_limit),
+            SortKey::Channels => a.channels.cmp(&b.channels),
+            SortKey::Cps => a.cps.cmp(&b.cps),
+            SortKey::LastCall => a.last_call.cmp(&b.last_call),
+            SortKey::Asr => f(a.asr_24h(), b.asr_24h()),
+            SortKey::Acd => f(a.acd_24h(), b.acd_24h()),
+            SortKey::Id => a.id.cmp(&b.id),
+        };
+        primary.then_with(by_name)
     }
+}
 
-    /// Moves the entry under the cursor up or down, taking the cursor with it.
-    pub fn shift(&mut self, delta: isize) {
-        let to = self
-            .cursor
-            .saturating_add_signed(delta)
-            .min(self.entries.len() - 1);
-        self.entries.swap(self.cursor, to);
-        self.cursor = to;
-    }
-
-    pub fn chosen(&self) -> Vec<ColumnId> {
-        self.entries.iter().filter(|e| e.1).map(|e| e.0).collect()
+/// A unix time relative to now, compactly: "now", "5m ago", "3h ago", "12d ago".
+pub fn relative(t: Option<i64>, now: i64) -> String {
+    let Some(t) = t else { return "never".into() };
+    let s = (now - t).max(0);
+    match s {
+        0..60 => "now".into(),
+        60..3600 => format!("{}m ago", s / 60),
+        3600..86_400 => format!("{}h ago", s / 3600),
+        86_400..31_536_000 => format!("{}d ago", s / 86_400),
+        _ => format!("{}y ago", s / 31_536_000),
     }
 }
 
@@ -172,13 +188,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_chooser_hides_and_reorders() {
-        let mut c = ColumnChooser::new(&[ColumnId::Status, ColumnId::Balance, ColumnId::Cps]);
-        assert_eq!(c.entries.len(), ColumnId::ALL.len());
-        c.toggle(); // hide Status
-        c.move_cursor(2); // Cps
-        c.shift(-2); // to the top
-        assert_eq!(c.chosen(), [ColumnId::Cps, ColumnId::Balance]);
+    fn relative_times_read_naturally() {
+        assert_eq!(relative(None, 100), "never");
+        assert_eq!(relative(Some(100), 130), "now");
+        assert_eq!(relative(Some(0), 7200), "2h ago");
+        assert_eq!(relative(Some(0), 3 * 86_400), "3d ago");
+    }
+
+    #[test]
+    fn every_column_reads_back_from_its_config_key() {
         for id in ColumnId::ALL {
             assert_eq!(ColumnId::parse(id.key()), Some(id));
         }

@@ -2,8 +2,8 @@
 //! left empty (or "unchanged") stays as it is on each of them.
 
 use crate::domain::{BulkEdit, InvoiceSchedule, Status};
+use crate::tui::widgets::input::TextInput;
 use crossterm::event::KeyEvent;
-use ratatui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkField {
@@ -59,13 +59,15 @@ pub struct BulkForm {
     /// How many of `ids` the board's search or filters hide: said, so nobody edits them unseen.
     pub hidden: usize,
     pub focus: usize,
-    inputs: Vec<TextArea<'static>>,
+    inputs: Vec<TextInput>,
     pub status: Option<Status>,
     pub portal_access: Option<bool>,
     pub invoice_schedule: Option<InvoiceSchedule>,
     /// Why the last preview was refused.
     pub error: Option<String>,
     pub waiting: bool,
+    /// Esc was pressed with fields set: a second Esc discards them.
+    pub confirm_discard: bool,
 }
 
 impl BulkForm {
@@ -74,12 +76,16 @@ impl BulkForm {
             ids,
             hidden,
             focus: 0,
-            inputs: BulkField::ALL.iter().map(|_| TextArea::default()).collect(),
+            inputs: BulkField::ALL
+                .iter()
+                .map(|_| TextInput::default())
+                .collect(),
             status: None,
             portal_access: None,
             invoice_schedule: None,
             error: None,
             waiting: false,
+            confirm_discard: false,
         }
     }
 
@@ -94,10 +100,10 @@ impl BulkForm {
 
     fn text(&self, f: BulkField) -> String {
         let i = BulkField::ALL.iter().position(|x| *x == f).unwrap_or(0);
-        self.inputs[i].lines().join(" ").trim().to_string()
+        self.inputs[i].text().trim().to_string()
     }
 
-    pub fn input(&self, f: BulkField) -> &TextArea<'static> {
+    pub fn input(&self, f: BulkField) -> &TextInput {
         let i = BulkField::ALL.iter().position(|x| *x == f).unwrap_or(0);
         &self.inputs[i]
     }
@@ -123,19 +129,21 @@ impl BulkForm {
             _ => self.key(key),
         }
         self.error = None;
+        self.confirm_discard = false;
     }
 
     /// Typing into the focused text field.
     pub fn key(&mut self, key: KeyEvent) {
-        if !self.focused().is_choice() {
-            self.inputs[self.focus].input(key);
+        if !self.focused().is_choice() && self.inputs[self.focus].key(key) {
             self.error = None;
+            self.confirm_discard = false;
         }
     }
 
     pub fn paste(&mut self, text: &str) {
-        if !self.focused().is_choice() {
-            self.inputs[self.focus].insert_str(text.replace(['\r', '\n'], " "));
+        if !self.focused().is_choice() && self.inputs[self.focus].paste(text) {
+            self.error = None;
+            self.confirm_discard = false;
         }
     }
 

@@ -1,9 +1,9 @@
 //! The customer form, drawn over the board or the card.
 
-use super::centered;
+use super::model::{CustomerForm, FormTab, Kind, SaveOption, shown};
 use crate::domain::draft::field_changes;
 use crate::domain::{CustomerDraft, Field};
-use crate::tui::customer_form::{CustomerForm, FormTab, Kind, SaveOption, shown};
+use crate::tui::chrome::centered;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -159,12 +159,7 @@ fn draw_value(
     };
     match (kind, form.input(f)) {
         // The focused field edits in place; the others show their text from its start.
-        (Kind::Text | Kind::Lines, Some(input)) if focused => {
-            let mut input = input.clone();
-            input.set_style(focus);
-            input.set_cursor_line_style(Style::new());
-            frame.render_widget(&input, area);
-        }
+        (Kind::Text | Kind::Lines, Some(input)) if focused => input.draw(frame, area, focus, true),
         (Kind::Toggle, _) => {
             let on = form.draft.text(f) == "yes";
             let text = format!(

@@ -1,8 +1,7 @@
-//! The bulk-edit form and the pop-up lists (a preview, an upload's check, scheduled changes).
+//! The bulk-edit form, drawn over the board.
 
-use super::{centered, cursor_style};
-use crate::tui::bulk_form::{BulkField, BulkForm};
-use crate::tui::list::ListView;
+use super::model::{BulkField, BulkForm};
+use crate::tui::chrome::{centered, cursor_style};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -57,17 +56,15 @@ pub fn draw_bulk(frame: &mut Frame, area: Rect, form: &BulkForm) {
                 value,
             );
         } else {
-            let mut input = form.input(*f).clone();
-            input.set_cursor_line_style(Style::new());
-            if !focused {
-                input.set_cursor_style(Style::new());
-            }
-            frame.render_widget(&input, value);
+            form.input(*f).draw(frame, value, Style::new(), focused);
         }
         y += 1;
     }
     let status = if form.waiting {
         Line::from("Preparing the preview…")
+    } else if form.confirm_discard {
+        Line::from("Esc again discards what you set; any other key keeps editing")
+            .style(Style::new().fg(Color::Yellow))
     } else if let Some(e) = &form.error {
         Line::from(e.as_str()).style(Style::new().fg(Color::Red))
     } else {
@@ -80,49 +77,5 @@ pub fn draw_bulk(frame: &mut Frame, area: Rect, form: &BulkForm) {
             height: 2,
             ..inner
         },
-    );
-}
-
-pub fn draw_list(frame: &mut Frame, area: Rect, list: &ListView) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).max(20),
-        area.height.saturating_sub(2).max(5),
-    );
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(format!(" {} ", list.title));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    // A long footer (the question x asks) takes a second line rather than lose its end.
-    let footer_rows = if list.footer.chars().count() > usize::from(inner.width) {
-        2
-    } else {
-        1
-    };
-    let [body, footer] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(footer_rows)]).areas(inner);
-    let height = usize::from(body.height);
-    let first = list.cursor.saturating_sub(height.saturating_sub(1));
-    let lines: Vec<Line> = list
-        .lines
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(i, l)| {
-            let line = Line::from(l.as_str());
-            if i == list.cursor {
-                line.style(cursor_style())
-            } else {
-                line
-            }
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), body);
-    frame.render_widget(
-        Paragraph::new(list.footer.as_str())
-            .style(Style::new().fg(Color::Cyan))
-            .wrap(Wrap { trim: true }),
-        footer,
     );
 }

@@ -1,9 +1,11 @@
 //! The customers board: a virtual table, rows built only for the visible window.
 
-use super::{cursor_style, scroll};
+use super::{BoardScreen, Typing};
 use crate::domain::Status;
-use crate::tui::app::App;
-use crate::tui::columns::ColumnId;
+use crate::domain::board_columns::ColumnId;
+use crate::tui::chrome::cursor_style;
+use crate::tui::screen::Ui;
+use crate::tui::widgets::list_cursor::scroll;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -34,24 +36,13 @@ fn columns_that_fit(columns: &[ColumnId], width: u16) -> &[ColumnId] {
     &columns[..n]
 }
 
-/// The end of `text` that fits in `room` characters, where the typing happens: longer text
-/// starts with "…".
-fn tail(text: &str, room: usize) -> String {
-    let n = text.chars().count();
-    if n <= room {
-        return text.to_string();
-    }
-    let keep = room.saturating_sub(1);
-    let start = text.char_indices().nth(n - keep).map_or(0, |(i, _)| i);
-    format!("…{}", &text[start..])
-}
-
-/// Draws the board; returns how many rows fit (the page size).
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
-    let columns = &app.columns;
-    let board = &mut app.board;
-    let show_search = app.searching || !board.search.is_empty();
-    let show_filter = app.filtering || !board.filter_text.is_empty();
+/// Draws the board; records the page height, the scroll offset, where the rows start
+/// (for clicks) and how many columns fit (for sorting).
+pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
+    let columns = &screen.columns;
+    let board = &mut screen.board;
+    let show_search = screen.typing == Typing::Search || !board.search.is_empty();
+    let show_filter = screen.typing == Typing::Filter || !board.filter_text.is_empty();
     let [title, search, filter_line, table] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(show_search)),
@@ -88,35 +79,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
         title,
     );
     if show_search {
-        let caret = if app.searching { "▏" } else { "" };
-        let room = usize::from(search.width).saturating_sub(2);
-        frame.render_widget(
-            Paragraph::new(format!("/{}{caret}", tail(&board.search, room)))
-                .style(Style::new().fg(Color::Cyan)),
-            search,
-        );
+        let cyan = Style::new().fg(Color::Cyan);
+        let [label, field] =
+            Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(search);
+        frame.render_widget(Paragraph::new("/").style(cyan), label);
+        let typing = screen.typing == Typing::Search;
+        screen.search.draw(frame, field, cyan, typing);
     }
 
     if show_filter {
-        let caret = if app.filtering { "▏" } else { "" };
-        let room = usize::from(filter_line.width).saturating_sub(9);
-        let mut lines = vec![Line::styled(
-            format!("filter: {}{caret}", tail(&board.filter_text, room)),
-            Style::new().fg(Color::Magenta),
-        )];
+        let magenta = Style::new().fg(Color::Magenta);
+        let [line, error] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(filter_line);
+        let [label, field] =
+            Layout::horizontal([Constraint::Length(8), Constraint::Min(1)]).areas(line);
+        frame.render_widget(Paragraph::new("filter: ").style(magenta), label);
+        let typing = screen.typing == Typing::Filter;
+        screen.filter.draw(frame, field, magenta, typing);
         if let Some(e) = &board.filter_error {
-            lines.push(Line::styled(e.clone(), Style::new().fg(Color::Red)));
+            frame.render_widget(
+                Paragraph::new(e.clone()).style(Style::new().fg(Color::Red)),
+                error,
+            );
         }
-        frame.render_widget(Paragraph::new(lines), filter_line);
     }
 
-    app.board_top = table.y + 1;
-    let board = &mut app.board;
+    screen.top = table.y + 1;
     let height = usize::from(table.height.saturating_sub(1));
+    screen.page = height;
     board.offset = scroll(board.offset, board.cursor, height, board.shown());
     let shown = columns_that_fit(columns, table.width);
-    app.columns_on_screen = shown.len();
-    let now = app.clock.now();
+    screen.columns_on_screen = shown.len();
+    let now = ui.now;
     let header = Row::new(
         [Cell::from(""), Cell::from("Name")]
             .into_iter()
@@ -175,7 +169,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), empty);
     }
-    height
 }
 
 /// A cell's text in its column; a value wider than the column shows as "####", as in a

@@ -1,8 +1,18 @@
 //! The command palette (`:`): every action of the current screen by name, fuzzy matched.
 
-use super::keymap::{self, Action, Context};
+use crate::tui::chrome::{centered, cursor_style};
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::list_cursor::ListCursor;
+use crossterm::event::KeyEvent;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 /// Actions that have no key of their own and are reached through the palette only.
 #[rustfmt::skip]
@@ -74,32 +84,30 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub struct Palette {
-    /// The context the palette was opened over; its commands are offered.
-    pub context: Context,
-    pub query: String,
+pub struct PaletteScreen {
+    query: TextInput,
     all: Vec<Command>,
     /// Indices into `all`, best match first.
-    pub shown: Vec<usize>,
-    pub cursor: usize,
+    shown: Vec<usize>,
+    list: ListCursor,
 }
 
-impl Palette {
-    pub fn open(context: Context) -> Palette {
+impl PaletteScreen {
+    /// The palette of the screen on top, whose context is `context`.
+    pub fn open(context: Context) -> PaletteScreen {
         let all = commands(context);
         let shown = (0..all.len()).collect();
-        Palette {
-            context,
-            query: String::new(),
+        PaletteScreen {
+            query: TextInput::default(),
             all,
             shown,
-            cursor: 0,
+            list: ListCursor::default(),
         }
     }
 
-    pub fn set_query(&mut self, query: String) {
-        self.query = query;
-        let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
+    fn requery(&mut self) {
+        let query = self.query.text();
+        let pattern = Pattern::parse(&query, CaseMatching::Ignore, Normalization::Smart);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let names: Vec<&str> = self.all.iter().map(|c| c.name.as_str()).collect();
         let ranked = pattern.match_list(names.iter().copied(), &mut matcher);
@@ -107,14 +115,7 @@ impl Palette {
             .into_iter()
             .filter_map(|(name, _)| names.iter().position(|n| *n == name))
             .collect();
-        self.cursor = 0;
-    }
-
-    pub fn move_cursor(&mut self, delta: isize) {
-        self.cursor = self
-            .cursor
-            .saturating_add_signed(delta)
-            .min(self.shown.len().saturating_sub(1));
+        self.list = ListCursor::default();
     }
 
     pub fn shown(&self) -> impl Iterator<Item = &Command> {
@@ -122,7 +123,82 @@ impl Palette {
     }
 
     pub fn selected(&self) -> Option<&Command> {
-        self.shown.get(self.cursor).map(|&i| &self.all[i])
+        self.shown.get(self.list.cursor).map(|&i| &self.all[i])
+    }
+}
+
+impl Screen for PaletteScreen {
+    fn context(&self) -> Context {
+        Context::Palette
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+        if self.query.key(key) {
+            self.requery();
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, _cx: &mut Cx) {
+        if self.query.paste(text) {
+            self.requery();
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
+        match action {
+            Action::Back => cx.close(),
+            Action::Up | Action::Down => {
+                self.list.act(action, self.shown.len());
+            }
+            // Closed first, so the command acts on the screen it was chosen for.
+            Action::Submit => {
+                cx.close();
+                if let Some(command) = self.selected() {
+                    cx.then(command.action);
+                }
+            }
+            _ => {}
+        }
+        Flow::Done
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, _ui: &Ui) {
+        let rect = centered(area, 64, 16);
+        frame.render_widget(Clear, rect);
+        let block = Block::bordered().title(" Command palette ");
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let [query, _, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+        let [colon, field] =
+            Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(query);
+        let cyan = Style::new().fg(Color::Cyan);
+        frame.render_widget(Paragraph::new(":").style(cyan), colon);
+        self.query.draw(frame, field, cyan, true);
+        let first = self.list.fit(usize::from(body.height), self.shown.len());
+        let mut lines = Vec::new();
+        for (i, command) in self
+            .shown()
+            .enumerate()
+            .skip(first)
+            .take(usize::from(body.height))
+        {
+            let text = format!("{:<48}{:>10}", command.name, command.key);
+            let style = if i == self.list.cursor {
+                cursor_style()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        if self.shown.is_empty() {
+            lines.push(Line::from("No command matches."));
+        }
+        frame.render_widget(Paragraph::new(lines), body);
     }
 }
 
@@ -132,17 +208,21 @@ mod tests {
 
     #[test]
     fn fuzzy_query_finds_the_command() {
-        let mut p = Palette::open(Context::Board);
+        let mut p = PaletteScreen::open(Context::Board);
+        let query = |p: &mut PaletteScreen, text: &str| {
+            p.query.set_text(text);
+            p.requery();
+        };
         assert!(p.shown().any(|c| c.name == "Choose board columns"));
         assert!(
             !p.shown().any(|c| c.action == Action::Up),
             "movement is not offered"
         );
-        p.set_query("colmns".into());
+        query(&mut p, "colmns");
         assert_eq!(p.selected().unwrap().action, Action::Columns);
-        p.set_query("stat filt".into());
+        query(&mut p, "stat filt");
         assert_eq!(p.selected().unwrap().action, Action::StatusFilter);
-        p.set_query("zzzz".into());
+        query(&mut p, "zzzz");
         assert!(p.selected().is_none());
     }
 }

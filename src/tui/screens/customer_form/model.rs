@@ -5,8 +5,8 @@
 
 use crate::domain::draft::changed_fields;
 use crate::domain::{Customer, CustomerDraft, Field, FieldError, InvoiceSchedule, Status};
+use crate::tui::widgets::input::TextInput;
 use crossterm::event::KeyEvent;
-use ratatui_textarea::TextArea;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,7 @@ pub struct CustomerForm {
     /// The customer as loaded (None when adding): its version is what the save checks.
     pub original: Option<Customer>,
     pub draft: CustomerDraft,
-    inputs: HashMap<Field, TextArea<'static>>,
+    inputs: HashMap<Field, TextInput>,
     pub tab: FormTab,
     /// Index of the focused field in the tab's fields.
     pub focus: usize,
@@ -133,15 +133,13 @@ impl CustomerForm {
             .into_iter()
             .filter(|f| matches!(kind(*f, original.is_some()), Kind::Text | Kind::Lines))
             .map(|f| {
-                let lines: Vec<String> = draft.text(f).lines().map(str::to_string).collect();
-                let mut area = TextArea::new(if lines.is_empty() {
-                    vec![String::new()]
+                let text = draft.text(f);
+                let input = if kind(f, original.is_some()) == Kind::Lines {
+                    TextInput::lines(&text)
                 } else {
-                    lines
-                });
-                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                area.move_cursor(ratatui_textarea::CursorMove::End);
-                (f, area)
+                    TextInput::line(&text)
+                };
+                (f, input)
             })
             .collect();
         let mut form = CustomerForm {
@@ -184,7 +182,7 @@ impl CustomerForm {
         fields[self.focus.min(fields.len() - 1)]
     }
 
-    pub fn input(&self, f: Field) -> Option<&TextArea<'static>> {
+    pub fn input(&self, f: Field) -> Option<&TextInput> {
         self.inputs.get(&f)
     }
 
@@ -256,11 +254,12 @@ impl CustomerForm {
     /// A key for the focused text field (typing, deleting, moving the cursor).
     pub fn key(&mut self, key: KeyEvent) {
         let f = self.focused();
-        if let Some(area) = self.inputs.get_mut(&f) {
-            area.input(key);
-            let text = area.lines().join("\n");
-            let _ = self.draft.set(f, &text);
-            self.changed();
+        if let Some(input) = self.inputs.get_mut(&f) {
+            if input.key(key) {
+                let text = input.text();
+                let _ = self.draft.set(f, &text);
+                self.changed();
+            }
         } else if self.kind(f) == Kind::Toggle && key.code == crossterm::event::KeyCode::Char(' ') {
             self.flip();
         }
@@ -269,14 +268,10 @@ impl CustomerForm {
     /// Pasted text goes into the focused text field; one-line fields take it on one line.
     pub fn paste(&mut self, text: &str) {
         let f = self.focused();
-        let lines = self.kind(f) == Kind::Lines;
-        if let Some(area) = self.inputs.get_mut(&f) {
-            area.insert_str(if lines {
-                text.to_string()
-            } else {
-                text.replace(['\r', '\n'], " ")
-            });
-            let text = area.lines().join("\n");
+        if let Some(input) = self.inputs.get_mut(&f)
+            && input.paste(text)
+        {
+            let text = input.text();
             let _ = self.draft.set(f, &text);
             self.changed();
         }

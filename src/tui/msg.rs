@@ -1,0 +1,273 @@
+//! What flows through the console: input events, the effects screens ask for, and the
+//! replies that come back. A leaf: it imports nothing else of tui/, so every screen and
+//! the database thread can use it without a cycle, and nothing outside tui/ imports it.
+
+use crate::cdr::request::ImportRequest;
+use crate::domain::board_columns::ColumnId;
+use crate::domain::change::Changes;
+use crate::domain::summary::Period;
+use crate::domain::{
+    AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduledChange,
+    SummaryRow,
+};
+use crate::service::{CardData, CustomerImportReport};
+use crossterm::event::{KeyEvent, MouseEvent};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Something that happened: input from the terminal, or a reply.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    /// The terminal's new size, in columns and rows.
+    Resize(u16, u16),
+    /// Boxed: a reply can be large (a customer, a card) and input events are small.
+    Reply(Box<Reply>),
+}
+
+/// A reply from the database thread, or a note one screen leaves for those below it.
+/// Replies are offered to the screens from the top; one that no screen takes is stale
+/// (its screen closed meanwhile) and is dropped.
+#[derive(Debug)]
+pub enum Reply {
+    /// Board rows; `complete` is false for the quick first screen sent before the rest.
+    BoardLoaded {
+        rows: Result<Vec<BoardRow>, String>,
+        complete: bool,
+    },
+    /// Fresh rows of some customers; `gone` were deleted.
+    BoardRowsLoaded {
+        rows: Result<Vec<BoardRow>, String>,
+        gone: Vec<i64>,
+    },
+    CardLoaded(i64, Result<CardData, String>),
+    AuditLoaded(i64, Result<Vec<AuditEntry>, String>),
+    SummaryLoaded {
+        customer: i64,
+        period: Period,
+        rows: Result<Vec<SummaryRow>, String>,
+    },
+    Saved {
+        result: Result<Customer, SaveError>,
+        /// The form stays open ("Save and Stay").
+        stay: bool,
+    },
+    /// What other operators (or this console) committed since the last look.
+    Changed(Changes),
+    /// A line for the status bar.
+    Notice(Level, String),
+    /// Delay and Save stored the change (a line saying when and what), or why not.
+    Scheduled(Result<String, String>),
+    /// A long job's progress, as a line to show.
+    Progress(String),
+    /// A job ended (a delete, a bulk edit, an upload): its report or why it failed.
+    Finished(Level, String),
+    /// The customer to edit, loaded.
+    EditReady(Result<Customer, String>),
+    BulkPreviewed(Result<Vec<BulkChange>, String>),
+    /// A bulk upload's dry run: what it would create, or every problem.
+    UploadChecked {
+        path: PathBuf,
+        result: Result<CustomerImportReport, String>,
+    },
+    ScheduledLoaded {
+        customer: Option<i64>,
+        result: Result<Vec<ScheduledChange>, String>,
+    },
+    /// The customer a card or form was loading no longer exists.
+    CustomerGone(i64),
+    /// A CDR import ended: its one line and its details, or why nothing was imported.
+    Imported(Result<(String, String), String>),
+    /// How many calls matched no customer, and the oldest of them.
+    UnmatchedLoaded(Result<(i64, Vec<Cdr<'static>>), String>),
+    /// Notes between screens, never from the database:
+    /// the column chooser's choice, for the board.
+    ColumnsChosen(Vec<ColumnId>),
+    /// The Delay-and-Save prompt's time, for the form below it.
+    DelayChosen(chrono::DateTime<chrono::Utc>),
+    /// These customers are being deleted: their card and forms close.
+    Deleting(Vec<i64>),
+    /// A previewed bulk edit went to be applied: its form closes.
+    BulkSent,
+    /// A card closed with these Summary rows ticked: reopening it keeps them.
+    CardClosed {
+        id: i64,
+        ticked: HashSet<(Period, i64)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum SaveError {
+    /// Someone saved first; their version of the customer.
+    Conflict(Box<Customer>),
+    /// A rule the database checks (a name or account code taken), on this field
+    /// (`Field::name()`): shown beside it.
+    Field(FieldError),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+/// Work for the database thread (or, for `Copy`, the terminal's thread).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// The first screenful of the board, fast, before the full load.
+    LoadBoardFirst,
+    LoadBoard,
+    /// Only these customers' board rows: one changed, the other 999,999 did not.
+    LoadBoardRows(Vec<i64>),
+    LoadCard(i64),
+    LoadAudit(i64),
+    /// Create (no id yet) or update a customer; `stay` is carried back to the form.
+    SaveCustomer {
+        customer: Box<Customer>,
+        stay: bool,
+    },
+    /// Delay and Save: store `fields` to apply to the customer at `due`.
+    Schedule {
+        customer: i64,
+        fields: serde_json::Value,
+        due: chrono::DateTime<chrono::Utc>,
+    },
+    /// Remember the board's columns in the config file.
+    SaveColumns(Vec<ColumnId>),
+    LoadSummary {
+        customer: i64,
+        period: Period,
+    },
+    /// Put text on the operator's clipboard. Runs on the terminal's thread, between frames,
+    /// because OSC 52 is written to the terminal itself.
+    Copy {
+        text: String,
+        /// What was copied, for the status line ("12 cells").
+        what: String,
+    },
+    /// Load a customer into the edit form.
+    LoadForEdit(i64),
+    Delete(Vec<i64>),
+    BulkPreview {
+        ids: Vec<i64>,
+        edit: BulkEdit,
+    },
+    /// Apply a previewed bulk edit; the preview's versions tell who changed since.
+    BulkApply {
+        changes: Vec<BulkChange>,
+        edit: BulkEdit,
+    },
+    BulkUpload {
+        path: PathBuf,
+        dry_run: bool,
+    },
+    LoadScheduled {
+        customer: Option<i64>,
+    },
+    LoadUnmatched,
+    CancelScheduled {
+        id: i64,
+        customer: Option<i64>,
+    },
+    /// Import CDR files on a thread of their own; progress and the report come back.
+    ImportCdrs(ImportRequest),
+    /// Write a customer's calls from `from` to `to` (unix seconds) as CSV, named `name`.
+    CdrReport {
+        customer: i64,
+        from: i64,
+        to: i64,
+        name: String,
+    },
+    /// Write a file in the exports folder and say where.
+    Export {
+        name: String,
+        contents: String,
+    },
+}
+
+impl Effect {
+    /// A name for the log: never the effect's contents (a whole CSV export, a customer).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Effect::LoadBoardFirst => "load board (first screen)",
+            Effect::LoadBoard => "load board",
+            Effect::LoadBoardRows(_) => "load board rows",
+            Effect::LoadCard(_) => "load card",
+            Effect::LoadAudit(_) => "load audit",
+            Effect::SaveCustomer { .. } => "save customer",
+            Effect::Schedule { .. } => "schedule change",
+            Effect::SaveColumns(_) => "save columns",
+            Effect::LoadSummary { .. } => "load summary",
+            Effect::Copy { .. } => "copy",
+            Effect::LoadForEdit(_) => "load for edit",
+            Effect::Delete(_) => "delete",
+            Effect::BulkPreview { .. } => "bulk preview",
+            Effect::BulkApply { .. } => "bulk apply",
+            Effect::BulkUpload { .. } => "bulk upload",
+            Effect::LoadScheduled { .. } => "load scheduled changes",
+            Effect::LoadUnmatched => "load unmatched calls",
+            Effect::CancelScheduled { .. } => "cancel scheduled change",
+            Effect::ImportCdrs(_) => "import CDRs",
+            Effect::CdrReport { .. } => "CDR report",
+            Effect::Export { .. } => "export",
+        }
+    }
+
+    /// A read whose answer replaces the last one: two of them queued are worth one.
+    pub fn is_load(&self) -> bool {
+        matches!(
+            self,
+            Effect::LoadBoardFirst
+                | Effect::LoadBoard
+                | Effect::LoadBoardRows(_)
+                | Effect::LoadCard(_)
+                | Effect::LoadAudit(_)
+                | Effect::LoadSummary { .. }
+                | Effect::LoadScheduled { .. }
+                | Effect::LoadUnmatched
+        )
+    }
+}
+
+/// Drops a load that an equal load later in the queue repeats, keeping the order of the
+/// rest: the later one answers both. Writes are never dropped.
+pub fn merge_loads(queue: Vec<Effect>) -> Vec<Effect> {
+    let mut out: Vec<Effect> = Vec::with_capacity(queue.len());
+    for effect in queue {
+        if effect.is_load() {
+            out.retain(|e| e != &effect);
+        }
+        out.push(effect);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queued_loads_of_the_same_thing_merge_and_writes_stay() {
+        let queue = vec![
+            Effect::LoadCard(7),
+            Effect::LoadBoard,
+            Effect::Delete(vec![3]),
+            Effect::LoadCard(7),
+            Effect::LoadCard(8),
+            Effect::Delete(vec![3]),
+        ];
+        assert_eq!(
+            merge_loads(queue),
+            [
+                Effect::LoadBoard,
+                Effect::Delete(vec![3]),
+                Effect::LoadCard(7),
+                Effect::LoadCard(8),
+                Effect::Delete(vec![3]),
+            ]
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! The customers board: the screen at the bottom of the stack, where Esc ends.
+
+mod model;
+mod view;
+
+pub use model::Board;
+
+use super::bulk_form::BulkFormScreen;
+use super::card::CardScreen;
+use super::columns::ColumnChooser;
+use super::customer_form::CustomerFormScreen;
+use super::list::ListScreen;
+use super::prompt::{Prompt, Purpose};
+use crate::domain::board_columns::ColumnId;
+use crate::domain::change::{Changes, Topic};
+use crate::domain::summary::Period;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::msg::{Effect, Reply};
+use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::input::TextInput;
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::collections::{HashMap, HashSet};
+
+/// What the keys type into, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typing {
+    Nothing,
+    Search,
+    Filter,
+}
+
+pub struct BoardScreen {
+    pub board: Board,
+    /// The columns after Name, in order.
+    pub columns: Vec<ColumnId>,
+    typing: Typing,
+    search: TextInput,
+    filter: TextInput,
+    /// Rows the last frame had room for (PgUp/PgDn).
+    page: usize,
+    /// Screen row of the first customer in the last frame, for clicks.
+    top: u16,
+    /// How many of `columns` the last frame had room for (`s` sorts by those).
+    columns_on_screen: usize,
+    /// Summary rows ticked on cards closed since, by customer: reopening one keeps them.
+    ticks: HashMap<i64, HashSet<(Period, i64)>>,
+    /// Changes committed while a card covered the board: reloaded when it shows again.
+    pending: Changes,
+}
+
+impl Default for BoardScreen {
+    fn default() -> Self {
+        BoardScreen::new(ColumnId::ALL.to_vec())
+    }
+}
+
+impl BoardScreen {
+    pub fn new(columns: Vec<ColumnId>) -> BoardScreen {
+        BoardScreen {
+            board: Board::default(),
+            columns,
+            typing: Typing::Nothing,
+            search: TextInput::default(),
+            filter: TextInput::default(),
+            page: 10,
+            top: 0,
+            columns_on_screen: usize::MAX,
+            ticks: HashMap::new(),
+            pending: Changes::default(),
+        }
+    }
+
+    /// Loads what `changes` touch: the changed customers' rows, or all of them when too
+    /// many changed to name.
+    fn reload(&self, changes: &Changes, cx: &mut Cx) {
+        let topics = [Topic::Customers, Topic::Summaries, Topic::Contacts];
+        match changes.customers_in(&topics) {
+            None => cx.run(Effect::LoadBoard),
+            Some(ids) if ids.is_empty() => {}
+            Some(ids) => cx.run(Effect::LoadBoardRows(ids)),
+        }
+    }
+
+    fn delete(&self, cx: &mut Cx) {
+        let marked = self.board.marked_ids();
+        let ids = if marked.is_empty() {
+            self.board.selected().map(|r| r.id).into_iter().collect()
+        } else {
+            marked
+        };
+        // Only customers still on the board: the prompt names exactly what goes.
+        let (ids, names): (Vec<i64>, Vec<String>) = ids
+            .iter()
+            .filter_map(|id| self.board.row(*id).map(|r| (*id, r.name.clone())))
+            .unzip();
+        if let Some(prompt) = Prompt::confirm_delete(ids, names) {
+            cx.open(prompt);
+        }
+    }
+}
+
+impl Screen for BoardScreen {
+    fn context(&self) -> Context {
+        match self.typing {
+            Typing::Nothing => Context::Board,
+            Typing::Search => Context::Search,
+            Typing::Filter => Context::FilterLine,
+        }
+    }
+
+    fn covers(&self) -> bool {
+        true
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+        match self.typing {
+            Typing::Search if self.search.key(key) => self.board.set_search(self.search.text()),
+            Typing::Filter if self.filter.key(key) => self.board.set_filter(self.filter.text()),
+            _ => {}
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, _cx: &mut Cx) {
+        match self.typing {
+            Typing::Search if self.search.paste(text) => self.board.set_search(self.search.text()),
+            Typing::Filter if self.filter.paste(text) => self.board.set_filter(self.filter.text()),
+            _ => {}
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
+        let page = self.page.max(1) as isize;
+        let board = &mut self.board;
+        match action {
+            Action::Up => board.move_by(-1),
+            Action::Down => board.move_by(1),
+            Action::PageUp => board.move_by(-page),
+            Action::PageDown => board.move_by(page),
+            Action::Top => board.move_to(0),
+            Action::Bottom => board.move_to(usize::MAX),
+            Action::Search => self.typing = Typing::Search,
+            Action::FilterLine => self.typing = Typing::Filter,
+            Action::SearchDone => self.typing = Typing::Nothing,
+            Action::Back if self.typing == Typing::Filter => {
+                self.typing = Typing::Nothing;
+                self.filter.set_text("");
+                board.set_filter(String::new());
+            }
+            Action::Back if self.typing == Typing::Search || !board.search.is_empty() => {
+                self.typing = Typing::Nothing;
+                self.search.set_text("");
+                board.set_search(String::new());
+            }
+            Action::Back => board.marks.clear(),
+            Action::Add => cx.open(CustomerFormScreen::add()),
+            Action::Edit => {
+                let marked = board.marked_ids();
+                if !marked.is_empty() {
+                    cx.open(BulkFormScreen::new(marked, board.marked_hidden()));
+                } else if let Some(row) = board.selected() {
+                    cx.run(Effect::LoadForEdit(row.id));
+                }
+            }
+            Action::Delete => self.delete(cx),
+            Action::BulkUpload => cx.open(Prompt::new(
+                Purpose::BulkUpload,
+                "Bulk upload customers",
+                "A CSV file with a header row: name and currency required, any other field by its name (status, channels, cps, debit_limit, tax, tags, ...). It is checked first; nothing is created until you confirm.",
+            )),
+            Action::ScheduledChanges => {
+                cx.open(ListScreen::loading("Scheduled changes"));
+                cx.run(Effect::LoadScheduled { customer: None });
+            }
+            Action::StatusFilter => board.cycle_status_filter(),
+            Action::Mark => {
+                board.toggle_mark();
+                board.move_by(1);
+            }
+            Action::MarkAll => board.toggle_mark_all(),
+            Action::Columns => cx.open(ColumnChooser::new(&self.columns, self.columns_on_screen)),
+            Action::SortNext => {
+                let on_screen = self.columns_on_screen.min(self.columns.len());
+                board.sort_next(&self.columns[..on_screen]);
+            }
+            Action::SortReverse => board.sort_reverse(),
+            Action::Open => {
+                if let Some(id) = board.selected().map(|r| r.id) {
+                    let ticks = self.ticks.remove(&id).unwrap_or_default();
+                    CardScreen::open(id, ticks, cx);
+                }
+            }
+            Action::Refresh => cx.run(Effect::LoadBoard),
+            _ => return Flow::Pass,
+        }
+        Flow::Done
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent, _cx: &mut Cx) {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.board.move_by(1),
+            MouseEventKind::ScrollUp => self.board.move_by(-1),
+            MouseEventKind::Down(MouseButton::Left) if m.row >= self.top => {
+                let row = self.board.offset + usize::from(m.row - self.top);
+                if row < self.board.shown() {
+                    self.board.move_to(row);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
+        match reply {
+            Reply::BoardLoaded { rows, complete } => match rows {
+                // A late first screen must not replace a full load that beat it.
+                Ok(rows) if complete || !self.board.complete => self.board.set_rows(rows, complete),
+                Ok(_) => {}
+                Err(e) => cx.error(e),
+            },
+            Reply::BoardRowsLoaded { rows, gone } => match rows {
+                Ok(rows) => self.board.patch(rows, &gone),
+                Err(e) => cx.error(e),
+            },
+            Reply::EditReady(Ok(customer)) => cx.open(CustomerFormScreen::edit(&customer)),
+            Reply::EditReady(Err(e)) => cx.error(e),
+            Reply::ColumnsChosen(columns) => {
+                self.columns = columns.clone();
+                cx.run(Effect::SaveColumns(columns));
+            }
+            Reply::CardClosed { id, ticked } => {
+                self.ticks.insert(id, ticked);
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn on_changes(&mut self, changes: &Changes, showing: bool, cx: &mut Cx) {
+        if showing {
+            self.reload(changes, cx);
+        } else {
+            self.pending.union(changes.clone());
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Cx) {
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            self.reload(&pending, cx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        view::draw(frame, area, self, ui);
+    }
+}

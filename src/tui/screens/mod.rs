@@ -1,0 +1,12 @@
+//! One module per screen. A screen owns its state, its keys, the replies it takes, what
+//! it reloads and how it draws; `Screen` (in ../screen.rs) is what they have in common.
+
+pub mod board;
+pub mod bulk_form;
+pub mod card;
+pub mod columns;
+pub mod customer_form;
+pub mod list;
+pub mod palette;
+pub mod prompt;
+pub mod window;

@@ -1,0 +1,234 @@
+//! A one-line question with a text field: a file path to import, a name to confirm, the
+//! time a Delay-and-Save change applies.
+
+use super::list::ListScreen;
+use crate::cdr::request;
+use crate::tui::chrome::centered;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::msg::{Effect, Reply};
+use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::input::TextInput;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// What the answer is for; decides what Enter does with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Import the CDR files at the typed path(s), separated by spaces.
+    ImportCdrs,
+    /// The UTC time at which the open form's change applies (Delay and Save).
+    DelayUntil,
+    /// Delete these customers once the answer is `expected` (a name, or their count).
+    ConfirmDelete { ids: Vec<i64>, expected: String },
+    /// Check a customers CSV file (then offer to create them).
+    BulkUpload,
+}
+
+impl Purpose {
+    /// What an empty answer is missing.
+    pub fn expects(&self) -> &'static str {
+        match self {
+            Purpose::ImportCdrs | Purpose::BulkUpload => "Type a file path first",
+            Purpose::DelayUntil => "Type a date and time first",
+            Purpose::ConfirmDelete { .. } => "Type the name (or the count) to confirm",
+        }
+    }
+}
+
+pub struct Prompt {
+    pub purpose: Purpose,
+    pub title: String,
+    /// A line under the field saying what is expected.
+    pub hint: String,
+    pub input: TextInput,
+    /// Why the last answer was refused.
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(purpose: Purpose, title: &str, hint: &str) -> Prompt {
+        Prompt {
+            purpose,
+            title: title.to_string(),
+            hint: hint.to_string(),
+            input: TextInput::default(),
+            error: None,
+        }
+    }
+
+    pub fn answer(&self) -> String {
+        self.input.text().trim().to_string()
+    }
+
+    /// Asks for the name (one customer) or the count (several) before deleting; None when
+    /// there is nothing to delete.
+    pub fn confirm_delete(ids: Vec<i64>, names: Vec<String>) -> Option<Prompt> {
+        let (expected, what) = match names.as_slice() {
+            [] => return None,
+            [one] => (
+                one.clone(),
+                format!("Delete {one}? Type its name to confirm."),
+            ),
+            many => {
+                let shown: Vec<&str> = many.iter().take(5).map(String::as_str).collect();
+                let more = if many.len() > 5 {
+                    format!(" and {} more", many.len() - 5)
+                } else {
+                    String::new()
+                };
+                (
+                    many.len().to_string(),
+                    format!(
+                        "Delete {} customers: {}{more}? Type {} to confirm.",
+                        many.len(),
+                        shown.join(", "),
+                        many.len()
+                    ),
+                )
+            }
+        };
+        Some(Prompt::new(
+            Purpose::ConfirmDelete { ids, expected },
+            "Delete",
+            &format!(
+                "{what} The audit log keeps every deleted row. Customers with invoices or calls are kept: set them Inactive instead."
+            ),
+        ))
+    }
+
+    /// Carries out the answer, or says what is wrong with it and stays open.
+    fn submit(&mut self, cx: &mut Cx) -> Result<(), String> {
+        let answer = self.answer();
+        if answer.is_empty() {
+            return Err(format!("{}, or Esc to cancel", self.purpose.expects()));
+        }
+        let home = cx.home.clone();
+        match &self.purpose {
+            Purpose::ConfirmDelete { ids, expected } => {
+                if !answer.eq_ignore_ascii_case(expected) {
+                    return Err(format!(
+                        "That is not '{expected}'; nothing deleted. Esc cancels."
+                    ));
+                }
+                cx.run(Effect::Delete(ids.clone()));
+                cx.post(Reply::Deleting(ids.clone()));
+            }
+            Purpose::BulkUpload => {
+                let path = request::one_path(&answer, home.as_deref())?;
+                cx.open(ListScreen::loading("Bulk upload: checking the file"));
+                cx.run(Effect::BulkUpload {
+                    path,
+                    dry_run: true,
+                });
+            }
+            Purpose::DelayUntil => {
+                let due = parse_utc(&answer)?;
+                // Said here, with the time still there to correct; the service checks
+                // again when it stores the change.
+                if due.timestamp() <= cx.now() {
+                    return Err(format!(
+                        "{} UTC has passed: choose a time to come",
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                cx.post(Reply::DelayChosen(due));
+            }
+            Purpose::ImportCdrs => {
+                let request = request::parse(&answer, home.as_deref())?;
+                cx.start_job("Import starting…");
+                cx.run(Effect::ImportCdrs(request));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Screen for Prompt {
+    fn context(&self) -> Context {
+        Context::Prompt
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+        if self.input.key(key) {
+            self.error = None;
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, _cx: &mut Cx) {
+        if self.input.paste(text) {
+            self.error = None;
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
+        match action {
+            Action::Back => cx.close(),
+            Action::Submit => match self.submit(cx) {
+                // Closed before what it opens, so the list lands on top.
+                Ok(()) => cx.close(),
+                Err(e) => self.error = Some(e),
+            },
+            _ => {}
+        }
+        Flow::Done
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, _ui: &Ui) {
+        draw_prompt(frame, area, self);
+    }
+}
+
+/// A UTC time typed by a person: "2026-12-01 00:00", "2026-12-01T00:00", with seconds, or
+/// RFC 3339 with an offset.
+fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let t = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&chrono::Utc));
+    }
+    [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
+    .map(|n| n.and_utc())
+    .ok_or_else(|| format!("'{t}' is not a date and time like 2026-12-01 00:00 (UTC)"))
+}
+
+/// A question with a text field.
+fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
+    const WIDTH: u16 = 76;
+    // As many lines as the hint takes when wrapped (a word moved down costs one more), so
+    // that its end (say, "type 18 to confirm") is never cut off.
+    let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2).max(1));
+    let hint_rows = (prompt.hint.chars().count() / inner_width + 2) as u16;
+    let rect = centered(area, WIDTH, hint_rows + 4);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(format!(" {} ", prompt.title));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [field, hint, error] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    prompt.input.draw(frame, field, Style::new(), true);
+    frame.render_widget(
+        Paragraph::new(prompt.hint.as_str())
+            .wrap(Wrap { trim: true })
+            .style(Style::new().fg(Color::DarkGray)),
+        hint,
+    );
+    if let Some(e) = &prompt.error {
+        frame.render_widget(
+            Paragraph::new(e.as_str()).style(Style::new().fg(Color::Red)),
+            error,
+        );
+    }
+}

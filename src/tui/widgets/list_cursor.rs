@@ -1,0 +1,99 @@
+//! A cursor over a list of rows, and the window of rows that keeps it in view: the card's
+//! lists, pop-up lists, the palette and the column chooser all move the same way.
+
+use crate::tui::keymap::Action;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCursor {
+    pub cursor: usize,
+    /// First row shown.
+    pub offset: usize,
+    /// Rows the last frame had room for (PgUp/PgDn move by it).
+    pub page: usize,
+}
+
+impl ListCursor {
+    /// Carries out a cursor move over `len` rows; false for an action that is not one.
+    pub fn act(&mut self, action: Action, len: usize) -> bool {
+        let page = self.page.max(1) as isize;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            _ => return false,
+        };
+        self.move_by(delta, len);
+        true
+    }
+
+    pub fn move_by(&mut self, delta: isize, len: usize) {
+        self.cursor = self
+            .cursor
+            .saturating_add_signed(delta)
+            .min(len.saturating_sub(1));
+    }
+
+    /// Keeps the cursor on a row after the list shrank.
+    pub fn clamp(&mut self, len: usize) {
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+    }
+
+    /// Records the height drawn and scrolls the window to keep the cursor in it; returns
+    /// the first row to draw.
+    pub fn fit(&mut self, height: usize, len: usize) -> usize {
+        self.page = height;
+        self.offset = scroll(self.offset, self.cursor, height, len);
+        self.offset
+    }
+}
+
+/// Keeps `cursor` in a window of `height` rows that starts at `offset`, and the window
+/// full when the list of `len` rows allows: a search that leaves five matches shows all five,
+/// not the last two with the others above the top.
+pub fn scroll(offset: usize, cursor: usize, height: usize, len: usize) -> usize {
+    let offset = if height == 0 {
+        0
+    } else if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrolling_follows_the_cursor() {
+        assert_eq!(scroll(0, 5, 10, 100), 0);
+        assert_eq!(scroll(0, 15, 10, 100), 6);
+        assert_eq!(scroll(8, 3, 10, 100), 3);
+        // The list shrank under the window (a narrower search): it slides back to fill it.
+        assert_eq!(scroll(40, 44, 10, 5), 0);
+        assert_eq!(scroll(40, 44, 10, 45), 35);
+    }
+
+    #[test]
+    fn moves_stay_inside_the_list() {
+        let mut c = ListCursor {
+            page: 10,
+            ..ListCursor::default()
+        };
+        assert!(c.act(Action::PageDown, 25));
+        assert_eq!(c.cursor, 10);
+        c.act(Action::Bottom, 25);
+        assert_eq!(c.cursor, 24);
+        c.act(Action::Down, 25);
+        assert_eq!(c.cursor, 24);
+        c.act(Action::Top, 25);
+        assert_eq!(c.cursor, 0);
+        assert!(!c.act(Action::Open, 25));
+    }
+}
