@@ -1435,7 +1435,10 @@ fn a_long_filter_line_shows_its_end_and_its_error_below() {
     let screen = h.screen();
     let line = screen.lines().find(|l| l.starts_with("filter: ")).unwrap();
     // The field scrolls to keep the cursor, at the end, in view.
-    assert!(line.starts_with("filter: ") && line.ends_with("bogus"), "{line}");
+    assert!(
+        line.starts_with("filter: ") && line.ends_with("bogus"),
+        "{line}"
+    );
     assert!(!line.contains("status:active"), "{line}");
     let next = screen
         .lines()
@@ -1585,4 +1588,157 @@ fn a_bulk_edit_refuses_a_tag_both_added_and_removed() {
         "{screen}"
     );
     assert!(h.app.find::<ListScreen>().is_none(), "no preview");
+}
+
+#[test]
+fn only_esc_right_after_esc_discards_a_changed_form() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('a')).keys("Unsaved Telecom");
+    h.key(KeyCode::Esc);
+    assert!(
+        h.screen().contains("Esc again discards them"),
+        "{}",
+        h.screen()
+    );
+    // A key in between takes the question back: the next Esc asks again.
+    h.key(KeyCode::Tab).key(KeyCode::Esc);
+    assert!(h.form().is_some(), "Esc, Tab, Esc closed a changed form");
+    assert!(h.screen().contains("Esc again discards them"));
+    h.key(KeyCode::Esc);
+    assert!(h.form().is_none());
+
+    // The bulk form asks too once a field is set.
+    h.key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char('e'));
+    h.key(KeyCode::Tab).keys("40"); // channels
+    h.key(KeyCode::Esc);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Esc again discards what you set"),
+        "{screen}"
+    );
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("Bulk edit of"), "{}", h.screen());
+}
+
+#[test]
+fn a_window_too_small_takes_no_key_but_quit() {
+    let (_dir, _path, service) = common::demo_db(8, 0);
+    let mut h = Harness::new(service, 100, 30);
+    assert!(h.screen().contains("status: All"));
+    h.terminal.backend_mut().resize(20, 5);
+    assert!(h.screen().contains("too small"));
+    h.key(KeyCode::Char('f'))
+        .key(KeyCode::Enter)
+        .key(KeyCode::Char('a'));
+    h.terminal.backend_mut().resize(100, 30);
+    let screen = h.screen();
+    assert!(screen.contains("status: All"), "f acted unseen: {screen}");
+    assert!(screen.contains("Customers  8 of 8") && h.form().is_none());
+    h.terminal.backend_mut().resize(20, 5);
+    h.screen();
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+}
+
+#[test]
+fn a_message_stays_on_the_screen_it_is_about() {
+    // Customers with traffic cannot be deleted: the refusal is about this card.
+    let (_dir, _path, service) = common::demo_db(4, 2);
+    let mut h = Harness::new(service, 120, 30);
+    let first = h.board().selected().unwrap().name.clone();
+    h.key(KeyCode::Enter).key(KeyCode::Char('d')).keys(&first);
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("nothing deleted"), "{screen}");
+    assert!(
+        screen.contains(&format!("Customers › {first}")),
+        "the card stays"
+    );
+    h.key(KeyCode::Esc).key(KeyCode::Down).key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        !screen.contains(&format!("Customers › {first}")),
+        "{screen}"
+    );
+    assert!(!screen.contains("nothing deleted"), "{screen}");
+}
+
+#[test]
+fn a_long_message_never_takes_rows_from_the_screen() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let due = chrono::Utc::now() + chrono::Duration::days(3);
+    let mut other = service;
+    let id = other.board(common::NOW).unwrap()[0].id;
+    other
+        .schedule_change(
+            &common::actor("bob"),
+            id,
+            serde_json::json!({"channels": 5}),
+            due,
+        )
+        .unwrap();
+    let mut h = Harness::new(other, 80, 24);
+    h.key(KeyCode::Enter);
+    let before = h.screen();
+    assert!(before.contains("Scheduled (1)"), "{before}");
+    h.reply(Reply::Notice(
+        Level::Info,
+        "A message longer than the window is wide, which the status line has to wrap onto a second row".into(),
+    ));
+    let screen = h.screen();
+    assert!(screen.contains("Scheduled (1)"), "{screen}");
+    assert!(
+        screen.contains("second row"),
+        "the message keeps its end: {screen}"
+    );
+    let rows = |s: &str| s.lines().take(22).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(rows(&before), rows(&screen), "the card kept every row");
+}
+
+/// A tab that shows a line: what a new tab needs, in a few lines.
+struct NotesTab;
+
+impl carrierdesk::tui::screens::card::tabs::CardTab for NotesTab {
+    fn title(&self) -> &'static str {
+        "Notes"
+    }
+
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        data: &carrierdesk::service::CardData,
+        _ui: &carrierdesk::tui::screen::Ui,
+    ) {
+        let text = format!("Notes of {}", data.customer.name);
+        frame.render_widget(ratatui::widgets::Paragraph::new(text), area);
+    }
+}
+
+#[test]
+fn a_new_card_tab_is_one_type_and_one_line_in_the_list() {
+    use carrierdesk::tui::screens::card::tabs;
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 30);
+    let row = h.board().selected().unwrap().clone();
+    let mut list = tabs::all(Default::default());
+    list.push(Box::new(NotesTab));
+    let card = CardScreen::with_tabs(row.id, list);
+    h.app.push(Box::new(card));
+    h.run(vec![Effect::LoadCard(row.id)]);
+    let screen = h.screen();
+    assert!(screen.contains("5 Notes"), "the tab bar lists it: {screen}");
+    h.key(KeyCode::Char('5'));
+    assert!(h.screen().contains(&format!("Notes of {}", row.name)));
+    h.key(KeyCode::Char('?'));
+    let help = h.screen();
+    assert!(help.contains("5  Notes tab"), "{help}");
+    h.key(KeyCode::Esc).key(KeyCode::Tab);
+    assert!(
+        h.screen().contains("Contact"),
+        "Tab wraps to Main after the last tab"
+    );
 }

@@ -15,7 +15,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn layout(frame: &mut Frame, _app: &App) -> Option<Rect> {
     let area = frame.area();
     if area.width < 20 || area.height < 6 {
-        frame.render_widget(Paragraph::new("carrierdesk: window too small"), area);
+        let note = Paragraph::new("carrierdesk: window too small (q quits)");
+        frame.render_widget(note.wrap(Wrap { trim: true }), area);
         return None;
     }
     Some(Rect {

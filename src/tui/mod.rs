@@ -179,7 +179,10 @@ async fn event_loop(
                         crate::clipboard::Outcome::Failed(_) => Level::Error,
                         _ => Level::Info,
                     };
-                    app.handle(Event::Reply(Box::new(Reply::Notice(level, copied.message(&what)))));
+                    app.handle(Event::Reply(Box::new(Reply::Notice(
+                        level,
+                        copied.message(&what),
+                    ))));
                 }
                 other => worker.send(other),
             }

@@ -76,6 +76,9 @@ pub enum Reply {
         customer: Option<i64>,
         result: Result<Vec<ScheduledChange>, String>,
     },
+    /// A delete ended: these customers are gone (their card and forms close) and a line
+    /// saying so, or why nothing was deleted.
+    Deleted(Result<(Vec<i64>, String), String>),
     /// The customer a card or form was loading no longer exists.
     CustomerGone(i64),
     /// A CDR import ended: its one line and its details, or why nothing was imported.
@@ -87,8 +90,6 @@ pub enum Reply {
     ColumnsChosen(Vec<ColumnId>),
     /// The Delay-and-Save prompt's time, for the form below it.
     DelayChosen(chrono::DateTime<chrono::Utc>),
-    /// These customers are being deleted: their card and forms close.
-    Deleting(Vec<i64>),
     /// A previewed bulk edit went to be applied: its form closes.
     BulkSent,
     /// A card closed with these Summary rows ticked: reopening it keeps them.

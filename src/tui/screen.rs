@@ -90,6 +90,28 @@ pub trait Screen: AsAny {
     fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui);
 }
 
+/// Changes a full-screen view saw while another covered it, to reload when it shows again
+/// (a card over the board: the board reloads the rows that changed once the card closes).
+#[derive(Debug, Default)]
+pub struct Deferred(Changes);
+
+impl Deferred {
+    /// The changes to act on now: all of them when `showing`; else none, kept for later.
+    pub fn now_or_later(&mut self, changes: &Changes, showing: bool) -> Option<Changes> {
+        if showing {
+            Some(changes.clone())
+        } else {
+            self.0.union(changes.clone());
+            None
+        }
+    }
+
+    /// What was kept, once the view shows again.
+    pub fn take(&mut self) -> Option<Changes> {
+        Some(std::mem::take(&mut self.0)).filter(|c| !c.is_empty())
+    }
+}
+
 /// What drawing needs besides the screen's own state.
 pub struct Ui {
     /// NO_COLOR: meaning is carried by bold and reverse, not colours.

@@ -228,16 +228,16 @@ fn perform(service: &mut Service, session: &mut Session, effect: Effect) -> Repl
         Effect::LoadForEdit(id) => {
             Reply::EditReady(service.customer(id).map_err(|e| e.to_string()))
         }
-        Effect::Delete(ids) => match service.delete_customers(actor, &ids) {
-            Ok(n) => Reply::Finished(
-                Level::Info,
+        Effect::Delete(ids) => Reply::Deleted(match service.delete_customers(actor, &ids) {
+            Ok(n) => Ok((
+                ids,
                 format!(
                     "Deleted {}; the audit log keeps their rows",
                     count(n, "customer")
                 ),
-            ),
-            Err(e) => Reply::Finished(Level::Error, e.to_string().replace('\n', " · ")),
-        },
+            )),
+            Err(e) => Err(e.to_string().replace('\n', " · ")),
+        }),
         Effect::BulkPreview { ids, edit } => {
             Reply::BulkPreviewed(service.bulk_preview(&ids, &edit).map_err(|e| e.to_string()))
         }

@@ -114,7 +114,6 @@ impl Prompt {
                     ));
                 }
                 cx.run(Effect::Delete(ids.clone()));
-                cx.post(Reply::Deleting(ids.clone()));
             }
             Purpose::BulkUpload => {
                 let path = request::one_path(&answer, home.as_deref())?;

@@ -16,7 +16,7 @@ use crate::domain::change::{Changes, Topic};
 use crate::domain::summary::Period;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply};
-use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::screen::{Cx, Deferred, Flow, Screen, Ui};
 use crate::tui::widgets::input::TextInput;
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Frame;
@@ -47,7 +47,7 @@ pub struct BoardScreen {
     /// Summary rows ticked on cards closed since, by customer: reopening one keeps them.
     ticks: HashMap<i64, HashSet<(Period, i64)>>,
     /// Changes committed while a card covered the board: reloaded when it shows again.
-    pending: Changes,
+    pending: Deferred,
 }
 
 impl Default for BoardScreen {
@@ -68,7 +68,7 @@ impl BoardScreen {
             top: 0,
             columns_on_screen: usize::MAX,
             ticks: HashMap::new(),
-            pending: Changes::default(),
+            pending: Deferred::default(),
         }
     }
 
@@ -238,17 +238,14 @@ impl Screen for BoardScreen {
     }
 
     fn on_changes(&mut self, changes: &Changes, showing: bool, cx: &mut Cx) {
-        if showing {
-            self.reload(changes, cx);
-        } else {
-            self.pending.union(changes.clone());
+        if let Some(changes) = self.pending.now_or_later(changes, showing) {
+            self.reload(&changes, cx);
         }
     }
 
     fn on_show(&mut self, cx: &mut Cx) {
-        let pending = std::mem::take(&mut self.pending);
-        if !pending.is_empty() {
-            self.reload(&pending, cx);
+        if let Some(changes) = self.pending.take() {
+            self.reload(&changes, cx);
         }
     }
 

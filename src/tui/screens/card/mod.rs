@@ -12,7 +12,7 @@ use crate::domain::summary::Period;
 use crate::service::CardData;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply};
-use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::screen::{Cx, Deferred, Flow, Screen, Ui};
 use crossterm::event::MouseEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -30,7 +30,7 @@ pub struct CardScreen {
     /// Whether each tab's own data is up to date (loaded, and no change since).
     fresh: Vec<bool>,
     /// Changes committed while another full-screen view covered the card.
-    pending: Changes,
+    pending: Deferred,
 }
 
 impl CardScreen {
@@ -49,7 +49,7 @@ impl CardScreen {
             tabs,
             tab: 0,
             fresh,
-            pending: Changes::default(),
+            pending: Deferred::default(),
         }
     }
 
@@ -173,7 +173,7 @@ impl Screen for CardScreen {
             },
             // Deleted, here or elsewhere: nothing left to show.
             Reply::CustomerGone(id) if id == self.id => self.close(cx),
-            Reply::Deleting(ids) if ids.contains(&self.id) => self.close(cx),
+            Reply::Deleted(Ok((ids, _))) if ids.contains(&self.id) => self.close(cx),
             other => {
                 let mut rest = Some(other);
                 for tab in &mut self.tabs {
@@ -188,17 +188,14 @@ impl Screen for CardScreen {
     }
 
     fn on_changes(&mut self, changes: &Changes, showing: bool, cx: &mut Cx) {
-        if showing {
-            self.reload(changes, cx);
-        } else {
-            self.pending.union(changes.clone());
+        if let Some(changes) = self.pending.now_or_later(changes, showing) {
+            self.reload(&changes, cx);
         }
     }
 
     fn on_show(&mut self, cx: &mut Cx) {
-        let pending = std::mem::take(&mut self.pending);
-        if !pending.is_empty() {
-            self.reload(&pending, cx);
+        if let Some(changes) = self.pending.take() {
+            self.reload(&changes, cx);
         }
     }
 

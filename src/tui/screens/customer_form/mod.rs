@@ -263,7 +263,7 @@ impl Screen for CustomerFormScreen {
             Reply::DelayChosen(due) => self.schedule(due, cx),
             // Deleted, here or elsewhere: nothing left to save.
             Reply::CustomerGone(id) if self.is_of(id) => cx.close(),
-            Reply::Deleting(ids) if ids.iter().any(|id| self.is_of(*id)) => cx.close(),
+            Reply::Deleted(Ok((ids, _))) if ids.iter().any(|id| self.is_of(*id)) => cx.close(),
             other => return Some(other),
         }
         None

@@ -3,15 +3,14 @@
 //! the ones below while they pass; replies are offered from the top; the quit guard asks
 //! every screen. The shell also keeps the status line (messages and a job's progress).
 
+mod console;
+
 use super::chrome;
 use super::clock::Clock;
 use super::keymap::{self, Action};
 use super::msg::{Effect, Event, Level, Reply};
 use super::screen::{Cx, Flow, Screen, Ui};
 use super::screens::board::BoardScreen;
-use super::screens::list::ListScreen;
-use super::screens::palette::PaletteScreen;
-use super::screens::prompt::{Prompt, Purpose};
 use super::screens::window::Window;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
@@ -160,7 +159,7 @@ impl App {
         if action == Action::Help {
             let top = self.top();
             let window = Window::help(top.context(), top.help_extra());
-            return self.open(Box::new(window));
+            return self.push(Box::new(window));
         }
         for i in (0..self.stack.len()).rev() {
             if self.with(i, |s, cx| s.on_action(action, cx)) == Flow::Done {
@@ -168,88 +167,6 @@ impl App {
             }
         }
         self.bottom(action, quit_asked);
-    }
-
-    /// What no screen took: the console-wide actions. Every action is named, so a new
-    /// one has to be placed here or on a screen.
-    fn bottom(&mut self, action: Action, quit_asked: bool) {
-        match action {
-            Action::Quit => self.quit_or_ask(quit_asked, "q"),
-            Action::Palette => {
-                let palette = PaletteScreen::open(self.top().context());
-                self.open(Box::new(palette));
-            }
-            Action::ImportCdrs => self.open(Box::new(Prompt::new(
-                Purpose::ImportCdrs,
-                "Import CDRs",
-                "Files (quote paths with spaces), then if needed: --tz ZONE (default UTC), --format NAME (default: guessed), --skip-bad.",
-            ))),
-            Action::UnmatchedCdrs => {
-                self.open(Box::new(ListScreen::loading("Unmatched CDRs")));
-                self.effects.push(Effect::LoadUnmatched);
-            }
-            // A screen's own action that reached the bottom: the screen it belongs to is
-            // not open (a stale palette choice), so there is nothing to do.
-            Action::Help
-            | Action::Back
-            | Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-            | Action::Open
-            | Action::Search
-            | Action::SearchDone
-            | Action::StatusFilter
-            | Action::SortNext
-            | Action::SortReverse
-            | Action::NextTab
-            | Action::PrevTab
-            | Action::Tab(_)
-            | Action::Edit
-            | Action::Refresh
-            | Action::Mark
-            | Action::MarkAll
-            | Action::Columns
-            | Action::Toggle
-            | Action::ShiftUp
-            | Action::ShiftDown
-            | Action::ExtendUp
-            | Action::ExtendDown
-            | Action::ExtendLeft
-            | Action::ExtendRight
-            | Action::Visual
-            | Action::SelectRow
-            | Action::SelectColumn
-            | Action::SelectAll
-            | Action::Copy
-            | Action::CopyHeaders
-            | Action::CopyGroups
-            | Action::Export
-            | Action::TickRow
-            | Action::CdrReport
-            | Action::PrevView
-            | Action::NextView
-            | Action::NextField
-            | Action::PrevField
-            | Action::NextFormTab
-            | Action::PrevFormTab
-            | Action::SaveContinue
-            | Action::SaveStay
-            | Action::SaveDelay
-            | Action::TakeTheirs
-            | Action::Overwrite
-            | Action::Add
-            | Action::Delete
-            | Action::FilterLine
-            | Action::BulkUpload
-            | Action::ScheduledChanges
-            | Action::CancelItem
-            | Action::Left
-            | Action::Right
-            | Action::Submit => {}
-        }
     }
 
     fn reply(&mut self, reply: Reply) {
@@ -268,7 +185,11 @@ impl App {
                     format!("Customer #{id} was deleted meanwhile: back to the board"),
                 );
             }
-            Reply::Deleting(ids) => self.broadcast(|| Reply::Deleting(ids.clone())),
+            Reply::Deleted(Ok((ids, line))) => {
+                self.broadcast(|| Reply::Deleted(Ok((ids.clone(), String::new()))));
+                self.say(Level::Info, line);
+            }
+            Reply::Deleted(Err(e)) => self.say(Level::Error, e),
             reply => {
                 let mut reply = Some(reply);
                 for i in (0..self.stack.len()).rev() {
@@ -290,44 +211,6 @@ impl App {
                     s.on_reply(reply(), cx);
                 });
             }
-        }
-    }
-
-    /// Replies no screen took: a job's end and progress, whatever the operator is doing
-    /// now; answers whose screen has closed are dropped.
-    fn unclaimed(&mut self, reply: Reply) {
-        match reply {
-            Reply::Progress(line) => self.progress = Some(line),
-            Reply::Finished(level, text) => {
-                self.progress = None;
-                self.say(level, text);
-            }
-            Reply::Notice(level, text) => self.say(level, text),
-            // A confirmed upload refused at the last moment (a name taken meanwhile): why.
-            Reply::UploadChecked { path, result } => match result {
-                Ok(report) => self.open(Box::new(ListScreen::upload(path, &report))),
-                Err(e) => self.say(Level::Error, e),
-            },
-            Reply::Imported(result) => {
-                self.progress = None;
-                let (title, body) = match result {
-                    Ok((line, details)) => {
-                        self.say(Level::Info, line);
-                        ("CDR import", details)
-                    }
-                    Err(e) => {
-                        let line = "Not imported, nothing changed: the window says why";
-                        self.say(Level::Error, line.into());
-                        ("CDR import: nothing imported", e)
-                    }
-                };
-                self.open(Box::new(Window::detail(
-                    format!("{title} (Esc closes)"),
-                    body,
-                )));
-            }
-            // An answer for a screen that has closed meanwhile.
-            _stale => tracing::debug!("stale reply dropped"),
         }
     }
 
@@ -353,7 +236,7 @@ impl App {
             self.with(showing, |s, cx| s.on_show(cx));
         }
         for screen in cx.opened {
-            self.open(screen);
+            self.push(screen);
         }
         if let Some(line) = cx.job {
             self.message = None;
@@ -370,7 +253,8 @@ impl App {
         }
     }
 
-    fn open(&mut self, screen: Box<dyn Screen>) {
+    /// Puts a screen on top, as a handler's `Cx::open` does.
+    pub fn push(&mut self, screen: Box<dyn Screen>) {
         self.stack.push((self.next_serial, screen));
         self.next_serial += 1;
     }
@@ -387,30 +271,6 @@ impl App {
         self.stack[self.showing()].0
     }
 
-    /// Quits, unless that would lose something (a running job, a changed form) and the
-    /// operator has not been asked yet: then asks, and the same key again quits.
-    fn quit_or_ask(&mut self, asked: bool, key: &str) {
-        let at_stake = match &self.progress {
-            // The job's progress is on the same line, beside the question.
-            Some(_) => Some(format!(
-                "A job is still running: press {key} again to quit and abandon it; nothing of it is saved."
-            )),
-            None => self
-                .stack
-                .iter()
-                .rev()
-                .find_map(|(_, s)| s.unsaved())
-                .map(|what| format!("{what}. Press {key} again to quit without saving them.")),
-        };
-        match at_stake {
-            Some(question) if !asked => {
-                self.say(Level::Error, question);
-                self.quit_asked = true;
-            }
-            _ => self.quit = true,
-        }
-    }
-
     /// Shows a message on the status line until it grows stale: an answer to something
     /// done a minute ago only misleads.
     fn say(&mut self, level: Level, text: String) {
@@ -422,7 +282,7 @@ impl App {
         // a window as well.
         if level == Level::Error && text.chars().count() > LONG_ERROR {
             let body = text.replace(" · ", "\n");
-            self.open(Box::new(Window::detail(
+            self.push(Box::new(Window::detail(
                 "Not done (Esc closes)".into(),
                 body,
             )));

@@ -5,16 +5,17 @@
 //! shows, so it costs the same for a hundred rows or a million.
 
 use std::borrow::Cow;
-use std::io;
 
-use ratatui::buffer::Buffer;
 use ratatui::layout::{HorizontalAlignment, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
-use ratatui::widgets::StatefulWidget;
 
 use crate::domain::selection::{self, Aggregate, Cell, Metric, Selection, total_traffic};
 use crate::domain::summary::Traffic;
+
+mod copy;
+mod render;
+
+pub use copy::{CopyHeaders, to_tsv, write_csv};
+pub use render::{Grid, GridStyles};
 
 /// The table a [`Grid`] shows. Rows and columns are numbered from 0.
 pub trait GridSource {
@@ -356,6 +357,14 @@ impl GridState {
     }
 }
 
+/// A column on screen: its index, left edge and (possibly clipped) width.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shown {
+    col: usize,
+    x: u16,
+    width: u16,
+}
+
 /// The status line for the selection, e.g.
 /// "12 cells · sum 1234.5 · avg 102.88 · weighted ASR 45.2%". "avg" is the plain mean of
 /// the cells (an average of averages); the weighted figures are labelled as such.
@@ -408,424 +417,6 @@ pub fn status_line<S: GridSource + ?Sized>(source: &S, state: &mut GridState) ->
     parts.join(" · ")
 }
 
-/// The styles a grid draws with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GridStyles {
-    pub group: Style,
-    pub header: Style,
-    pub cell: Style,
-    pub selected: Style,
-    pub cursor: Style,
-    pub footer: Style,
-}
-
-impl GridStyles {
-    pub fn colored() -> GridStyles {
-        GridStyles {
-            group: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            header: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            cell: Style::new(),
-            selected: Style::new().fg(Color::Black).bg(Color::LightBlue),
-            cursor: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
-            footer: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        }
-    }
-
-    /// Modifiers only, for NO_COLOR.
-    pub fn monochrome() -> GridStyles {
-        GridStyles {
-            group: Style::new().add_modifier(Modifier::BOLD),
-            header: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            cell: Style::new(),
-            selected: Style::new().add_modifier(Modifier::REVERSED),
-            cursor: Style::new()
-                .add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED),
-            footer: Style::new().add_modifier(Modifier::BOLD),
-        }
-    }
-}
-
-impl Default for GridStyles {
-    fn default() -> GridStyles {
-        GridStyles::colored()
-    }
-}
-
-/// The widget: render it with [`GridState`] via `frame.render_stateful_widget`.
-pub struct Grid<'a, S: ?Sized> {
-    source: &'a S,
-    styles: GridStyles,
-}
-
-impl<'a, S: GridSource + ?Sized> Grid<'a, S> {
-    pub fn new(source: &'a S) -> Grid<'a, S> {
-        Grid {
-            source,
-            styles: GridStyles::default(),
-        }
-    }
-
-    pub fn styles(mut self, styles: GridStyles) -> Grid<'a, S> {
-        self.styles = styles;
-        self
-    }
-}
-
-/// A column on screen: its index, left edge and (possibly clipped) width.
-#[derive(Debug, Clone, Copy, Default)]
-struct Shown {
-    col: usize,
-    x: u16,
-    width: u16,
-}
-
-/// Writes `text` into a cell `width` wide, aligned, cut with "…" when too long.
-fn put(
-    buf: &mut Buffer,
-    x: u16,
-    y: u16,
-    width: u16,
-    text: &str,
-    align: HorizontalAlignment,
-    style: Style,
-) {
-    if width == 0 {
-        return;
-    }
-    buf.set_style(Rect::new(x, y, width, 1), style);
-    let w = Span::raw(text).width();
-    let width = usize::from(width);
-    if w > width {
-        buf.set_stringn(x, y, text, width - 1, style);
-        buf.set_stringn(x + width as u16 - 1, y, "…", 1, style);
-    } else {
-        let pad = width - w;
-        let dx = match align {
-            HorizontalAlignment::Left => 0,
-            HorizontalAlignment::Center => pad / 2,
-            HorizontalAlignment::Right => pad,
-        };
-        buf.set_stringn(x + dx as u16, y, text, w, style);
-    }
-}
-
-impl<S: GridSource + ?Sized> Grid<'_, S> {
-    /// Picks the columns that fit in `width`, scrolling so the cursor's column shows.
-    fn columns(&self, state: &mut GridState, left: u16, width: u16) -> Vec<Shown> {
-        let src = self.source;
-        let cols = state.cols;
-        let frozen = src.frozen_columns().min(cols);
-        let span = |range: std::ops::Range<usize>| -> u32 {
-            range.map(|c| u32::from(src.width(c)) + 1).sum()
-        };
-        let avail = u32::from(width).saturating_sub(span(0..frozen));
-        let cur = state.cursor.col;
-        let mut off = state.col_offset.max(frozen);
-        if cur >= frozen {
-            off = off.min(cur);
-            while off < cur && span(off..cur + 1) > avail + 1 {
-                off += 1;
-            }
-        }
-        // Scrolled further than needed (a wider terminal, fewer columns): pull back.
-        while off > frozen && span(off - 1..cols) <= avail + 1 {
-            off -= 1;
-        }
-        state.col_offset = off;
-
-        let mut shown = Vec::new();
-        let mut x = u32::from(left);
-        let right = u32::from(left) + u32::from(width);
-        for col in (0..frozen).chain(off..cols) {
-            if x >= right {
-                break;
-            }
-            let w = u32::from(src.width(col)).min(right - x);
-            shown.push(Shown {
-                col,
-                x: x as u16,
-                width: w as u16,
-            });
-            x += w + 1;
-        }
-        shown
-    }
-}
-
-impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
-    type State = GridState;
-
-    fn render(self, area: Rect, buf: &mut Buffer, state: &mut GridState) {
-        let area = area.intersection(buf.area);
-        let src = self.source;
-        let st = self.styles;
-        state.sync(src.row_count(), src.column_count());
-        for y in area.top()..area.bottom() {
-            for x in area.left()..area.right() {
-                buf[(x, y)].reset();
-            }
-        }
-        buf.set_style(area, st.cell);
-        if area.is_empty() || state.cols == 0 {
-            return;
-        }
-
-        // Lines are given up from the least needed when the area is short: footer first,
-        // then the group line; the header line stays.
-        let has_groups = area.height >= 2 && (0..state.cols).any(|c| src.group(c).is_some());
-        let head = 1 + u16::from(has_groups);
-        let footer = state
-            .selection
-            .filter(|s| s.cols().len() > 1 && area.height >= head + 3);
-        let foot = if footer.is_some() { 2 } else { 0 };
-        let body = area.height.saturating_sub(head + foot);
-        state.page = usize::from(body);
-
-        // Keep the cursor's row in view, and no blank rows below the last one.
-        let body_rows = usize::from(body).max(1);
-        let cur = state.cursor.row;
-        if cur < state.row_offset {
-            state.row_offset = cur;
-        } else if cur >= state.row_offset + body_rows {
-            state.row_offset = cur + 1 - body_rows;
-        }
-        state.row_offset = state.row_offset.min(state.rows.saturating_sub(body_rows));
-
-        let shown = self.columns(state, area.x, area.width);
-        state.layout = Layout {
-            body: Rect::new(area.x, area.y + head, area.width, body),
-            columns: shown.clone(),
-        };
-        let mut y = area.y;
-
-        if has_groups {
-            // One label over each run of neighbouring shown columns of the same group.
-            let mut i = 0;
-            while i < shown.len() {
-                let group = src.group(shown[i].col);
-                let mut j = i + 1;
-                while j < shown.len()
-                    && shown[j].col == shown[j - 1].col + 1
-                    && src.group(shown[j].col) == group
-                {
-                    j += 1;
-                }
-                if let Some(name) = group {
-                    let x = shown[i].x;
-                    let w = shown[j - 1].x + shown[j - 1].width - x;
-                    put(buf, x, y, w, name, HorizontalAlignment::Center, st.group);
-                }
-                i = j;
-            }
-            y += 1;
-        }
-
-        let in_sel = |cell: Cell| state.selection.is_some_and(|s| s.contains(cell));
-        for s in &shown {
-            put(
-                buf,
-                s.x,
-                y,
-                s.width,
-                &src.header(s.col),
-                src.alignment(s.col),
-                st.header,
-            );
-        }
-        // Hidden columns on either side are marked on the header line.
-        let frozen = src.frozen_columns().min(state.cols);
-        if state.col_offset > frozen
-            && let Some(first) = shown.iter().find(|s| s.col >= frozen)
-            && first.x > area.x
-        {
-            buf.set_stringn(first.x - 1, y, "◂", 1, st.header);
-        }
-        if shown
-            .last()
-            .is_some_and(|s| s.col + 1 < state.cols || s.width < src.width(s.col))
-        {
-            buf.set_stringn(area.right() - 1, y, "▸", 1, st.header);
-        }
-        y += 1;
-
-        if state.rows == 0 && y < area.bottom() {
-            put(
-                buf,
-                area.x,
-                y,
-                area.width.min(12),
-                "(no rows)",
-                HorizontalAlignment::Left,
-                st.cell.add_modifier(Modifier::DIM),
-            );
-        }
-        let end = (state.row_offset + usize::from(body)).min(state.rows);
-        for row in state.row_offset..end {
-            for (i, s) in shown.iter().enumerate() {
-                let cell = Cell::new(row, s.col);
-                let style = if cell == state.cursor {
-                    st.cursor
-                } else if in_sel(cell) {
-                    st.selected
-                } else {
-                    st.cell
-                };
-                put(
-                    buf,
-                    s.x,
-                    y,
-                    s.width,
-                    &src.text(row, s.col),
-                    src.alignment(s.col),
-                    style,
-                );
-                // Fill the gap between two selected cells so the block reads as one.
-                if let Some(next) = shown.get(i + 1)
-                    && in_sel(cell)
-                    && in_sel(Cell::new(row, next.col))
-                    && next.x > s.x + s.width
-                {
-                    buf.set_style(Rect::new(s.x + s.width, y, 1, 1), st.selected);
-                }
-            }
-            y += 1;
-        }
-
-        if footer.is_some() {
-            let Some(fig) = state.figures(src) else {
-                return;
-            };
-            let y_sum = area.bottom() - 2;
-            for (line, label) in ["sum", "avg"].into_iter().enumerate() {
-                let y = y_sum + line as u16;
-                buf.set_style(Rect::new(area.x, y, area.width, 1), st.footer);
-                let texts: Vec<String> = shown
-                    .iter()
-                    .map(|s| {
-                        let col = fig.aggregate.columns.iter().find(|c| c.col == s.col);
-                        let v = col.and_then(|c| {
-                            if line == 0 {
-                                (c.numbers > 0).then_some(c.sum)
-                            } else {
-                                c.mean()
-                            }
-                        });
-                        v.map(|v| src.format_figure(s.col, v)).unwrap_or_default()
-                    })
-                    .collect();
-                for (i, (s, text)) in shown.iter().zip(&texts).enumerate() {
-                    // A sum can be wider than the column's cells ("1372.4%"): it may take
-                    // the gap on its left when nothing stands there, rather than lose its
-                    // end; beside a neighbour's figure the two would read as one number.
-                    let wide = Span::raw(text.as_str()).width() > usize::from(s.width);
-                    let free_left = i > 0 && texts[i - 1].is_empty();
-                    let (x, width) = if wide && free_left && s.x > area.x {
-                        (s.x - 1, s.width + 1)
-                    } else {
-                        (s.x, s.width)
-                    };
-                    put(
-                        buf,
-                        x,
-                        y,
-                        width,
-                        text,
-                        HorizontalAlignment::Right,
-                        st.footer,
-                    );
-                }
-                // The label goes in the first column when its figure leaves room.
-                if let (Some(first), Some(text)) = (shown.first(), texts.first())
-                    && Span::raw(text.as_str()).width() + label.len() < usize::from(first.width)
-                {
-                    buf.set_stringn(first.x, y, label, label.len(), st.footer);
-                }
-            }
-        }
-    }
-}
-
-/// Which header lines a copy starts with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CopyHeaders {
-    /// Only the cells (`y`).
-    None,
-    /// The header line, then the cells (`Y`).
-    Columns,
-    /// The group line, the header line, then the cells ("copy with group headers").
-    Groups,
-}
-
-/// TSV has no quoting: a tab or line break inside a cell would split it.
-fn tsv_field(out: &mut String, text: &str) {
-    out.extend(text.chars().map(|c| {
-        if matches!(c, '\t' | '\n' | '\r') {
-            ' '
-        } else {
-            c
-        }
-    }));
-}
-
-/// The selected cells as TSV, lines joined by "\n" with none after the last, the way a
-/// spreadsheet pastes them.
-pub fn to_tsv<S: GridSource + ?Sized>(source: &S, sel: &Selection, headers: CopyHeaders) -> String {
-    let cols = sel.cols();
-    let mut lines: Vec<String> = Vec::new();
-    let line = |cell: &mut dyn FnMut(usize, &mut String)| {
-        let mut out = String::new();
-        for (i, c) in cols.clone().enumerate() {
-            if i > 0 {
-                out.push('\t');
-            }
-            cell(c, &mut out);
-        }
-        out
-    };
-    if headers == CopyHeaders::Groups {
-        // A group's name stands over the first of its selected columns.
-        lines.push(line(&mut |c, out| {
-            let g = source.group(c);
-            if c == cols.start || source.group(c - 1) != g {
-                tsv_field(out, g.unwrap_or(""));
-            }
-        }));
-    }
-    if headers != CopyHeaders::None {
-        lines.push(line(&mut |c, out| tsv_field(out, &source.copy_header(c))));
-    }
-    for row in sel.rows() {
-        lines.push(line(&mut |c, out| {
-            tsv_field(out, &source.copy_text(row, c))
-        }));
-    }
-    lines.join("\n")
-}
-
-/// The selected cells (pass `Selection::all` for the whole view) as CSV with a header
-/// line, for export to a file.
-pub fn write_csv<S: GridSource + ?Sized, W: io::Write>(
-    source: &S,
-    sel: &Selection,
-    out: W,
-) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    for c in sel.cols() {
-        w.write_field(source.copy_header(c).as_bytes())?;
-    }
-    w.write_record(None::<&[u8]>)?;
-    for row in sel.rows() {
-        for c in sel.cols() {
-            w.write_field(source.copy_text(row, c).as_bytes())?;
-        }
-        w.write_record(None::<&[u8]>)?;
-    }
-    w.flush()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -834,6 +425,8 @@ mod tests {
     use crate::tui::widgets::summary_grid::SummaryGrid;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::style::{Color, Style};
 
     fn day(date: &str) -> i64 {
         chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
