@@ -92,7 +92,7 @@ impl Fixture {
             .store()
             .for_each_cdr(customer, i64::MIN, i64::MAX, |c| {
                 calls.push(c.clone().into_owned());
-                Ok::<_, rusqlite::Error>(())
+                Ok::<_, carrierdesk::store::Error>(())
             })
             .unwrap();
         calls

@@ -4,7 +4,7 @@ use super::customers::insert_new;
 use super::{Result, Service, ServiceError, commit};
 use crate::domain::{Actor, Change, Customer, CustomerDraft, Field, Topic};
 use crate::store;
-use rusqlite::Connection;
+use crate::store::Tx;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -69,7 +69,7 @@ impl Service {
             committed: false,
         };
         if dry_run {
-            names_taken(&*self.store.read()?, &mut customers, &mut problems)?;
+            names_taken(&self.store.read()?, &mut customers, &mut problems)?;
         } else {
             let now = store::now_text();
             let tx = self.store.write()?;
@@ -261,13 +261,13 @@ fn columns(header: &csv::StringRecord) -> std::result::Result<Vec<Field>, Vec<St
 /// Adds a problem for each customer whose name another customer already has.
 /// Moves the customers whose name is taken already from `customers` to `problems`.
 fn names_taken(
-    conn: &Connection,
+    tx: &Tx,
     customers: &mut Vec<ImportedCustomer>,
     problems: &mut Vec<ImportProblem>,
 ) -> Result<()> {
     let mut free = Vec::with_capacity(customers.len());
     for imported in customers.drain(..) {
-        match store::customer_named(conn, &imported.customer.name)? {
+        match store::customer_named(tx, &imported.customer.name)? {
             Some((id, stored)) => problems.push(ImportProblem {
                 line: imported.line,
                 field: "name".into(),

@@ -7,8 +7,8 @@ use crate::domain::summary::{Period, roll_up};
 use crate::domain::{
     Actor, AuditEntry, BoardRow, Change, Contact, Customer, NumberBlock, SummaryRow, Topic, Verb,
 };
+use crate::store::Tx;
 use crate::store::{self, NewAudit};
-use rusqlite::Connection;
 use serde_json::{Value, json};
 
 /// Everything the customer card shows, loaded in one go off the UI thread.
@@ -180,7 +180,7 @@ impl Service {
 
 /// Inserts a new customer and its POST audit row inside the caller's transaction.
 pub(super) fn insert_new(
-    tx: &Connection,
+    tx: &Tx,
     actor: &Actor,
     c: &Customer,
     message: &str,
@@ -215,7 +215,7 @@ pub(super) fn insert_new(
 /// set, the currency kept and a new name free. `None` when nothing would change.
 /// Every edit goes through here: the form, bulk edit and scheduled changes.
 pub(super) fn write_fields(
-    tx: &Connection,
+    tx: &Tx,
     actor: &Actor,
     current: &Customer,
     fields: &Value,
@@ -257,8 +257,8 @@ pub(super) fn write_fields(
 }
 
 /// Names are unique ignoring case; `own` is the customer being renamed, if any.
-fn name_free(conn: &Connection, name: &str, own: Option<i64>) -> Result<()> {
-    match store::customer_named(conn, name)? {
+fn name_free(tx: &Tx, name: &str, own: Option<i64>) -> Result<()> {
+    match store::customer_named(tx, name)? {
         Some((id, stored)) if Some(id) != own => Err(ServiceError::Invalid {
             field: "name",
             message: format!(
@@ -270,11 +270,11 @@ fn name_free(conn: &Connection, name: &str, own: Option<i64>) -> Result<()> {
 }
 
 /// An account code names one customer: no other has it, nor has it as its id.
-fn account_code_free(conn: &Connection, code: &str, own: Option<i64>) -> Result<()> {
+fn account_code_free(tx: &Tx, code: &str, own: Option<i64>) -> Result<()> {
     if code.trim().is_empty() {
         return Ok(());
     }
-    match store::account_code_holder(conn, code, own)? {
+    match store::account_code_holder(tx, code, own)? {
         Some((id, name)) => Err(ServiceError::Invalid {
             field: "account_code",
             message: format!(

@@ -121,13 +121,13 @@ impl Service {
                 ..ImportReport::default()
             },
         };
-        let mut writer = CdrWriter::new(&tx)?;
+        let mut writer = CdrWriter::new(tx.sqlite().ok_or_else(super::sqlite_only)?)?;
         for path in files {
             import.file(path, options.format, &mut writer, &mut state, progress)?;
         }
         drop(writer);
 
-        let mut hourly = HourlyWriter::new(&tx)?;
+        let mut hourly = HourlyWriter::new(tx.sqlite().ok_or_else(super::sqlite_only)?)?;
         for (customer, hour, traffic) in import.totals.hours() {
             hourly.add(customer, hour, &traffic)?;
             import.report.hours += 1;

@@ -21,8 +21,7 @@ pub use schedule::ApplyReport;
 
 use crate::cdr::RowError;
 use crate::domain::{Change, Changes, Customer, FieldError};
-use crate::store::{self, OpenError, Store};
-use rusqlite::Transaction;
+use crate::store::{self, OpenError, Store, Tx};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -59,14 +58,16 @@ pub enum ServiceError {
     )]
     Kept(Vec<KeptCustomer>),
     #[error("database: {0}")]
-    Db(rusqlite::Error),
+    Db(store::Error),
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl ServiceError {
     /// True when another connection held the write lock past the busy timeout: worth
     /// trying again later, nothing to tell the operator about.
     pub fn is_busy(&self) -> bool {
-        matches!(self, ServiceError::Db(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+        matches!(self, ServiceError::Db(e) if e.is_busy())
     }
 
     /// True when the operation was refused by a rule and nothing changed, as opposed to
@@ -122,9 +123,16 @@ impl fmt::Display for KeptCustomer {
 
 // By hand rather than `#[from]`, which would also make the inner error a `source` and
 // print its text twice in an error chain.
+impl From<store::Error> for ServiceError {
+    fn from(e: store::Error) -> Self {
+        ServiceError::Db(e)
+    }
+}
+
+/// The bulk paths written for SQLite (an import's prepared statements) fail with its error.
 impl From<rusqlite::Error> for ServiceError {
     fn from(e: rusqlite::Error) -> Self {
-        ServiceError::Db(e)
+        ServiceError::Db(store::Error::Sqlite(e))
     }
 }
 
@@ -147,7 +155,7 @@ impl Service {
     }
 
     /// Changes when any connection commits; polled to notice other operators' work.
-    pub fn data_version(&self) -> Result<i64> {
+    pub fn data_version(&self) -> Result<Option<i64>> {
         Ok(self.store.data_version()?)
     }
 
@@ -163,10 +171,16 @@ impl Service {
     }
 }
 
+/// What an operation not yet written for PostgreSQL says there (the bulk paths of an
+/// import and of demo data use SQLite's prepared statements).
+pub(super) fn sqlite_only() -> ServiceError {
+    ServiceError::Unsupported("this is not available on PostgreSQL yet")
+}
+
 /// Commits an operation's transaction with a change-log row per topic it changed, so
 /// that other consoles reload just that: every write ends here, not in `tx.commit()`.
 /// The log's clock is the wall clock, whatever time the operation itself was given.
-fn commit(tx: Transaction<'_>, changes: impl IntoIterator<Item = Change>) -> Result<()> {
+fn commit(tx: Tx<'_>, changes: impl IntoIterator<Item = Change>) -> Result<()> {
     store::record_changes(&tx, &changes.into_iter().collect(), chrono::Utc::now())?;
     tx.commit()?;
     Ok(())

@@ -5,9 +5,9 @@ use super::customers::write_fields;
 use super::{Result, Service, ServiceError, commit};
 use crate::domain::draft::{describe_fields, with_fields};
 use crate::domain::{Actor, Change, Customer, ScheduleState, ScheduledChange, Topic, Verb};
+use crate::store::Tx;
 use crate::store::{self, NewAudit, NewScheduled};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -198,7 +198,7 @@ fn summarise(change: &mut ScheduledChange, customer: Option<&Customer>) {
 
 /// The audit row of a scheduled change moving out of pending without an edit of its own.
 fn audit_state(
-    tx: &Connection,
+    tx: &Tx,
     actor: &Actor,
     change: &ScheduledChange,
     state: ScheduleState,

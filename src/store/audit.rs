@@ -2,8 +2,9 @@
 
 use super::Store;
 use super::rows::{AUDIT_COLUMNS, audit_entry};
+use super::sql::{Result, Tx};
 use crate::domain::{Actor, AuditEntry, Verb};
-use rusqlite::{Connection, params};
+use crate::vals;
 
 /// An audit row to write inside the transaction of the change it records.
 pub struct NewAudit<'a> {
@@ -17,44 +18,40 @@ pub struct NewAudit<'a> {
 }
 
 impl NewAudit<'_> {
-    /// Writes the row on `conn`, which the caller has inside its write transaction.
-    pub fn insert(&self, conn: &Connection, at: &str) -> rusqlite::Result<i64> {
-        conn.prepare_cached(
+    /// Writes the row inside the caller's write transaction.
+    pub fn insert(&self, tx: &Tx, at: &str) -> Result<i64> {
+        tx.query_one(
             "INSERT INTO audit_log (at, operator, ip, action, table_name, row_id, customer_id, message, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            at,
-            self.actor.name,
-            self.actor.ip,
-            self.verb.key(),
-            self.table,
-            self.row_id,
-            self.customer_id,
-            self.message,
-            self.data.to_string(),
-        ])?;
-        Ok(conn.last_insert_rowid())
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             RETURNING id",
+            &vals![
+                at,
+                self.actor.name,
+                self.actor.ip,
+                self.verb.key(),
+                self.table,
+                self.row_id,
+                self.customer_id,
+                self.message,
+                self.data.to_string(),
+            ],
+            |r| r.get(0),
+        )
     }
 }
 
 impl Store {
     /// A customer's audit rows, newest first.
-    pub fn audit_for_customer(
-        &self,
-        customer_id: i64,
-        limit: usize,
-    ) -> rusqlite::Result<Vec<AuditEntry>> {
+    pub fn audit_for_customer(&self, customer_id: i64, limit: usize) -> Result<Vec<AuditEntry>> {
         let sql = format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![customer_id, limit as i64], audit_entry)?;
-        rows.collect()
+        self.read()?
+            .query(&sql, &vals![customer_id, limit as i64], audit_entry)
     }
 
-    pub fn audit_count(&self) -> rusqlite::Result<i64> {
-        self.conn
-            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+    pub fn audit_count(&self) -> Result<i64> {
+        self.read()?
+            .query_one("SELECT count(*) FROM audit_log", &[], |r| r.get(0))
     }
 }

@@ -2,52 +2,52 @@
 
 use super::Store;
 use super::rows::{currency, status};
+use super::sql::{Dialect, Result, Row, Tx};
 use crate::domain::BoardRow;
 use crate::domain::customer::split_tags;
+use crate::vals;
 use chrono::DateTime;
-use rusqlite::params;
 
 impl Store {
     /// Board rows ordered by name: all of them, or the first `limit` (a quick first screen).
     /// `since` is the unix second from which the ASR and ACD columns count (24 hours ago).
-    pub fn board_rows(&self, since: i64, limit: Option<usize>) -> rusqlite::Result<Vec<BoardRow>> {
+    pub fn board_rows(&self, since: i64, limit: Option<usize>) -> Result<Vec<BoardRow>> {
         // One read transaction: a consistent snapshot, and one lock instead of one per query.
-        let _snapshot = self.read()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BOARD_COLUMNS} FROM customers c ORDER BY c.name LIMIT ?1"
-        ))?;
-        let limit_sql = limit.map_or(-1, |l| l as i64);
-        let mut rows = stmt
-            .query_map([limit_sql], board_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        self.fill_details(&mut rows, since)?;
+        let tx = self.read()?;
+        let limit = limit.map_or_else(String::new, |l| format!("LIMIT {l}"));
+        let by_name = tx.pick(BY_NAME);
+        let sql = format!("SELECT {BOARD_COLUMNS} FROM customers c ORDER BY {by_name} {limit}");
+        let mut rows = tx.query(&sql, &[], board_row)?;
+        fill_details(&tx, &mut rows, since)?;
         Ok(rows)
     }
 
     /// The board rows of these customers, by name; a deleted one is not there.
-    pub fn board_rows_of(&self, ids: &[i64], since: i64) -> rusqlite::Result<Vec<BoardRow>> {
-        let _snapshot = self.read()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BOARD_COLUMNS} FROM customers c WHERE c.id = ?1"
-        ))?;
+    pub fn board_rows_of(&self, ids: &[i64], since: i64) -> Result<Vec<BoardRow>> {
+        let tx = self.read()?;
+        let sql = format!("SELECT {BOARD_COLUMNS} FROM customers c WHERE c.id = ?1");
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
-            rows.extend(
-                stmt.query_map([id], board_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?,
-            );
+            rows.extend(tx.query_opt(&sql, &vals![*id], board_row)?);
         }
-        self.fill_details(&mut rows, since)?;
+        fill_details(&tx, &mut rows, since)?;
         Ok(rows)
     }
 }
+
+/// The board's order: by name, letters folded (the column is NOCASE on SQLite, which folds
+/// ASCII letters; the board sorts the same way when it puts a changed row back in place).
+const BY_NAME: Dialect = Dialect {
+    sqlite: "c.name",
+    pg: "lower(c.name) COLLATE \"C\"",
+};
 
 const BOARD_COLUMNS: &str =
     "c.id, c.name, c.status, c.balance, c.debit_limit, c.currency, c.channels,
     c.channels_in_use, c.cps, c.last_call_at, c.tags, c.account_code";
 
 /// A board row as read with BOARD_COLUMNS; its traffic and contacts come after.
-fn board_row(r: &rusqlite::Row) -> rusqlite::Result<BoardRow> {
+fn board_row(r: &Row) -> Result<BoardRow> {
     let last: Option<String> = r.get(9)?;
     Ok(BoardRow {
         id: r.get(0)?,
@@ -65,33 +65,31 @@ fn board_row(r: &rusqlite::Row) -> rusqlite::Result<BoardRow> {
         attempts_24h: 0,
         connected_24h: 0,
         duration_24h: 0,
-        tags: split_tags(&r.get::<_, String>(10)?),
+        tags: split_tags(&r.get::<String>(10)?),
         // The account code, then the contacts' (fill_details adds them).
         contact_text: r.get(11)?,
     })
 }
 
-impl Store {
-    /// Last-day traffic and contact text, by short index walks per customer: measured
-    /// faster than one GROUP BY over the day's hours of every customer, and just as good for
-    /// a first screen of a few hundred rows as for all of them.
-    fn fill_details(&self, rows: &mut [BoardRow], since: i64) -> rusqlite::Result<()> {
-        let mut stats = self.conn.prepare_cached(
-            "SELECT coalesce(sum(attempts), 0), coalesce(sum(connected), 0), coalesce(sum(duration_s), 0)
-             FROM summary_hourly WHERE customer_id = ?1 AND hour >= ?2",
-        )?;
-        let mut contacts = self.conn.prepare_cached(
-            "SELECT coalesce(group_concat(email || ' ' || phone || ' ' || mobile, ' '), '')
+/// Last-day traffic and contact text, by short index walks per customer: measured faster
+/// than one GROUP BY over the day's hours of every customer, and just as good for a first
+/// screen of a few hundred rows as for all of them.
+fn fill_details(tx: &Tx, rows: &mut [BoardRow], since: i64) -> Result<()> {
+    let stats = "SELECT coalesce(sum(attempts), 0), coalesce(sum(connected), 0), coalesce(sum(duration_s), 0)
+         FROM summary_hourly WHERE customer_id = ?1 AND hour >= ?2";
+    let contacts = tx.pick(Dialect {
+        sqlite: "SELECT coalesce(group_concat(email || ' ' || phone || ' ' || mobile, ' '), '')
              FROM contacts WHERE customer_id = ?1",
-        )?;
-        for row in rows {
-            (row.attempts_24h, row.connected_24h, row.duration_24h) = stats
-                .query_row(params![row.id, since], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-            let text: String = contacts.query_row([row.id], |r| r.get(0))?;
-            row.contact_text = format!("{} {text}", row.contact_text);
-        }
-        Ok(())
+        pg: "SELECT coalesce(string_agg(email || ' ' || phone || ' ' || mobile, ' '), '')
+             FROM contacts WHERE customer_id = ?1",
+    });
+    for row in rows {
+        (row.attempts_24h, row.connected_24h, row.duration_24h) =
+            tx.query_one(stats, &vals![row.id, since], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let text: String = tx.query_one(contacts, &vals![row.id], |r| r.get(0))?;
+        row.contact_text = format!("{} {text}", row.contact_text);
     }
+    Ok(())
 }

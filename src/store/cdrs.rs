@@ -1,9 +1,11 @@
 //! Call detail records: storing an import without doubles, and reading calls back.
 
 use super::rows::currency;
+use super::sql::{Dialect, Result, Row, Tx};
 use super::{Store, time_text};
 use crate::domain::{Cdr, CdrCustomer, Tariff};
-use rusqlite::{CachedStatement, Connection, Row, params};
+use crate::vals;
+use rusqlite::{CachedStatement, Connection, params};
 use std::borrow::Cow;
 
 /// What storing one call did.
@@ -25,7 +27,7 @@ pub enum Stored {
 /// many of them again at commit; that cost about 0.5 s of a million-row import at 64 MiB.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 
-/// Stores calls inside the caller's transaction, with statements prepared once for all.
+/// Stores calls inside the caller's SQLite transaction, with statements prepared once for all.
 /// While it lives, the connection keeps a larger page cache.
 pub struct CdrWriter<'c> {
     conn: &'c Connection,
@@ -137,55 +139,54 @@ impl Drop for CdrWriter<'_> {
 }
 
 /// Every customer with what an import needs to match and price its calls.
-pub fn cdr_customers(conn: &Connection) -> rusqlite::Result<Vec<CdrCustomer>> {
-    let mut stmt = conn.prepare_cached(
+pub fn cdr_customers(tx: &Tx) -> Result<Vec<CdrCustomer>> {
+    tx.query(
         "SELECT id, name, account_code, currency, rate_micros, bill_first_s, bill_next_s
          FROM customers ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(CdrCustomer {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            account_code: r.get(2)?,
-            currency: currency(r, 3)?,
-            tariff: Tariff {
-                rate_micros: r.get(4)?,
-                first_s: r.get(5)?,
-                next_s: r.get(6)?,
-            },
-        })
-    })?;
-    rows.collect()
+        &[],
+        |r| {
+            Ok(CdrCustomer {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                account_code: r.get(2)?,
+                currency: currency(r, 3)?,
+                tariff: Tariff {
+                    rate_micros: r.get(4)?,
+                    first_s: r.get(5)?,
+                    next_s: r.get(6)?,
+                },
+            })
+        },
+    )
 }
 
 /// Every SIP user as (username, customer id).
-pub fn sip_users(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached("SELECT username, customer_id FROM sip_users")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
+pub fn sip_users(tx: &Tx) -> Result<Vec<(String, i64)>> {
+    tx.query("SELECT username, customer_id FROM sip_users", &[], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
 }
 
 /// Moves a customer's "last call" forward to `at` (unix seconds), never back. Not an edit
 /// by an operator, so the row's version stays: nobody's open form goes stale over it.
-pub fn note_last_call(conn: &Connection, customer_id: i64, at: i64) -> rusqlite::Result<()> {
+pub fn note_last_call(tx: &Tx, customer_id: i64, at: i64) -> Result<()> {
     let Some(at) = chrono::DateTime::from_timestamp(at, 0).map(time_text) else {
         return Ok(());
     };
-    conn.prepare_cached(
+    tx.execute(
         "UPDATE customers SET last_call_at = ?2
          WHERE id = ?1 AND (last_call_at IS NULL OR last_call_at < ?2)",
-    )?
-    .execute(params![customer_id, at])?;
+        &vals![customer_id, at],
+    )?;
     Ok(())
 }
 
 const CDR_COLUMNS: &str = "uid, customer_id, start_at, answered, duration_s, billed_s, charge, \
     cost, src, dst, disposition, channel, account_code";
 
-/// A stored call, its text borrowed from the row.
-fn cdr<'r>(r: &'r Row) -> rusqlite::Result<Cdr<'r>> {
-    let text =
-        |i: usize| -> rusqlite::Result<Cow<'r, str>> { Ok(Cow::Borrowed(r.get_ref(i)?.as_str()?)) };
+/// A stored call.
+fn cdr(r: &Row) -> Result<Cdr<'static>> {
+    let text = |i: usize| -> Result<Cow<'static, str>> { Ok(Cow::Owned(r.get(i)?)) };
     Ok(Cdr {
         uid: text(0)?,
         customer_id: r.get(1)?,
@@ -207,44 +208,52 @@ impl Store {
     /// Hands a customer's calls with `from <= start < to` (unix seconds) to `each`, oldest
     /// first, one at a time, so that a report of millions of calls never sits in memory.
     /// Returns how many there were.
-    pub fn for_each_cdr<E: From<rusqlite::Error>>(
+    pub fn for_each_cdr<E: From<super::Error>>(
         &self,
         customer_id: i64,
         from: i64,
         to: i64,
-        mut each: impl FnMut(&Cdr) -> Result<(), E>,
-    ) -> Result<u64, E> {
+        mut each: impl FnMut(&Cdr) -> std::result::Result<(), E>,
+    ) -> std::result::Result<u64, E> {
         let sql = format!(
             "SELECT {CDR_COLUMNS} FROM cdrs
              WHERE customer_id = ?1 AND start_at >= ?2 AND start_at < ?3 ORDER BY start_at, uid"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![customer_id, from, to])?;
         let mut n = 0;
-        while let Some(row) = rows.next()? {
-            each(&cdr(row)?)?;
-            n += 1;
+        // The caller's error stops the walk; it is handed back once the rows are let go.
+        let mut failed = None;
+        self.read()?
+            .each(&sql, &vals![customer_id, from, to], |row| {
+                if failed.is_none() {
+                    match each(&cdr(row)?) {
+                        Ok(()) => n += 1,
+                        Err(e) => failed = Some(e),
+                    }
+                }
+                Ok(())
+            })?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(n),
         }
-        Ok(n)
     }
 
     /// Calls that matched no customer, oldest first, at most `limit`.
-    pub fn unmatched_cdrs(&self, limit: usize) -> rusqlite::Result<Vec<Cdr<'static>>> {
+    pub fn unmatched_cdrs(&self, limit: usize) -> Result<Vec<Cdr<'static>>> {
         let sql = format!(
             "SELECT {CDR_COLUMNS} FROM cdrs WHERE customer_id IS NULL ORDER BY start_at, uid LIMIT ?1"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([limit as i64], |r| cdr(r).map(Cdr::into_owned))?;
-        rows.collect()
+        self.read()?.query(&sql, &vals![limit as i64], cdr)
     }
 
     /// How many calls matched no customer.
-    pub fn unmatched_count(&self) -> rusqlite::Result<i64> {
-        // Without statistics the planner would count through the whole time index instead.
-        self.conn.query_row(
-            "SELECT count(*) FROM cdrs INDEXED BY cdrs_unmatched WHERE customer_id IS NULL",
-            [],
-            |r| r.get(0),
-        )
+    pub fn unmatched_count(&self) -> Result<i64> {
+        let tx = self.read()?;
+        // Without statistics SQLite's planner would count through the whole time index.
+        let sql = tx.pick(Dialect {
+            sqlite: "SELECT count(*) FROM cdrs INDEXED BY cdrs_unmatched WHERE customer_id IS NULL",
+            pg: "SELECT count(*) FROM cdrs WHERE customer_id IS NULL",
+        });
+        tx.query_one(sql, &[], |r| r.get(0))
     }
 }

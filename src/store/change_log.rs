@@ -1,10 +1,11 @@
 //! The change log: what each write transaction changed, one row per topic, kept a few
 //! minutes for the consoles that notice a commit by `PRAGMA data_version` to ask what.
 
+use super::sql::{Result, Tx};
 use super::{Store, time_text};
 use crate::domain::{Change, Changes};
+use crate::vals;
 use chrono::{DateTime, TimeDelta, Utc};
-use rusqlite::{Connection, params};
 
 /// How long rows are kept. Consoles ask about once a second; one that has not asked for
 /// longer (suspended, its SSH link stalled) finds a gap and reloads everything.
@@ -12,25 +13,23 @@ const KEEP: TimeDelta = TimeDelta::minutes(10);
 
 /// Writes `changes` inside the caller's write transaction, one row per topic, and prunes
 /// the rows older than `KEEP` before `at`. Nothing for no changes.
-pub fn record_changes(
-    conn: &Connection,
-    changes: &Changes,
-    at: DateTime<Utc>,
-) -> rusqlite::Result<()> {
+pub fn record_changes(tx: &Tx, changes: &Changes, at: DateTime<Utc>) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
     // Everything up to the newest old row goes, so the rows kept are always the run of
     // seqs up to the newest, even after a clock set back: a reader tells a gap by the
     // oldest kept. Pruned before the insert, the table is never left empty.
-    conn.prepare_cached(
+    tx.execute(
         "DELETE FROM change_log WHERE seq <= (SELECT max(seq) FROM change_log WHERE at < ?1)",
-    )?
-    .execute([time_text(at - KEEP)])?;
-    let mut insert = conn.prepare_cached("INSERT INTO change_log (at, payload) VALUES (?1, ?2)")?;
+        &vals![time_text(at - KEEP)],
+    )?;
     let at = time_text(at);
     for change in changes.to_changes() {
-        insert.execute(params![at, change.to_payload()])?;
+        tx.execute(
+            "INSERT INTO change_log (at, payload) VALUES (?1, ?2)",
+            &vals![at, change.to_payload()],
+        )?;
     }
     Ok(())
 }
@@ -38,9 +37,9 @@ pub fn record_changes(
 impl Store {
     /// The seq of the newest change-log row, 0 before the first. Read it before loading
     /// what it guards: a commit in between is then reported again, never missed.
-    pub fn latest_change_seq(&self) -> rusqlite::Result<i64> {
-        self.conn
-            .query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| {
+    pub fn latest_change_seq(&self) -> Result<i64> {
+        self.read()?
+            .query_one("SELECT coalesce(max(seq), 0) FROM change_log", &[], |r| {
                 r.get(0)
             })
     }
@@ -49,11 +48,11 @@ impl Store {
     /// Everything when rows after `seq` were pruned already, when `seq` is not of this log
     /// (a database restored from a backup), or when a row names a topic this version does
     /// not know: better a full reload than a missed change.
-    pub fn changes_since(&self, seq: i64) -> rusqlite::Result<(i64, Changes)> {
+    pub fn changes_since(&self, seq: i64) -> Result<(i64, Changes)> {
         let snapshot = self.read()?;
-        let (oldest, newest): (Option<i64>, i64) = snapshot.query_row(
+        let (oldest, newest): (Option<i64>, i64) = snapshot.query_one(
             "SELECT min(seq), coalesce(max(seq), 0) FROM change_log",
-            [],
+            &[],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if newest == seq {
@@ -64,11 +63,14 @@ impl Store {
         if newest < seq || oldest.is_some_and(|o| o > seq.saturating_add(1)) {
             return Ok((newest, Changes::everything()));
         }
-        let mut rows = snapshot
-            .prepare_cached("SELECT payload FROM change_log WHERE seq > ?1 ORDER BY seq")?;
+        let payloads = snapshot.query(
+            "SELECT payload FROM change_log WHERE seq > ?1 ORDER BY seq",
+            &vals![seq],
+            |r| r.get::<String>(0),
+        )?;
         let mut changes = Changes::new();
-        for payload in rows.query_map([seq], |r| r.get::<_, String>(0))? {
-            match Change::from_payload(&payload?) {
+        for payload in payloads {
+            match Change::from_payload(&payload) {
                 Ok(change) => changes.merge(change),
                 Err(_) => return Ok((newest, Changes::everything())),
             }

@@ -2,121 +2,113 @@
 
 use super::Store;
 use super::rows::{CONTACT_COLUMNS, CUSTOMER_COLUMNS, contact, customer, number_block};
+use super::sql::{Dialect, Result, Row, Tx};
 use crate::domain::{Contact, Customer, NumberBlock, SipUser};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::vals;
 
-/// Reads one customer on any connection (a plain one, or a transaction's).
-pub fn get_customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Customer>> {
+fn id_and_name(r: &Row) -> Result<(i64, String)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+/// Reads one customer, inside a transaction (a read one or a write one).
+pub fn get_customer(tx: &Tx, id: i64) -> Result<Option<Customer>> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
-    conn.prepare_cached(&sql)?
-        .query_row([id], customer)
-        .optional()
+    tx.query_opt(&sql, &vals![id], customer)
 }
 
 /// The id and stored name of the customer called `name`, ignoring case.
-pub fn customer_named(conn: &Connection, name: &str) -> rusqlite::Result<Option<(i64, String)>> {
+pub fn customer_named(tx: &Tx, name: &str) -> Result<Option<(i64, String)>> {
     let name = name.trim();
+    if tx.is_pg() {
+        // The unique index is on lower(name), which folds every script's letters.
+        let sql = "SELECT id, name FROM customers WHERE lower(name) = lower(?1)";
+        return tx.query_opt(sql, &vals![name], id_and_name);
+    }
     // The column is COLLATE NOCASE, so this is the unique index's own comparison.
-    let found = conn
-        .prepare_cached("SELECT id, name FROM customers WHERE name = ?1")?
-        .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let sql = "SELECT id, name FROM customers WHERE name = ?1";
+    let found = tx.query_opt(sql, &vals![name], id_and_name)?;
     if found.is_some() || name.is_ascii() {
         return Ok(found);
     }
     // NOCASE folds ASCII letters only: "Café" and "CAFÉ" are compared here, among the
     // names with a character beyond ASCII (few).
     let folded = name.to_lowercase();
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name FROM customers WHERE name GLOB '*[^ -~]*'")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let stored: String = r.get(1)?;
-        if stored.to_lowercase() == folded {
-            return Ok(Some((r.get(0)?, stored)));
-        }
-    }
-    Ok(None)
+    let sql = "SELECT id, name FROM customers WHERE name GLOB '*[^ -~]*'";
+    let beyond_ascii = tx.query(sql, &[], id_and_name)?;
+    Ok(beyond_ascii
+        .into_iter()
+        .find(|(_, stored)| stored.to_lowercase() == folded))
 }
 
 /// The id and name of a customer other than `own` whose account code is `code`, or whose
 /// id reads as `code`: CDRs are matched by either, so the two must not meet.
-pub fn account_code_holder(
-    conn: &Connection,
-    code: &str,
-    own: Option<i64>,
-) -> rusqlite::Result<Option<(i64, String)>> {
-    conn.prepare_cached(
+pub fn account_code_holder(tx: &Tx, code: &str, own: Option<i64>) -> Result<Option<(i64, String)>> {
+    tx.query_opt(
         "SELECT id, name FROM customers
-         WHERE (account_code = ?1 OR CAST(id AS TEXT) = ?1) AND id IS NOT ?2
+         WHERE (account_code = ?1 OR CAST(id AS TEXT) = ?1) AND id IS DISTINCT FROM ?2
          ORDER BY account_code = ?1 DESC LIMIT 1",
-    )?
-    .query_row(params![code.trim(), own], |r| Ok((r.get(0)?, r.get(1)?)))
-    .optional()
+        &vals![code.trim(), own],
+        id_and_name,
+    )
 }
 
 /// What ties a customer to the rest of the data: (invoices, calls, child accounts). Calls
 /// are CDR rows, or those counted in the hourly summary when the raw CDRs are not kept.
-pub fn customer_ties(conn: &Connection, id: i64) -> rusqlite::Result<(i64, i64, i64)> {
-    conn.prepare_cached(
-        "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1),
+pub fn customer_ties(tx: &Tx, id: i64) -> Result<(i64, i64, i64)> {
+    let sql = tx.pick(Dialect {
+        sqlite: "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1),
                 max((SELECT count(*) FROM cdrs WHERE customer_id = ?1),
                     (SELECT coalesce(sum(attempts), 0) FROM summary_hourly WHERE customer_id = ?1)),
                 (SELECT count(*) FROM customers WHERE parent_id = ?1)",
-    )?
-    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        pg: "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1),
+                greatest((SELECT count(*) FROM cdrs WHERE customer_id = ?1),
+                    (SELECT coalesce(sum(attempts), 0) FROM summary_hourly WHERE customer_id = ?1)),
+                (SELECT count(*) FROM customers WHERE parent_id = ?1)",
+    });
+    tx.query_one(sql, &vals![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
 }
 
 /// Deletes a customer; its contacts, number blocks and SIP users go with it (ON DELETE CASCADE).
-pub fn delete_customer(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
-    Ok(conn
-        .prepare_cached("DELETE FROM customers WHERE id = ?1")?
-        .execute([id])?
-        == 1)
+pub fn delete_customer(tx: &Tx, id: i64) -> Result<bool> {
+    Ok(tx.execute("DELETE FROM customers WHERE id = ?1", &vals![id])? == 1)
 }
 
 /// Contacts of a customer, the primary first.
-pub fn get_contacts(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<Contact>> {
+pub fn get_contacts(tx: &Tx, customer_id: i64) -> Result<Vec<Contact>> {
     let sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, name"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([customer_id], contact)?;
-    rows.collect()
+    tx.query(&sql, &vals![customer_id], contact)
 }
 
-pub fn get_number_blocks(
-    conn: &Connection,
-    customer_id: i64,
-) -> rusqlite::Result<Vec<NumberBlock>> {
-    let mut stmt = conn.prepare_cached(
+pub fn get_number_blocks(tx: &Tx, customer_id: i64) -> Result<Vec<NumberBlock>> {
+    tx.query(
         "SELECT id, customer_id, first, last FROM number_blocks WHERE customer_id = ?1 ORDER BY first",
-    )?;
-    let rows = stmt.query_map([customer_id], number_block)?;
-    rows.collect()
+        &vals![customer_id],
+        number_block,
+    )
 }
 
-pub fn get_sip_users(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<SipUser>> {
-    let mut stmt = conn.prepare_cached(
+pub fn get_sip_users(tx: &Tx, customer_id: i64) -> Result<Vec<SipUser>> {
+    tx.query(
         "SELECT id, customer_id, username, channels FROM sip_users WHERE customer_id = ?1 ORDER BY username",
-    )?;
-    let rows = stmt.query_map([customer_id], |r| {
-        Ok(SipUser {
-            id: r.get(0)?,
-            customer_id: r.get(1)?,
-            username: r.get(2)?,
-            channels: r.get(3)?,
-        })
-    })?;
-    rows.collect()
+        &vals![customer_id],
+        |r| {
+            Ok(SipUser {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                username: r.get(2)?,
+                channels: r.get(3)?,
+            })
+        },
+    )
 }
 
 /// Writes every editable column of `c`, if the stored row still has `c.version`.
 /// Returns false when another operator saved first (nothing is written then).
-pub fn update_customer(conn: &Connection, c: &Customer, now: &str) -> rusqlite::Result<bool> {
-    let changed = conn
-        .prepare_cached(
-            "UPDATE customers SET name = ?1, status = ?2, balance = ?3, debit_limit = ?4,
+pub fn update_customer(tx: &Tx, c: &Customer, now: &str) -> Result<bool> {
+    let changed = tx.execute(
+        "UPDATE customers SET name = ?1, status = ?2, balance = ?3, debit_limit = ?4,
                 minimum_payment = ?5, tax_bp = ?6, channels = ?7, cps = ?8, portal_access = ?9,
                 paypal_email = ?10, website = ?11, address = ?12, tags = ?13, vars = ?14,
                 email_verification = ?15, mobile_verification = ?16, approved_clis_only = ?17,
@@ -124,8 +116,7 @@ pub fn update_customer(conn: &Connection, c: &Customer, now: &str) -> rusqlite::
                 rate_micros = ?21, bill_first_s = ?22, bill_next_s = ?23, parent_id = ?24,
                 version = version + 1, updated_at = ?25
              WHERE id = ?26 AND version = ?27",
-        )?
-        .execute(params![
+        &vals![
             c.name,
             c.status.key(),
             c.balance,
@@ -153,14 +144,16 @@ pub fn update_customer(conn: &Connection, c: &Customer, now: &str) -> rusqlite::
             now,
             c.id,
             c.version,
-        ])?;
+        ],
+    )?;
     Ok(changed == 1)
 }
 
 /// Inserts a customer and returns its id. `c.id` is used when non-zero (demo data keeps
 /// ids stable), else the next id no customer has ever had.
-pub fn insert_customer(conn: &Connection, c: &Customer) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
+pub fn insert_customer(tx: &Tx, c: &Customer) -> Result<i64> {
+    let greatest = if tx.is_pg() { "greatest" } else { "max" };
+    let sql = format!(
         "INSERT INTO customers (id, name, status, balance, debit_limit, minimum_payment, tax_bp,
             currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address,
             tags, vars, email_verification, mobile_verification, approved_clis_only,
@@ -170,102 +163,108 @@ pub fn insert_customer(conn: &Connection, c: &Customer) -> rusqlite::Result<i64>
             -- Never the id of a deleted customer (SQLite would hand out the highest again):
             -- an open form or card of the deleted one must not land on a new customer, and
             -- the audit log's history of an id must be one customer's.
-            coalesce(?1, max(coalesce((SELECT max(id) FROM customers), 0),
+            coalesce(?1, {greatest}(coalesce((SELECT max(id) FROM customers), 0),
                              coalesce((SELECT max(customer_id) FROM audit_log), 0)) + 1),
             ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, 1, ?29, ?30)",
-    )?
-    .execute(params![
-        (c.id != 0).then_some(c.id),
-        c.name,
-        c.status.key(),
-        c.balance,
-        c.debit_limit,
-        c.minimum_payment,
-        c.tax_bp,
-        c.currency.code(),
-        c.channels,
-        c.channels_in_use,
-        c.cps,
-        c.portal_access,
-        c.paypal_email,
-        c.website,
-        c.address,
-        c.tags.join(","),
-        c.vars,
-        c.email_verification,
-        c.mobile_verification,
-        c.approved_clis_only,
-        c.invoice_schedule.key(),
-        c.invoice_due_days,
-        c.account_code,
-        c.rate_micros,
-        c.bill_first_s,
-        c.bill_next_s,
-        c.parent_id,
-        c.last_call_at,
-        c.created_at,
-        c.updated_at,
-    ])?;
-    Ok(conn.last_insert_rowid())
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, 1, ?29, ?30)
+         RETURNING id"
+    );
+    tx.query_one(
+        &sql,
+        &vals![
+            (c.id != 0).then_some(c.id),
+            c.name,
+            c.status.key(),
+            c.balance,
+            c.debit_limit,
+            c.minimum_payment,
+            c.tax_bp,
+            c.currency.code(),
+            c.channels,
+            c.channels_in_use,
+            c.cps,
+            c.portal_access,
+            c.paypal_email,
+            c.website,
+            c.address,
+            c.tags.join(","),
+            c.vars,
+            c.email_verification,
+            c.mobile_verification,
+            c.approved_clis_only,
+            c.invoice_schedule.key(),
+            c.invoice_due_days,
+            c.account_code,
+            c.rate_micros,
+            c.bill_first_s,
+            c.bill_next_s,
+            c.parent_id,
+            c.last_call_at,
+            &c.created_at,
+            &c.updated_at,
+        ],
+        |r| r.get(0),
+    )
 }
 
-pub fn insert_contact(conn: &Connection, c: &Contact, now: &str) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
+pub fn insert_contact(tx: &Tx, c: &Contact, now: &str) -> Result<i64> {
+    tx.query_one(
         "INSERT INTO contacts (customer_id, name, email, phone, mobile, contact_type, public_notes,
             private_notes, email_verified, mobile_verified, is_primary, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-    )?
-    .execute(params![
-        c.customer_id,
-        c.name,
-        c.email,
-        c.phone,
-        c.mobile,
-        c.contact_type,
-        c.public_notes,
-        c.private_notes,
-        c.email_verified,
-        c.mobile_verified,
-        c.is_primary,
-        now,
-    ])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+         RETURNING id",
+        &vals![
+            c.customer_id,
+            c.name,
+            c.email,
+            c.phone,
+            c.mobile,
+            c.contact_type,
+            c.public_notes,
+            c.private_notes,
+            c.email_verified,
+            c.mobile_verified,
+            c.is_primary,
+            now,
+        ],
+        |r| r.get(0),
+    )
 }
 
-pub fn insert_number_block(conn: &Connection, b: &NumberBlock, now: &str) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO number_blocks (customer_id, first, last, created_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![b.customer_id, b.first, b.last, now])?;
-    Ok(conn.last_insert_rowid())
+pub fn insert_number_block(tx: &Tx, b: &NumberBlock, now: &str) -> Result<i64> {
+    tx.query_one(
+        "INSERT INTO number_blocks (customer_id, first, last, created_at) VALUES (?1, ?2, ?3, ?4)
+         RETURNING id",
+        &vals![b.customer_id, b.first, b.last, now],
+        |r| r.get(0),
+    )
 }
 
-pub fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
-    conn.execute(
+pub fn set_setting(tx: &Tx, key: &str, value: &str) -> Result<()> {
+    tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
+        &vals![key, value],
     )?;
     Ok(())
 }
 
 impl Store {
-    pub fn customer(&self, id: i64) -> rusqlite::Result<Option<Customer>> {
-        get_customer(&self.conn, id)
+    pub fn customer(&self, id: i64) -> Result<Option<Customer>> {
+        get_customer(&self.read()?, id)
     }
 
-    pub fn customer_count(&self) -> rusqlite::Result<i64> {
-        self.conn
-            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+    pub fn customer_count(&self) -> Result<i64> {
+        self.read()?
+            .query_one("SELECT count(*) FROM customers", &[], |r| r.get(0))
     }
 
     /// Contacts of a customer, the primary first.
-    pub fn contacts(&self, customer_id: i64) -> rusqlite::Result<Vec<Contact>> {
-        get_contacts(&self.conn, customer_id)
+    pub fn contacts(&self, customer_id: i64) -> Result<Vec<Contact>> {
+        get_contacts(&self.read()?, customer_id)
     }
 
-    pub fn number_blocks(&self, customer_id: i64) -> rusqlite::Result<Vec<NumberBlock>> {
-        get_number_blocks(&self.conn, customer_id)
+    pub fn number_blocks(&self, customer_id: i64) -> Result<Vec<NumberBlock>> {
+        get_number_blocks(&self.read()?, customer_id)
     }
 }

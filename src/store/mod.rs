@@ -8,11 +8,14 @@ mod customers;
 mod migrations;
 mod rows;
 mod schedule;
+pub mod sql;
 mod summary;
 
 pub use audit::NewAudit;
+pub use sql::{Error, Tx};
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use sql::Conn;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,9 +62,9 @@ pub enum OpenError {
 /// How long a writer waits for another operator's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// One connection to the shared database file.
+/// One connection to the shared database: an SQLite file, or a PostgreSQL server.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
 }
 
@@ -103,53 +106,53 @@ impl Store {
             .map_err(sqlite)?;
         conn.pragma_update(None, "cache_size", -65_536)
             .map_err(sqlite)?;
-        let mut store = Store {
-            conn,
+        let mut conn = conn;
+        migrations::set_up(&mut conn, path)?;
+        Ok(Store {
+            conn: Conn::Sqlite(conn),
             path: path.to_path_buf(),
-        };
-        migrations::set_up(&mut store.conn, path)?;
-        Ok(store)
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Every write goes through here: BEGIN IMMEDIATE takes the write lock up front, so
-    /// two operators never both read, then fail on upgrade half way through.
-    pub(crate) fn write(&mut self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+    /// Every write goes through here (see `Conn::write`).
+    pub(crate) fn write(&mut self) -> sql::Result<Tx<'_>> {
+        self.conn.write()
     }
 
     /// A read transaction: the queries on it see one consistent snapshot.
-    pub(crate) fn read(&self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn.unchecked_transaction()
+    pub(crate) fn read(&self) -> sql::Result<Tx<'_>> {
+        self.conn.read()
     }
 
     /// A number that changes whenever another connection commits (PRAGMA data_version).
-    pub fn data_version(&self) -> rusqlite::Result<i64> {
-        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    /// None on PostgreSQL, which tells of commits by notification instead.
+    pub fn data_version(&self) -> sql::Result<Option<i64>> {
+        match &self.conn {
+            Conn::Sqlite(c) => Ok(Some(c.query_row("PRAGMA data_version", [], |r| r.get(0))?)),
+            Conn::Pg(_) => Ok(None),
+        }
     }
 
     /// A setting from the settings table.
-    pub fn setting(&self, key: &str) -> rusqlite::Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()
+    pub fn setting(&self, key: &str) -> sql::Result<Option<String>> {
+        self.read()?.query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            &crate::vals![key],
+            |r| r.get(0),
+        )
     }
 
     /// The role stored for an operator, if the operators table names them.
-    pub fn operator_role(&self, name: &str) -> rusqlite::Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        self.conn
-            .query_row("SELECT role FROM operators WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()
+    pub fn operator_role(&self, name: &str) -> sql::Result<Option<String>> {
+        self.read()?.query_opt(
+            "SELECT role FROM operators WHERE name = ?1",
+            &crate::vals![name],
+            |r| r.get(0),
+        )
     }
 }
 

@@ -1,11 +1,10 @@
 //! Mapping between SQL rows and domain types.
 
+use super::sql::{Error, Result, Row};
 use crate::domain::customer::split_tags;
 use crate::domain::{
     AuditEntry, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status,
 };
-use rusqlite::Row;
-use rusqlite::types::{FromSqlError, Type};
 
 pub const CUSTOMER_COLUMNS: &str = "id, name, status, balance, debit_limit, minimum_payment, tax_bp, \
     currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address, tags, \
@@ -13,27 +12,21 @@ pub const CUSTOMER_COLUMNS: &str = "id, name, status, balance, debit_limit, mini
     invoice_due_days, account_code, rate_micros, bill_first_s, bill_next_s, parent_id, \
     last_call_at, version, created_at, updated_at";
 
-fn bad(col: usize, what: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        col,
-        Type::Text,
-        Box::new(FromSqlError::Other(
-            format!("unknown {what} '{value}'").into(),
-        )),
-    )
+fn bad(col: usize, what: &str, value: &str) -> Error {
+    Error::column(col, format!("unknown {what} '{value}'"))
 }
 
-pub fn status(row: &Row, col: usize) -> rusqlite::Result<Status> {
+pub fn status(row: &Row, col: usize) -> Result<Status> {
     let s: String = row.get(col)?;
     Status::parse(&s).ok_or_else(|| bad(col, "status", &s))
 }
 
-pub fn currency(row: &Row, col: usize) -> rusqlite::Result<Currency> {
+pub fn currency(row: &Row, col: usize) -> Result<Currency> {
     let s: String = row.get(col)?;
     Currency::parse(&s).ok_or_else(|| bad(col, "currency", &s))
 }
 
-pub fn customer(row: &Row) -> rusqlite::Result<Customer> {
+pub fn customer(row: &Row) -> Result<Customer> {
     let schedule: String = row.get(20)?;
     Ok(Customer {
         id: row.get(0)?,
@@ -51,7 +44,7 @@ pub fn customer(row: &Row) -> rusqlite::Result<Customer> {
         paypal_email: row.get(12)?,
         website: row.get(13)?,
         address: row.get(14)?,
-        tags: split_tags(&row.get::<_, String>(15)?),
+        tags: split_tags(&row.get::<String>(15)?),
         vars: row.get(16)?,
         email_verification: row.get(17)?,
         mobile_verification: row.get(18)?,
@@ -74,7 +67,7 @@ pub fn customer(row: &Row) -> rusqlite::Result<Customer> {
 pub const CONTACT_COLUMNS: &str = "id, customer_id, name, email, phone, mobile, contact_type, \
     public_notes, private_notes, email_verified, mobile_verified, is_primary";
 
-pub fn contact(row: &Row) -> rusqlite::Result<Contact> {
+pub fn contact(row: &Row) -> Result<Contact> {
     Ok(Contact {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -91,7 +84,7 @@ pub fn contact(row: &Row) -> rusqlite::Result<Contact> {
     })
 }
 
-pub fn number_block(row: &Row) -> rusqlite::Result<NumberBlock> {
+pub fn number_block(row: &Row) -> Result<NumberBlock> {
     Ok(NumberBlock {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -102,7 +95,7 @@ pub fn number_block(row: &Row) -> rusqlite::Result<NumberBlock> {
 
 pub const AUDIT_COLUMNS: &str = "id, at, operator, ip, action, table_name, row_id, message, data";
 
-pub fn audit_entry(row: &Row) -> rusqlite::Result<AuditEntry> {
+pub fn audit_entry(row: &Row) -> Result<AuditEntry> {
     Ok(AuditEntry {
         id: row.get(0)?,
         at: row.get(1)?,

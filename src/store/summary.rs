@@ -1,11 +1,14 @@
 //! Hourly traffic per customer, and the views computed from it.
 
 use super::Store;
+use super::sql::Result;
 use crate::domain::{SummaryRow, Traffic};
+use crate::vals;
 use rusqlite::{Connection, params};
 
-/// Adds traffic to the hourly summary, inside the caller's transaction. Adding (rather than
-/// replacing) is what lets each import roll up incrementally.
+/// Adds traffic to the hourly summary, inside the caller's SQLite transaction (prepared once
+/// for the millions of rows of an import or a demo). Adding (rather than replacing) is what
+/// lets each import roll up incrementally.
 pub struct HourlyWriter<'c> {
     stmt: rusqlite::CachedStatement<'c>,
 }
@@ -43,29 +46,24 @@ impl<'c> HourlyWriter<'c> {
 
 impl Store {
     /// Hourly rows of one customer with `from <= hour < to`, oldest first.
-    pub fn hourly(
-        &self,
-        customer_id: i64,
-        from: i64,
-        to: i64,
-    ) -> rusqlite::Result<Vec<SummaryRow>> {
-        let mut stmt = self.conn.prepare_cached(
+    pub fn hourly(&self, customer_id: i64, from: i64, to: i64) -> Result<Vec<SummaryRow>> {
+        self.read()?.query(
             "SELECT hour, attempts, connected, duration_s, billed_s, charge, cost
              FROM summary_hourly WHERE customer_id = ?1 AND hour >= ?2 AND hour < ?3 ORDER BY hour",
-        )?;
-        let rows = stmt.query_map(params![customer_id, from, to], |r| {
-            Ok(SummaryRow {
-                start: r.get(0)?,
-                traffic: Traffic {
-                    attempts: r.get(1)?,
-                    connected: r.get(2)?,
-                    duration_s: r.get(3)?,
-                    billed_s: r.get(4)?,
-                    charge: r.get(5)?,
-                    cost: r.get(6)?,
-                },
-            })
-        })?;
-        rows.collect()
+            &vals![customer_id, from, to],
+            |r| {
+                Ok(SummaryRow {
+                    start: r.get(0)?,
+                    traffic: Traffic {
+                        attempts: r.get(1)?,
+                        connected: r.get(2)?,
+                        duration_s: r.get(3)?,
+                        billed_s: r.get(4)?,
+                        charge: r.get(5)?,
+                        cost: r.get(6)?,
+                    },
+                })
+            },
+        )
     }
 }

@@ -1,0 +1,599 @@
+//! The store's one way to run SQL on either engine. A query is written once, with `?1`,
+//! `?2` … for its parameters (turned into `$1`, `$2` … for PostgreSQL); parameters and
+//! cells are engine-neutral `Value`s, and rows are read with `Row::get`, so a row mapper
+//! serves SQLite and PostgreSQL alike. Where the dialects differ, `Dialect` picks the text.
+
+use std::cell::{Cell, RefCell, RefMut};
+use std::fmt;
+
+/// Why a query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{}", pg_message(.0))]
+    Pg(#[from] postgres::Error),
+    /// A stored value the code cannot read (an unknown status, a number where text was).
+    #[error("column {col}: {message}")]
+    Column { col: usize, message: String },
+}
+
+/// The server's own words (its message and detail), not the driver's wrapping of them.
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None => e.to_string(),
+    }
+}
+
+impl Error {
+    /// Another writer held the lock past the wait (SQLite's busy timeout).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Error::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+    }
+
+    pub fn column(col: usize, message: impl Into<String>) -> Error {
+        Error::Column {
+            col,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A parameter or a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::Int(i64::from(v))
+            }
+        }
+    )*};
+}
+from_int!(i64, i32, u32, u16, u8, bool);
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl From<&Option<String>> for Value {
+    fn from(v: &Option<String>) -> Value {
+        v.as_deref().map_or(Value::Null, Value::from)
+    }
+}
+
+/// Parameters for a query: `vals![a, b, c]` (each taken as an owned copy).
+#[macro_export]
+macro_rules! vals {
+    ($($v:expr),* $(,)?) => {
+        [$($crate::store::sql::Value::from(($v).to_owned())),*]
+    };
+}
+
+/// A row read from either engine.
+pub struct Row(Vec<Value>);
+
+impl Row {
+    pub fn get<T: FromValue>(&self, col: usize) -> Result<T> {
+        let value = self.0.get(col).unwrap_or(&Value::Null);
+        T::from_value(value).ok_or_else(|| {
+            Error::column(
+                col,
+                format!("{value:?} is not a {}", std::any::type_name::<T>()),
+            )
+        })
+    }
+}
+
+/// A Rust type a cell can be read as.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Option<Self>;
+}
+
+macro_rules! from_value_int {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: &Value) -> Option<$t> {
+                match v {
+                    Value::Int(i) => <$t>::try_from(*i).ok(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+from_value_int!(i64, i32, u32, u16, u8);
+
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Option<bool> {
+        match v {
+            Value::Int(i) => Some(*i != 0),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Option<f64> {
+        match v {
+            Value::Real(r) => Some(*r),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value) -> Option<String> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Option<Option<T>> {
+        match v {
+            Value::Null => Some(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// SQL whose text differs between the engines.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    pub sqlite: &'static str,
+    pub pg: &'static str,
+}
+
+/// The connection of one store: an SQLite file, or a PostgreSQL server.
+pub enum Conn {
+    Sqlite(rusqlite::Connection),
+    /// In a RefCell: reads take `&self` as on SQLite, and the client wants `&mut`.
+    Pg(RefCell<postgres::Client>),
+}
+
+impl fmt::Debug for Conn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Conn::Sqlite(_) => "Conn::Sqlite",
+            Conn::Pg(_) => "Conn::Pg",
+        })
+    }
+}
+
+/// A transaction on either engine; rolled back when dropped uncommitted.
+pub struct Tx<'a> {
+    kind: TxKind<'a>,
+}
+
+enum TxKind<'a> {
+    Sqlite(rusqlite::Transaction<'a>),
+    /// In a RefCell, so that queries take `&self` on both engines (as rusqlite's do): the
+    /// bulk writers of an import hold the transaction while other queries run on it.
+    Pg {
+        client: RefCell<RefMut<'a, postgres::Client>>,
+        open: Cell<bool>,
+    },
+    /// Committed.
+    Done,
+}
+
+impl Conn {
+    /// A write transaction. On SQLite BEGIN IMMEDIATE takes the write lock up front, so
+    /// two operators never both read, then fail on upgrade half way through.
+    pub fn write(&mut self) -> Result<Tx<'_>> {
+        match self {
+            Conn::Sqlite(c) => Ok(Tx {
+                kind: TxKind::Sqlite(
+                    c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
+                ),
+            }),
+            Conn::Pg(c) => Tx::pg(c.borrow_mut(), "BEGIN ISOLATION LEVEL READ COMMITTED"),
+        }
+    }
+
+    /// A read transaction: the queries on it see one consistent snapshot.
+    pub fn read(&self) -> Result<Tx<'_>> {
+        match self {
+            Conn::Sqlite(c) => Ok(Tx {
+                kind: TxKind::Sqlite(c.unchecked_transaction()?),
+            }),
+            Conn::Pg(c) => Tx::pg(
+                c.borrow_mut(),
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            ),
+        }
+    }
+}
+
+impl<'a> Tx<'a> {
+    fn pg(mut client: RefMut<'a, postgres::Client>, begin: &str) -> Result<Tx<'a>> {
+        client.batch_execute(begin)?;
+        Ok(Tx {
+            kind: TxKind::Pg {
+                client: RefCell::new(client),
+                open: Cell::new(true),
+            },
+        })
+    }
+
+    /// The SQLite connection under this transaction, for the bulk paths written for it.
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match &self.kind {
+            TxKind::Sqlite(tx) => Some(tx),
+            TxKind::Pg { .. } | TxKind::Done => None,
+        }
+    }
+
+    /// The PostgreSQL client under this transaction, for its bulk paths (COPY).
+    pub fn pg_client(&mut self) -> Option<&mut postgres::Client> {
+        match &mut self.kind {
+            TxKind::Pg { client, .. } => Some(&mut **client.get_mut()),
+            TxKind::Sqlite(_) | TxKind::Done => None,
+        }
+    }
+
+    pub fn is_pg(&self) -> bool {
+        matches!(self.kind, TxKind::Pg { .. })
+    }
+
+    /// The text of `dialect` for this engine.
+    pub fn pick(&self, dialect: Dialect) -> &'static str {
+        if self.is_pg() {
+            dialect.pg
+        } else {
+            dialect.sqlite
+        }
+    }
+
+    /// Every row of a query, each through `map`.
+    pub fn query<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut map: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, params, |row| {
+            out.push(map(row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row of a query, if there is one.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        map: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        Ok(self.query(sql, params, map)?.into_iter().next())
+    }
+
+    /// The one row a query returns (an aggregate, a RETURNING).
+    pub fn query_one<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        map: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, params, map)?
+            .ok_or_else(|| Error::column(0, "the query returned no row"))
+    }
+
+    /// Calls `f` with each row in turn, without collecting them (exports of many rows).
+    pub fn each(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut f: impl FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        match &self.kind {
+            TxKind::Sqlite(tx) => {
+                let mut stmt = tx.prepare_cached(sql)?;
+                let n = stmt.column_count();
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+                while let Some(r) = rows.next()? {
+                    let cells = (0..n)
+                        .map(|i| sqlite_value(r.get_ref(i)?, i))
+                        .collect::<Result<Vec<_>>>()?;
+                    f(&Row(cells))?;
+                }
+                Ok(())
+            }
+            TxKind::Pg { client, .. } => {
+                let sql = numbered_for_pg(sql);
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                for r in client.borrow_mut().query(sql.as_str(), &params)? {
+                    let cells = (0..r.len())
+                        .map(|i| pg_value(&r, i))
+                        .collect::<Result<Vec<_>>>()?;
+                    f(&Row(cells))?;
+                }
+                Ok(())
+            }
+            TxKind::Done => Err(finished()),
+        }
+    }
+
+    /// Runs a statement; how many rows it changed.
+    pub fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
+        match &self.kind {
+            TxKind::Sqlite(tx) => Ok(tx
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(params.iter()))?
+                as u64),
+            TxKind::Pg { client, .. } => {
+                let sql = numbered_for_pg(sql);
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                Ok(client.borrow_mut().execute(sql.as_str(), &params)?)
+            }
+            TxKind::Done => Err(finished()),
+        }
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        match &mut self.kind {
+            TxKind::Sqlite(_) => {
+                let TxKind::Sqlite(tx) = std::mem::replace(&mut self.kind, TxKind::Done) else {
+                    unreachable!("matched above")
+                };
+                Ok(tx.commit()?)
+            }
+            TxKind::Pg { client, open } => {
+                open.set(false);
+                Ok(client.get_mut().batch_execute("COMMIT")?)
+            }
+            TxKind::Done => Ok(()),
+        }
+    }
+}
+
+fn finished() -> Error {
+    Error::column(0, "the transaction has ended")
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        // SQLite's transaction rolls itself back when dropped.
+        if let TxKind::Pg { client, open } = &mut self.kind
+            && open.get()
+        {
+            let _ = client.get_mut().batch_execute("ROLLBACK");
+        }
+    }
+}
+
+fn sqlite_value(v: rusqlite::types::ValueRef<'_>, col: usize) -> Result<Value> {
+    use rusqlite::types::ValueRef;
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(
+            std::str::from_utf8(t)
+                .map_err(|_| Error::column(col, "text that is not UTF-8"))?
+                .to_string(),
+        ),
+        ValueRef::Blob(_) => return Err(Error::column(col, "a blob where none is expected")),
+    })
+}
+
+fn pg_value(row: &postgres::Row, col: usize) -> Result<Value> {
+    use postgres::types::Type;
+    let ty = row.columns()[col].type_().clone();
+    Ok(match ty {
+        Type::INT8 => row
+            .try_get::<_, Option<i64>>(col)?
+            .map_or(Value::Null, Value::Int),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(col)?
+            .map_or(Value::Null, |i| Value::Int(i64::from(i))),
+        Type::INT2 => row
+            .try_get::<_, Option<i16>>(col)?
+            .map_or(Value::Null, |i| Value::Int(i64::from(i))),
+        Type::BOOL => row
+            .try_get::<_, Option<bool>>(col)?
+            .map_or(Value::Null, |b| Value::Int(i64::from(b))),
+        Type::FLOAT8 => row
+            .try_get::<_, Option<f64>>(col)?
+            .map_or(Value::Null, Value::Real),
+        Type::FLOAT4 => row
+            .try_get::<_, Option<f32>>(col)?
+            .map_or(Value::Null, |r| Value::Real(f64::from(r))),
+        // sum() of BIGINT is NUMERIC: read through its text, then as a whole number.
+        Type::NUMERIC => match row.try_get::<_, Option<PgText>>(col)? {
+            None => Value::Null,
+            Some(PgText(t)) => t
+                .parse::<i64>()
+                .map(Value::Int)
+                .map_err(|_| Error::column(col, format!("{t} is not a whole number")))?,
+        },
+        _ => row
+            .try_get::<_, Option<String>>(col)?
+            .map_or(Value::Null, Value::Text),
+    })
+}
+
+/// A NUMERIC read as the decimal text PostgreSQL sends in its binary form's stead.
+struct PgText(String);
+
+impl<'a> postgres::types::FromSql<'a> for PgText {
+    fn from_sql(
+        _: &postgres::types::Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<PgText, Box<dyn std::error::Error + Sync + Send>> {
+        numeric_text(raw).map(PgText)
+    }
+
+    fn accepts(ty: &postgres::types::Type) -> bool {
+        *ty == postgres::types::Type::NUMERIC
+    }
+}
+
+/// PostgreSQL's binary NUMERIC (base-10000 digits) as decimal text; whole numbers only,
+/// which is all the store sums.
+fn numeric_text(
+    raw: &[u8],
+) -> std::result::Result<String, Box<dyn std::error::Error + Sync + Send>> {
+    let word = |i: usize| -> std::result::Result<i64, Box<dyn std::error::Error + Sync + Send>> {
+        let b = raw.get(i..i + 2).ok_or("a short NUMERIC")?;
+        Ok(i64::from(i16::from_be_bytes([b[0], b[1]])))
+    };
+    let (ndigits, weight, sign) = (word(0)?, word(2)?, word(4)?);
+    let mut value: i128 = 0;
+    for i in 0..ndigits {
+        value = value * 10_000 + i128::from(word(8 + 2 * i as usize)?);
+    }
+    for _ in 0..(weight + 1 - ndigits).max(0) {
+        value *= 10_000;
+    }
+    if sign == 0x4000 {
+        value = -value;
+    }
+    Ok(value.to_string())
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Real(r) => ValueRef::Real(*r),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
+    }
+}
+
+impl postgres::types::ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+    {
+        use postgres::types::{IsNull, Type};
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
+                _ => i.to_sql(ty, out),
+            },
+            Value::Real(r) => r.to_sql(ty, out),
+            Value::Text(t) => t.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// `?1`, `?2` … as PostgreSQL's `$1`, `$2` …; text in quotes is left alone.
+pub fn numbered_for_pg(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgresql_outside_quotes() {
+        assert_eq!(
+            numbered_for_pg("SELECT ?1, '?2', x FROM t WHERE a = ?12 OR b IS ?"),
+            "SELECT $1, '?2', x FROM t WHERE a = $12 OR b IS ?"
+        );
+    }
+
+    #[test]
+    fn cells_read_as_the_types_asked_for() {
+        let row = Row(vec![
+            Value::Int(3),
+            Value::Null,
+            Value::Text("x".into()),
+            Value::Int(1),
+        ]);
+        assert_eq!(row.get::<i64>(0).unwrap(), 3);
+        assert_eq!(row.get::<Option<String>>(1).unwrap(), None);
+        assert_eq!(row.get::<String>(2).unwrap(), "x");
+        assert!(row.get::<bool>(3).unwrap());
+        assert!(row.get::<i64>(2).is_err(), "text is not a number");
+        assert!(row.get::<u8>(0).is_ok() && row.get::<String>(0).is_err());
+    }
+
+    #[test]
+    fn a_binary_numeric_reads_as_its_whole_number() {
+        // 123456789 = digits [1, 2345, 6789], weight 2, positive.
+        let raw = [0, 3, 0, 2, 0, 0, 0, 0, 0, 1, 0x09, 0x29, 0x1A, 0x85];
+        assert_eq!(numeric_text(&raw).unwrap(), "123456789");
+        // -20000 = digits [2], weight 1, negative.
+        let raw = [0, 1, 0, 1, 0x40, 0, 0, 0, 0, 2];
+        assert_eq!(numeric_text(&raw).unwrap(), "-20000");
+        let zero = [0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(numeric_text(&zero).unwrap(), "0");
+    }
+}
