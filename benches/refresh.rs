@@ -43,7 +43,10 @@ fn main() {
         let data = reader.card(card, now).unwrap();
         let audit = reader.audit(card).unwrap();
         let rows = reader.board(now).unwrap();
-        1 + data.contacts.len() + data.blocks.len() + data.daily.len() + audit.len()
+        1 + data.contacts.len()
+            + data.blocks.len()
+            + data.daily.len()
+            + audit.len()
             + data.scheduled.len()
             + rows.len()
     });
@@ -72,7 +75,11 @@ fn main() {
         seq = next;
         let data = reader.card(card, now).unwrap();
         let rows = reader.board_rows(&[card], now).unwrap();
-        1 + 1 + data.contacts.len() + data.blocks.len() + data.daily.len() + data.scheduled.len()
+        1 + 1
+            + data.contacts.len()
+            + data.blocks.len()
+            + data.daily.len()
+            + data.scheduled.len()
             + rows.len()
     });
     println!(
