@@ -21,6 +21,7 @@ mod summary;
 
 use crate::config::{Config, Dirs};
 use crate::service::{self, Service, ServiceError};
+use crate::store::Location;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,9 +35,11 @@ use std::process::ExitCode;
     after_help = "Without a command, opens the console. Press ? inside it for the keys."
 )]
 pub struct Cli {
-    /// The database file (created if missing). Default: $CARRIERDESK_DB, else the platform data folder.
-    #[arg(long, global = true, env = "CARRIERDESK_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The database: a file (created if missing), or a PostgreSQL URL
+    /// (postgres://user@host:port/dbname?sslmode=...). Default: $CARRIERDESK_DB, else the
+    /// platform data folder.
+    #[arg(long, global = true, env = "CARRIERDESK_DB", value_name = "PATH|URL")]
+    pub db: Option<Location>,
     /// Use the demo database, creating it on first use (in the data folder, or at --db); with
     /// a command too, e.g. `carrierdesk --demo customers list`.
     #[arg(long, global = true)]
@@ -62,6 +65,17 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Apply the scheduled changes that are due; for cron, e.g. every minute.
     ApplyDue,
+    /// The database itself: carrierdesk db migrate --db postgres://owner@host/carrierdesk
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Bring a PostgreSQL database's schema up to date; run it as the schema's owner role
+    /// (consoles connect as the operators' role and never change the schema). An SQLite
+    /// file is brought up to date by whatever opens it.
+    Migrate,
 }
 
 const EXIT_USAGE: u8 = 2;
@@ -140,37 +154,38 @@ pub(crate) use crate::domain::count;
 fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Customers(cmd)) => {
-            let mut service = service_for(cli.db.as_deref(), cli.demo)?;
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             customers::run(&mut service, &actor, cmd)
         }
         Some(Command::ApplyDue) => {
-            let mut service = service_for(cli.db.as_deref(), cli.demo)?;
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             apply_due(&mut service)
         }
         Some(Command::Summary(args)) => {
-            let service = service_for(cli.db.as_deref(), cli.demo)?;
+            let service = service_for(cli.db.as_ref(), cli.demo)?;
             summary::run(&service, args)
         }
         Some(Command::Import(ImportCommand::Cdrs(args))) => {
-            let mut service = service_for(cli.db.as_deref(), cli.demo)?;
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             import_cmd::run(&mut service, args)
         }
         Some(Command::Export(ExportCommand::Cdrs(args))) => {
-            let service = service_for(cli.db.as_deref(), cli.demo)?;
+            let service = service_for(cli.db.as_ref(), cli.demo)?;
             import_cmd::run_export(&service, args)
         }
         Some(Command::Demo(demo::DemoArgs {
             sample: Some(demo::DemoSample::Cdrs(args)),
             ..
         })) => import_cmd::run_demo(args),
-        Some(Command::Demo(args)) => {
-            let path = cli.db.ok_or_else(|| {
-                anyhow::anyhow!("demo needs --db PATH: the new database file to fill")
-            })?;
-            demo::run(&path, args)
-        }
-        None => console(cli.db.as_deref(), cli.demo, started),
+        Some(Command::Demo(args)) => match cli.db {
+            Some(Location::File(path)) => demo::run(&path, args),
+            _ => Err(
+                Stop::Usage("demo needs --db PATH: the new database file to fill".into()).into(),
+            ),
+        },
+        Some(Command::Db(DbCommand::Migrate)) => migrate(cli.db.as_ref()),
+        None => console(cli.db.as_ref(), cli.demo, started),
     }
 }
 
@@ -206,32 +221,54 @@ fn apply_due(service: &mut Service) -> anyhow::Result<()> {
 }
 
 /// The database a command works on: --db or $CARRIERDESK_DB, else the data folder.
-fn db_path(given: Option<&Path>, demo: bool) -> anyhow::Result<PathBuf> {
-    if let Some(path) = given {
-        return Ok(path.to_path_buf());
+fn db_location(given: Option<&Location>, demo: bool) -> anyhow::Result<Location> {
+    if let Some(location) = given {
+        return Ok(location.clone());
     }
     let dirs = Dirs::discover()?;
     let name = if demo { "demo.db" } else { "carrierdesk.db" };
-    Ok(dirs.ensure_data()?.join(name))
-}
-
-fn open(path: &Path) -> anyhow::Result<Service> {
-    Ok(Service::open(path)?)
+    Ok(Location::File(dirs.ensure_data()?.join(name)))
 }
 
 /// The database a command works on: the demo one (made on first use) with --demo.
-fn service_for(db: Option<&Path>, demo: bool) -> anyhow::Result<Service> {
-    let path = db_path(db, demo)?;
-    if demo {
-        if !path.exists() {
-            eprintln!("Creating the demo database at {} …", path.display());
+fn service_for(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
+    let location = db_location(db, demo)?;
+    match location {
+        Location::File(path) if demo => {
+            if !path.exists() {
+                eprintln!("Creating the demo database at {} …", path.display());
+            }
+            service::demo::open_or_create(&path, chrono::Utc::now().timestamp())
         }
-        return service::demo::open_or_create(&path, chrono::Utc::now().timestamp());
+        Location::Server(_) if demo => Err(Stop::Usage(
+            "--demo makes an SQLite file; give --db a file path, or leave it out".into(),
+        )
+        .into()),
+        location => Ok(Service::open_at(&location)?),
     }
-    open(&path)
 }
 
-fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow::Result<()> {
+/// `db migrate`: a PostgreSQL database's schema brought up to date.
+fn migrate(db: Option<&Location>) -> anyhow::Result<()> {
+    match db {
+        Some(Location::Server(url)) => {
+            let (before, after) = crate::store::Store::migrate(url)?;
+            let mut out = std::io::stdout().lock();
+            if before == after {
+                writeln!(out, "schema {after}: up to date")?;
+            } else {
+                writeln!(out, "schema {before} → {after}: migrated")?;
+            }
+            Ok(())
+        }
+        _ => Err(Stop::Usage(
+            "db migrate is for PostgreSQL: --db postgres://owner@host/dbname (an SQLite file migrates itself when opened)".into(),
+        )
+        .into()),
+    }
+}
+
+fn console(db: Option<&Location>, demo: bool, started: std::time::Instant) -> anyhow::Result<()> {
     let dirs = Dirs::discover().ok();
     // Read now so a broken config file is reported before the screen changes.
     let config_path = dirs.as_ref().map(|d| d.config_file.clone());
@@ -241,7 +278,7 @@ fn console(db: Option<&Path>, demo: bool, started: std::time::Instant) -> anyhow
         start_log(dirs);
     }
     let actor = service::actor_from_env(service.store());
-    tracing::info!(db = %service.store().path().display(), operator = %actor.name, ip = %actor.ip, "console started");
+    tracing::info!(db = %service.store().location(), operator = %actor.name, ip = %actor.ip, "console started");
     let data_dir = dirs
         .as_ref()
         .and_then(|d| d.ensure_data().ok().map(Path::to_path_buf));

@@ -150,6 +150,13 @@ impl Service {
         })
     }
 
+    /// Opens the database at a file path or a PostgreSQL URL.
+    pub fn open_at(location: &store::Location) -> std::result::Result<Service, OpenError> {
+        Ok(Service {
+            store: Store::open_at(location)?,
+        })
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

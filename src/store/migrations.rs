@@ -1,5 +1,7 @@
-//! Setting a database file up and its schema migrations, under a file lock so that two
-//! consoles starting together do not both try to.
+//! The schema's migrations, one list with each one's SQLite and PostgreSQL text. An SQLite
+//! file is set up at start-up under a file lock, so that two consoles starting together do
+//! not both try; a PostgreSQL database is migrated by `carrierdesk db migrate`, as the
+//! schema's owner, under an advisory lock, and consoles only check its version.
 
 use super::{OpenError, classify};
 use rusqlite::Connection;
@@ -7,14 +9,86 @@ use rusqlite_migration::{M, Migrations};
 use std::fs::OpenOptions;
 use std::path::Path;
 
-/// In order; a database records how many it has run in `user_version`. A change to the
-/// schema is a new migration at the end, never an edit of one that has shipped.
-const MIGRATIONS: &[M<'static>] = &[
-    M::up(include_str!("schema.sql")),
-    M::up(include_str!("cdrs_v2.sql")),
-    M::up(include_str!("cdrs_v3.sql")),
-    M::up(include_str!("change_log_v4.sql")),
+/// One change to the schema, in each engine's dialect.
+struct Migration {
+    sqlite: &'static str,
+    pg: &'static str,
+}
+
+/// In order; a database records how many it has run (`user_version` on SQLite, the
+/// `schema_version` table on PostgreSQL). A change to the schema is a new migration at the
+/// end, never an edit of one that has shipped.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sqlite: include_str!("schema.sql"),
+        pg: include_str!("pg/v1_schema.sql"),
+    },
+    Migration {
+        sqlite: include_str!("cdrs_v2.sql"),
+        pg: include_str!("pg/v2_cdrs.sql"),
+    },
+    Migration {
+        sqlite: include_str!("cdrs_v3.sql"),
+        pg: include_str!("pg/v3_cdrs.sql"),
+    },
+    Migration {
+        sqlite: include_str!("change_log_v4.sql"),
+        pg: include_str!("pg/v4_change_log.sql"),
+    },
 ];
+
+/// The schema version this build knows.
+pub const KNOWN: i64 = MIGRATIONS.len() as i64;
+
+/// Any number, the same in every carrierdesk: consoles and `db migrate` on several hosts
+/// take this lock so that only one of them migrates.
+const PG_MIGRATE_LOCK: i64 = 0x0063_6172_7269_6572;
+
+/// The schema version of a PostgreSQL database: 0 when it has none yet.
+pub fn pg_version(client: &mut postgres::Client) -> Result<i64, postgres::Error> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let row = client.query_opt("SELECT version FROM schema_version", &[])?;
+    Ok(row.map_or(0, |r| r.get(0)))
+}
+
+/// Runs the migrations a PostgreSQL database lacks, in one transaction under an advisory
+/// lock; returns the versions before and after. A schema newer than this build is refused.
+pub fn migrate_pg(client: &mut postgres::Client) -> Result<(i64, i64), PgMigrateError> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PG_MIGRATE_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
+    let found = tx
+        .query_opt("SELECT version FROM schema_version", &[])?
+        .map_or(0, |r| r.get::<_, i64>(0));
+    if found > KNOWN {
+        return Err(PgMigrateError::TooNew { found });
+    }
+    for migration in &MIGRATIONS[found as usize..] {
+        tx.batch_execute(migration.pg)?;
+    }
+    tx.execute("DELETE FROM schema_version", &[])?;
+    tx.execute(
+        "INSERT INTO schema_version (version) VALUES ($1)",
+        &[&KNOWN],
+    )?;
+    tx.commit()?;
+    Ok((found, KNOWN))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PgMigrateError {
+    #[error(
+        "the database has schema {found}, newer than this carrierdesk knows ({KNOWN}): upgrade carrierdesk"
+    )]
+    TooNew { found: i64 },
+    #[error("{}", super::sql::pg_message(.0))]
+    Pg(#[from] postgres::Error),
+}
 
 /// The page size of a new database file, in bytes.
 const PAGE_SIZE: i64 = 16 * 1024;
@@ -57,7 +131,7 @@ pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
     if found == 0 && tables > 0 {
         return Err(OpenError::Foreign(path.to_path_buf()));
     }
-    let known = MIGRATIONS.len() as i64;
+    let known = KNOWN;
     if found > known {
         return Err(OpenError::TooNew {
             path: path.to_path_buf(),
@@ -72,7 +146,7 @@ pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
         .map_err(sqlite)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(sqlite)?;
-    let result = Migrations::from_slice(MIGRATIONS)
+    let result = Migrations::new(MIGRATIONS.iter().map(|m| M::up(m.sqlite)).collect())
         .to_latest(conn)
         .map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),

@@ -6,6 +6,7 @@ mod cdrs;
 mod change_log;
 mod customers;
 mod migrations;
+pub mod pg_config;
 mod rows;
 mod schedule;
 pub mod sql;
@@ -57,15 +58,81 @@ pub enum OpenError {
         path: PathBuf,
         error: rusqlite::Error,
     },
+    #[error("{url}: {message}")]
+    Server { url: String, message: String },
+    #[error(
+        "{url} has schema {found} and this carrierdesk needs {known}: run `carrierdesk db migrate --db URL` as the schema's owner first"
+    )]
+    NotMigrated { url: String, found: i64, known: i64 },
+}
+
+/// Connects to a PostgreSQL server.
+fn connect(url: &str) -> Result<postgres::Client, OpenError> {
+    postgres::Client::connect(url, postgres::NoTls).map_err(|e| server(url, &e))
+}
+
+fn server(url: &str, e: &postgres::Error) -> OpenError {
+    OpenError::Server {
+        url: redacted(url),
+        message: sql::pg_message(e),
+    }
 }
 
 /// How long a writer waits for another operator's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Where the shared database is: an SQLite file, or a PostgreSQL database named by a
+/// `postgres://` (or `postgresql://`) URL, as `--db` and `CARRIERDESK_DB` give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Server(String),
+}
+
+impl std::str::FromStr for Location {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Location, Self::Err> {
+        Ok(
+            if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+                Location::Server(text.to_string())
+            } else {
+                Location::File(PathBuf::from(text))
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// A file's path; a server's URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Server(url) => f.write_str(&redacted(url)),
+        }
+    }
+}
+
+/// A URL with any password in it replaced by `***`, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or("");
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
 /// One connection to the shared database: an SQLite file, or a PostgreSQL server.
 pub struct Store {
     conn: Conn,
-    path: PathBuf,
+    location: Location,
 }
 
 impl Store {
@@ -110,12 +177,44 @@ impl Store {
         migrations::set_up(&mut conn, path)?;
         Ok(Store {
             conn: Conn::Sqlite(conn),
-            path: path.to_path_buf(),
+            location: Location::File(path.to_path_buf()),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Opens the database at `location`. A PostgreSQL database must have been migrated
+    /// (`carrierdesk db migrate`) to the schema this build knows.
+    pub fn open_at(location: &Location) -> Result<Store, OpenError> {
+        let url = match location {
+            Location::File(path) => return Store::open(path),
+            Location::Server(url) => url,
+        };
+        let mut client = connect(url)?;
+        let found = migrations::pg_version(&mut client).map_err(|e| server(url, &e))?;
+        if found != migrations::KNOWN {
+            return Err(OpenError::NotMigrated {
+                url: redacted(url),
+                found,
+                known: migrations::KNOWN,
+            });
+        }
+        Ok(Store {
+            conn: Conn::Pg(std::cell::RefCell::new(client)),
+            location: location.clone(),
+        })
+    }
+
+    /// Brings a PostgreSQL database's schema up to date: run by its owner role, never by
+    /// consoles. Returns the versions before and after.
+    pub fn migrate(url: &str) -> Result<(i64, i64), OpenError> {
+        let mut client = connect(url)?;
+        migrations::migrate_pg(&mut client).map_err(|e| OpenError::Server {
+            url: redacted(url),
+            message: e.to_string(),
+        })
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     /// Every write goes through here (see `Conn::write`).

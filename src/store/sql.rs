@@ -19,7 +19,7 @@ pub enum Error {
 }
 
 /// The server's own words (its message and detail), not the driver's wrapping of them.
-fn pg_message(e: &postgres::Error) -> String {
+pub(crate) fn pg_message(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(detail) => format!("{} ({detail})", db.message()),

@@ -511,13 +511,13 @@ fn import_apart(
     importing: &Arc<AtomicUsize>,
     events: &tokio::sync::mpsc::UnboundedSender<Event>,
 ) {
-    let path = db.service.store().path().to_path_buf();
+    let location = db.service.store().location().clone();
     let (actor, events) = (db.session.actor.clone(), events.clone());
     let export_dir = db.session.export_dir.clone();
     let running = Arc::clone(importing);
     running.fetch_add(1, Ordering::SeqCst);
     std::thread::spawn(move || {
-        let reply = match Service::open(&path) {
+        let reply = match Service::open_at(&location) {
             Ok(mut own) => import(&mut own, &actor, &request, &export_dir, &mut |line| {
                 let _ = events.send(Event::Reply(Box::new(Reply::Progress(line))));
             }),
