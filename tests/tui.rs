@@ -1605,6 +1605,10 @@ fn only_esc_right_after_esc_discards_a_changed_form() {
     h.key(KeyCode::Tab).key(KeyCode::Esc);
     assert!(h.form().is_some(), "Esc, Tab, Esc closed a changed form");
     assert!(h.screen().contains("Esc again discards them"));
+    // A cursor move inside the text too.
+    h.key(KeyCode::Left).key(KeyCode::Esc);
+    assert!(h.form().is_some(), "Esc, Left, Esc closed a changed form");
+    assert!(h.screen().contains("Esc again discards them"));
     h.key(KeyCode::Esc);
     assert!(h.form().is_none());
 

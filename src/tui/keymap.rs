@@ -167,7 +167,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Card, [(Tab, NONE)], "Tab", Action::NextTab, "next tab", "next tab"),
     bind!(Card, [(BackTab, NONE)], "Shift-Tab", Action::PrevTab, "previous tab", ""),
     // The card lists its tabs by number under these (the tabs are a list: see card/tabs).
-    bind!(Card, [(Char('1'), NONE), (Char('2'), NONE), (Char('3'), NONE), (Char('4'), NONE), (Char('5'), NONE), (Char('6'), NONE), (Char('7'), NONE), (Char('8'), NONE), (Char('9'), NONE)], "1-9", Action::Tab(0), "tab by number:", ""),
+    bind!(Card, [(Char('1'), NONE), (Char('2'), NONE), (Char('3'), NONE), (Char('4'), NONE), (Char('5'), NONE), (Char('6'), NONE), (Char('7'), NONE), (Char('8'), NONE), (Char('9'), NONE)], "1 2 …", Action::Tab(0), "a tab by its number:", ""),
     bind!(Card, [(Char('e'), NONE)], "e", Action::Edit, "edit the customer", "edit"),
     bind!(Card, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the customer (asks first)", ""),
     bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the contact (Contacts tab) or the audit row's difference (Audit tab) in full", ""),

@@ -7,7 +7,7 @@ mod console;
 
 use super::chrome;
 use super::clock::Clock;
-use super::keymap::{self, Action};
+use super::keymap::{self, Action, Context};
 use super::msg::{Effect, Event, Level, Reply};
 use super::screen::{Cx, Flow, Screen, Ui};
 use super::screens::board::BoardScreen;
@@ -135,7 +135,8 @@ impl App {
         }
         let action = keymap::lookup(self.top().context(), &key);
         if self.too_small {
-            if action == Some(Action::Quit) {
+            // Nothing on screen takes typing then: q quits whatever the top screen is.
+            if keymap::lookup(Context::Global, &key) == Some(Action::Quit) {
                 let asked = std::mem::take(&mut self.quit_asked);
                 self.quit_or_ask(asked, "q");
             }

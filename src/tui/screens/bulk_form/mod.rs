@@ -54,6 +54,8 @@ impl Screen for BulkFormScreen {
     }
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+        // Any key but Esc takes back the question a first Esc asked, a cursor move too.
+        self.form.confirm_discard = false;
         match key.code {
             KeyCode::Left | KeyCode::Right => self.form.step(key.code == KeyCode::Right, key),
             _ => self.form.key(key),

@@ -199,6 +199,8 @@ impl Screen for CustomerFormScreen {
         if self.context() != Context::Form {
             return;
         }
+        // Any key but Esc takes back the question a first Esc asked, a cursor move too.
+        self.form.confirm_discard = false;
         match key.code {
             KeyCode::Left | KeyCode::Right => self.form.step(key.code == KeyCode::Right, key),
             _ => self.form.key(key),

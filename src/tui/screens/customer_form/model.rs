@@ -309,11 +309,14 @@ impl CustomerForm {
     /// After a save with "Save and Stay": a fresh form when adding, the saved customer when
     /// editing (its new version is what the next save checks).
     pub fn stay_after(&mut self, saved: &Customer) {
-        let tab = self.tab;
+        let (tab, focus) = (self.tab, self.focus);
         *self = if self.is_new() {
             CustomerForm::add()
         } else {
-            CustomerForm::edit(saved)
+            // The operator goes on editing where they were.
+            let mut form = CustomerForm::edit(saved);
+            form.focus = focus;
+            form
         };
         self.tab = tab;
     }

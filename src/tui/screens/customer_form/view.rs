@@ -256,13 +256,14 @@ fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         Line::from(spans)
     } else if form.saving {
         Line::from("Saving…")
-    } else if let Some(e) = &form.save_error {
-        Line::from(Span::styled(e.clone(), Style::new().fg(Color::Red)))
     } else if form.confirm_discard {
+        // Before a save's error: this is what the next Esc does.
         Line::from(Span::styled(
             "You have unsaved changes: Esc again discards them, any other key goes on editing.",
             Style::new().fg(Color::Yellow),
         ))
+    } else if let Some(e) = &form.save_error {
+        Line::from(Span::styled(e.clone(), Style::new().fg(Color::Red)))
     } else if let Some(e) = form.error(form.focused()) {
         // The focused field's reason in full, however narrow the field column.
         Line::from(Span::styled(e.to_string(), Style::new().fg(Color::Red)))
