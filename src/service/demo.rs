@@ -185,7 +185,7 @@ pub fn generate(
     let tx = service.store.write()?;
     store::set_setting(&tx, "number_range_start", "1000")?;
     store::set_setting(&tx, "block_size", "1000")?;
-    let mut hourly = HourlyWriter::new(tx.sqlite().ok_or_else(super::sqlite_only)?)?;
+    let mut hourly = HourlyWriter::new(&tx)?;
     for i in 0..spec.customers {
         let id = i as i64 + 1;
         let profile = Profile::draw(&mut rng, i, spec, now_hour, first_hour);

@@ -121,13 +121,13 @@ impl Service {
                 ..ImportReport::default()
             },
         };
-        let mut writer = CdrWriter::new(tx.sqlite().ok_or_else(super::sqlite_only)?)?;
+        let mut writer = CdrWriter::new(&tx)?;
         for path in files {
             import.file(path, options.format, &mut writer, &mut state, progress)?;
         }
         drop(writer);
 
-        let mut hourly = HourlyWriter::new(tx.sqlite().ok_or_else(super::sqlite_only)?)?;
+        let mut hourly = HourlyWriter::new(&tx)?;
         for (customer, hour, traffic) in import.totals.hours() {
             hourly.add(customer, hour, &traffic)?;
             import.report.hours += 1;
@@ -220,11 +220,11 @@ struct Import {
 /// Why a row was not stored.
 enum RowFailure {
     Bad(RowError),
-    Db(rusqlite::Error),
+    Db(store::Error),
 }
 
-impl From<rusqlite::Error> for RowFailure {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<store::Error> for RowFailure {
+    fn from(e: store::Error) -> Self {
         RowFailure::Db(e)
     }
 }

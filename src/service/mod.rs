@@ -59,8 +59,6 @@ pub enum ServiceError {
     Kept(Vec<KeptCustomer>),
     #[error("database: {0}")]
     Db(store::Error),
-    #[error("{0}")]
-    Unsupported(&'static str),
 }
 
 impl ServiceError {
@@ -176,12 +174,6 @@ impl Service {
     pub fn changes_since(&self, seq: i64) -> Result<(i64, Changes)> {
         Ok(self.store.changes_since(seq)?)
     }
-}
-
-/// What an operation not yet written for PostgreSQL says there (the bulk paths of an
-/// import and of demo data use SQLite's prepared statements).
-pub(super) fn sqlite_only() -> ServiceError {
-    ServiceError::Unsupported("this is not available on PostgreSQL yet")
 }
 
 /// Commits an operation's transaction with a change-log row per topic it changed, so

@@ -27,9 +27,25 @@ pub enum Stored {
 /// many of them again at commit; that cost about 0.5 s of a million-row import at 64 MiB.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 
-/// Stores calls inside the caller's SQLite transaction, with statements prepared once for all.
-/// While it lives, the connection keeps a larger page cache.
-pub struct CdrWriter<'c> {
+const INSERT_CDR: &str =
+    "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
+                               cost, src, dst, disposition, channel, account_code)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+     ON CONFLICT (uid) DO NOTHING";
+const STORED_CDR: &str =
+    "SELECT customer_id, start_at, answered, duration_s, src, dst, channel, account_code
+     FROM cdrs WHERE uid = ?1";
+const CLAIM_CDR: &str = "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5
+     WHERE uid = ?1 AND customer_id IS NULL";
+
+/// Stores calls inside the caller's transaction. On SQLite its statements are prepared once
+/// for all and the connection keeps a larger page cache while it lives.
+pub struct CdrWriter<'c, 'a> {
+    tx: &'c Tx<'a>,
+    sqlite: Option<SqliteStatements<'c>>,
+}
+
+struct SqliteStatements<'c> {
     conn: &'c Connection,
     cache_size: i64,
     insert: CachedStatement<'c>,
@@ -37,33 +53,37 @@ pub struct CdrWriter<'c> {
     claim: CachedStatement<'c>,
 }
 
-impl<'c> CdrWriter<'c> {
-    pub fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
-        let cache_size = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        // DO NOTHING rather than an upsert: an upsert's DO UPDATE branch makes SQLite keep a
-        // statement journal for every insert, which costs more than the insert itself.
-        let insert = conn.prepare_cached(
-            "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
-                               cost, src, dst, disposition, channel, account_code)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-             ON CONFLICT (uid) DO NOTHING",
-        )?;
-        let stored = conn.prepare_cached(
-            "SELECT customer_id, start_at, answered, duration_s, src, dst, channel, account_code
-             FROM cdrs WHERE uid = ?1",
-        )?;
-        let claim = conn.prepare_cached(
-            "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5
-             WHERE uid = ?1 AND customer_id IS NULL",
-        )?;
-        Ok(CdrWriter {
-            conn,
-            cache_size,
-            insert,
-            stored,
-            claim,
-        })
+/// What tells one stored call from another.
+struct StoredCall {
+    customer_id: Option<i64>,
+    start_at: i64,
+    answered: bool,
+    duration_s: i64,
+    src: String,
+    dst: String,
+    channel: String,
+    account_code: String,
+}
+
+impl<'c, 'a> CdrWriter<'c, 'a> {
+    pub fn new(tx: &'c Tx<'a>) -> Result<Self> {
+        let sqlite = match tx.sqlite() {
+            Some(conn) => {
+                let cache_size = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+                conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+                // DO NOTHING rather than an upsert: an upsert's DO UPDATE branch makes SQLite
+                // keep a statement journal for every insert, which costs more than the insert.
+                Some(SqliteStatements {
+                    conn,
+                    cache_size,
+                    insert: conn.prepare_cached(INSERT_CDR)?,
+                    stored: conn.prepare_cached(STORED_CDR)?,
+                    claim: conn.prepare_cached(CLAIM_CDR)?,
+                })
+            }
+            None => None,
+        };
+        Ok(CdrWriter { tx, sqlite })
     }
 
     /// Stores a call unless its uid is stored already. The same call stored earlier without
@@ -71,70 +91,127 @@ impl<'c> CdrWriter<'c> {
     /// and importing the file again claims the calls that matched nobody, while importing
     /// the same file twice still adds nothing. A different call under the same uid is
     /// `Stored::Taken`. Only a uid stored already costs a read: a fresh import pays nothing.
-    pub fn write(&mut self, cdr: &Cdr) -> rusqlite::Result<Stored> {
-        let inserted = self.insert.execute(params![
-            cdr.uid,
-            cdr.customer_id,
-            cdr.start_at,
-            cdr.answered,
-            cdr.duration_s,
-            cdr.billed_s,
-            cdr.charge,
-            cdr.cost,
-            cdr.src,
-            cdr.dst,
-            cdr.disposition,
-            cdr.channel,
-            cdr.account_code,
-        ])?;
+    pub fn write(&mut self, cdr: &Cdr) -> Result<Stored> {
+        let inserted = match &mut self.sqlite {
+            Some(s) => s.insert.execute(params![
+                cdr.uid,
+                cdr.customer_id,
+                cdr.start_at,
+                cdr.answered,
+                cdr.duration_s,
+                cdr.billed_s,
+                cdr.charge,
+                cdr.cost,
+                cdr.src,
+                cdr.dst,
+                cdr.disposition,
+                cdr.channel,
+                cdr.account_code,
+            ])? as u64,
+            None => self.tx.execute(
+                INSERT_CDR,
+                &vals![
+                    cdr.uid.as_ref(),
+                    cdr.customer_id,
+                    cdr.start_at,
+                    cdr.answered,
+                    cdr.duration_s,
+                    cdr.billed_s,
+                    cdr.charge,
+                    cdr.cost,
+                    cdr.src.as_ref(),
+                    cdr.dst.as_ref(),
+                    cdr.disposition.as_ref(),
+                    cdr.channel.as_ref(),
+                    cdr.account_code.as_ref(),
+                ],
+            )?,
+        };
         if inserted > 0 {
             return Ok(Stored::Inserted);
         }
+        let stored = self.stored(&cdr.uid)?;
         // What tells one call from another: not the customer or the price, which a later
         // import may find where an earlier one found none, nor the disposition text.
-        let (stored_customer, taken) = self.stored.query_row([cdr.uid.as_ref()], |r| {
-            let same = r.get::<_, i64>(1)? == cdr.start_at
-                && r.get::<_, bool>(2)? == cdr.answered
-                && r.get::<_, i64>(3)? == cdr.duration_s
-                && r.get_ref(4)?.as_str()? == cdr.src
-                && r.get_ref(5)?.as_str()? == cdr.dst
-                && r.get_ref(6)?.as_str()? == cdr.channel
-                && r.get_ref(7)?.as_str()? == cdr.account_code;
-            let taken = if same {
-                None
-            } else {
-                Some(Stored::Taken {
-                    start_at: r.get(1)?,
-                    account_code: r.get(7)?,
-                })
-            };
-            Ok((r.get::<_, Option<i64>>(0)?, taken))
-        })?;
-        if let Some(taken) = taken {
-            return Ok(taken);
+        let same = stored.start_at == cdr.start_at
+            && stored.answered == cdr.answered
+            && stored.duration_s == cdr.duration_s
+            && stored.src == cdr.src
+            && stored.dst == cdr.dst
+            && stored.channel == cdr.channel
+            && stored.account_code == cdr.account_code;
+        if !same {
+            return Ok(Stored::Taken {
+                start_at: stored.start_at,
+                account_code: stored.account_code,
+            });
         }
-        let (None, Some(customer_id)) = (stored_customer, cdr.customer_id) else {
+        let (None, Some(customer_id)) = (stored.customer_id, cdr.customer_id) else {
             return Ok(Stored::Duplicate);
         };
-        let claimed = self.claim.execute(params![
-            cdr.uid,
-            customer_id,
-            cdr.billed_s,
-            cdr.charge,
-            cdr.cost
-        ])?;
+        let claimed = match &mut self.sqlite {
+            Some(s) => s.claim.execute(params![
+                cdr.uid,
+                customer_id,
+                cdr.billed_s,
+                cdr.charge,
+                cdr.cost
+            ])? as u64,
+            None => self.tx.execute(
+                CLAIM_CDR,
+                &vals![
+                    cdr.uid.as_ref(),
+                    customer_id,
+                    cdr.billed_s,
+                    cdr.charge,
+                    cdr.cost
+                ],
+            )?,
+        };
         Ok(if claimed > 0 {
             Stored::Claimed
         } else {
             Stored::Duplicate
         })
     }
+
+    fn stored(&mut self, uid: &str) -> Result<StoredCall> {
+        let read = |r: &Row| {
+            Ok(StoredCall {
+                customer_id: r.get(0)?,
+                start_at: r.get(1)?,
+                answered: r.get(2)?,
+                duration_s: r.get(3)?,
+                src: r.get(4)?,
+                dst: r.get(5)?,
+                channel: r.get(6)?,
+                account_code: r.get(7)?,
+            })
+        };
+        match &mut self.sqlite {
+            Some(s) => Ok(s.stored.query_row([uid], |r| {
+                Ok(StoredCall {
+                    customer_id: r.get(0)?,
+                    start_at: r.get(1)?,
+                    answered: r.get(2)?,
+                    duration_s: r.get(3)?,
+                    src: r.get(4)?,
+                    dst: r.get(5)?,
+                    channel: r.get(6)?,
+                    account_code: r.get(7)?,
+                })
+            })?),
+            None => self.tx.query_one(STORED_CDR, &vals![uid], read),
+        }
+    }
 }
 
-impl Drop for CdrWriter<'_> {
+impl Drop for CdrWriter<'_, '_> {
     fn drop(&mut self) {
         // Only a cache size: should this fail, the connection is merely faster than before.
-        let _ = self.conn.pragma_update(None, "cache_size", self.cache_size);
+        if let Some(s) = &self.sqlite {
+            let _ = s.conn.pragma_update(None, "cache_size", s.cache_size);
+        }
     }
 }
 

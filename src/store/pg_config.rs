@@ -934,3 +934,390 @@ impl ServerCertVerifier for ChainOnly {
             .supported_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            home: None,
+            os_user: Some("osuser".into()),
+            default_socket_dir: None,
+        }
+    }
+
+    fn parse(url: &str) -> PgSettings {
+        PgSettings::parse_with(url, &env(&[])).unwrap()
+    }
+
+    fn error(url: &str) -> PgConfigError {
+        PgSettings::parse_with(url, &env(&[])).unwrap_err()
+    }
+
+    #[test]
+    fn a_full_url_gives_every_part() {
+        let s = parse(
+            "postgres://alice:s%40cr%3At@db.example.com:6543/carrier%20desk?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&connect_timeout=7&application_name=noc",
+        );
+        assert_eq!(s.host, Host::Tcp("db.example.com".into()));
+        assert_eq!(s.port, 6543);
+        assert_eq!(s.user, "alice");
+        assert_eq!(s.password(), Some("s@cr:t"));
+        assert_eq!(s.password_source, PasswordSource::Url);
+        assert_eq!(s.dbname, "carrier desk");
+        assert_eq!(s.sslmode, SslMode::VerifyFull);
+        assert_eq!(s.sslrootcert, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(s.connect_timeout, Some(Duration::from_secs(7)));
+        assert_eq!(s.application_name.as_deref(), Some("noc"));
+    }
+
+    #[test]
+    fn both_schemes_and_the_defaults() {
+        for url in [
+            "postgresql://",
+            "postgres://",
+            "postgresql:///",
+            "postgres://?",
+        ] {
+            let s = parse(url);
+            assert_eq!(s.host, Host::Tcp("localhost".into()), "{url}");
+            assert_eq!((s.port, s.user.as_str()), (5432, "osuser"));
+            assert_eq!(s.dbname, "osuser", "the database is named after the user");
+            assert_eq!(s.sslmode, SslMode::Prefer);
+            assert_eq!(s.password(), None);
+            assert_eq!(s.password_source, PasswordSource::None);
+        }
+        let s = parse("postgresql://bob@h/");
+        assert_eq!((s.user.as_str(), s.dbname.as_str()), ("bob", "bob"));
+        // With Debian's socket folder there, no host means that socket, as in libpq.
+        let mut e = env(&[]);
+        e.default_socket_dir = Some(PathBuf::from(DEBIAN_SOCKET_DIR));
+        let s = PgSettings::parse_with("postgres:///db", &e).unwrap();
+        assert_eq!(s.host, Host::Socket(PathBuf::from(DEBIAN_SOCKET_DIR)));
+        assert_eq!(
+            s.effective_sslmode(),
+            SslMode::Disable,
+            "no TLS on a Unix socket"
+        );
+    }
+
+    #[test]
+    fn hosts_ipv6_sockets_and_unencoded_at_signs() {
+        let s = parse("postgres://u@[::1]:5433/db");
+        assert_eq!((s.host.clone(), s.port), (Host::Tcp("::1".into()), 5433));
+        assert_eq!(s.server(), "[::1]:5433");
+        assert!(
+            s.to_string().starts_with("postgres://u@[::1]:5433/db"),
+            "{s}"
+        );
+        assert_eq!(
+            parse("postgres://[fe80::2]/db").host,
+            Host::Tcp("fe80::2".into())
+        );
+        let s = parse("postgres://%2Fvar%2Frun%2Fpostgresql:5434/db");
+        assert_eq!(s.host, Host::Socket(PathBuf::from("/var/run/postgresql")));
+        assert_eq!(s.port, 5434);
+        let s = parse("postgresql:///db?host=/tmp&port=5999");
+        assert_eq!(
+            (s.host.clone(), s.port),
+            (Host::Socket("/tmp".into()), 5999)
+        );
+        // A password with an @ that was not encoded still reads as meant.
+        let s = parse("postgres://u:p@ss@h/db");
+        assert_eq!(
+            (s.password(), s.host.clone()),
+            (Some("p@ss"), Host::Tcp("h".into()))
+        );
+        // The user and the password as parameters, as libpq allows.
+        let s = parse("postgres://h/db?user=carol&password=pw");
+        assert_eq!((s.user.as_str(), s.password()), ("carol", Some("pw")));
+    }
+
+    #[test]
+    fn the_environment_fills_what_the_url_leaves_out() {
+        let e = env(&[
+            ("PGHOST", "envhost"),
+            ("PGPORT", "7000"),
+            ("PGUSER", "envuser"),
+            ("PGDATABASE", "envdb"),
+            ("PGPASSWORD", "envpw"),
+            ("PGSSLMODE", "require"),
+            ("PGCONNECT_TIMEOUT", "1"),
+            ("PGAPPNAME", "cron"),
+        ]);
+        let s = PgSettings::parse_with("postgres://", &e).unwrap();
+        assert_eq!(s.host, Host::Tcp("envhost".into()));
+        assert_eq!(
+            (s.port, s.user.as_str(), s.dbname.as_str()),
+            (7000, "envuser", "envdb")
+        );
+        assert_eq!(s.password(), Some("envpw"));
+        assert_eq!(s.password_source, PasswordSource::Environment);
+        assert_eq!(s.sslmode, SslMode::Require);
+        assert_eq!(
+            s.connect_timeout,
+            Some(Duration::from_secs(2)),
+            "libpq's minimum"
+        );
+        assert_eq!(s.application_name.as_deref(), Some("cron"));
+        // The URL wins.
+        let s = PgSettings::parse_with("postgres://u:urlpw@h:1/d?sslmode=disable", &e).unwrap();
+        assert_eq!(
+            (s.user.as_str(), s.password(), s.port),
+            ("u", Some("urlpw"), 1)
+        );
+        assert_eq!((s.dbname.as_str(), s.sslmode), ("d", SslMode::Disable));
+        assert_eq!(s.password_source, PasswordSource::Url);
+        // A user nobody names is an error, not a guess.
+        let mut e = env(&[]);
+        e.os_user = None;
+        assert_eq!(
+            PgSettings::parse_with("postgres://h/db", &e),
+            Err(PgConfigError::NoUser)
+        );
+    }
+
+    #[test]
+    fn every_sslmode_and_what_applies() {
+        for mode in ["disable", "prefer", "require", "verify-ca", "verify-full"] {
+            let s = parse(&format!("postgres://h/db?sslmode={mode}"));
+            assert_eq!(s.sslmode.as_str(), mode);
+            assert_eq!(s.effective_sslmode().as_str(), mode);
+        }
+        // require with a root certificate is checked as verify-ca, as libpq does.
+        let s = parse("postgres://h/db?sslmode=require&sslrootcert=/ca.pem");
+        assert_eq!(s.effective_sslmode(), SslMode::VerifyCa);
+        assert_eq!(
+            error("postgres://h/db?sslmode=allow"),
+            PgConfigError::BadSslMode("allow".into())
+        );
+        assert_eq!(
+            error("postgres://h/db?sslmode=verify-full&sslrootcert=system"),
+            PgConfigError::SystemRootCert
+        );
+    }
+
+    #[test]
+    fn client_config_carries_the_settings() {
+        let s = parse("postgres://alice:pw@db.example.com:6543/carrier?sslmode=require");
+        let (config, _tls) = s.client_config().unwrap();
+        assert_eq!(config.get_user(), Some("alice"));
+        assert_eq!(config.get_password(), Some(&b"pw"[..]));
+        assert_eq!(config.get_dbname(), Some("carrier"));
+        assert_eq!(config.get_ports(), &[6543]);
+        assert_eq!(
+            config.get_hosts(),
+            &[postgres::config::Host::Tcp("db.example.com".into())]
+        );
+        assert_eq!(config.get_ssl_mode(), postgres::config::SslMode::Require);
+        assert_eq!(config.get_application_name(), Some("carrierdesk"));
+        let (config, _) = parse("postgres://h/db?sslmode=disable")
+            .client_config()
+            .unwrap();
+        assert_eq!(config.get_ssl_mode(), postgres::config::SslMode::Disable);
+        let (config, _) = parse("postgres://h/db").client_config().unwrap();
+        assert_eq!(config.get_ssl_mode(), postgres::config::SslMode::Prefer);
+    }
+
+    #[test]
+    fn verifying_modes_need_a_readable_ca() {
+        let config_error = |url: &str| match parse(url).client_config() {
+            Ok(_) => panic!("{url} built a configuration"),
+            Err(e) => e,
+        };
+        for mode in ["verify-ca", "verify-full"] {
+            let e = config_error(&format!("postgres://h/db?sslmode={mode}"));
+            assert_eq!(e, PgConfigError::NoRootCert(SslMode::parse(mode).unwrap()));
+            assert!(e.to_string().contains("sslrootcert="), "{e}");
+        }
+        let e = config_error("postgres://h/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem");
+        assert!(matches!(e, PgConfigError::RootCert { .. }), "{e}");
+        assert!(e.to_string().contains("/nonexistent/ca.pem"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        let e = config_error(&format!(
+            "postgres://h/db?sslmode=verify-ca&sslrootcert={}",
+            empty.display()
+        ));
+        assert!(e.to_string().contains("no certificate"), "{e}");
+    }
+
+    #[test]
+    fn errors_name_what_is_wrong() {
+        assert_eq!(error("mysql://h/db"), PgConfigError::NotPostgresUrl);
+        assert_eq!(error("carrierdesk.db"), PgConfigError::NotPostgresUrl);
+        let e = error("postgres://h/db?sslmode=require&sslcert=c.pem&foo=1&sslkey=k.pem");
+        assert_eq!(
+            e,
+            PgConfigError::UnknownParameters(vec!["foo".into(), "sslcert".into(), "sslkey".into()])
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("parameters in the database URL: foo, sslcert, sslkey"),
+            "{text}"
+        );
+        assert!(
+            text.contains("sslrootcert"),
+            "it says what it knows: {text}"
+        );
+        assert_eq!(
+            error("postgres://h/db?sslmode=disable&sslmode=verify-full"),
+            PgConfigError::GivenTwice("sslmode".into())
+        );
+        assert_eq!(
+            error("postgres://h/db?host=other"),
+            PgConfigError::GivenTwice("host".into())
+        );
+        for port in ["abc", "0", "70000", "-1"] {
+            assert_eq!(
+                error(&format!("postgres://h:{port}/db")),
+                PgConfigError::BadPort(port.into())
+            );
+        }
+        assert!(matches!(
+            error("postgres://a:1,b:2/db"),
+            PgConfigError::SeveralHosts(_)
+        ));
+        assert!(matches!(
+            error("postgres://[::1/db"),
+            PgConfigError::BadHost(_)
+        ));
+        assert_eq!(
+            error("postgres://h/db?connect_timeout=soon"),
+            PgConfigError::BadTimeout("soon".into())
+        );
+    }
+
+    #[test]
+    fn bad_percent_encoding_is_refused_without_showing_the_password() {
+        for (url, part) in [
+            ("postgres://u:hunter%zz2@h/db", "password"),
+            ("postgres://u:hunter%2@h/db", "password"),
+            ("postgres://u:hunter%ff@h/db", "password"),
+            ("postgres://u%g1@h/db", "user name"),
+            ("postgres://h/d%b", "database name"),
+            ("postgres://h/db?sslmode=%", "parameters"),
+        ] {
+            let e = error(url);
+            assert_eq!(e, PgConfigError::BadPercentEncoding(part), "{url}");
+            assert!(!e.to_string().contains("hunter"), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_password_is_never_displayed() {
+        let s = parse("postgres://alice:hunter2@h:5433/db?sslmode=verify-full&sslrootcert=/ca.pem");
+        for shown in [s.to_string(), s.redacted(), format!("{s:?}")] {
+            assert!(!shown.contains("hunter2"), "{shown}");
+        }
+        assert_eq!(
+            s.redacted(),
+            "postgres://alice@h:5433/db?sslmode=verify-full&sslrootcert=%2Fca.pem"
+        );
+        assert!(format!("{s:?}").contains("<redacted>"));
+        let s = parse("postgresql:///db?host=/tmp&user=bob");
+        assert_eq!(s.redacted(), "postgres://bob@/db?host=%2Ftmp&port=5432");
+    }
+
+    #[test]
+    fn pgpass_lines_match_as_in_libpq() {
+        let file = "\
+# a comment line:*:*:*:nope
+db.example.com:5432:carrier:alice:first
+*:5432:carrier:alice:second
+h\\:colon:5432:*:*:escaped host
+\\*:*:*:*:literal star
+*:*:*:bob:pa\\:ss\\\\word:ignored after an unescaped colon
+*:*:*:carol:trailing\\
+short:line
+";
+        let find = |h: &str, p: &str, d: &str, u: &str| pgpass_lookup(file, h, p, d, u);
+        assert_eq!(
+            find("db.example.com", "5432", "carrier", "alice").as_deref(),
+            Some("first")
+        );
+        assert_eq!(
+            find("other", "5432", "carrier", "alice").as_deref(),
+            Some("second")
+        );
+        assert_eq!(find("other", "5433", "carrier", "alice"), None);
+        assert_eq!(
+            find("h:colon", "5432", "x", "y").as_deref(),
+            Some("escaped host")
+        );
+        assert_eq!(find("*", "1", "x", "y").as_deref(), Some("literal star"));
+        assert_eq!(
+            find("anything", "1", "x", "y"),
+            None,
+            "\\* is not the wildcard"
+        );
+        assert_eq!(find("h", "1", "x", "bob").as_deref(), Some("pa:ss\\word"));
+        assert_eq!(find("h", "1", "x", "carol").as_deref(), Some("trailing\\"));
+        assert_eq!(find("short", "line", "x", "y"), None);
+        assert_eq!(
+            pgpass_lookup("h:1:d:u:pw\r\n", "h", "1", "d", "u").as_deref(),
+            Some("pw")
+        );
+    }
+
+    #[test]
+    fn the_password_file_is_read_unless_others_can_read_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass");
+        std::fs::write(
+            &file,
+            "h:5432:db:alice:from-file\nlocalhost:5432:*:*:socket-pw\n",
+        )
+        .unwrap();
+        let e = env(&[("PGPASSFILE", file.to_str().unwrap())]);
+        let url = "postgres://alice@h/db";
+
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let s = PgSettings::parse_with(url, &e).unwrap();
+        assert_eq!(s.password(), Some("from-file"));
+        assert_eq!(s.password_source, PasswordSource::PassFile(file.clone()));
+        assert!(s.warnings.is_empty());
+        // Not when the URL or PGPASSWORD gives one.
+        let s = PgSettings::parse_with("postgres://alice:url@h/db", &e).unwrap();
+        assert_eq!(s.password(), Some("url"));
+        let mut with_env = e.clone();
+        with_env.vars.insert("PGPASSWORD".into(), "env".into());
+        assert_eq!(
+            PgSettings::parse_with(url, &with_env).unwrap().password(),
+            Some("env")
+        );
+        // A socket in the default folder is "localhost" in the file, as in libpq.
+        let mut socket = e.clone();
+        socket.default_socket_dir = Some(PathBuf::from("/run/pg"));
+        let s = PgSettings::parse_with("postgres:///db", &socket).unwrap();
+        assert_eq!(s.password(), Some("socket-pw"));
+
+        for mode in [0o640, 0o604, 0o610] {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+            let s = PgSettings::parse_with(url, &e).unwrap();
+            assert_eq!(s.password(), None, "mode {mode:o}");
+            assert_eq!(s.password_source, PasswordSource::None);
+            assert!(
+                s.warnings[0].contains("group or world access"),
+                "{:?}",
+                s.warnings
+            );
+        }
+        // ~/.pgpass when PGPASSFILE is not set.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::rename(&file, dir.path().join(".pgpass")).unwrap();
+        let mut home = env(&[]);
+        home.home = Some(dir.path().to_path_buf());
+        assert_eq!(
+            PgSettings::parse_with(url, &home).unwrap().password(),
+            Some("from-file")
+        );
+    }
+}

@@ -1,36 +1,39 @@
 //! Hourly traffic per customer, and the views computed from it.
 
 use super::Store;
-use super::sql::Result;
+use super::sql::{Result, Tx};
 use crate::domain::{SummaryRow, Traffic};
 use crate::vals;
-use rusqlite::{Connection, params};
 
-/// Adds traffic to the hourly summary, inside the caller's SQLite transaction (prepared once
-/// for the millions of rows of an import or a demo). Adding (rather than replacing) is what
-/// lets each import roll up incrementally.
-pub struct HourlyWriter<'c> {
-    stmt: rusqlite::CachedStatement<'c>,
+const ADD_HOUR: &str = "INSERT INTO summary_hourly (customer_id, hour, attempts, connected, duration_s, billed_s, charge, cost)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+     ON CONFLICT (customer_id, hour) DO UPDATE SET
+        attempts = summary_hourly.attempts + excluded.attempts,
+        connected = summary_hourly.connected + excluded.connected,
+        duration_s = summary_hourly.duration_s + excluded.duration_s,
+        billed_s = summary_hourly.billed_s + excluded.billed_s,
+        charge = summary_hourly.charge + excluded.charge,
+        cost = summary_hourly.cost + excluded.cost";
+
+/// Adds traffic to the hourly summary, inside the caller's transaction. Adding (rather than
+/// replacing) is what lets each import roll up incrementally. On SQLite the statement is
+/// prepared once for the millions of rows of an import or a demo.
+pub struct HourlyWriter<'c, 'a> {
+    tx: &'c Tx<'a>,
+    sqlite: Option<rusqlite::CachedStatement<'c>>,
 }
 
-impl<'c> HourlyWriter<'c> {
-    pub fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
-        let stmt = conn.prepare_cached(
-            "INSERT INTO summary_hourly (customer_id, hour, attempts, connected, duration_s, billed_s, charge, cost)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (customer_id, hour) DO UPDATE SET
-                attempts = attempts + excluded.attempts,
-                connected = connected + excluded.connected,
-                duration_s = duration_s + excluded.duration_s,
-                billed_s = billed_s + excluded.billed_s,
-                charge = charge + excluded.charge,
-                cost = cost + excluded.cost",
-        )?;
-        Ok(HourlyWriter { stmt })
+impl<'c, 'a> HourlyWriter<'c, 'a> {
+    pub fn new(tx: &'c Tx<'a>) -> Result<Self> {
+        let sqlite = tx
+            .sqlite()
+            .map(|c| c.prepare_cached(ADD_HOUR))
+            .transpose()?;
+        Ok(HourlyWriter { tx, sqlite })
     }
 
-    pub fn add(&mut self, customer_id: i64, hour: i64, t: &Traffic) -> rusqlite::Result<()> {
-        self.stmt.execute(params![
+    pub fn add(&mut self, customer_id: i64, hour: i64, t: &Traffic) -> Result<()> {
+        let values = vals![
             customer_id,
             hour,
             t.attempts,
@@ -39,7 +42,15 @@ impl<'c> HourlyWriter<'c> {
             t.billed_s,
             t.charge,
             t.cost
-        ])?;
+        ];
+        match &mut self.sqlite {
+            Some(stmt) => {
+                stmt.execute(rusqlite::params_from_iter(values.iter()))?;
+            }
+            None => {
+                self.tx.execute(ADD_HOUR, &values)?;
+            }
+        }
         Ok(())
     }
 }
