@@ -1,14 +1,20 @@
-//! Service operations on a real database file: audit rows, atomicity, conflicts.
+//! Service operations on a real database, each test on both engines (SQLite, and
+//! PostgreSQL where a server runs): audit rows, atomicity, conflicts.
 
 mod common;
 
 use carrierdesk::domain::Status;
 use carrierdesk::service::{Service, ServiceError};
-use common::{actor, demo_db};
+use common::{actor, demo_db, each_engine};
 
 #[test]
 fn an_update_writes_its_audit_row_with_old_and_new_values() {
-    let (_dir, _path, mut service) = demo_db(5, 1);
+    for db in each_engine(5, 1) {
+        update_writes_its_audit_row(db.service);
+    }
+}
+
+fn update_writes_its_audit_row(mut service: Service) {
     let before = service.customer(2).unwrap();
     let audit_before = service.store().audit_count().unwrap();
     let mut edited = before.clone();
@@ -62,8 +68,13 @@ fn a_failing_write_leaves_neither_the_change_nor_its_audit_row() {
 
 #[test]
 fn the_second_of_two_operators_gets_a_conflict_and_nothing_is_lost() {
-    let (_dir, path, mut alice) = demo_db(3, 1);
-    let mut bob = Service::open(&path).unwrap();
+    for db in each_engine(3, 1) {
+        let mut bob = db.open();
+        second_operator_gets_a_conflict(db.service, &mut bob);
+    }
+}
+
+fn second_operator_gets_a_conflict(mut alice: Service, bob: &mut Service) {
     let seen_by_both = alice.customer(1).unwrap();
 
     let mut a = seen_by_both.clone();
@@ -83,13 +94,18 @@ fn the_second_of_two_operators_gets_a_conflict_and_nothing_is_lost() {
 
 #[test]
 fn writers_on_two_connections_both_land() {
-    let (_dir, path, _service) = demo_db(4, 1);
+    for db in each_engine(4, 1) {
+        writers_all_land(&db);
+    }
+}
+
+fn writers_all_land(db: &common::Db) {
     let handles: Vec<_> = [1i64, 2, 3, 4]
         .into_iter()
         .map(|id| {
-            let path = path.clone();
+            let location = db.location.clone();
             std::thread::spawn(move || {
-                let mut s = Service::open(&path).unwrap();
+                let mut s = Service::open_at(&location).unwrap();
                 for n in 0..10u32 {
                     let mut c = s.customer(id).unwrap();
                     c.channels = 1000 + n;
@@ -101,9 +117,9 @@ fn writers_on_two_connections_both_land() {
     for h in handles {
         h.join().unwrap();
     }
-    let s = Service::open(&path).unwrap();
+    let s = db.open();
     for id in 1..=4 {
-        assert_eq!(s.customer(id).unwrap().channels, 1009);
+        assert_eq!(s.customer(id).unwrap().channels, 1009, "{}", db.engine);
     }
 }
 
@@ -144,8 +160,48 @@ fn the_demo_is_deterministic_and_believable() {
 }
 
 #[test]
+fn the_same_demo_reads_the_same_on_both_engines() {
+    use carrierdesk::domain::summary::Period;
+    let dbs = each_engine(25, 3);
+    let [sqlite, pg] = dbs.as_slice() else {
+        return; // no PostgreSQL here: each_engine has said so
+    };
+    let (a, b) = (&sqlite.service, &pg.service);
+    let board = a.board(common::NOW).unwrap();
+    assert_eq!(board, b.board(common::NOW).unwrap());
+    for row in &board {
+        let (ca, cb) = (
+            a.card(row.id, common::NOW).unwrap(),
+            b.card(row.id, common::NOW).unwrap(),
+        );
+        assert_eq!(ca.customer, cb.customer);
+        assert_eq!(ca.contacts, cb.contacts);
+        assert_eq!(ca.daily, cb.daily);
+        assert_eq!(a.audit(row.id).unwrap(), b.audit(row.id).unwrap());
+        for period in Period::ALL {
+            assert_eq!(
+                a.summary(row.id, period, common::NOW).unwrap(),
+                b.summary(row.id, period, common::NOW).unwrap(),
+                "{} {period:?}",
+                row.name
+            );
+        }
+    }
+    let ids: Vec<i64> = board.iter().map(|r| r.id).take(5).collect();
+    assert_eq!(
+        a.board_rows(&ids, common::NOW).unwrap(),
+        b.board_rows(&ids, common::NOW).unwrap()
+    );
+}
+
+#[test]
 fn the_demo_history_adds_up_to_the_rows_as_they_are() {
-    let (_dir, _path, service) = demo_db(30, 0);
+    for db in each_engine(30, 0) {
+        demo_history_adds_up(&db.service);
+    }
+}
+
+fn demo_history_adds_up(service: &Service) {
     for row in service.board(common::NOW).unwrap() {
         let card = service.card(row.id, common::NOW).unwrap();
         let audit = service.audit(row.id).unwrap();
