@@ -263,6 +263,38 @@ impl Changes {
     }
 }
 
+/// PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
+pub const NOTIFY_MAX: usize = 7_900;
+
+impl Changes {
+    /// One commit's changes as one notification: a JSON array of changes, the topics with
+    /// the most ids said as "many" until it fits in `NOTIFY_MAX` bytes.
+    pub fn to_notification(&self) -> String {
+        let mut changes = self.to_changes();
+        loop {
+            let text = serde_json::to_string(&changes).expect("changes are plain data");
+            let largest = changes
+                .iter_mut()
+                .filter(|c| c.scope != Scope::Many)
+                .max_by_key(|c| match &c.scope {
+                    Scope::Ids(ids) => ids.len(),
+                    Scope::Many => 0,
+                });
+            match largest {
+                Some(change) if text.len() > NOTIFY_MAX => change.scope = Scope::Many,
+                _ => return text,
+            }
+        }
+    }
+
+    /// A notification read back; everything when it cannot be read (a newer console's).
+    pub fn from_notification(text: &str) -> Changes {
+        serde_json::from_str::<Vec<Change>>(text)
+            .map(|changes| changes.into_iter().collect())
+            .unwrap_or_else(|_| Changes::everything())
+    }
+}
+
 impl Extend<Change> for Changes {
     fn extend<I: IntoIterator<Item = Change>>(&mut self, changes: I) {
         for change in changes {
@@ -282,6 +314,27 @@ impl FromIterator<Change> for Changes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_fits_postgresql_and_reads_back() {
+        let mut big = Changes::new();
+        for topic in Topic::ALL {
+            big.merge(Change::ids(
+                topic,
+                (0..MAX_IDS as i64).map(|i| i64::MAX - i),
+            ));
+        }
+        let text = big.to_notification();
+        assert!(text.len() <= NOTIFY_MAX, "{} bytes", text.len());
+        let back = Changes::from_notification(&text);
+        for topic in Topic::ALL {
+            assert!(back.concerns(topic, i64::MAX), "{topic:?}");
+        }
+        let mut small = Changes::new();
+        small.merge(Change::ids(Topic::Customers, [7]));
+        assert_eq!(Changes::from_notification(&small.to_notification()), small);
+        assert!(Changes::from_notification("not json").is_everything());
+    }
 
     #[test]
     fn the_customers_of_some_topics_are_named_until_one_is_many() {

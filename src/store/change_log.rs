@@ -7,6 +7,9 @@ use crate::domain::{Change, Changes};
 use crate::vals;
 use chrono::{DateTime, TimeDelta, Utc};
 
+/// The NOTIFY channel of carrierdesk's change records.
+pub const CHANNEL: &str = "carrierdesk_changes";
+
 /// How long rows are kept. Consoles ask about once a second; one that has not asked for
 /// longer (suspended, its SSH link stalled) finds a gap and reloads everything.
 const KEEP: TimeDelta = TimeDelta::minutes(10);
@@ -29,6 +32,14 @@ pub fn record_changes(tx: &Tx, changes: &Changes, at: DateTime<Utc>) -> Result<(
         tx.execute(
             "INSERT INTO change_log (at, payload) VALUES (?1, ?2)",
             &vals![at, change.to_payload()],
+        )?;
+    }
+    // PostgreSQL tells the consoles on every host at commit, in commit order: one
+    // notification per transaction (a rolled-back one sends none).
+    if tx.is_pg() {
+        tx.execute(
+            "SELECT pg_notify(?1, ?2)",
+            &vals![CHANNEL, changes.to_notification()],
         )?;
     }
     Ok(())

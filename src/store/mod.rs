@@ -5,6 +5,7 @@ mod board;
 mod cdrs;
 mod change_log;
 mod customers;
+pub mod listen;
 mod migrations;
 pub mod pg_config;
 mod rows;
@@ -215,6 +216,14 @@ impl Store {
 
     pub fn location(&self) -> &Location {
         &self.location
+    }
+
+    /// The server's connection is gone (it restarted, the network went): open anew.
+    pub fn is_lost(&self) -> bool {
+        match &self.conn {
+            Conn::Sqlite(_) => false,
+            Conn::Pg(client) => client.try_borrow().is_ok_and(|c| c.is_closed()),
+        }
     }
 
     /// Every write goes through here (see `Conn::write`).

@@ -20,6 +20,13 @@ pub enum Error {
 
 /// The server's own words (its message and detail), not the driver's wrapping of them.
 pub(crate) fn pg_message(e: &postgres::Error) -> String {
+    // Closed, or about to be: the server shut down or restarted (SQLSTATE class 57).
+    let shut_down = e
+        .as_db_error()
+        .is_some_and(|db| db.code().code().starts_with("57"));
+    if e.is_closed() || shut_down {
+        return "the connection to the database server was lost".into();
+    }
     match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(detail) => format!("{} ({detail})", db.message()),
@@ -30,6 +37,11 @@ pub(crate) fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl Error {
+    /// The connection to the server is gone: reconnect.
+    pub fn is_lost(&self) -> bool {
+        matches!(self, Error::Pg(e) if e.is_closed())
+    }
+
     /// Another writer held the lock past the wait (SQLite's busy timeout).
     pub fn is_busy(&self) -> bool {
         matches!(self, Error::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))

@@ -12,6 +12,8 @@ use crate::domain::change::Changes;
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError};
+use crate::store::Location;
+use crate::store::listen::{Heard, Listener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -68,13 +70,46 @@ impl Database {
 
     /// Runs one effect; its reply, then what it (or anyone) committed meanwhile.
     pub fn run(&mut self, effect: Effect) -> Vec<Reply> {
-        let mut replies = vec![perform(&mut self.service, &mut self.session, effect)];
+        // A load that met a lost connection runs again on the new one; a write does not
+        // (it may have committed before the connection went).
+        let again = effect.is_load().then(|| effect.clone());
+        let mut reply = perform(&mut self.service, &mut self.session, effect);
+        let reconnected = self.reconnect();
+        if let (Some(_), Some(effect)) = (&reconnected, again) {
+            reply = perform(&mut self.service, &mut self.session, effect);
+        }
+        let mut replies = vec![reply];
+        replies.extend(reconnected);
         replies.extend(self.changes());
         replies
     }
 
-    /// What was committed since the last look, if anything.
+    /// After the server's connection was lost, a new one, and everything on screen
+    /// reloaded (what changed meanwhile is not known).
+    fn reconnect(&mut self) -> Option<Reply> {
+        if !self.service.store().is_lost() {
+            return None;
+        }
+        let location = self.service.store().location().clone();
+        match Service::open_at(&location) {
+            Ok(service) => {
+                self.service = service;
+                Some(Reply::Changed(Changes::everything()))
+            }
+            Err(e) => {
+                tracing::warn!("not reconnected: {e}");
+                None
+            }
+        }
+    }
+
+    /// What was committed since the last look, if anything. On PostgreSQL the listener
+    /// hears it instead (`store::listen`): its notifications come in commit order, which
+    /// the change log's sequence does not promise when several hosts write at once.
     pub fn changes(&mut self) -> Option<Reply> {
+        if matches!(self.service.store().location(), Location::Server(_)) {
+            return None;
+        }
         let Some(seen) = self.seen else {
             // The last read failed: start again from now, and reload everything.
             self.seen = self.service.change_seq().ok();
@@ -433,6 +468,9 @@ impl Worker {
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Worker {
         let (requests, inbox) = mpsc::channel::<Effect>();
+        if let Location::Server(url) = service.store().location() {
+            listen(url, events.clone());
+        }
         std::thread::Builder::new()
             .name("database".into())
             .spawn(move || serve(Database::new(service, session), &inbox, &events))
@@ -444,6 +482,35 @@ impl Worker {
         // The thread only ends when the app is closing; a lost request does not matter then.
         let _ = self.requests.send(effect);
     }
+}
+
+/// Another operator's commit on PostgreSQL, heard on a thread and connection of its own
+/// (LISTEN), reaches the screens at once; a lost connection is said and made again.
+fn listen(url: &str, events: tokio::sync::mpsc::UnboundedSender<Event>) {
+    let mut listener = Listener::new(url);
+    let send = move |reply: Reply| events.send(Event::Reply(Box::new(reply))).is_ok();
+    std::thread::spawn(move || {
+        loop {
+            let sent = match listener.wait(POLL) {
+                None => true,
+                Some(Heard::Changes(changes)) => send(Reply::Changed(changes)),
+                Some(Heard::Lost(why)) => send(Reply::Notice(
+                    Level::Error,
+                    format!("Lost the database ({why}): reconnecting…"),
+                )),
+                Some(Heard::Back) => {
+                    send(Reply::Notice(
+                        Level::Info,
+                        "Reconnected to the database".into(),
+                    )) && send(Reply::Changed(Changes::everything()))
+                }
+            };
+            // The console has closed.
+            if !sent {
+                return;
+            }
+        }
+    });
 }
 
 /// The thread's loop; returns when the app has gone (its channel closed).
