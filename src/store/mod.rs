@@ -4,6 +4,7 @@ mod audit;
 mod board;
 mod cdrs;
 mod change_log;
+pub mod copy;
 mod customers;
 pub mod listen;
 mod migrations;
@@ -67,9 +68,15 @@ pub enum OpenError {
     NotMigrated { url: String, found: i64, known: i64 },
 }
 
-/// Connects to a PostgreSQL server.
+/// Connects to a PostgreSQL server as libpq would (password from the URL, PGPASSWORD or
+/// ~/.pgpass; sslmode and sslrootcert over rustls).
 fn connect(url: &str) -> Result<postgres::Client, OpenError> {
-    postgres::Client::connect(url, postgres::NoTls).map_err(|e| server(url, &e))
+    let fail = |message: String| OpenError::Server {
+        url: redacted(url),
+        message,
+    };
+    let settings = pg_config::PgSettings::parse(url).map_err(|e| fail(e.to_string()))?;
+    settings.connect().map_err(|e| fail(e.to_string()))
 }
 
 fn server(url: &str, e: &postgres::Error) -> OpenError {
@@ -94,13 +101,11 @@ impl std::str::FromStr for Location {
     type Err = std::convert::Infallible;
 
     fn from_str(text: &str) -> Result<Location, Self::Err> {
-        Ok(
-            if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-                Location::Server(text.to_string())
-            } else {
-                Location::File(PathBuf::from(text))
-            },
-        )
+        Ok(if pg_config::is_pg_url(text) {
+            Location::Server(text.to_string())
+        } else {
+            Location::File(PathBuf::from(text))
+        })
     }
 }
 
@@ -114,20 +119,12 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// A URL with any password in it replaced by `***`, for messages and logs.
+/// A URL without its password, for messages and logs.
 pub fn redacted(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
-        Some((user_info, host)) => {
-            let user = user_info.split(':').next().unwrap_or("");
-            let hidden = if user_info.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}@{host}{tail}")
-        }
-        None => url.to_string(),
-    }
+    let bare = pg_config::Environment::default();
+    pg_config::PgSettings::parse_with(url, &bare)
+        .map(|settings| settings.redacted())
+        .unwrap_or_else(|e| format!("a PostgreSQL URL that does not parse ({e})"))
 }
 
 /// One connection to the shared database: an SQLite file, or a PostgreSQL server.

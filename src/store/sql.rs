@@ -119,6 +119,11 @@ macro_rules! vals {
 pub struct Row(Vec<Value>);
 
 impl Row {
+    /// Every cell, in the query's order (a copy of whole rows).
+    pub fn values(&self) -> &[Value] {
+        &self.0
+    }
+
     pub fn get<T: FromValue>(&self, col: usize) -> Result<T> {
         let value = self.0.get(col).unwrap_or(&Value::Null);
         T::from_value(value).ok_or_else(|| {

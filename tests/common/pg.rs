@@ -21,6 +21,10 @@
 //! (tests done, a panic, Ctrl-C, SIGKILL), the kernel closes that end, the watchdog reads
 //! end-of-file, stops the cluster (`pg_ctl stop -m immediate`) and removes its folder.
 //!
+//! A test that needs a server configured otherwise (TLS, say) starts one of its own with
+//! `own_server`; the same watchdog stops it when the returned value is dropped (its pipe
+//! closes then) or when the process ends.
+//!
 //! When PostgreSQL cannot be started (not installed, no `postgres` user for root): with
 //! `CI` set this panics, so that the suite fails rather than skips; otherwise
 //! `fresh_database` prints why and returns None, and the caller skips.
@@ -66,10 +70,22 @@ pub fn server() -> Option<&'static PgServer> {
              Debian package postgresql, or unset CI to skip these tests)"
         ),
         Err(why) => {
-            eprintln!("note: skipping a PostgreSQL test: {why}");
+            skip_note(why);
             None
         }
     }
+}
+
+/// Says once per test binary, on the real stderr (libtest captures `eprintln!` of passing
+/// tests), that PostgreSQL tests are skipped and why.
+fn skip_note(why: &str) {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: PostgreSQL tests skipped here (they pass vacuously): {why}"
+        );
+    });
 }
 
 /// A new, empty database of its own for the calling test, as a URL with the superuser's
@@ -106,7 +122,7 @@ pub fn own_server(conf: &str, files: &[(&str, &[u8])]) -> Option<PgServer> {
         Ok(server) => Some(server),
         Err(why) if in_ci() => panic!("PostgreSQL could not be started: {why}"),
         Err(why) => {
-            eprintln!("note: skipping a PostgreSQL test: {why}");
+            skip_note(&why);
             None
         }
     }
@@ -190,6 +206,9 @@ impl Cluster {
             fastrand::u32(..)
         ));
         std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // Only the cluster's user may enter: its Unix socket lives here, with trust logins.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
         let cluster = Cluster {
             bin,
             dir,
