@@ -51,6 +51,10 @@ pub struct AuditEntry {
     pub message: String,
     /// JSON: `{"field": {"old": .., "new": ..}}` for an update, the whole row for create/delete.
     pub data: String,
+    /// The host the console or command ran on; empty for rows older than schema 5.
+    pub host: String,
+    /// The PostgreSQL role the change was made as (empty on SQLite).
+    pub db_role: String,
 }
 
 /// Field names whose values never go into an audit diff.

@@ -2,7 +2,7 @@
 
 use super::Store;
 use super::rows::{AUDIT_COLUMNS, audit_entry};
-use super::sql::{Result, Tx};
+use super::sql::{Dialect, Result, Tx};
 use crate::domain::{Actor, AuditEntry, Verb};
 use crate::vals;
 
@@ -18,12 +18,19 @@ pub struct NewAudit<'a> {
 }
 
 impl NewAudit<'_> {
-    /// Writes the row inside the caller's write transaction.
+    /// Writes the row inside the caller's write transaction, with the host it runs on and,
+    /// on PostgreSQL, the database role the server knows the connection by.
     pub fn insert(&self, tx: &Tx, at: &str) -> Result<i64> {
+        let role = tx.pick(Dialect {
+            sqlite: "''",
+            pg: "current_user",
+        });
         tx.query_one(
-            "INSERT INTO audit_log (at, operator, ip, action, table_name, row_id, customer_id, message, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             RETURNING id",
+            &format!(
+                "INSERT INTO audit_log (at, operator, ip, action, table_name, row_id, customer_id, message, data, host, db_role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {role})
+                 RETURNING id"
+            ),
             &vals![
                 at,
                 self.actor.name,
@@ -34,10 +41,17 @@ impl NewAudit<'_> {
                 self.customer_id,
                 self.message,
                 self.data.to_string(),
+                host(),
             ],
             |r| r.get(0),
         )
     }
+}
+
+/// The name of the host this process runs on, read once.
+fn host() -> &'static str {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| whoami::hostname().unwrap_or_default())
 }
 
 impl Store {

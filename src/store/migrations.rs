@@ -35,6 +35,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("change_log_v4.sql"),
         pg: include_str!("pg/v4_change_log.sql"),
     },
+    Migration {
+        sqlite: include_str!("audit_host_v5.sql"),
+        pg: include_str!("pg/v5_audit_host.sql"),
+    },
 ];
 
 /// The schema version this build knows.

@@ -15,6 +15,7 @@ pub mod sql;
 mod summary;
 
 pub use audit::NewAudit;
+pub use migrations::KNOWN as SCHEMA_VERSION;
 pub use sql::{Error, Tx};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};

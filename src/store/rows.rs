@@ -93,7 +93,8 @@ pub fn number_block(row: &Row) -> Result<NumberBlock> {
     })
 }
 
-pub const AUDIT_COLUMNS: &str = "id, at, operator, ip, action, table_name, row_id, message, data";
+pub const AUDIT_COLUMNS: &str =
+    "id, at, operator, ip, action, table_name, row_id, message, data, host, db_role";
 
 pub fn audit_entry(row: &Row) -> Result<AuditEntry> {
     Ok(AuditEntry {
@@ -106,5 +107,7 @@ pub fn audit_entry(row: &Row) -> Result<AuditEntry> {
         row_id: row.get(6)?,
         message: row.get(7)?,
         data: row.get(8)?,
+        host: row.get(9)?,
+        db_role: row.get(10)?,
     })
 }

@@ -49,10 +49,18 @@ impl CardTab for AuditTab {
                     let body = serde_json::from_str::<serde_json::Value>(&e.data)
                         .and_then(|v| serde_json::to_string_pretty(&readable(&v, currency)))
                         .unwrap_or_else(|_| e.data.clone());
+                    let role = match e.db_role.as_str() {
+                        "" => String::new(),
+                        role => format!(" as {role}"),
+                    };
+                    let host = match e.host.as_str() {
+                        "" => String::new(),
+                        host => format!(" on {host}"),
+                    };
                     cx.open(Window::detail(
                         format!(
-                            "{} {} #{} by {} at {}",
-                            e.action, e.table, e.row_id, e.operator, e.at
+                            "{} {} #{} by {} from {}{host}{role} at {}",
+                            e.action, e.table, e.row_id, e.operator, e.ip, e.at
                         ),
                         body,
                     ));
