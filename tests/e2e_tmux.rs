@@ -149,8 +149,14 @@ fn demo_console_in_a_real_terminal() {
 
     t.send(&["?"]);
     t.wait_for("Keys (↑↓ scroll, Esc closes)");
-    t.send(&["Escape", "q"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    // Apart: Esc and q arriving together read as Alt-q.
+    t.send(&["Escape"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while t.screen().contains("Keys (↑↓ scroll") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.send(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while t.alive() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
