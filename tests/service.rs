@@ -245,3 +245,34 @@ fn demo_history_adds_up(service: &Service) {
         assert_eq!(created_contacts, card.contacts.len(), "{}", row.name);
     }
 }
+
+#[test]
+fn due_changes_are_applied_once_each_by_racing_appliers() {
+    for db in each_engine(6, 0) {
+        let mut scheduler = db.open();
+        let due = chrono::Utc::now() + chrono::Duration::seconds(1);
+        for id in 1..=6 {
+            scheduler
+                .schedule_change(&actor("dora"), id, serde_json::json!({"cps": 40 + id}), due)
+                .unwrap();
+        }
+        let at = due + chrono::Duration::seconds(5);
+        let appliers: Vec<_> = (0..4)
+            .map(|_| {
+                let location = db.location.clone();
+                std::thread::spawn(move || {
+                    let mut s = Service::open_at(&location).unwrap();
+                    s.apply_due(at).unwrap()
+                })
+            })
+            .collect();
+        let reports: Vec<_> = appliers.into_iter().map(|h| h.join().unwrap()).collect();
+        let applied: usize = reports.iter().map(|r| r.applied.len()).sum();
+        assert_eq!(applied, 6, "{}: each change once", db.engine);
+        assert!(reports.iter().all(|r| r.failed.is_empty()), "{}", db.engine);
+        let s = db.open();
+        for id in 1..=6 {
+            assert_eq!(s.customer(id).unwrap().cps, 40 + id as u32, "{}", db.engine);
+        }
+    }
+}

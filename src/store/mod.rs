@@ -67,6 +67,10 @@ pub enum OpenError {
         "{url} has schema {found} and this carrierdesk needs {known}: run `carrierdesk db migrate --db URL` as the schema's owner first"
     )]
     NotMigrated { url: String, found: i64, known: i64 },
+    #[error(
+        "{url} has schema {found}, newer than this carrierdesk knows ({known}): upgrade carrierdesk on this host"
+    )]
+    ServerTooNew { url: String, found: i64, known: i64 },
 }
 
 /// Connects to a PostgreSQL server as libpq would (password from the URL, PGPASSWORD or
@@ -189,7 +193,14 @@ impl Store {
         };
         let mut client = connect(url)?;
         let found = migrations::pg_version(&mut client).map_err(|e| server(url, &e))?;
-        if found != migrations::KNOWN {
+        if found > migrations::KNOWN {
+            return Err(OpenError::ServerTooNew {
+                url: redacted(url),
+                found,
+                known: migrations::KNOWN,
+            });
+        }
+        if found < migrations::KNOWN {
             return Err(OpenError::NotMigrated {
                 url: redacted(url),
                 found,

@@ -1,6 +1,6 @@
 //! Scheduled changes: stored, listed, and claimed once each.
 
-use super::sql::{Error, Result, Row, Tx};
+use super::sql::{Dialect, Error, Result, Row, Tx};
 use crate::domain::{ScheduleState, ScheduledChange};
 use crate::vals;
 
@@ -80,11 +80,18 @@ pub fn list_scheduled(
     )
 }
 
-/// The pending change due first, at or before `now` (RFC 3339 UTC, as stored).
+/// The pending change due first, at or before `now` (RFC 3339 UTC, as stored), claimed for
+/// this transaction. On SQLite the write lock already keeps other writers out; on
+/// PostgreSQL the row is locked, and a change another host is applying is skipped rather
+/// than waited for (and then found applied).
 pub fn next_due(tx: &Tx, now: &str) -> Result<Option<ScheduledChange>> {
+    let claim = tx.pick(Dialect {
+        sqlite: "",
+        pg: "FOR UPDATE OF s SKIP LOCKED",
+    });
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM}
-         WHERE s.state = 'pending' AND s.due_at <= ?1 ORDER BY s.due_at, s.id LIMIT 1"
+         WHERE s.state = 'pending' AND s.due_at <= ?1 ORDER BY s.due_at, s.id LIMIT 1 {claim}"
     );
     tx.query_opt(&sql, &vals![now], scheduled_change)
 }
