@@ -4,6 +4,10 @@
 //!   ./target/release/carrierdesk demo --db /tmp/big.db --customers 100000 --days 7
 //!   REFRESH_DB=/tmp/big.db cargo bench --bench refresh
 //!
+//! With a PostgreSQL URL (a database filled by `carrierdesk db copy --from /tmp/big.db
+//! --to URL`) it measures the live refresh there instead: how long from one console's commit
+//! until another console's listener hears it.
+//!
 //! Before: every foreign commit reloaded the card (customer, contacts, blocks, 90 days of
 //! traffic, 500 audit rows, scheduled changes) and, back on the board, all its rows.
 //! After: the console reads the change log; a commit to another customer reloads nothing
@@ -12,28 +16,73 @@
 
 use carrierdesk::domain::Actor;
 use carrierdesk::service::Service;
-use std::time::Instant;
+use carrierdesk::store::Location;
+use carrierdesk::store::listen::{Heard, Listener};
+use std::time::{Duration, Instant};
+
+fn actor() -> Actor {
+    Actor {
+        name: "bench".into(),
+        ip: "local".into(),
+        role: "operator".into(),
+    }
+}
+
+/// From a commit on one connection until a listener on another hears it, twenty times.
+fn notify_delay(url: &str) {
+    let location = Location::Server(url.to_string());
+    let mut writer = Service::open_at(&location).unwrap();
+    let mut listener = Listener::new(url);
+    // The first wait connects and starts listening.
+    assert_eq!(
+        listener.wait(Duration::from_secs(5)),
+        Some(Heard::Listening)
+    );
+    let id = writer.board(chrono::Utc::now().timestamp()).unwrap()[0].id;
+    let mut delays = Vec::new();
+    for n in 0..20u32 {
+        let mut c = writer.customer(id).unwrap();
+        c.channels = 30 + n % 2;
+        let started = Instant::now();
+        writer.update_customer(&actor(), &c).unwrap();
+        loop {
+            match listener.wait(Duration::from_secs(5)) {
+                Some(Heard::Changes(changes))
+                    if changes.concerns(carrierdesk::domain::change::Topic::Customers, id) =>
+                {
+                    break;
+                }
+                Some(Heard::Lost(why)) => panic!("lost the server: {why}"),
+                _ => {}
+            }
+        }
+        delays.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    delays.sort_by(f64::total_cmp);
+    println!(
+        "commit to heard on another connection: median {:.1} ms, slowest {:.1} ms (20 commits, the commit included)",
+        delays[10], delays[19]
+    );
+}
 
 fn main() {
     let Some(path) = std::env::var_os("REFRESH_DB") else {
         println!("REFRESH_DB is not set: see benches/refresh.rs for how to run this.");
         return;
     };
-    let path = std::path::PathBuf::from(path);
-    let reader = Service::open(&path).unwrap();
-    let mut writer = Service::open(&path).unwrap();
+    let location: Location = path.to_str().unwrap().parse().unwrap();
+    if let Location::Server(url) = &location {
+        return notify_delay(url);
+    }
+    let reader = Service::open_at(&location).unwrap();
+    let mut writer = Service::open_at(&location).unwrap();
     let now = chrono::Utc::now().timestamp();
     let board = reader.board(now).unwrap();
     let (card, other) = (board[board.len() / 2].id, board[board.len() / 3].id);
-    let actor = Actor {
-        name: "bench".into(),
-        ip: "local".into(),
-        role: "operator".into(),
-    };
     let mut touch = |id: i64| {
         let mut c = writer.customer(id).unwrap();
         c.channels = if c.channels == 30 { 31 } else { 30 };
-        writer.update_customer(&actor, &c).unwrap();
+        writer.update_customer(&actor(), &c).unwrap();
     };
     println!("{} customers; the card shows #{card}", board.len());
     println!("| path | rows read | ms (median of 5) |");

@@ -388,7 +388,8 @@ struct Case {
     /// The terminal's size while the prefix is typed.
     size: (u16, u16),
     /// Replies wait in a queue until a `Deliver` step (or the end), as they do behind the
-    /// database thread; otherwise each effect is answered at once, as in tests/tui.rs.
+    /// database thread; otherwise every effect is answered before the next event, as in
+    /// tests/tui.rs.
     delayed: bool,
     /// The clock fixed at the demo's "now" (traffic in every view), or the system's.
     fixed_clock: bool,
@@ -688,8 +689,8 @@ impl Console {
         }
     }
 
-    /// Queues effects for the database; copies go nowhere (the clipboard is the
-    /// terminal's), imports and uploads of anything but a small file go nowhere either.
+    /// Queues effects for the database. Copies are dropped (the clipboard is the
+    /// terminal's); see `harmless` for imports and uploads.
     fn ask(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {

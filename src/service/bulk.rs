@@ -84,6 +84,15 @@ impl Service {
         let now = store::now_text();
         let message = format!("Bulk edit of {} customers", targets.len());
         let tx = self.store.write()?;
+        // Every row locked first, in id order: two bulk edits over the same customers in
+        // different orders then wait for each other instead of deadlocking.
+        if !tx.for_update().is_empty() {
+            let mut ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
+            ids.sort_unstable();
+            for id in ids {
+                store::get_customer(&tx, id)?;
+            }
+        }
         let mut report = BulkReport::default();
         let mut problems = Vec::new();
         let mut written_ids = Vec::new();

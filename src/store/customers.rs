@@ -10,9 +10,11 @@ fn id_and_name(r: &Row) -> Result<(i64, String)> {
     Ok((r.get(0)?, r.get(1)?))
 }
 
-/// Reads one customer, inside a transaction (a read one or a write one).
+/// Reads one customer, inside a transaction; in a write transaction its row is locked
+/// until commit, as the write that follows needs.
 pub fn get_customer(tx: &Tx, id: i64) -> Result<Option<Customer>> {
-    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
+    let lock = tx.for_update();
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1{lock}");
     tx.query_opt(&sql, &vals![id], customer)
 }
 

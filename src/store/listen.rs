@@ -15,6 +15,9 @@ pub enum Heard {
     Lost(String),
     /// Connected again after a loss; notifications sent meanwhile are gone.
     Back,
+    /// Listening for the first time: what was committed before (while the screens made
+    /// their first loads) was not heard.
+    Listening,
 }
 
 pub struct Listener {
@@ -77,7 +80,11 @@ impl Listener {
         match listening {
             Ok(client) => {
                 self.client = Some(client);
-                std::mem::take(&mut self.lost).then_some(Heard::Back)
+                Some(if std::mem::take(&mut self.lost) {
+                    Heard::Back
+                } else {
+                    Heard::Listening
+                })
             }
             Err(e) => {
                 // Not again at once: a server that is down stays down a while.

@@ -226,6 +226,8 @@ enum TxKind<'a> {
     Pg {
         client: RefCell<RefMut<'a, postgres::Client>>,
         open: Cell<bool>,
+        /// A write transaction: the rows it reads to change are locked (`for_update`).
+        write: bool,
     },
     /// Committed.
     Done,
@@ -241,7 +243,7 @@ impl Conn {
                     c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
                 ),
             }),
-            Conn::Pg(c) => Tx::pg(c.borrow_mut(), "BEGIN ISOLATION LEVEL READ COMMITTED"),
+            Conn::Pg(c) => Tx::pg(c.borrow_mut(), "BEGIN ISOLATION LEVEL READ COMMITTED", true),
         }
     }
 
@@ -254,20 +256,32 @@ impl Conn {
             Conn::Pg(c) => Tx::pg(
                 c.borrow_mut(),
                 "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                false,
             ),
         }
     }
 }
 
 impl<'a> Tx<'a> {
-    fn pg(mut client: RefMut<'a, postgres::Client>, begin: &str) -> Result<Tx<'a>> {
+    fn pg(mut client: RefMut<'a, postgres::Client>, begin: &str, write: bool) -> Result<Tx<'a>> {
         client.batch_execute(begin)?;
         Ok(Tx {
             kind: TxKind::Pg {
                 client: RefCell::new(client),
                 open: Cell::new(true),
+                write,
             },
         })
+    }
+
+    /// What a SELECT of rows this transaction is about to change ends with: on
+    /// PostgreSQL's write transactions " FOR UPDATE", so that another host's commit cannot
+    /// slip in between the read and the write (SQLite's write lock already keeps it out).
+    pub fn for_update(&self) -> &'static str {
+        match self.kind {
+            TxKind::Pg { write: true, .. } => " FOR UPDATE",
+            _ => "",
+        }
     }
 
     /// The SQLite connection under this transaction, for the bulk paths written for it.
@@ -400,7 +414,7 @@ impl<'a> Tx<'a> {
                 };
                 Ok(tx.commit()?)
             }
-            TxKind::Pg { client, open } => {
+            TxKind::Pg { client, open, .. } => {
                 open.set(false);
                 Ok(client.get_mut().batch_execute("COMMIT")?)
             }
@@ -416,7 +430,7 @@ fn finished() -> Error {
 impl Drop for Tx<'_> {
     fn drop(&mut self) {
         // SQLite's transaction rolls itself back when dropped.
-        if let TxKind::Pg { client, open } = &mut self.kind
+        if let TxKind::Pg { client, open, .. } = &mut self.kind
             && open.get()
         {
             let _ = client.get_mut().batch_execute("ROLLBACK");

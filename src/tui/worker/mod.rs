@@ -172,6 +172,8 @@ fn listen(url: &str, events: tokio::sync::mpsc::UnboundedSender<Event>) {
             let sent = match listener.wait(POLL) {
                 None => true,
                 Some(Heard::Changes(changes)) => send(Reply::Changed(changes)),
+                // A commit between the first loads and the LISTEN would be missed otherwise.
+                Some(Heard::Listening) => send(Reply::Changed(Changes::everything())),
                 Some(Heard::Lost(why)) => send(Reply::Notice(
                     Level::Error,
                     format!("Lost the database ({why}): reconnecting…"),
