@@ -208,7 +208,7 @@ impl Store {
             });
         }
         Ok(Store {
-            conn: Conn::Pg(std::cell::RefCell::new(client)),
+            conn: Conn::Pg(Box::new(std::cell::RefCell::new(sql::PgConn::new(client)))),
             location: location.clone(),
         })
     }
@@ -231,7 +231,7 @@ impl Store {
     pub fn is_lost(&self) -> bool {
         match &self.conn {
             Conn::Sqlite(_) => false,
-            Conn::Pg(client) => client.try_borrow().is_ok_and(|c| c.is_closed()),
+            Conn::Pg(conn) => conn.try_borrow().is_ok_and(|c| c.client.is_closed()),
         }
     }
 

@@ -201,8 +201,34 @@ pub struct Dialect {
 /// The connection of one store: an SQLite file, or a PostgreSQL server.
 pub enum Conn {
     Sqlite(rusqlite::Connection),
-    /// In a RefCell: reads take `&self` as on SQLite, and the client wants `&mut`.
-    Pg(RefCell<postgres::Client>),
+    /// In a RefCell: reads take `&self` as on SQLite, and the client wants `&mut`. Boxed:
+    /// a client with its statements is large beside SQLite's handle.
+    Pg(Box<RefCell<PgConn>>),
+}
+
+/// A PostgreSQL connection and the statements prepared on it: each query text is parsed by
+/// the server once, as rusqlite's `prepare_cached` does on SQLite, instead of once a call.
+pub struct PgConn {
+    pub client: postgres::Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
+}
+
+impl PgConn {
+    pub fn new(client: postgres::Client) -> PgConn {
+        PgConn {
+            client,
+            statements: std::collections::HashMap::new(),
+        }
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(&numbered_for_pg(sql))?;
+        self.statements.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
 }
 
 impl fmt::Debug for Conn {
@@ -224,7 +250,7 @@ enum TxKind<'a> {
     /// In a RefCell, so that queries take `&self` on both engines (as rusqlite's do): the
     /// bulk writers of an import hold the transaction while other queries run on it.
     Pg {
-        client: RefCell<RefMut<'a, postgres::Client>>,
+        client: RefCell<RefMut<'a, PgConn>>,
         open: Cell<bool>,
         /// A write transaction: the rows it reads to change are locked (`for_update`).
         write: bool,
@@ -263,8 +289,8 @@ impl Conn {
 }
 
 impl<'a> Tx<'a> {
-    fn pg(mut client: RefMut<'a, postgres::Client>, begin: &str, write: bool) -> Result<Tx<'a>> {
-        client.batch_execute(begin)?;
+    fn pg(mut client: RefMut<'a, PgConn>, begin: &str, write: bool) -> Result<Tx<'a>> {
+        client.client.batch_execute(begin)?;
         Ok(Tx {
             kind: TxKind::Pg {
                 client: RefCell::new(client),
@@ -295,7 +321,7 @@ impl<'a> Tx<'a> {
     /// The PostgreSQL client under this transaction, for its bulk paths (COPY).
     pub fn pg_client(&mut self) -> Option<&mut postgres::Client> {
         match &mut self.kind {
-            TxKind::Pg { client, .. } => Some(&mut **client.get_mut()),
+            TxKind::Pg { client, .. } => Some(&mut client.get_mut().client),
             TxKind::Sqlite(_) | TxKind::Done => None,
         }
     }
@@ -370,12 +396,15 @@ impl<'a> Tx<'a> {
                 Ok(())
             }
             TxKind::Pg { client, .. } => {
-                let sql = numbered_for_pg(sql);
+                let mut conn = client.borrow_mut();
+                let statement = conn.statement(sql)?;
                 let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
                     .iter()
                     .map(|p| p as &(dyn postgres::types::ToSql + Sync))
                     .collect();
-                for r in client.borrow_mut().query(sql.as_str(), &params)? {
+                let rows = conn.client.query(&statement, &params)?;
+                drop(conn);
+                for r in rows {
                     let cells = (0..r.len())
                         .map(|i| pg_value(&r, i))
                         .collect::<Result<Vec<_>>>()?;
@@ -395,12 +424,13 @@ impl<'a> Tx<'a> {
                 .execute(rusqlite::params_from_iter(params.iter()))?
                 as u64),
             TxKind::Pg { client, .. } => {
-                let sql = numbered_for_pg(sql);
+                let mut conn = client.borrow_mut();
+                let statement = conn.statement(sql)?;
                 let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
                     .iter()
                     .map(|p| p as &(dyn postgres::types::ToSql + Sync))
                     .collect();
-                Ok(client.borrow_mut().execute(sql.as_str(), &params)?)
+                Ok(conn.client.execute(&statement, &params)?)
             }
             TxKind::Done => Err(finished()),
         }
@@ -416,7 +446,7 @@ impl<'a> Tx<'a> {
             }
             TxKind::Pg { client, open, .. } => {
                 open.set(false);
-                Ok(client.get_mut().batch_execute("COMMIT")?)
+                Ok(client.get_mut().client.batch_execute("COMMIT")?)
             }
             TxKind::Done => Ok(()),
         }
@@ -433,7 +463,7 @@ impl Drop for Tx<'_> {
         if let TxKind::Pg { client, open, .. } = &mut self.kind
             && open.get()
         {
-            let _ = client.get_mut().batch_execute("ROLLBACK");
+            let _ = client.get_mut().client.batch_execute("ROLLBACK");
         }
     }
 }
