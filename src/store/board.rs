@@ -16,6 +16,32 @@ impl Store {
         let tx = self.read()?;
         let limit = limit.map_or_else(String::new, |l| format!("LIMIT {l}"));
         let by_name = tx.pick(BY_NAME);
+        if tx.is_pg() {
+            // Over a network each query costs a round trip: the details in the same query,
+            // summed set-wise, rather than two small queries per customer.
+            let sql = format!(
+                "SELECT {BOARD_COLUMNS}, coalesce(t.attempts, 0), coalesce(t.connected, 0),
+                        coalesce(t.duration_s, 0), coalesce(k.text, '')
+                 FROM customers c
+                 LEFT JOIN (SELECT customer_id, sum(attempts) AS attempts,
+                                   sum(connected) AS connected, sum(duration_s) AS duration_s
+                            FROM summary_hourly WHERE hour >= ?1 GROUP BY customer_id) t
+                        ON t.customer_id = c.id
+                 LEFT JOIN (SELECT customer_id,
+                                   string_agg(email || ' ' || phone || ' ' || mobile, ' ') AS text
+                            FROM contacts GROUP BY customer_id) k
+                        ON k.customer_id = c.id
+                 ORDER BY {by_name} {limit}"
+            );
+            return tx.query(&sql, &vals![since], |r| {
+                let mut row = board_row(r)?;
+                row.attempts_24h = r.get(12)?;
+                row.connected_24h = r.get(13)?;
+                row.duration_24h = r.get(14)?;
+                row.contact_text = format!("{} {}", row.contact_text, r.get::<String>(15)?);
+                Ok(row)
+            });
+        }
         let sql = format!("SELECT {BOARD_COLUMNS} FROM customers c ORDER BY {by_name} {limit}");
         let mut rows = tx.query(&sql, &[], board_row)?;
         fill_details(&tx, &mut rows, since)?;
