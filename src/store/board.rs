@@ -14,11 +14,13 @@ impl Store {
     pub fn board_rows(&self, since: i64, limit: Option<usize>) -> Result<Vec<BoardRow>> {
         // One read transaction: a consistent snapshot, and one lock instead of one per query.
         let tx = self.read()?;
+        let whole = limit.is_none();
         let limit = limit.map_or_else(String::new, |l| format!("LIMIT {l}"));
         let by_name = tx.pick(BY_NAME);
-        if tx.is_pg() {
-            // Over a network each query costs a round trip: the details in the same query,
-            // summed set-wise, rather than two small queries per customer.
+        if tx.is_pg() && whole {
+            // Over a network each query costs a round trip: for the whole board, the details
+            // in the same query, summed set-wise, rather than two small queries per customer
+            // (a first screen of a few hundred keeps those: it need not sum every customer).
             let sql = format!(
                 "SELECT {BOARD_COLUMNS}, coalesce(t.attempts, 0), coalesce(t.connected, 0),
                         coalesce(t.duration_s, 0), coalesce(k.text, '')
