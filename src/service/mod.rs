@@ -127,13 +127,6 @@ impl From<store::Error> for ServiceError {
     }
 }
 
-/// The bulk paths written for SQLite (an import's prepared statements) fail with its error.
-impl From<rusqlite::Error> for ServiceError {
-    fn from(e: rusqlite::Error) -> Self {
-        ServiceError::Db(store::Error::Sqlite(e))
-    }
-}
-
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
 /// The operations, over one connection to the shared database.

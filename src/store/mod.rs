@@ -227,6 +227,22 @@ impl Store {
         &self.location
     }
 
+    /// How this console hears other connections' commits: None where it polls the change
+    /// log (SQLite, told by `data_version` that something changed); a listener where the
+    /// server notifies them, in commit order (PostgreSQL).
+    pub fn listener(&self) -> Option<listen::Listener> {
+        match &self.location {
+            Location::File(_) => None,
+            Location::Server(url) => Some(listen::Listener::new(url)),
+        }
+    }
+
+    /// Whether the server tells of commits itself (`listener`), so that the change log
+    /// need not be polled.
+    pub fn notifies(&self) -> bool {
+        matches!(self.location, Location::Server(_))
+    }
+
     /// The server's connection is gone (it restarted, the network went): open anew.
     pub fn is_lost(&self) -> bool {
         match &self.conn {

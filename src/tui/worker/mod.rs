@@ -16,7 +16,6 @@ use crate::domain::Actor;
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::service::Service;
-use crate::store::Location;
 use crate::store::listen::{Heard, Listener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -111,7 +110,7 @@ impl Database {
     /// hears it instead (`store::listen`): its notifications come in commit order, which
     /// the change log's sequence does not promise when several hosts write at once.
     pub fn changes(&mut self) -> Option<Reply> {
-        if matches!(self.service.store().location(), Location::Server(_)) {
+        if self.service.store().notifies() {
             return None;
         }
         let Some(seen) = self.seen else {
@@ -146,8 +145,8 @@ impl Worker {
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Worker {
         let (requests, inbox) = mpsc::channel::<Effect>();
-        if let Location::Server(url) = service.store().location() {
-            listen(url, events.clone());
+        if let Some(listener) = service.store().listener() {
+            listen(listener, events.clone());
         }
         std::thread::Builder::new()
             .name("database".into())
@@ -164,8 +163,7 @@ impl Worker {
 
 /// Another operator's commit on PostgreSQL, heard on a thread and connection of its own
 /// (LISTEN), reaches the screens at once; a lost connection is said and made again.
-fn listen(url: &str, events: tokio::sync::mpsc::UnboundedSender<Event>) {
-    let mut listener = Listener::new(url);
+fn listen(mut listener: Listener, events: tokio::sync::mpsc::UnboundedSender<Event>) {
     let send = move |reply: Reply| events.send(Event::Reply(Box::new(reply))).is_ok();
     std::thread::spawn(move || {
         loop {
