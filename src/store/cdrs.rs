@@ -49,7 +49,6 @@ struct SqliteStatements<'c> {
     conn: &'c Connection,
     cache_size: i64,
     insert: CachedStatement<'c>,
-    stored: CachedStatement<'c>,
     claim: CachedStatement<'c>,
 }
 
@@ -77,7 +76,6 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                     conn,
                     cache_size,
                     insert: conn.prepare_cached(INSERT_CDR)?,
-                    stored: conn.prepare_cached(STORED_CDR)?,
                     claim: conn.prepare_cached(CLAIM_CDR)?,
                 })
             }
@@ -175,8 +173,10 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
         })
     }
 
+    /// The call stored under `uid`: read only for a uid stored already, so a fresh
+    /// import never pays for it.
     fn stored(&mut self, uid: &str) -> Result<StoredCall> {
-        let read = |r: &Row| {
+        self.tx.query_one(STORED_CDR, &vals![uid], |r| {
             Ok(StoredCall {
                 customer_id: r.get(0)?,
                 start_at: r.get(1)?,
@@ -187,22 +187,7 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                 channel: r.get(6)?,
                 account_code: r.get(7)?,
             })
-        };
-        match &mut self.sqlite {
-            Some(s) => Ok(s.stored.query_row([uid], |r| {
-                Ok(StoredCall {
-                    customer_id: r.get(0)?,
-                    start_at: r.get(1)?,
-                    answered: r.get(2)?,
-                    duration_s: r.get(3)?,
-                    src: r.get(4)?,
-                    dst: r.get(5)?,
-                    channel: r.get(6)?,
-                    account_code: r.get(7)?,
-                })
-            })?),
-            None => self.tx.query_one(STORED_CDR, &vals![uid], read),
-        }
+        })
     }
 }
 

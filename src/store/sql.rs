@@ -398,11 +398,7 @@ impl<'a> Tx<'a> {
             TxKind::Pg { client, .. } => {
                 let mut conn = client.borrow_mut();
                 let statement = conn.statement(sql)?;
-                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                let rows = conn.client.query(&statement, &params)?;
+                let rows = conn.client.query(&statement, &pg_params(params))?;
                 drop(conn);
                 for r in rows {
                     let cells = (0..r.len())
@@ -426,11 +422,7 @@ impl<'a> Tx<'a> {
             TxKind::Pg { client, .. } => {
                 let mut conn = client.borrow_mut();
                 let statement = conn.statement(sql)?;
-                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                Ok(conn.client.execute(&statement, &params)?)
+                Ok(conn.client.execute(&statement, &pg_params(params))?)
             }
             TxKind::Done => Err(finished()),
         }
@@ -451,6 +443,14 @@ impl<'a> Tx<'a> {
             TxKind::Done => Ok(()),
         }
     }
+}
+
+/// Values as the PostgreSQL client takes parameters.
+fn pg_params(params: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect()
 }
 
 fn finished() -> Error {
