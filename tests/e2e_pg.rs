@@ -5,6 +5,8 @@
 
 #[path = "common/pg.rs"]
 mod pg;
+#[path = "common/tmux.rs"]
+mod tmux;
 
 use carrierdesk::domain::Actor;
 use carrierdesk::service::Service;
@@ -13,101 +15,28 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_carrierdesk");
-
-/// The longest wait for anything the console does (a start, a save, a reconnect).
-const PATIENCE: Duration = Duration::from_secs(60);
+use tmux::{BIN, PATIENCE, Tmux};
 
 /// How soon another console must show a commit: the second, counted from when
 /// the committing side is done (the form says Saved, the CLI has exited), tmux's capture
 /// and this loop's polling included. It takes a few milliseconds here.
 const REFRESH_BOUND: Duration = Duration::from_secs(1);
 
-/// A private tmux server running one console.
-struct Tmux {
-    socket: String,
+/// The console's own moves, on top of the shared harness.
+trait Console {
+    fn wait_for_channels(&self, name: &str, channels: u32, within: Duration) -> Duration;
+    fn open_form(&self, name: &str, total: usize);
+    fn save_channels(&self, value: u32);
 }
 
-impl Tmux {
-    /// Starts the binary on `url` (through CARRIERDESK_DB, so the password never shows on
-    /// the command line), with `home` as HOME: its config and log go there.
-    fn start(name: &str, home: &Path, url: &str, width: u16, height: u16) -> Tmux {
-        let socket = format!("carrierdesk-e2e-pg-{name}-{}", std::process::id());
-        let command = format!(
-            "env HOME='{}' XDG_DATA_HOME= XDG_CONFIG_HOME= CARRIERDESK_DB='{url}' {BIN}",
-            home.display()
-        );
-        let t = Tmux { socket };
-        t.tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            &command,
-        ]);
-        t
-    }
+/// Starts a console on `url` (through CARRIERDESK_DB, so the password never shows on the
+/// command line), with `home` as HOME.
+fn console(name: &str, home: &Path, url: &str, width: u16, height: u16) -> Tmux {
+    let env = format!("CARRIERDESK_DB='{url}'");
+    Tmux::start(&format!("pg-{name}"), home, &[&env], &[], width, height)
+}
 
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (install it: apt-get install tmux)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn send(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "0", k]);
-        }
-    }
-
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "0", "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "0"])
-    }
-
-    /// Polls the screen until `test` holds, for at most `within`; panics with `what` and
-    /// the screen if it never does. Returns the screen and how long it took.
-    fn wait_until(
-        &self,
-        what: &str,
-        within: Duration,
-        test: impl Fn(&str) -> bool,
-    ) -> (String, Duration) {
-        let began = Instant::now();
-        loop {
-            let screen = self.screen();
-            if test(&screen) {
-                return (screen, began.elapsed());
-            }
-            assert!(
-                began.elapsed() < within,
-                "[{}] {what}: not within {within:?}; screen:\n{screen}",
-                self.socket
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("never showed {text:?}"), PATIENCE, |s| {
-            s.contains(text)
-        })
-        .0
-    }
-
+impl Console for Tmux {
     /// Waits until the board row of `name` shows `channels` as its maximum ("0/47"); the
     /// search line may name the customer too, so any line with the name and the cell does.
     fn wait_for_channels(&self, name: &str, channels: u32, within: Duration) -> Duration {
@@ -144,12 +73,6 @@ impl Tmux {
         self.send(&["Enter"]);
         self.wait_for("Save and Stay");
         self.send(&["c"]);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
     }
 }
 
@@ -274,8 +197,8 @@ fn two_consoles_on_one_postgres_database() {
     let home = tempfile::tempdir().unwrap();
     let ids = prepare(&url, home.path());
     let total = CUSTOMERS.len();
-    let a = Tmux::start("a", &home.path().join("a"), &url, 120, 30);
-    let b = Tmux::start("b", &home.path().join("b"), &url, 120, 30);
+    let a = console("a", &home.path().join("a"), &url, 120, 30);
+    let b = console("b", &home.path().join("b"), &url, 120, 30);
     a.wait_for(&format!("{total} of {total}"));
     b.wait_for(&format!("{total} of {total}"));
     b.wait_for_channels("Borealis Telecom", 20, PATIENCE);
@@ -410,7 +333,7 @@ fn a_console_says_when_the_server_goes_and_recovers_when_it_is_back() {
     let home = tempfile::tempdir().unwrap();
     let ids = prepare(&url, home.path());
     let total = CUSTOMERS.len();
-    let console = Tmux::start("restart", home.path(), &url, 250, 30);
+    let console = console("restart", home.path(), &url, 250, 30);
     console.wait_for(&format!("{total} of {total}"));
     wait_listening(&url, 1);
 
@@ -486,7 +409,7 @@ fn a_save_made_while_a_console_starts_is_not_missed() {
     };
     for attempt in 1..=5 {
         let console_home = home.path().join(format!("start{attempt}"));
-        let console = Tmux::start(&format!("starting{attempt}"), &console_home, &url, 120, 30);
+        let console = console(&format!("starting{attempt}"), &console_home, &url, 120, 30);
         let log = console_home.join(".local/share/carrierdesk/carrierdesk.log");
         let began = Instant::now();
         while !std::fs::read_to_string(&log).is_ok_and(|l| l.contains("board complete")) {

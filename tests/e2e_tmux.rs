@@ -1,106 +1,12 @@
 //! End to end: the real binary in a real terminal (tmux), read back with capture-pane.
 //! Needs tmux; .ci/run installs it.
 
-use std::path::Path;
+#[path = "common/tmux.rs"]
+mod tmux;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_carrierdesk");
-
-/// A private tmux server running one window of the given size.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// Starts the binary with `args`, and `env` (NAME='value' words) in its environment.
-    fn start(
-        name: &str,
-        home: &Path,
-        env: &[&str],
-        args: &[&str],
-        width: u16,
-        height: u16,
-    ) -> Tmux {
-        let socket = format!("carrierdesk-test-{name}-{}", std::process::id());
-        let mut command = format!(
-            "env HOME={} XDG_DATA_HOME= XDG_CONFIG_HOME= {} {BIN}",
-            home.display(),
-            env.join(" ")
-        );
-        for a in args {
-            command.push(' ');
-            command.push_str(a);
-        }
-        let t = Tmux { socket };
-        t.tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            &command,
-        ]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (install it: apt-get install tmux)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn send(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "0", k]);
-        }
-    }
-
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "0", "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "0"])
-    }
-
-    /// Waits until the screen shows `text`; panics with the screen if it never does.
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never showed {text:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "has-session"])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+use tmux::{BIN, Tmux};
 
 #[test]
 fn demo_console_in_a_real_terminal() {
