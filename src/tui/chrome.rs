@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 /// The screens' area, or None (and a note saying so) when the window is too small.
-pub fn layout(frame: &mut Frame, _app: &App) -> Option<Rect> {
+pub fn layout(frame: &mut Frame) -> Option<Rect> {
     let area = frame.area();
     if area.width < 20 || area.height < 6 {
         let note = Paragraph::new("carrierdesk: window too small (q quits)");

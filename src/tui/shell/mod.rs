@@ -176,7 +176,10 @@ impl App {
             Reply::Changed(changes) => {
                 let showing = self.showing();
                 for i in (0..self.stack.len()).rev() {
-                    self.with(i, |s, cx| s.on_changes(&changes, i == showing, cx));
+                    // A screen may have closed those over it meanwhile.
+                    if i < self.stack.len() {
+                        self.with(i, |s, cx| s.on_changes(&changes, i == showing, cx));
+                    }
                 }
             }
             Reply::CustomerGone(id) => {
@@ -312,7 +315,7 @@ impl App {
     /// Paints the screens from the topmost full-screen one up, then the status line and
     /// the hints. Records whether the window was too small, which decides what keys do.
     pub fn draw(&mut self, frame: &mut Frame) {
-        let Some(body) = chrome::layout(frame, self) else {
+        let Some(body) = chrome::layout(frame) else {
             self.too_small = true;
             return;
         };
