@@ -288,6 +288,18 @@ pub fn trimmed_decimal(value: i64, digits: u8) -> String {
 /// decimal places, exactly: "12.5" with 2 digits is 1250. `what` names the unit in the
 /// message when there are too many decimals ("EUR", "tax"). Scientific notation and
 /// thousands or decimal commas are refused with a reason, since either would be a guess.
+/// "1e3", "2.5E-4": a decimal, an e, a whole exponent; not any text with an e in it
+/// ("0eur" is a typo, not a number in scientific notation).
+fn is_scientific(body: &str) -> bool {
+    let Some((mantissa, exponent)) = body.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !int.is_empty() && digits(int) && digits(frac) && !exponent.is_empty() && digits(exponent)
+}
+
 pub fn parse_decimal(text: &str, digits: u8, what: &str) -> Result<i64, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -304,7 +316,7 @@ pub fn parse_decimal(text: &str, digits: u8, what: &str) -> Result<i64, String> 
             format!(
                 "'{t}' has a comma: write numbers without thousands separators and with a point for decimals, like 1234.50"
             )
-        } else if t.contains(['e', 'E']) && t.bytes().any(|b| b.is_ascii_digit()) {
+        } else if is_scientific(body) {
             format!("'{t}' is in scientific notation: write the number out, like 1500")
         } else {
             format!("'{t}' is not a plain decimal number (like 1234.50)")
@@ -381,6 +393,9 @@ mod tests {
                 .unwrap_err()
                 .contains("scientific")
         );
+        // A typo with an e in it is not scientific notation.
+        let typo = eur().parse_amount("0eur").unwrap_err();
+        assert!(typo.contains("not a plain decimal number"), "{typo}");
         assert!(eur().parse_amount("1,000").unwrap_err().contains("comma"));
         assert!(
             eur()
