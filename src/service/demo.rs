@@ -281,7 +281,7 @@ pub fn generate(
             progress(i + 1, spec.customers);
         }
     }
-    drop(hourly);
+    hourly.finish()?;
     commit(tx, Topic::ALL.map(Change::many))?;
     Ok(report)
 }

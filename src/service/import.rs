@@ -132,7 +132,7 @@ impl Service {
             hourly.add(customer, hour, &traffic)?;
             import.report.hours += 1;
         }
-        drop(hourly);
+        hourly.finish()?;
         // The customers with new calls: their summary and last call change too.
         let mut customers = Vec::new();
         for (customer, at) in import.totals.last_calls() {
@@ -217,22 +217,12 @@ struct Import {
     report: ImportReport,
 }
 
-/// Why a row was not stored.
-enum RowFailure {
-    Bad(RowError),
-    Db(store::Error),
-}
-
-impl From<store::Error> for RowFailure {
-    fn from(e: store::Error) -> Self {
-        RowFailure::Db(e)
-    }
-}
-
-impl From<RowError> for RowFailure {
-    fn from(e: RowError) -> Self {
-        RowFailure::Bad(e)
-    }
+/// A row read and priced, waiting for its batch to be stored.
+struct Priced<'r> {
+    cdr: Cdr<'r>,
+    /// Its customer's index in the matcher, if it matched one.
+    index: Option<usize>,
+    priced_by_file: bool,
 }
 
 impl Import {
@@ -261,19 +251,28 @@ impl Import {
             let mut rows = file.read(self.zone, Arc::clone(&self.matcher));
             let uid_field = rows.uid_field();
             while let Some(mut batch) = rows.next_batch().map_err(file_error)? {
+                // The batch's rows are read and priced first, their calls stored together
+                // (one round trip on PostgreSQL), then each row counted or rejected in order.
+                let mut read = Vec::new();
                 for (rec, checked) in batch.rows() {
                     report.rows += 1;
                     state.rows += 1;
-                    let outcome = checked
-                        .map_err(RowFailure::Bad)
-                        .and_then(|checked| self.store(rows.row(rec, checked), uid_field, writer));
-                    match outcome {
-                        Ok(()) => {}
-                        Err(RowFailure::Db(e)) => return Err(e.into()),
-                        Err(RowFailure::Bad(error)) => {
-                            let error = rows.locate(rec, error);
-                            self.reject(path, error, rec.bytes())?;
-                        }
+                    let priced = checked.and_then(|checked| self.price(rows.row(rec, checked)));
+                    read.push((rec, priced));
+                }
+                let calls: Vec<&Cdr> = read
+                    .iter()
+                    .filter_map(|(_, priced)| priced.as_ref().ok().map(|p| &p.cdr))
+                    .collect();
+                let mut stored = writer.write_all(&calls)?.into_iter();
+                for (rec, priced) in read {
+                    let outcome = priced.and_then(|priced| {
+                        let stored = stored.next().expect("one outcome per call written");
+                        self.count(priced, stored, uid_field)
+                    });
+                    if let Err(error) = outcome {
+                        let error = rows.locate(rec, error);
+                        self.reject(path, error, rec.bytes())?;
                     }
                 }
                 state.bytes_done = done_before + batch.bytes_read();
@@ -287,19 +286,31 @@ impl Import {
         Ok(())
     }
 
-    /// Matches, prices, stores and counts one checked row. A row whose uid is that of a
-    /// different call stored already is a bad row, named by its `uid_field`.
-    fn store(
-        &mut self,
-        row: Row,
-        uid_field: Option<Field>,
-        writer: &mut CdrWriter,
-    ) -> std::result::Result<(), RowFailure> {
+    /// Matches and prices one checked row.
+    fn price<'r>(&self, row: Row<'r>) -> std::result::Result<Priced<'r>, RowError> {
         let index = row.customer;
         let priced_by_file = row.price.is_some();
         let customer = index.map(|i| self.matcher.customer(i));
-        let cdr = row.into_cdr(customer)?;
-        let stored = writer.write(&cdr)?;
+        Ok(Priced {
+            cdr: row.into_cdr(customer)?,
+            index,
+            priced_by_file,
+        })
+    }
+
+    /// Counts a stored call. A row whose uid is that of a different call stored already is
+    /// a bad row, named by its `uid_field`.
+    fn count(
+        &mut self,
+        priced: Priced,
+        stored: Stored,
+        uid_field: Option<Field>,
+    ) -> std::result::Result<(), RowError> {
+        let Priced {
+            cdr,
+            index,
+            priced_by_file,
+        } = priced;
         let r = &mut self.report;
         match &stored {
             Stored::Inserted => r.inserted += 1,
@@ -308,8 +319,9 @@ impl Import {
             Stored::Taken {
                 start_at,
                 account_code,
-            } => return Err(uid_taken(uid_field, *start_at, account_code).into()),
+            } => return Err(uid_taken(uid_field, *start_at, account_code)),
         }
+        let customer = index.map(|i| self.matcher.customer(i));
         match (index, customer) {
             // New calls without a customer: one stored before is a duplicate, counted there.
             (None, _) if stored != Stored::Duplicate => r.unmatched += 1,

@@ -129,6 +129,12 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
             return Ok(Stored::Inserted);
         }
         let stored = self.stored(&cdr.uid)?;
+        self.outcome(cdr, &stored)
+    }
+
+    /// What becomes of a call whose uid is stored already as `stored`: the same call
+    /// (claimed when it had no customer and now has one), or a different one.
+    fn outcome(&mut self, cdr: &Cdr, stored: &StoredCall) -> Result<Stored> {
         // What tells one call from another: not the customer or the price, which a later
         // import may find where an earlier one found none, nor the disposition text.
         let same = stored.start_at == cdr.start_at
@@ -141,7 +147,7 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
         if !same {
             return Ok(Stored::Taken {
                 start_at: stored.start_at,
-                account_code: stored.account_code,
+                account_code: stored.account_code.clone(),
             });
         }
         let (None, Some(customer_id)) = (stored.customer_id, cdr.customer_id) else {
@@ -171,6 +177,134 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
         } else {
             Stored::Duplicate
         })
+    }
+
+    /// Stores calls as `write` does each, in order, and says what became of each. On
+    /// PostgreSQL the new ones go in with one statement and the calls already stored are
+    /// read with one more, instead of a round trip per call.
+    pub fn write_all(&mut self, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
+        if self.sqlite.is_some() || cdrs.is_empty() {
+            return cdrs.iter().map(|cdr| self.write(cdr)).collect();
+        }
+        // The first call of each uid goes in; later ones of the batch are compared with
+        // what is stored then, as they would be one at a time.
+        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, cdr) in cdrs.iter().enumerate() {
+            first.entry(cdr.uid.as_ref()).or_insert(i);
+        }
+        let fresh: Vec<&Cdr> = cdrs
+            .iter()
+            .enumerate()
+            .filter(|(i, cdr)| first.get(cdr.uid.as_ref()) == Some(i))
+            .map(|(_, cdr)| *cdr)
+            .collect();
+        let inserted = self.insert_pg(&fresh)?;
+        let others: Vec<&str> = cdrs
+            .iter()
+            .map(|c| c.uid.as_ref())
+            .filter(|uid| !inserted.contains(*uid))
+            .collect();
+        let mut stored = self.stored_pg(&others)?;
+        let mut outcomes = Vec::with_capacity(cdrs.len());
+        for (i, cdr) in cdrs.iter().enumerate() {
+            let uid = cdr.uid.as_ref();
+            if first.get(uid) == Some(&i) && inserted.contains(uid) {
+                outcomes.push(Stored::Inserted);
+                continue;
+            }
+            let call = stored
+                .get_mut(uid)
+                .ok_or_else(|| super::sql::Error::column(0, format!("call {uid} vanished")))?;
+            let outcome = self.outcome(cdr, call)?;
+            if outcome == Stored::Claimed {
+                call.customer_id = cdr.customer_id;
+            }
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// Inserts calls in one statement; the uids that went in (the others were stored).
+    fn insert_pg(&self, cdrs: &[&Cdr]) -> Result<std::collections::HashSet<String>> {
+        let text = |f: for<'x> fn(&'x Cdr<'x>) -> &'x str| {
+            cdrs.iter().map(|c| f(c).to_string()).collect::<Vec<_>>()
+        };
+        let int = |f: fn(&Cdr) -> i64| cdrs.iter().map(|c| f(c)).collect::<Vec<_>>();
+        let uid = text(|c| &c.uid);
+        let customer: Vec<Option<i64>> = cdrs.iter().map(|c| c.customer_id).collect();
+        let start = int(|c| c.start_at);
+        let answered = int(|c| i64::from(c.answered));
+        let duration = int(|c| c.duration_s);
+        let billed = int(|c| c.billed_s);
+        let charge = int(|c| c.charge);
+        let cost = int(|c| c.cost);
+        let src = text(|c| &c.src);
+        let dst = text(|c| &c.dst);
+        let disposition = text(|c| &c.disposition);
+        let channel = text(|c| &c.channel);
+        let account = text(|c| &c.account_code);
+        let rows = self
+            .tx
+            .pg_query(
+                "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
+                                   cost, src, dst, disposition, channel, account_code)
+                 SELECT * FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[], ?4::bigint[],
+                                      ?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::bigint[],
+                                      ?9::text[], ?10::text[], ?11::text[], ?12::text[], ?13::text[])
+                 ON CONFLICT (uid) DO NOTHING
+                 RETURNING uid",
+                &[
+                    &uid,
+                    &customer,
+                    &start,
+                    &answered,
+                    &duration,
+                    &billed,
+                    &charge,
+                    &cost,
+                    &src,
+                    &dst,
+                    &disposition,
+                    &channel,
+                    &account,
+                ],
+            )
+            .expect("a PostgreSQL transaction")?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
+    /// The calls stored under these uids, read in one statement.
+    fn stored_pg(&self, uids: &[&str]) -> Result<std::collections::HashMap<String, StoredCall>> {
+        if uids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let rows = self
+            .tx
+            .pg_query(
+                "SELECT uid, customer_id, start_at, answered, duration_s, src, dst, channel,
+                        account_code
+                 FROM cdrs WHERE uid = ANY(?1::text[])",
+                &[&uids],
+            )
+            .expect("a PostgreSQL transaction")?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get(0),
+                    StoredCall {
+                        customer_id: r.get(1),
+                        start_at: r.get(2),
+                        answered: r.get::<_, i64>(3) != 0,
+                        duration_s: r.get(4),
+                        src: r.get(5),
+                        dst: r.get(6),
+                        channel: r.get(7),
+                        account_code: r.get(8),
+                    },
+                )
+            })
+            .collect())
     }
 
     /// The call stored under `uid`: read only for a uid stored already, so a fresh

@@ -326,6 +326,23 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// A PostgreSQL query whose parameters are the client's own types (arrays for
+    /// `unnest`): for bulk paths only; None on SQLite.
+    pub fn pg_query(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Option<Result<Vec<postgres::Row>>> {
+        let TxKind::Pg { client, .. } = &self.kind else {
+            return None;
+        };
+        let mut conn = client.borrow_mut();
+        Some(
+            conn.statement(sql)
+                .and_then(|statement| Ok(conn.client.query(&statement, params)?)),
+        )
+    }
+
     pub fn is_pg(&self) -> bool {
         matches!(self.kind, TxKind::Pg { .. })
     }

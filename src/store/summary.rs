@@ -21,7 +21,12 @@ const ADD_HOUR: &str = "INSERT INTO summary_hourly (customer_id, hour, attempts,
 pub struct HourlyWriter<'c, 'a> {
     tx: &'c Tx<'a>,
     sqlite: Option<rusqlite::CachedStatement<'c>>,
+    /// On PostgreSQL, rows waiting to go in together (`finish` sends the last of them).
+    pending: Vec<(i64, i64, Traffic)>,
 }
+
+/// Rows sent to PostgreSQL in one statement.
+const PG_BATCH: usize = 10_000;
 
 impl<'c, 'a> HourlyWriter<'c, 'a> {
     pub fn new(tx: &'c Tx<'a>) -> Result<Self> {
@@ -29,10 +34,21 @@ impl<'c, 'a> HourlyWriter<'c, 'a> {
             .sqlite()
             .map(|c| c.prepare_cached(ADD_HOUR))
             .transpose()?;
-        Ok(HourlyWriter { tx, sqlite })
+        Ok(HourlyWriter {
+            tx,
+            sqlite,
+            pending: Vec::new(),
+        })
     }
 
     pub fn add(&mut self, customer_id: i64, hour: i64, t: &Traffic) -> Result<()> {
+        if self.sqlite.is_none() {
+            self.pending.push((customer_id, hour, *t));
+            if self.pending.len() >= PG_BATCH {
+                self.flush()?;
+            }
+            return Ok(());
+        }
         let values = vals![
             customer_id,
             hour,
@@ -43,14 +59,60 @@ impl<'c, 'a> HourlyWriter<'c, 'a> {
             t.charge,
             t.cost
         ];
-        match &mut self.sqlite {
-            Some(stmt) => {
-                stmt.execute(rusqlite::params_from_iter(values.iter()))?;
-            }
-            None => {
-                self.tx.execute(ADD_HOUR, &values)?;
-            }
+        if let Some(stmt) = &mut self.sqlite {
+            stmt.execute(rusqlite::params_from_iter(values.iter()))?;
         }
+        Ok(())
+    }
+
+    /// Writes what is still waiting; the summary is complete after it.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+
+    /// The waiting rows in one statement (PostgreSQL): summed per customer and hour first,
+    /// as one upsert may not touch a row twice.
+    fn flush(&mut self) -> Result<()> {
+        let mut sums: std::collections::BTreeMap<(i64, i64), Traffic> = Default::default();
+        for (customer, hour, t) in self.pending.drain(..) {
+            let sum = sums.entry((customer, hour)).or_default();
+            sum.attempts += t.attempts;
+            sum.connected += t.connected;
+            sum.duration_s += t.duration_s;
+            sum.billed_s += t.billed_s;
+            sum.charge += t.charge;
+            sum.cost += t.cost;
+        }
+        if sums.is_empty() {
+            return Ok(());
+        }
+        let column = |f: fn(&(i64, i64), &Traffic) -> i64| {
+            sums.iter().map(|(k, t)| f(k, t)).collect::<Vec<i64>>()
+        };
+        let (customer, hour) = (column(|k, _| k.0), column(|k, _| k.1));
+        let attempts = column(|_, t| t.attempts);
+        let connected = column(|_, t| t.connected);
+        let duration = column(|_, t| t.duration_s);
+        let billed = column(|_, t| t.billed_s);
+        let charge = column(|_, t| t.charge);
+        let cost = column(|_, t| t.cost);
+        self.tx
+            .pg_query(
+                "INSERT INTO summary_hourly (customer_id, hour, attempts, connected, duration_s, billed_s, charge, cost)
+                 SELECT * FROM unnest(?1::bigint[], ?2::bigint[], ?3::bigint[], ?4::bigint[],
+                                      ?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::bigint[])
+                 ON CONFLICT (customer_id, hour) DO UPDATE SET
+                    attempts = summary_hourly.attempts + excluded.attempts,
+                    connected = summary_hourly.connected + excluded.connected,
+                    duration_s = summary_hourly.duration_s + excluded.duration_s,
+                    billed_s = summary_hourly.billed_s + excluded.billed_s,
+                    charge = summary_hourly.charge + excluded.charge,
+                    cost = summary_hourly.cost + excluded.cost",
+                &[
+                    &customer, &hour, &attempts, &connected, &duration, &billed, &charge, &cost,
+                ],
+            )
+            .expect("rows wait only on PostgreSQL")?;
         Ok(())
     }
 }
