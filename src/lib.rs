@@ -1,7 +1,8 @@
 //! carrierdesk: a terminal console for a VoIP carrier's NOC.
 //!
 //! Layers (see the README's design section): `domain` (pure types and rules) ← `store`
-//! (SQLite, the only SQL) ← `service` (operations, each one transaction with its audit row)
+//! (SQLite or PostgreSQL, the only SQL) ← `service` (operations, each one transaction with
+//! its audit row)
 //! ← `tui` and `cli` (front ends).
 
 pub mod cdr;

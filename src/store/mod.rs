@@ -1,4 +1,5 @@
-//! The only code that writes SQL: opening the database, migrations, typed queries.
+//! The only code that writes SQL, for SQLite and PostgreSQL behind one interface
+//! (`sql.rs`): opening the database, migrations, typed queries, copies between engines.
 
 mod audit;
 mod board;

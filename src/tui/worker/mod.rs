@@ -1,7 +1,8 @@
 //! The database thread: it owns the connection, runs effects one at a time (loads of the
-//! same thing that queued up run once) and sends their replies back. After each effect,
-//! and when PRAGMA data_version says another connection committed (polled about once a
-//! second), it reads the change log and reports what changed.
+//! same thing that queued up run once) and sends their replies back. It reports what was
+//! committed: on SQLite by reading the change log after each effect and when PRAGMA
+//! data_version says another connection committed (polled about once a second); on
+//! PostgreSQL a listener thread hears every commit as the server notifies it.
 
 mod perform;
 
