@@ -4,7 +4,6 @@
 //! serves SQLite and PostgreSQL alike. Where the dialects differ, `Dialect` picks the text.
 
 use std::cell::{Cell, RefCell, RefMut};
-use std::fmt;
 
 /// Why a query failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,11 +36,6 @@ pub(crate) fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl Error {
-    /// The connection to the server is gone: reconnect.
-    pub fn is_lost(&self) -> bool {
-        matches!(self, Error::Pg(e) if e.is_closed())
-    }
-
     /// Another writer held the lock past the wait (SQLite's busy timeout).
     pub fn is_busy(&self) -> bool {
         matches!(self, Error::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
@@ -231,15 +225,6 @@ impl PgConn {
     }
 }
 
-impl fmt::Debug for Conn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Conn::Sqlite(_) => "Conn::Sqlite",
-            Conn::Pg(_) => "Conn::Pg",
-        })
-    }
-}
-
 /// A transaction on either engine; rolled back when dropped uncommitted.
 pub struct Tx<'a> {
     kind: TxKind<'a>,
@@ -315,14 +300,6 @@ impl<'a> Tx<'a> {
         match &self.kind {
             TxKind::Sqlite(tx) => Some(tx),
             TxKind::Pg { .. } | TxKind::Done => None,
-        }
-    }
-
-    /// The PostgreSQL client under this transaction, for its bulk paths (COPY).
-    pub fn pg_client(&mut self) -> Option<&mut postgres::Client> {
-        match &mut self.kind {
-            TxKind::Pg { client, .. } => Some(&mut client.get_mut().client),
-            TxKind::Sqlite(_) | TxKind::Done => None,
         }
     }
 
