@@ -133,3 +133,19 @@ fn a_target_that_is_not_empty_is_refused_and_left_as_it_was() {
     .unwrap_err();
     assert!(missing.to_string().contains("does not exist"), "{missing}");
 }
+
+#[test]
+fn the_command_line_refuses_a_full_target_with_exit_3() {
+    let (_dir, path, _service) = common::demo_db(2, 0);
+    let (_dir2, other, _) = common::demo_db(1, 0);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carrierdesk"))
+        .args(["db", "copy", "--from"])
+        .arg(&path)
+        .arg("--to")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "refused, nothing written");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not empty"), "{err}");
+}

@@ -263,12 +263,18 @@ fn service_for(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
 /// `db copy`: progress on stderr as it goes, then each table and its rows on stdout.
 fn copy(from: &Location, to: &Location) -> anyhow::Result<()> {
     let mut last = String::new();
+    use crate::store::copy::CopyError;
     let copied = crate::store::copy::copy(from, to, &mut |table, done, total| {
         let line = format!("copying {table}: {done} of {total} rows");
         if line != last {
             eprintln!("{line}");
             last = line;
         }
+    })
+    .map_err(|e| match e {
+        // Refused, nothing written: exit 3, as every refusal.
+        CopyError::NotEmpty { .. } | CopyError::Tables(_) => Stop::Refused(e.to_string()).into(),
+        other => anyhow::Error::from(other),
     })?;
     let mut out = std::io::stdout().lock();
     for (table, rows) in &copied.tables {
