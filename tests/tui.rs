@@ -755,6 +755,23 @@ fn deleting_asks_for_the_name_and_another_save_conflicts() {
         "{screen}"
     );
     assert!(screen.contains("Theirs (saved)"));
+    // Esc in the dialog asks before it drops what was typed; another key takes it back.
+    h.key(KeyCode::Esc);
+    assert!(
+        h.screen().contains("Esc again discards them"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Char('x')).key(KeyCode::Esc);
+    assert!(
+        h.form().is_some_and(|f| f.conflict.is_some()),
+        "still in the dialog"
+    );
+    assert!(
+        h.screen().contains("Esc again discards them"),
+        "asked again"
+    );
+    let screen = h.screen();
     // Each side's untouched value is marked, so neither reads as a change.
     let line = |label: &str| {
         let row = format!("│{label} ");

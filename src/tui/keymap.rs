@@ -207,7 +207,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SaveMenu, [(Esc, NONE)], "Esc", Action::Back, "back to the form", "back"),
     bind!(Conflict, [(Char('r'), NONE)], "r", Action::TakeTheirs, "reload: take their version, drop your changes", "reload"),
     bind!(Conflict, [(Char('o'), NONE)], "o", Action::Overwrite, "overwrite: your changes on top of theirs", "overwrite"),
-    bind!(Conflict, [(Esc, NONE), (Char('c'), NONE)], "Esc/c", Action::Back, "cancel: close the form, keep their version", "cancel"),
+    bind!(Conflict, [(Esc, NONE), (Char('c'), NONE)], "Esc/c", Action::Back, "cancel: close the form, keep their version (Esc asks first; your changes are dropped)", "cancel"),
     bind!(FilterLine, [(Enter, NONE)], "Enter", Action::SearchDone, "keep the filter and go back to the list", "done"),
     bind!(FilterLine, [(Esc, NONE)], "Esc", Action::Back, "clear the filter", "clear"),
     bind!(FilterLine, [(Up, NONE)], "↑", Action::Up, "move up", ""),

@@ -34,6 +34,8 @@ impl CustomerFormScreen {
 
     fn conflict(&mut self, action: Action, cx: &mut Cx) {
         let form = &mut self.form;
+        // Cancelling drops what the operator typed: only Esc right after Esc does.
+        let asked = std::mem::take(&mut form.confirm_discard);
         match action {
             Action::TakeTheirs => {
                 form.take_theirs();
@@ -43,6 +45,7 @@ impl CustomerFormScreen {
                 Ok(customer) => save(form, customer, false, cx),
                 Err(errors) => form.save_error = errors.first().map(|e| e.message.clone()),
             },
+            Action::Back if !asked => form.confirm_discard = true,
             Action::Back => cx.close(),
             _ => {}
         }
@@ -195,12 +198,12 @@ impl Screen for CustomerFormScreen {
     }
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+        // Any key but Esc takes back the question a first Esc asked, a cursor move too.
+        self.form.confirm_discard = false;
         // Under the save menu or the conflict dialog, the fields take no typing.
         if self.context() != Context::Form {
             return;
         }
-        // Any key but Esc takes back the question a first Esc asked, a cursor move too.
-        self.form.confirm_discard = false;
         match key.code {
             KeyCode::Left | KeyCode::Right => self.form.step(key.code == KeyCode::Right, key),
             _ => self.form.key(key),
