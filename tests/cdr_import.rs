@@ -771,6 +771,38 @@ fn a_bad_row_deep_in_a_large_file_is_found_by_its_line_and_an_early_one_stops_at
     }
 }
 
+#[test]
+fn a_large_file_of_new_stored_and_repeated_calls_stores_each_call_once() {
+    // Several thousand rows: calls stored by an earlier import, new ones, and calls this
+    // import stored a few thousand rows before, mixed across the batches calls are stored in.
+    for mut f in fixtures() {
+        let until = utc("2026-11-20 00:00:00");
+        let all = f.path("all.csv");
+        write_asterisk_sample(&all, 3_000, 3, 7, until).unwrap();
+        let text = std::fs::read_to_string(&all).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let earlier = f.path("earlier.csv");
+        std::fs::write(&earlier, lines[..1_500].join("\n") + "\n").unwrap();
+        let first = f.import(&[earlier], &ImportOptions::default()).unwrap();
+        assert_eq!(first.inserted, 1_500);
+
+        let mixed = f.path("mixed.csv");
+        let repeated = &lines[2_000..2_500];
+        std::fs::write(&mixed, text.clone() + &repeated.join("\n") + "\n").unwrap();
+        let report = f.import(&[mixed], &ImportOptions::default()).unwrap();
+        assert_eq!(
+            (report.inserted, report.duplicates, report.rejected),
+            (1_500, 2_000, 0),
+            "{}",
+            f.db.engine
+        );
+        assert_eq!(f.count("SELECT count(*) FROM cdrs"), 3_000);
+        for customer in 1..=3 {
+            assert_eq!(f.hourly(customer), f.summed_from_calls(customer));
+        }
+    }
+}
+
 /// The first call of asterisk_master.csv (uniqueid 1793614500.1), as another PBX that
 /// numbers its calls alike wrote a different call: another time, caller and callee.
 const OTHER_PBX_CALL: &str = "\"AC000001\",\"4930999888\",\"441632960099\",\"from-customer\",\

@@ -159,8 +159,10 @@ impl CdrFile {
     }
 }
 
-/// Rows per batch handed from the reading thread to the caller.
-const BATCH_ROWS: usize = 1024;
+/// Rows per batch handed from the reading thread to the caller, and stored together: on
+/// PostgreSQL one COPY each, where 4,096 rather than 1,024 made a million-row import about
+/// a quarter faster; on SQLite, where each row is one insert, the size makes no difference.
+const BATCH_ROWS: usize = 4096;
 /// How many batches the reading thread may be ahead of the caller.
 const BATCHES_AHEAD: usize = 4;
 

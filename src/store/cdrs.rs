@@ -7,6 +7,7 @@ use crate::domain::{Cdr, CdrCustomer, Tariff};
 use crate::vals;
 use rusqlite::{CachedStatement, Connection, params};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// What storing one call did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,17 +53,108 @@ struct SqliteStatements<'c> {
     claim: CachedStatement<'c>,
 }
 
-/// What tells one stored call from another.
-struct StoredCall {
+/// What tells one stored call from another: read back from the database, or a call of
+/// the batch being stored (borrowed from it).
+struct StoredCall<'s> {
     customer_id: Option<i64>,
     start_at: i64,
     answered: bool,
     duration_s: i64,
-    src: String,
-    dst: String,
-    channel: String,
-    account_code: String,
+    src: Cow<'s, str>,
+    dst: Cow<'s, str>,
+    channel: Cow<'s, str>,
+    account_code: Cow<'s, str>,
 }
+
+impl<'s> StoredCall<'s> {
+    fn of(cdr: &'s Cdr) -> Self {
+        StoredCall {
+            customer_id: cdr.customer_id,
+            start_at: cdr.start_at,
+            answered: cdr.answered,
+            duration_s: cdr.duration_s,
+            src: Cow::Borrowed(&cdr.src),
+            dst: Cow::Borrowed(&cdr.dst),
+            channel: Cow::Borrowed(&cdr.channel),
+            account_code: Cow::Borrowed(&cdr.account_code),
+        }
+    }
+
+    /// What becomes of `cdr`, whose uid is this stored call's: the same call (to be claimed
+    /// when it had no customer and now has one), or a different one.
+    fn outcome(&self, cdr: &Cdr) -> Stored {
+        // What tells one call from another: not the customer or the price, which a later
+        // import may find where an earlier one found none, nor the disposition text.
+        let same = self.start_at == cdr.start_at
+            && self.answered == cdr.answered
+            && self.duration_s == cdr.duration_s
+            && self.src == cdr.src
+            && self.dst == cdr.dst
+            && self.channel == cdr.channel
+            && self.account_code == cdr.account_code;
+        if !same {
+            return Stored::Taken {
+                start_at: self.start_at,
+                account_code: self.account_code.to_string(),
+            };
+        }
+        match (self.customer_id, cdr.customer_id) {
+            (None, Some(_)) => Stored::Claimed,
+            _ => Stored::Duplicate,
+        }
+    }
+}
+
+/// What storing a batch of calls on PostgreSQL takes, planned on the client.
+struct Batch<'b> {
+    /// The calls to insert: the first of each uid not stored yet.
+    fresh: Vec<&'b Cdr<'b>>,
+    /// The calls that claim one stored without a customer.
+    claims: Vec<&'b Cdr<'b>>,
+    /// What becomes of each call, in order.
+    outcomes: Vec<Stored>,
+}
+
+impl<'b> Batch<'b> {
+    /// Plans a batch against the calls stored under its uids. Each call is compared with
+    /// what is stored when its turn comes, as it would be one at a time: an earlier call of
+    /// the batch counts as stored.
+    fn plan(cdrs: &[&'b Cdr<'b>], mut stored: HashMap<Cow<'b, str>, StoredCall<'b>>) -> Self {
+        let mut batch = Batch {
+            fresh: Vec::new(),
+            claims: Vec::new(),
+            outcomes: Vec::with_capacity(cdrs.len()),
+        };
+        for &cdr in cdrs {
+            let outcome = match stored.get_mut(cdr.uid.as_ref()) {
+                None => {
+                    stored.insert(Cow::Borrowed(cdr.uid.as_ref()), StoredCall::of(cdr));
+                    batch.fresh.push(cdr);
+                    Stored::Inserted
+                }
+                Some(call) => {
+                    let outcome = call.outcome(cdr);
+                    if outcome == Stored::Claimed {
+                        call.customer_id = cdr.customer_id;
+                        batch.claims.push(cdr);
+                    }
+                    outcome
+                }
+            };
+            batch.outcomes.push(outcome);
+        }
+        batch
+    }
+}
+
+/// Any number, the same in every carrierdesk: imports into one PostgreSQL database take
+/// this lock in turn, so that two never store the same new call at once (the second would
+/// fail on the uid's key instead of finding the call stored).
+const PG_IMPORT_LOCK: i64 = 0x0063_6472_5f69_6d70;
+
+/// The COPY of new calls on PostgreSQL, and the types of its columns in order.
+const COPY_CDRS: &str = "COPY cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, \
+    charge, cost, src, dst, disposition, channel, account_code) FROM STDIN (FORMAT binary)";
 
 impl<'c, 'a> CdrWriter<'c, 'a> {
     pub fn new(tx: &'c Tx<'a>) -> Result<Self> {
@@ -79,205 +171,129 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                     claim: conn.prepare_cached(CLAIM_CDR)?,
                 })
             }
-            None => None,
+            None => {
+                // SQLite's write lock already keeps a second import out.
+                tx.execute("SELECT pg_advisory_xact_lock(?1)", &vals![PG_IMPORT_LOCK])?;
+                None
+            }
         };
         Ok(CdrWriter { tx, sqlite })
     }
 
-    /// Stores a call unless its uid is stored already. The same call stored earlier without
-    /// a customer takes this one's customer and price: fixing an account code or a SIP user
-    /// and importing the file again claims the calls that matched nobody, while importing
-    /// the same file twice still adds nothing. A different call under the same uid is
-    /// `Stored::Taken`. Only a uid stored already costs a read: a fresh import pays nothing.
-    pub fn write(&mut self, cdr: &Cdr) -> Result<Stored> {
-        let inserted = match &mut self.sqlite {
-            Some(s) => s.insert.execute(params![
-                cdr.uid,
-                cdr.customer_id,
-                cdr.start_at,
-                cdr.answered,
-                cdr.duration_s,
-                cdr.billed_s,
-                cdr.charge,
-                cdr.cost,
-                cdr.src,
-                cdr.dst,
-                cdr.disposition,
-                cdr.channel,
-                cdr.account_code,
-            ])? as u64,
-            None => self.tx.execute(
-                INSERT_CDR,
-                &vals![
-                    cdr.uid.as_ref(),
-                    cdr.customer_id,
-                    cdr.start_at,
-                    cdr.answered,
-                    cdr.duration_s,
-                    cdr.billed_s,
-                    cdr.charge,
-                    cdr.cost,
-                    cdr.src.as_ref(),
-                    cdr.dst.as_ref(),
-                    cdr.disposition.as_ref(),
-                    cdr.channel.as_ref(),
-                    cdr.account_code.as_ref(),
-                ],
-            )?,
-        };
-        if inserted > 0 {
-            return Ok(Stored::Inserted);
-        }
-        let stored = self.stored(&cdr.uid)?;
-        self.outcome(cdr, &stored)
-    }
-
-    /// What becomes of a call whose uid is stored already as `stored`: the same call
-    /// (claimed when it had no customer and now has one), or a different one.
-    fn outcome(&mut self, cdr: &Cdr, stored: &StoredCall) -> Result<Stored> {
-        // What tells one call from another: not the customer or the price, which a later
-        // import may find where an earlier one found none, nor the disposition text.
-        let same = stored.start_at == cdr.start_at
-            && stored.answered == cdr.answered
-            && stored.duration_s == cdr.duration_s
-            && stored.src == cdr.src
-            && stored.dst == cdr.dst
-            && stored.channel == cdr.channel
-            && stored.account_code == cdr.account_code;
-        if !same {
-            return Ok(Stored::Taken {
-                start_at: stored.start_at,
-                account_code: stored.account_code.clone(),
-            });
-        }
-        let (None, Some(customer_id)) = (stored.customer_id, cdr.customer_id) else {
-            return Ok(Stored::Duplicate);
-        };
-        let claimed = match &mut self.sqlite {
-            Some(s) => s.claim.execute(params![
-                cdr.uid,
-                customer_id,
-                cdr.billed_s,
-                cdr.charge,
-                cdr.cost
-            ])? as u64,
-            None => self.tx.execute(
-                CLAIM_CDR,
-                &vals![
-                    cdr.uid.as_ref(),
-                    customer_id,
-                    cdr.billed_s,
-                    cdr.charge,
-                    cdr.cost
-                ],
-            )?,
-        };
-        Ok(if claimed > 0 {
-            Stored::Claimed
-        } else {
-            Stored::Duplicate
-        })
-    }
-
-    /// Stores calls as `write` does each, in order, and says what became of each. On
-    /// PostgreSQL the new ones go in with one statement and the calls already stored are
-    /// read with one more, instead of a round trip per call.
+    /// Stores calls in order unless their uid is stored already, and says what became of
+    /// each. The same call stored earlier without a customer takes this one's customer and
+    /// price: fixing an account code or a SIP user and importing the file again claims the
+    /// calls that matched nobody, while importing the same file twice still adds nothing. A
+    /// different call under the same uid is `Stored::Taken`.
+    ///
+    /// On SQLite each call is one insert, and only a uid stored already costs a read. On
+    /// PostgreSQL a batch of new calls is one COPY whatever its size; a batch that meets
+    /// calls stored already costs one read of them more, and one update if it claims any.
     pub fn write_all(&mut self, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
-        if self.sqlite.is_some() || cdrs.is_empty() {
-            return cdrs.iter().map(|cdr| self.write(cdr)).collect();
+        match &mut self.sqlite {
+            Some(s) => cdrs.iter().map(|cdr| s.write(self.tx, cdr)).collect(),
+            None if cdrs.is_empty() => Ok(Vec::new()),
+            None => self.write_all_pg(cdrs),
         }
-        // The first call of each uid goes in; later ones of the batch are compared with
-        // what is stored then, as they would be one at a time.
-        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for (i, cdr) in cdrs.iter().enumerate() {
-            first.entry(cdr.uid.as_ref()).or_insert(i);
-        }
-        let fresh: Vec<&Cdr> = cdrs
-            .iter()
-            .enumerate()
-            .filter(|(i, cdr)| first.get(cdr.uid.as_ref()) == Some(i))
-            .map(|(_, cdr)| *cdr)
-            .collect();
-        let inserted = self.insert_pg(&fresh)?;
-        let others: Vec<&str> = cdrs
-            .iter()
-            .map(|c| c.uid.as_ref())
-            .filter(|uid| !inserted.contains(*uid))
-            .collect();
-        let mut stored = self.stored_pg(&others)?;
-        let mut outcomes = Vec::with_capacity(cdrs.len());
-        for (i, cdr) in cdrs.iter().enumerate() {
-            let uid = cdr.uid.as_ref();
-            if first.get(uid) == Some(&i) && inserted.contains(uid) {
-                outcomes.push(Stored::Inserted);
-                continue;
-            }
-            let call = stored
-                .get_mut(uid)
-                .ok_or_else(|| super::sql::Error::column(0, format!("call {uid} vanished")))?;
-            let outcome = self.outcome(cdr, call)?;
-            if outcome == Stored::Claimed {
-                call.customer_id = cdr.customer_id;
-            }
-            outcomes.push(outcome);
-        }
-        Ok(outcomes)
     }
 
-    /// Inserts calls in one statement; the uids that went in (the others were stored).
-    fn insert_pg(&self, cdrs: &[&Cdr]) -> Result<std::collections::HashSet<String>> {
-        let text = |f: for<'x> fn(&'x Cdr<'x>) -> &'x str| {
-            cdrs.iter().map(|c| f(c).to_string()).collect::<Vec<_>>()
-        };
-        let int = |f: fn(&Cdr) -> i64| cdrs.iter().map(|c| f(c)).collect::<Vec<_>>();
-        let uid = text(|c| &c.uid);
+    fn write_all_pg(&self, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
+        // Most batches of an import are new calls only: they go in with one COPY and no read
+        // first. Should a call of the batch be stored already, the COPY fails on the uid's
+        // key and is undone to the savepoint; then the calls stored under the batch's uids
+        // are read, and the batch stored against them.
+        self.tx.execute("SAVEPOINT cdr_batch", &[])?;
+        let new = Batch::plan(cdrs, HashMap::new());
+        match self.copy_pg(&new.fresh) {
+            Ok(()) => {
+                self.tx.execute("RELEASE SAVEPOINT cdr_batch", &[])?;
+                self.claim_pg(&new.claims)?;
+                return Ok(new.outcomes);
+            }
+            Err(e) if e.is_unique_violation() => {
+                self.tx.execute("ROLLBACK TO SAVEPOINT cdr_batch", &[])?;
+                self.tx.execute("RELEASE SAVEPOINT cdr_batch", &[])?;
+            }
+            Err(e) => return Err(e),
+        }
+        let uids: Vec<&str> = cdrs.iter().map(|c| c.uid.as_ref()).collect();
+        let batch = Batch::plan(cdrs, self.stored_pg(&uids)?);
+        self.copy_pg(&batch.fresh)?;
+        self.claim_pg(&batch.claims)?;
+        Ok(batch.outcomes)
+    }
+
+    /// Stores new calls with one binary COPY.
+    fn copy_pg(&self, cdrs: &[&Cdr]) -> Result<()> {
+        if cdrs.is_empty() {
+            return Ok(());
+        }
+        use postgres::types::Type;
+        let (text, int) = (Type::TEXT, Type::INT8);
+        let types = [
+            text.clone(),
+            int.clone(),
+            int.clone(),
+            int.clone(),
+            int.clone(),
+            int.clone(),
+            int.clone(),
+            int,
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text,
+        ];
+        self.tx
+            .pg_copy_in(COPY_CDRS, &types, |out| {
+                for c in cdrs {
+                    out.write(&[
+                        &c.uid.as_ref(),
+                        &c.customer_id,
+                        &c.start_at,
+                        &i64::from(c.answered),
+                        &c.duration_s,
+                        &c.billed_s,
+                        &c.charge,
+                        &c.cost,
+                        &c.src.as_ref(),
+                        &c.dst.as_ref(),
+                        &c.disposition.as_ref(),
+                        &c.channel.as_ref(),
+                        &c.account_code.as_ref(),
+                    ])?;
+                }
+                Ok(())
+            })
+            .expect("a PostgreSQL transaction")?;
+        Ok(())
+    }
+
+    /// Gives calls stored without a customer theirs, with one statement.
+    fn claim_pg(&self, cdrs: &[&Cdr]) -> Result<()> {
+        if cdrs.is_empty() {
+            return Ok(());
+        }
+        let uid: Vec<&str> = cdrs.iter().map(|c| c.uid.as_ref()).collect();
         let customer: Vec<Option<i64>> = cdrs.iter().map(|c| c.customer_id).collect();
-        let start = int(|c| c.start_at);
-        let answered = int(|c| i64::from(c.answered));
-        let duration = int(|c| c.duration_s);
-        let billed = int(|c| c.billed_s);
-        let charge = int(|c| c.charge);
-        let cost = int(|c| c.cost);
-        let src = text(|c| &c.src);
-        let dst = text(|c| &c.dst);
-        let disposition = text(|c| &c.disposition);
-        let channel = text(|c| &c.channel);
-        let account = text(|c| &c.account_code);
-        let rows = self
-            .tx
+        let int = |f: fn(&Cdr) -> i64| cdrs.iter().map(|c| f(c)).collect::<Vec<_>>();
+        let (billed, charge, cost) = (int(|c| c.billed_s), int(|c| c.charge), int(|c| c.cost));
+        self.tx
             .pg_query(
-                "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
-                                   cost, src, dst, disposition, channel, account_code)
-                 SELECT * FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[], ?4::bigint[],
-                                      ?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::bigint[],
-                                      ?9::text[], ?10::text[], ?11::text[], ?12::text[], ?13::text[])
-                 ON CONFLICT (uid) DO NOTHING
-                 RETURNING uid",
-                &[
-                    &uid,
-                    &customer,
-                    &start,
-                    &answered,
-                    &duration,
-                    &billed,
-                    &charge,
-                    &cost,
-                    &src,
-                    &dst,
-                    &disposition,
-                    &channel,
-                    &account,
-                ],
+                "UPDATE cdrs SET customer_id = u.customer_id, billed_s = u.billed_s,
+                                 charge = u.charge, cost = u.cost
+                 FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[], ?4::bigint[], ?5::bigint[])
+                      AS u (uid, customer_id, billed_s, charge, cost)
+                 WHERE cdrs.uid = u.uid AND cdrs.customer_id IS NULL",
+                &[&uid, &customer, &billed, &charge, &cost],
             )
             .expect("a PostgreSQL transaction")?;
-        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+        Ok(())
     }
 
     /// The calls stored under these uids, read in one statement.
-    fn stored_pg(&self, uids: &[&str]) -> Result<std::collections::HashMap<String, StoredCall>> {
-        if uids.is_empty() {
-            return Ok(std::collections::HashMap::new());
-        }
+    fn stored_pg<'s>(&self, uids: &[&str]) -> Result<HashMap<Cow<'s, str>, StoredCall<'s>>> {
         let rows = self
             .tx
             .pg_query(
@@ -291,37 +307,68 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
             .iter()
             .map(|r| {
                 (
-                    r.get(0),
+                    Cow::Owned(r.get(0)),
                     StoredCall {
                         customer_id: r.get(1),
                         start_at: r.get(2),
                         answered: r.get::<_, i64>(3) != 0,
                         duration_s: r.get(4),
-                        src: r.get(5),
-                        dst: r.get(6),
-                        channel: r.get(7),
-                        account_code: r.get(8),
+                        src: Cow::Owned(r.get(5)),
+                        dst: Cow::Owned(r.get(6)),
+                        channel: Cow::Owned(r.get(7)),
+                        account_code: Cow::Owned(r.get(8)),
                     },
                 )
             })
             .collect())
     }
+}
 
-    /// The call stored under `uid`: read only for a uid stored already, so a fresh
-    /// import never pays for it.
-    fn stored(&mut self, uid: &str) -> Result<StoredCall> {
-        self.tx.query_one(STORED_CDR, &vals![uid], |r| {
+impl SqliteStatements<'_> {
+    /// Stores one call: an insert that does nothing for a uid stored already, and only then
+    /// a read of the stored call, so a fresh import never pays for it.
+    fn write(&mut self, tx: &Tx, cdr: &Cdr) -> Result<Stored> {
+        let inserted = self.insert.execute(params![
+            cdr.uid,
+            cdr.customer_id,
+            cdr.start_at,
+            cdr.answered,
+            cdr.duration_s,
+            cdr.billed_s,
+            cdr.charge,
+            cdr.cost,
+            cdr.src,
+            cdr.dst,
+            cdr.disposition,
+            cdr.channel,
+            cdr.account_code,
+        ])?;
+        if inserted > 0 {
+            return Ok(Stored::Inserted);
+        }
+        let stored = tx.query_one(STORED_CDR, &vals![cdr.uid.as_ref()], |r| {
             Ok(StoredCall {
                 customer_id: r.get(0)?,
                 start_at: r.get(1)?,
                 answered: r.get(2)?,
                 duration_s: r.get(3)?,
-                src: r.get(4)?,
-                dst: r.get(5)?,
-                channel: r.get(6)?,
-                account_code: r.get(7)?,
+                src: Cow::Owned(r.get(4)?),
+                dst: Cow::Owned(r.get(5)?),
+                channel: Cow::Owned(r.get(6)?),
+                account_code: Cow::Owned(r.get(7)?),
             })
-        })
+        })?;
+        let outcome = stored.outcome(cdr);
+        if outcome == Stored::Claimed {
+            self.claim.execute(params![
+                cdr.uid,
+                cdr.customer_id,
+                cdr.billed_s,
+                cdr.charge,
+                cdr.cost
+            ])?;
+        }
+        Ok(outcome)
     }
 }
 

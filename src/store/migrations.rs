@@ -39,6 +39,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("audit_host_v5.sql"),
         pg: include_str!("pg/v5_audit_host.sql"),
     },
+    Migration {
+        sqlite: include_str!("cdrs_uid_bytes_v6.sql"),
+        pg: include_str!("pg/v6_cdrs_uid_bytes.sql"),
+    },
 ];
 
 /// The schema version this build knows.

@@ -41,6 +41,11 @@ impl Error {
         matches!(self, Error::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
     }
 
+    /// A row broke a unique key (PostgreSQL's unique_violation).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Pg(e) if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION))
+    }
+
     pub fn column(col: usize, message: impl Into<String>) -> Error {
         Error::Column {
             col,
@@ -318,6 +323,28 @@ impl<'a> Tx<'a> {
             conn.statement(sql)
                 .and_then(|statement| Ok(conn.client.query(&statement, params)?)),
         )
+    }
+
+    /// Streams rows into a table through PostgreSQL's binary COPY (`sql` is the COPY
+    /// statement, `types` its columns' types): for bulk paths only; None on SQLite. Returns
+    /// how many rows went in.
+    pub fn pg_copy_in(
+        &self,
+        sql: &str,
+        types: &[postgres::types::Type],
+        rows: impl FnOnce(&mut postgres::binary_copy::BinaryCopyInWriter) -> Result<()>,
+    ) -> Option<Result<u64>> {
+        let TxKind::Pg { client, .. } = &self.kind else {
+            return None;
+        };
+        let mut conn = client.borrow_mut();
+        let copy = || -> Result<u64> {
+            let mut writer =
+                postgres::binary_copy::BinaryCopyInWriter::new(conn.client.copy_in(sql)?, types);
+            rows(&mut writer)?;
+            Ok(writer.finish()?)
+        };
+        Some(copy())
     }
 
     pub fn is_pg(&self) -> bool {
