@@ -32,9 +32,38 @@ pub fn padded(text: &str, width: usize) -> String {
     format!("{fitted}{}", " ".repeat(pad))
 }
 
+/// Stored text as it may reach a terminal: control characters (which could move the
+/// cursor, set the clipboard or retitle the window) and characters that reorder text shown
+/// as escapes, everything else as it is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_text_carries_no_terminal_controls() {
+        assert_eq!(printable("plain café"), "plain café");
+        assert_eq!(
+            printable("A\u{1b}]52;c;QQ==\u{7}B\u{202E}"),
+            "A\\u{1b}]52;c;QQ==\\u{7}B\\u{202e}"
+        );
+    }
 
     #[test]
     fn text_takes_its_columns_whatever_the_script() {

@@ -7,7 +7,7 @@
 //!   empty --filter without --all, a missing --yes, no field to change)
 //! - 3: refused: the change breaks a rule (validation, a name taken, a customer that must be
 //!   kept, problems in an import, a scheduled change that failed); nothing changed
-//! - 4: conflict: another operator saved the customer first; nothing changed
+//! - 4: conflict: another operator saved the customer (or the setting) first; nothing changed
 //!
 //! Everything a command prints on stdout goes through `write!` and `?`, never `println!`
 //! (which panics when the reader has gone): a closed pipe then comes back as an error, and
@@ -17,6 +17,7 @@
 mod customers;
 mod demo;
 mod import_cmd;
+mod settings_cmd;
 mod summary;
 
 use crate::config::{Config, Dirs};
@@ -65,6 +66,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Apply the scheduled changes that are due; for cron, e.g. every minute.
     ApplyDue,
+    /// The settings every operator shares: carrierdesk settings set from_address noc@example.com
+    #[command(subcommand)]
+    Settings(settings_cmd::SettingsCommand),
     /// The database itself: carrierdesk db migrate --db postgres://owner@host/carrierdesk
     #[command(subcommand)]
     Db(DbCommand),
@@ -108,7 +112,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     match (e.downcast_ref::<Stop>(), e.downcast_ref::<ServiceError>()) {
         (Some(Stop::Usage(_)), _) => EXIT_USAGE,
         (Some(Stop::Refused(_)), _) => EXIT_REFUSED,
-        (_, Some(ServiceError::Conflict(_))) => EXIT_CONFLICT,
+        (_, Some(ServiceError::Conflict(_) | ServiceError::SettingConflict(_))) => EXIT_CONFLICT,
         (_, Some(s)) if s.is_refusal() => EXIT_REFUSED,
         _ => 1,
     }
@@ -168,6 +172,11 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             customers::run(&mut service, &actor, cmd)
+        }
+        Some(Command::Settings(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            settings_cmd::run(&mut service, &actor, cmd)
         }
         Some(Command::ApplyDue) => {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;

@@ -716,7 +716,7 @@ pub fn dedup_ignoring_case(tags: &mut Vec<String>) {
 }
 
 /// A small, sane check: one @, something before it, a host name after it, no spaces.
-fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let Some((local, host)) = s.split_once('@') else {
         return false;
     };
@@ -733,7 +733,7 @@ fn is_email(s: &str) -> bool {
 }
 
 /// http(s)://host[:port][/path...], host with a dot in it.
-fn is_web_address(s: &str) -> bool {
+pub(crate) fn is_web_address(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     let Some(rest) = ["https://", "http://"]
         .iter()
@@ -749,7 +749,7 @@ fn is_web_address(s: &str) -> bool {
     !s.chars().any(|c| c.is_whitespace() || c.is_control()) && is_host(host)
 }
 
-fn is_host(h: &str) -> bool {
+pub(crate) fn is_host(h: &str) -> bool {
     h.len() <= 253
         && h.contains('.')
         && h.split('.').all(|label| {

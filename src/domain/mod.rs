@@ -13,6 +13,7 @@ pub mod money;
 pub mod rating;
 pub mod schedule;
 pub mod selection;
+pub mod settings;
 pub mod summary;
 pub mod summary_table;
 

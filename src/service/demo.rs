@@ -183,8 +183,9 @@ pub fn generate(
     let mut next_block = 1000;
 
     let tx = service.store.write()?;
-    store::set_setting(&tx, "number_range_start", "1000")?;
-    store::set_setting(&tx, "block_size", "1000")?;
+    for (key, value) in [("number_range_start", "1000"), ("block_size", "1000")] {
+        store::write_setting(&tx, key, Some(value), &store::now_text(), "demo")?;
+    }
     let mut hourly = HourlyWriter::new(&tx)?;
     for i in 0..spec.customers {
         let id = i as i64 + 1;

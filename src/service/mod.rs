@@ -10,6 +10,7 @@ mod customers;
 pub mod demo;
 pub mod import;
 mod schedule;
+mod settings;
 mod summary;
 
 pub use actor::actor_from_env;
@@ -18,6 +19,7 @@ pub use bulk_upload::{CustomerImportReport, ImportProblem, ImportedCustomer};
 pub use customers::CardData;
 pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportReport};
 pub use schedule::ApplyReport;
+pub use settings::{Setting, SettingChange};
 
 use crate::cdr::RowError;
 use crate::domain::{Change, Changes, Customer, FieldError};
@@ -45,6 +47,15 @@ pub enum ServiceError {
     ScheduledNotFound(i64),
     #[error("another operator saved customer {} first; reload to see their change", .0.id)]
     Conflict(Box<Customer>),
+    /// A setting or a value the settings refuse, in one line that names the key.
+    #[error("{0}")]
+    Setting(String),
+    #[error(
+        "another operator changed {} first (now {}); reload to see their change",
+        .0.key,
+        .0.value.as_deref().unwrap_or("unset")
+    )]
+    SettingConflict(Box<Setting>),
     /// A row of an import file that cannot be understood: `calls.csv line 12, field ...`.
     #[error("{} {error}", path.display())]
     BadRow { path: PathBuf, error: RowError },
@@ -78,6 +89,7 @@ impl ServiceError {
                 | ServiceError::InvalidCustomers(_)
                 | ServiceError::Kept(_)
                 | ServiceError::BadRow { .. }
+                | ServiceError::Setting(_)
         )
     }
 }

@@ -242,15 +242,6 @@ pub fn insert_number_block(tx: &Tx, b: &NumberBlock, now: &str) -> Result<i64> {
     )
 }
 
-pub fn set_setting(tx: &Tx, key: &str, value: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &vals![key, value],
-    )?;
-    Ok(())
-}
-
 impl Store {
     pub fn customer(&self, id: i64) -> Result<Option<Customer>> {
         get_customer(&self.read()?, id)

@@ -43,6 +43,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("cdrs_uid_bytes_v6.sql"),
         pg: include_str!("pg/v6_cdrs_uid_bytes.sql"),
     },
+    Migration {
+        sqlite: include_str!("settings_v7.sql"),
+        pg: include_str!("pg/v7_settings.sql"),
+    },
 ];
 
 /// The schema version this build knows.

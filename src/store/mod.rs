@@ -12,6 +12,7 @@ mod migrations;
 pub mod pg_config;
 mod rows;
 mod schedule;
+mod settings;
 pub mod sql;
 mod summary;
 
@@ -271,15 +272,6 @@ impl Store {
         }
     }
 
-    /// A setting from the settings table.
-    pub fn setting(&self, key: &str) -> sql::Result<Option<String>> {
-        self.read()?.query_opt(
-            "SELECT value FROM settings WHERE key = ?1",
-            &crate::vals![key],
-            |r| r.get(0),
-        )
-    }
-
     /// The role stored for an operator, if the operators table names them.
     pub fn operator_role(&self, name: &str) -> sql::Result<Option<String>> {
         self.read()?.query_opt(
@@ -330,10 +322,11 @@ pub use change_log::record_changes;
 pub use customers::{
     account_code_holder, customer_named, customer_ties, delete_customer, get_contacts,
     get_customer, get_number_blocks, get_sip_users, insert_contact, insert_customer,
-    insert_number_block, set_setting, update_customer,
+    insert_number_block, update_customer,
 };
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
     list_scheduled, next_due,
 };
+pub use settings::{StoredSetting, setting_for_update, write_setting};
 pub use summary::HourlyWriter;
