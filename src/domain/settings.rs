@@ -216,7 +216,7 @@ pub struct Key {
 /// Every setting, grouped as the Settings screen shows them. Families, whose keys carry a
 /// name of their own, come after the plain keys of their group. The rating issue's
 /// `default_cost_card` and `provider_card.NAME` join this list with rate cards.
-pub const KEYS: &[Key] = &[
+pub static KEYS: &[Key] = &[
     Key {
         name: "from_address",
         group: Group::CompanyMail,
