@@ -1,6 +1,9 @@
 //! Text in a fixed number of terminal columns, counted by display width: a CJK character
 //! takes two, a combining accent none.
 
+use crate::domain::text_rule::is_unsafe_char;
+use std::borrow::Cow;
+use std::io::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// `text` in at most `width` columns: cut with "…" when longer, so that a shortened email
@@ -34,12 +37,16 @@ pub fn padded(text: &str, width: usize) -> String {
 
 /// Stored text as it may reach a terminal: control characters (which could move the
 /// cursor, set the clipboard or retitle the window) and characters that reorder text shown
-/// as escapes, everything else as it is.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+/// as escapes (`\u{1b}`), everything else as it is.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escaped(text, false)
+}
+
+/// As `printable`, keeping line breaks and tabs: for whole lines of output.
+fn escaped(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| is_unsafe_char(c) && !(keep_lines && matches!(c, '\n' | '\t'));
     if !text.chars().any(unsafe_char) {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -49,7 +56,23 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
             out.push(c);
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
+}
+
+/// A writer for output read on a terminal (not JSON, whose own escapes are kept): what it
+/// is given goes through as `printable` shows it, lines and tabs kept.
+pub struct Printable<W: Write>(pub W);
+
+impl<W: Write> Write for Printable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(escaped(&text, true).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 #[cfg(test)]
@@ -62,6 +85,13 @@ mod tests {
         assert_eq!(
             printable("A\u{1b}]52;c;QQ==\u{7}B\u{202E}"),
             "A\\u{1b}]52;c;QQ==\\u{7}B\\u{202e}"
+        );
+        let mut out = Printable(Vec::new());
+        let name = "A\u{1b}[2JB";
+        write!(out, "name: {name}\n\tnext\r\n").unwrap();
+        assert_eq!(
+            String::from_utf8(out.0).unwrap(),
+            "name: A\\u{1b}[2JB\n\tnext\\u{d}\n"
         );
     }
 

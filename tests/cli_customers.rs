@@ -996,3 +996,73 @@ fn demo_works_with_a_command_too() {
         "the demo's customers"
     );
 }
+
+/// What an attacker could store to take over an operator's terminal: set the clipboard
+/// (OSC 52), retitle the window, clear the screen.
+const ESCAPES: &str = "A\u{1b}]52;c;QUREUkVTUw==\u{7}\u{1b}]0;owned\u{7}\u{1b}[2JA";
+
+#[test]
+fn escape_sequences_are_refused_on_the_way_in_and_shown_escaped_on_the_way_out() {
+    let db = Db::demo();
+    let run = db
+        .run(&["customers", "update", "7", "--address", ESCAPES])
+        .expect(3);
+    assert_eq!(
+        run.stderr(),
+        "carrierdesk: Address cannot contain control characters\n"
+    );
+    let run = db
+        .run(&[
+            "customers",
+            "update",
+            "7",
+            "--website",
+            "https://a.example/\u{202E}fdp",
+        ])
+        .expect(3);
+    assert!(
+        run.stderr()
+            .contains("Website cannot contain characters that reorder text")
+    );
+
+    // Written straight into the database, past the rules: shown, never obeyed.
+    db.sql()
+        .execute(
+            "UPDATE customers SET address = ?1, name = ?1 WHERE id = 7",
+            [ESCAPES],
+        )
+        .unwrap();
+    for args in [
+        &["customers", "show", "7"][..],
+        &["customers", "list"],
+        &["customers", "update", "7", "--channels", "31"],
+        &[
+            "customers",
+            "bulk-update",
+            "--filter",
+            "id:7",
+            "--set",
+            "cps=9",
+            "--dry-run",
+        ],
+    ] {
+        let run = db.run(args).expect(0);
+        let out = run.stdout();
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}: {out:?}"
+        );
+        assert!(
+            out.contains("A\\u{1b}]52;c;QUREUkVTUw==\\u{7}"),
+            "{args:?}: {out}"
+        );
+    }
+    // JSON keeps its own escapes, and reads back as the stored text.
+    let json: serde_json::Value = serde_json::from_str(
+        &db.run(&["customers", "show", "7", "--json"])
+            .expect(0)
+            .stdout(),
+    )
+    .unwrap();
+    assert_eq!(json["address"], ESCAPES);
+}

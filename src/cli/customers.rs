@@ -7,6 +7,7 @@ use crate::domain::{
     Status,
 };
 use crate::service::{Service, ServiceError};
+use crate::text::Printable;
 use chrono::{DateTime, Utc};
 use clap::{Arg, ArgMatches, Args, FromArgMatches, Subcommand};
 use serde::Serialize;
@@ -251,7 +252,7 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
         }
         w.flush()?;
     } else {
-        let mut out = out;
+        let mut out = Printable(out);
         writeln!(
             out,
             "{:>7}  {:<36} {:<9} {:>14} {:>3} {:>9}",
@@ -358,6 +359,7 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
         writeln!(out)?;
         return Ok(());
     }
+    let mut out = Printable(out);
     let standing = c.standing();
     writeln!(out, "Customer {}: {}", c.id, c.name)?;
     let line = |out: &mut dyn Write, label: &str, value: &str| -> std::io::Result<()> {
@@ -415,7 +417,7 @@ fn update(service: &mut Service, actor: &Actor, args: UpdateArgs) -> anyhow::Res
             return Err(ServiceError::InvalidFields(errors).into());
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = Printable(std::io::stdout().lock());
     match args.at {
         Some(at) => {
             let set = fields_json(&after, &fields);
@@ -480,7 +482,7 @@ fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> an
         .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
         .map(|r| r.id)
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = Printable(std::io::stdout().lock());
     if ids.is_empty() {
         let none = if args.all {
             "there are no customers; nothing to change"
@@ -543,7 +545,7 @@ fn delete(service: &mut Service, actor: &Actor, args: DeleteArgs) -> anyhow::Res
     }
     let deleted = service.delete_customers(actor, &ids)?;
     writeln!(
-        std::io::stdout().lock(),
+        Printable(std::io::stdout().lock()),
         "deleted {deleted}: {}",
         names.join(", ")
     )?;
@@ -582,7 +584,7 @@ fn confirm(customers: &[Customer], names: &[String]) -> anyhow::Result<()> {
 
 fn import(service: &mut Service, actor: &Actor, args: ImportArgs) -> anyhow::Result<()> {
     let report = service.import_customers(actor, &args.file, args.dry_run)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = Printable(std::io::stdout().lock());
     if report.committed {
         for i in &report.customers {
             let c = &i.customer;

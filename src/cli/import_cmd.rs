@@ -5,6 +5,7 @@ use crate::cdr::sample::write_asterisk_sample;
 use crate::cdr::time::utc_text;
 use crate::cdr::{FileZone, Format};
 use crate::service::{ImportOptions, ImportProgress, ImportReport, Service, actor_from_env};
+use crate::text::Printable;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -101,7 +102,7 @@ pub fn run(service: &mut Service, args: ImportCdrsArgs) -> anyhow::Result<()> {
         bar.finish_and_clear();
         let report = report?;
         write!(
-            std::io::stdout().lock(),
+            Printable(std::io::stdout().lock()),
             "{}",
             summary(&report, started.elapsed().as_secs_f64())
         )?;
@@ -146,8 +147,8 @@ fn summary(r: &ImportReport, seconds: f64) -> String {
 /// The calls that matched no customer, as CSV on stdout.
 fn list_unmatched(service: &Service) -> anyhow::Result<()> {
     let (count, calls) = service.unmatched_cdrs(UNMATCHED_LISTED)?;
-    let stdout = std::io::stdout();
-    let mut out = csv::Writer::from_writer(stdout.lock());
+    // Caller ids and account codes come from CDR files as they were written.
+    let mut out = csv::Writer::from_writer(Printable(std::io::stdout().lock()));
     out.write_record([
         "uid",
         "start",

@@ -140,8 +140,9 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            // Messages quote what was typed or read from files: shown, never obeyed.
             for line in chain.join(": ").lines() {
-                eprintln!("carrierdesk: {line}");
+                eprintln!("carrierdesk: {}", crate::text::printable(line));
             }
             ExitCode::from(exit_code(&e))
         }

@@ -251,6 +251,53 @@ const MAX_DUE_DAYS: u32 = 365;
 /// A billing increment longer than an hour is a typing mistake.
 const MAX_INCREMENT_S: u32 = 3600;
 const MAX_NAME_CHARS: usize = 100;
+/// The most characters of the other text fields (a tag counts alone, and a customer has at
+/// most `MAX_TAGS`): room for any real value, and a bound on what one field can make every
+/// operator's board and card carry.
+const MAX_EMAIL_CHARS: usize = 254;
+const MAX_WEBSITE_CHARS: usize = 500;
+const MAX_ADDRESS_CHARS: usize = 500;
+const MAX_TAG_CHARS: usize = 50;
+const MAX_TAGS: usize = 50;
+const MAX_VARS_CHARS: usize = 10_000;
+const MAX_ACCOUNT_CODE_CHARS: usize = 64;
+
+/// The text of a text field as (text, multi-line, most characters): what `text_rule`
+/// checks before the field's own rule, so that no message quotes a value it refuses.
+fn texts(c: &Customer, f: Field) -> Vec<(&str, bool, usize)> {
+    match f {
+        Field::Name => vec![(c.name.as_str(), false, MAX_NAME_CHARS)],
+        Field::PaypalEmail => vec![(c.paypal_email.as_str(), false, MAX_EMAIL_CHARS)],
+        Field::Website => vec![(c.website.as_str(), false, MAX_WEBSITE_CHARS)],
+        Field::Address => vec![(c.address.as_str(), false, MAX_ADDRESS_CHARS)],
+        Field::Tags => c
+            .tags
+            .iter()
+            .map(|t| (t.as_str(), false, MAX_TAG_CHARS))
+            .collect(),
+        Field::Vars => vec![(c.vars.as_str(), true, MAX_VARS_CHARS)],
+        Field::AccountCode => vec![(c.account_code.as_str(), false, MAX_ACCOUNT_CODE_CHARS)],
+        _ => Vec::new(),
+    }
+}
+
+/// The rules every text field keeps: no control characters (line breaks and tabs in
+/// multi-line ones), nothing that reorders text, and a most length.
+fn text_rules(c: &Customer, f: Field) -> Result<(), String> {
+    let label = f.label();
+    if f == Field::Tags && c.tags.len() > MAX_TAGS {
+        return Err(format!("{label}: at most {MAX_TAGS} tags"));
+    }
+    for (text, multi_line, max) in texts(c, f) {
+        if let Some(problem) = super::text_rule::text_problem(text, multi_line) {
+            return Err(format!("{label} {problem}"));
+        }
+        if text.chars().count() > max {
+            return Err(format!("{label} has at most {max} characters"));
+        }
+    }
+    Ok(())
+}
 
 impl CustomerDraft {
     /// A new customer's form: the schema's defaults, no currency chosen yet.
@@ -551,16 +598,9 @@ pub(super) fn any_currency() -> Currency {
 /// value came from a draft; values from a scheduled change's JSON come here directly.
 fn rule(c: &Customer, f: Field) -> Result<(), String> {
     let ok = |good: bool, message: &dyn Fn() -> String| if good { Ok(()) } else { Err(message()) };
+    text_rules(c, f)?;
     match f {
-        Field::Name => {
-            ok(!c.name.trim().is_empty(), &|| "a name is required".into())?;
-            ok(c.name.chars().count() <= MAX_NAME_CHARS, &|| {
-                format!("a name has at most {MAX_NAME_CHARS} characters")
-            })?;
-            ok(!c.name.chars().any(char::is_control), &|| {
-                "a name cannot contain control characters".into()
-            })
-        }
+        Field::Name => ok(!c.name.trim().is_empty(), &|| "a name is required".into()),
         Field::MinimumPayment => ok(c.minimum_payment >= 0, &|| {
             "minimum payment cannot be negative".into()
         }),
@@ -990,6 +1030,32 @@ mod tests {
         assert_eq!(refused(Field::Name, "   "), "a name is required");
         assert!(refused(Field::Name, &"x".repeat(101)).contains("at most 100"));
         assert!(refused(Field::Name, "a\tb").contains("control"));
+    }
+
+    #[test]
+    fn every_text_field_refuses_escapes_and_reordering_naming_itself() {
+        let osc52 = "A\u{1b}]52;c;QUREUkVTUw==\u{7}A";
+        for (field, label) in [
+            (Field::Name, "Name"),
+            (Field::PaypalEmail, "PayPal email"),
+            (Field::Website, "Website"),
+            (Field::Address, "Address"),
+            (Field::Tags, "Tags"),
+            (Field::Vars, "Vars (TOML)"),
+            (Field::AccountCode, "Account code"),
+        ] {
+            let why = refused(field, osc52);
+            assert_eq!(why, format!("{label} cannot contain control characters"));
+            assert!(refused(field, "x\u{202E}y").contains("reorder"), "{field}");
+            assert!(
+                refused(field, "\u{FEFF}x").contains("byte order mark"),
+                "{field}"
+            );
+        }
+        assert!(refused(Field::Address, &"x".repeat(501)).contains("at most 500"));
+        assert!(refused(Field::AccountCode, &"A".repeat(65)).contains("at most 64"));
+        // Multi-line vars keep their line breaks and tabs.
+        assert!(errors_for(&with(Field::Vars, "a = 1\n\tb = 2\n"), Field::Vars).is_empty());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod selection;
 pub mod settings;
 pub mod summary;
 pub mod summary_table;
+pub mod text_rule;
 
 pub use audit::{Actor, AuditEntry, Verb};
 pub use bulk::{BulkChange, BulkEdit};

@@ -95,8 +95,8 @@ impl Rule {
         if v.chars().count() > MAX_VALUE_LEN {
             return Err(format!("is longer than {MAX_VALUE_LEN} characters"));
         }
-        if v.chars().any(|c| c.is_control() || is_bidi_control(c)) {
-            return Err("holds control characters".into());
+        if let Some(problem) = super::text_rule::text_problem(v, false) {
+            return Err(problem.into());
         }
         let ok = |good: bool, v: String| {
             if good {
@@ -145,12 +145,6 @@ fn one_of(words: &[&str]) -> String {
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
-}
-
-/// Characters that reorder how text is shown (overrides and isolates): a value holding
-/// one could show operators something other than what it is.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn is_host_port(v: &str) -> bool {
@@ -480,7 +474,7 @@ mod tests {
         assert!(
             set("from_name", "Carrier\u{202E}CON")
                 .unwrap_err()
-                .contains("control")
+                .contains("reorder")
         );
         assert!(set("from_name", "   ").unwrap_err().contains("unset"));
         assert!(set("smtp_server", "127.0.0.1:25").is_ok());
