@@ -25,6 +25,7 @@ use carrierdesk::tui::screens::customer_form::CustomerFormScreen;
 use carrierdesk::tui::screens::list::{ListKind, ListScreen};
 use carrierdesk::tui::screens::palette::PaletteScreen;
 use carrierdesk::tui::screens::prompt::{Prompt, Purpose};
+use carrierdesk::tui::screens::settings::SettingsScreen;
 use carrierdesk::tui::screens::window::Window;
 use carrierdesk::tui::shell::App;
 use carrierdesk::tui::worker::{Database, Session};
@@ -160,6 +161,11 @@ enum Prefix {
     Scheduled,
     CardScheduled,
     Unmatched,
+    Settings,
+    SettingValue,
+    SettingKey,
+    SettingUnset,
+    CardSettings,
 }
 
 impl Prefix {
@@ -195,6 +201,11 @@ impl Prefix {
         Prefix::Scheduled,
         Prefix::CardScheduled,
         Prefix::Unmatched,
+        Prefix::Settings,
+        Prefix::SettingValue,
+        Prefix::SettingKey,
+        Prefix::SettingUnset,
+        Prefix::CardSettings,
     ];
 
     fn steps(self) -> Vec<Step> {
@@ -256,6 +267,23 @@ impl Prefix {
             Prefix::Scheduled => palette("scheduled changes"),
             Prefix::CardScheduled => [vec![key(Enter)], palette("scheduled changes")].concat(),
             Prefix::Unmatched => palette("unmatched"),
+            Prefix::Settings => palette("settings"),
+            Prefix::SettingValue => [palette("settings"), vec![key(Char('e'))]].concat(),
+            Prefix::SettingKey => [palette("settings"), vec![key(Char('a'))]].concat(),
+            // The first setting (from_address) is given a value whatever a case left in
+            // it (Home, Ctrl-K empty the field), so that d has something to ask about.
+            Prefix::SettingUnset => [
+                palette("settings"),
+                vec![
+                    key(Char('e')),
+                    key(KeyCode::Home),
+                    Step::Key(Char('k'), KeyModifiers::CONTROL, KeyEventKind::Press),
+                ],
+                typed("noc@carrier.example"),
+                vec![key(Enter), key(Char('d'))],
+            ]
+            .concat(),
+            Prefix::CardSettings => [vec![key(Enter)], palette("settings")].concat(),
         }
     }
 
@@ -269,6 +297,7 @@ impl Prefix {
             None => Err("no card on top".into()),
         };
         let form = || app.top_as::<CustomerFormScreen>().map(|s| &s.form);
+        let settings = app.top_as::<SettingsScreen>();
         let prompt = |expected: fn(&Purpose) -> bool| match app.top_as::<Prompt>() {
             Some(p) if expected(&p.purpose) => Ok(()),
             Some(p) => Err(format!("a prompt for {:?}", p.purpose)),
@@ -376,6 +405,26 @@ impl Prefix {
                 app.top_as::<ListScreen>()
                     .is_some_and(|l| l.title.contains("Unmatched")),
                 "list of unmatched calls",
+            ),
+            Prefix::Settings => top(
+                settings.is_some_and(|s| s.loaded()) && context == Context::Settings,
+                "loaded settings",
+            ),
+            Prefix::SettingValue => top(
+                settings.is_some_and(|s| s.editing() == Some("from_address")),
+                "setting's value being edited",
+            ),
+            Prefix::SettingKey => top(
+                settings.is_some_and(|s| s.editing().is_none()) && context == Context::SettingEdit,
+                "key of a setting to add",
+            ),
+            Prefix::SettingUnset => top(
+                settings.is_some() && context == Context::Confirm,
+                "question whether to unset a setting",
+            ),
+            Prefix::CardSettings => top(
+                settings.is_some_and(|s| s.loaded()) && app.find::<CardScreen>().is_some(),
+                "settings over a card",
             ),
         };
         result.map_err(|e| format!("{self:?}: {e} (top context {context:?})"))

@@ -48,6 +48,12 @@ contexts! {
     BulkForm,
     /// A pop-up list that can be acted on (a preview, a check, scheduled changes).
     List,
+    /// The shared settings, one under the cursor.
+    Settings,
+    /// Typing a setting's value, or the key of a setting to add.
+    SettingEdit,
+    /// A yes/no question (unset a setting?).
+    Confirm,
 }
 
 /// What a key asks for: the screen on top carries it out, or passes it down the stack.
@@ -118,6 +124,8 @@ pub enum Action {
     /// List the calls that matched no customer.
     UnmatchedCdrs,
     CancelItem,
+    /// Open the shared settings.
+    Settings,
     Left,
     Right,
     Submit,
@@ -225,6 +233,16 @@ pub const BINDINGS: &[Binding] = &[
     bind!(List, [(Enter, NONE)], "Enter", Action::Submit, "go ahead (apply, create), or show the line in full", "go ahead / show"),
     bind!(List, [(Char('x'), NONE)], "x", Action::CancelItem, "cancel the scheduled change under the cursor", ""),
     bind!(List, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
+    bind!(Settings, [(Char('e'), NONE), (Enter, NONE)], "e/Enter", Action::Edit, "edit the value in place, checked as you type", "edit"),
+    bind!(Settings, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d/Del", Action::Delete, "unset the setting (asks first)", "unset"),
+    bind!(Settings, [(Char('a'), NONE), (Char('+'), NONE)], "a/+", Action::Add, "add a setting of a family by its key (fx.USD.EUR: an exchange rate)", "add"),
+    bind!(Settings, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
+    bind!(Settings, [(Esc, NONE)], "Esc", Action::Back, "back", "back"),
+    bind!(SettingEdit, [(Enter, NONE)], "Enter", Action::Submit, "save the value (refused while it breaks its rule); after a new key, go on to its value", "save"),
+    bind!(SettingEdit, [(Esc, NONE)], "Esc", Action::Back, "cancel the edit, nothing saved", "cancel"),
+    bind!(Confirm, [(Char('y'), NONE)], "y", Action::Submit, "yes, go ahead", "yes"),
+    bind!(Confirm, [(Char('n'), NONE), (Esc, NONE)], "n/Esc", Action::Back, "no, leave it as it is (so does any other key)", "no"),
+    bind!(Confirm, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
     bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),
     bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
@@ -280,6 +298,10 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::FilterLine => &[Context::FilterLine],
         Context::BulkForm => &[Context::BulkForm],
         Context::List => &[Context::List],
+        Context::Settings => &[Context::Settings, Context::Global],
+        // Typing: only the context's own keys, so letters reach the field.
+        Context::SettingEdit => &[Context::SettingEdit],
+        Context::Confirm => &[Context::Confirm],
         Context::Global => &[Context::Global],
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::{
     AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduledChange,
     SummaryRow,
 };
-use crate::service::{CardData, CustomerImportReport};
+use crate::service::{CardData, CustomerImportReport, Setting};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -66,6 +66,13 @@ pub enum Reply {
     Finished(Level, String),
     /// The customer to edit, loaded.
     EditReady(Result<Customer, String>),
+    /// Every setting, in `settings::KEYS` order.
+    SettingsLoaded(Result<Vec<Setting>, String>),
+    /// A setting saved or unset (`key` as sent), or why not.
+    SettingChanged {
+        key: String,
+        result: Result<Setting, SettingRefusal>,
+    },
     BulkPreviewed(Result<Vec<BulkChange>, String>),
     /// A bulk upload's dry run: what it would create, or every problem.
     UploadChecked {
@@ -107,6 +114,15 @@ pub enum SaveError {
     /// (`Field::name()`): shown beside it.
     Field(FieldError),
     Failed(String),
+}
+
+/// Why a setting was not changed.
+#[derive(Debug, Clone)]
+pub enum SettingRefusal {
+    /// Another operator changed it since it was read; the setting as they left it.
+    Conflict(Box<Setting>),
+    /// A rule, or the database, in one line.
+    Refused(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +203,13 @@ pub enum Effect {
         name: String,
         contents: String,
     },
+    LoadSettings,
+    /// Set (or, with no value, unset) a setting that was at version `expect` when read.
+    ChangeSetting {
+        key: String,
+        value: Option<String>,
+        expect: i64,
+    },
 }
 
 impl Effect {
@@ -214,6 +237,8 @@ impl Effect {
             Effect::ImportCdrs(_) => "import CDRs",
             Effect::CdrReport { .. } => "CDR report",
             Effect::Export { .. } => "export",
+            Effect::LoadSettings => "load settings",
+            Effect::ChangeSetting { .. } => "change setting",
         }
     }
 
@@ -229,6 +254,7 @@ impl Effect {
                 | Effect::LoadSummary { .. }
                 | Effect::LoadScheduled { .. }
                 | Effect::LoadUnmatched
+                | Effect::LoadSettings
         )
     }
 }

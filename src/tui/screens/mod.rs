@@ -9,4 +9,5 @@ pub mod customer_form;
 pub mod list;
 pub mod palette;
 pub mod prompt;
+pub mod settings;
 pub mod window;

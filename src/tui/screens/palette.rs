@@ -22,9 +22,11 @@ pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Board, "Bulk upload customers from a CSV file", Action::BulkUpload),
     (Context::Board, "Scheduled changes (Delay and Save)", Action::ScheduledChanges),
     (Context::Board, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
+    (Context::Board, "Settings shared by every operator", Action::Settings),
     (Context::Card, "Scheduled changes of this customer", Action::ScheduledChanges),
     (Context::Card, "Import CDRs", Action::ImportCdrs),
     (Context::Card, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
+    (Context::Card, "Settings shared by every operator", Action::Settings),
     (Context::Grid, "Copy with group headers", Action::CopyGroups),
     (Context::Grid, "Export the selection (or the whole view) to CSV", Action::Export),
 ];

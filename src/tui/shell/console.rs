@@ -1,5 +1,5 @@
 //! What no screen took: the console's own actions (quit, the palette, an import, the
-//! unmatched calls) and replies that belong to no screen (a job's progress and end).
+//! unmatched calls, the settings) and replies that belong to no screen (a job's progress and end).
 
 use super::App;
 use crate::tui::keymap::Action;
@@ -7,6 +7,7 @@ use crate::tui::msg::{Effect, Level, Reply};
 use crate::tui::screens::list::ListScreen;
 use crate::tui::screens::palette::PaletteScreen;
 use crate::tui::screens::prompt::{Prompt, Purpose};
+use crate::tui::screens::settings::SettingsScreen;
 use crate::tui::screens::window::Window;
 
 impl App {
@@ -27,6 +28,10 @@ impl App {
             Action::UnmatchedCdrs => {
                 self.push(Box::new(ListScreen::loading("Unmatched CDRs")));
                 self.effects.push(Effect::LoadUnmatched);
+            }
+            Action::Settings => {
+                self.push(Box::new(SettingsScreen::default()));
+                self.effects.push(Effect::LoadSettings);
             }
             // A screen's own action that reached the bottom: the screen it belongs to is
             // not open (a stale palette choice), so there is nothing to do.

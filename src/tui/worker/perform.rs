@@ -5,8 +5,8 @@ use super::{FIRST_SCREEN, Session, UNMATCHED_SHOWN};
 use crate::cdr::request::ImportRequest;
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
-use crate::service::{Service, ServiceError};
-use crate::tui::msg::{Effect, Level, Reply, SaveError};
+use crate::service::{Service, ServiceError, SettingChange};
+use crate::tui::msg::{Effect, Level, Reply, SaveError, SettingRefusal};
 use std::path::Path;
 
 /// Runs one effect on the calling thread and returns its reply.
@@ -239,6 +239,21 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             },
             Err(e) => Reply::Notice(Level::Error, e.to_string()),
         },
+        Effect::LoadSettings => {
+            Reply::SettingsLoaded(service.settings().map_err(|e| e.to_string()))
+        }
+        Effect::ChangeSetting { key, value, expect } => {
+            let change = SettingChange {
+                key: &key,
+                value: value.as_deref(),
+                expect: Some(expect),
+            };
+            let result = service.change_setting(actor, &change).map_err(|e| match e {
+                ServiceError::SettingConflict(theirs) => SettingRefusal::Conflict(theirs),
+                other => SettingRefusal::Refused(other.to_string().replace('\n', " · ")),
+            });
+            Reply::SettingChanged { key, result }
+        }
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
         Effect::Copy { what, .. } => Reply::Notice(
             Level::Error,

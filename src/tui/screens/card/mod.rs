@@ -145,8 +145,13 @@ impl Screen for CardScreen {
             Action::Refresh => {
                 self.reload(&Changes::everything(), cx);
             }
-            // The console's own: the palette, quit, an import, the unmatched calls.
-            Action::Quit | Action::Palette | Action::ImportCdrs | Action::UnmatchedCdrs => {
+            // The console's own: the palette, quit, an import, the unmatched calls, the
+            // settings.
+            Action::Quit
+            | Action::Palette
+            | Action::ImportCdrs
+            | Action::UnmatchedCdrs
+            | Action::Settings => {
                 return Flow::Pass;
             }
             // Anything else is the board's, which the card hides: it does nothing here.
