@@ -6,7 +6,8 @@
 //! - 2: usage: the command line is wrong (clap's own code; also a bad --filter or --set, an
 //!   empty --filter without --all, a missing --yes, no field to change)
 //! - 3: refused: the change breaks a rule (validation, a name taken, a customer that must be
-//!   kept, problems in an import, a scheduled change that failed); nothing changed
+//!   kept, problems in an import, a scheduled change that failed); nothing changed. Also an
+//!   audit log whose chain is broken (`audit verify`)
 //! - 4: conflict: another operator saved the customer (or the setting) first; nothing changed
 //!
 //! Everything a command prints on stdout goes through `write!` and `?`, never `println!`
@@ -69,9 +70,27 @@ pub enum Command {
     /// The settings every operator shares: carrierdesk settings set from_address noc@example.com
     #[command(subcommand)]
     Settings(settings_cmd::SettingsCommand),
+    /// The audit log's proof: carrierdesk audit verify [--anchor ID:HASH], carrierdesk audit head
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// The database itself: carrierdesk db migrate --db postgres://owner@host/carrierdesk
     #[command(subcommand)]
     Db(DbCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk the hash chain of the audit log and name the first row that was edited, deleted,
+    /// replaced, reordered or inserted: exit 0 when the chain is whole, 3 when it is not.
+    /// Writers go on meanwhile.
+    Verify {
+        /// An `ID:HASH` printed by `audit head` earlier and kept outside the database: also
+        /// proves that nothing up to that row was rewritten, even with the chain recomputed.
+        #[arg(long, value_name = "ID:HASH")]
+        anchor: Option<crate::domain::audit_chain::Anchor>,
+    },
+    /// Print the last row of the audit log as ID:HASH, to keep outside the database.
+    Head,
 }
 
 #[derive(Subcommand, Debug)]
@@ -179,6 +198,10 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let actor = service::actor_from_env(service.store());
             settings_cmd::run(&mut service, &actor, cmd)
         }
+        Some(Command::Audit(cmd)) => {
+            let service = service_for(cli.db.as_ref(), cli.demo)?;
+            audit(&service, cmd)
+        }
         Some(Command::ApplyDue) => {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             apply_due(&mut service)
@@ -209,6 +232,39 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
         Some(Command::Db(DbCommand::Copy { from, to })) => copy(&from, &to),
         None => console(cli.db.as_ref(), cli.demo, started),
     }
+}
+
+/// `audit verify` and `audit head`.
+fn audit(service: &Service, cmd: AuditCommand) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        AuditCommand::Head => match service.audit_head()? {
+            Some(anchor) => writeln!(out, "{anchor}")?,
+            None => {
+                return Err(
+                    Stop::Refused("the audit log is empty: nothing to anchor yet".into()).into(),
+                );
+            }
+        },
+        AuditCommand::Verify { anchor } => {
+            let upto = anchor.as_ref().map(|a| a.id);
+            let (rows, broken) = service.verify_audit(anchor)?;
+            if let Some(why) = broken {
+                return Err(
+                    Stop::Refused(format!("the audit log was tampered with: {why}")).into(),
+                );
+            }
+            let anchored = upto.map_or(String::new(), |id| {
+                format!("; nothing up to row {id} was rewritten (the anchor matches)")
+            });
+            writeln!(
+                out,
+                "the audit log is whole: {}, every row linked to the one before{anchored}",
+                count(rows, "row")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Prints what was applied; the changes that failed are the error (exit 3), so cron mails them.

@@ -1,6 +1,7 @@
 //! Types and rules with no I/O. Everything above builds on these.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod board_columns;
 pub mod bulk;
 pub mod cdr;

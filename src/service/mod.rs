@@ -22,6 +22,7 @@ pub use schedule::ApplyReport;
 pub use settings::{Setting, SettingChange};
 
 use crate::cdr::RowError;
+use crate::domain::audit_chain::{Anchor, Break};
 use crate::domain::{Change, Changes, Customer, FieldError};
 use crate::store::{self, OpenError, Store, Tx};
 use std::fmt;
@@ -167,6 +168,17 @@ impl Service {
     /// Changes when any connection commits; polled to notice other operators' work.
     pub fn data_version(&self) -> Result<Option<i64>> {
         Ok(self.store.data_version()?)
+    }
+
+    /// Walks the audit log's hash chain: how many rows, and the first break if any. It reads
+    /// one snapshot and writers go on meanwhile.
+    pub fn verify_audit(&self, anchor: Option<Anchor>) -> Result<(u64, Option<Break>)> {
+        Ok(self.store.verify_audit(anchor)?)
+    }
+
+    /// The last audit row as `ID:HASH`, to keep outside the database; None while empty.
+    pub fn audit_head(&self) -> Result<Option<Anchor>> {
+        Ok(self.store.audit_head()?)
     }
 
     /// Where the change log is now; read before loading, then pass to `changes_since`.

@@ -1,8 +1,10 @@
 //! The append-only audit log.
 
 use super::Store;
+use super::audit_chain::head;
 use super::rows::{AUDIT_COLUMNS, audit_entry};
-use super::sql::{Dialect, Result, Tx};
+use super::sql::{Result, Tx};
+use crate::domain::audit_chain::ChainRow;
 use crate::domain::{Actor, AuditEntry, Verb};
 use crate::vals;
 
@@ -18,33 +20,53 @@ pub struct NewAudit<'a> {
 }
 
 impl NewAudit<'_> {
-    /// Writes the row inside the caller's write transaction, with the host it runs on and,
-    /// on PostgreSQL, the database role the server knows the connection by.
+    /// Writes the row inside the caller's write transaction, linked to the last row of the
+    /// chain, with the host it runs on and, on PostgreSQL, the database role the server
+    /// knows the connection by. Returns its id.
     pub fn insert(&self, tx: &Tx, at: &str) -> Result<i64> {
-        let role = tx.pick(Dialect {
-            sqlite: "''",
-            pg: "current_user",
-        });
-        tx.query_one(
-            &format!(
-                "INSERT INTO audit_log (at, operator, ip, action, table_name, row_id, customer_id, message, data, host, db_role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {role})
-                 RETURNING id"
-            ),
+        let head = head(tx)?;
+        let (id, prev_hash) = match head.last {
+            Some((id, hash)) => (id + 1, hash),
+            None => (1, String::new()),
+        };
+        let row = ChainRow {
+            action: self.verb.key().to_string(),
+            at: at.to_string(),
+            customer_id: self.customer_id,
+            data: self.data.to_string(),
+            db_role: head.db_role,
+            host: host().to_string(),
+            id,
+            ip: self.actor.ip.clone(),
+            message: self.message.to_string(),
+            operator: self.actor.name.clone(),
+            prev_hash,
+            row_id: self.row_id,
+            table_name: self.table.to_string(),
+        };
+        let hash = row.hash();
+        tx.execute(
+            "INSERT INTO audit_log (id, at, operator, ip, action, table_name, row_id, customer_id,
+                                    message, data, host, db_role, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             &vals![
-                at,
-                self.actor.name,
-                self.actor.ip,
-                self.verb.key(),
-                self.table,
-                self.row_id,
-                self.customer_id,
-                self.message,
-                self.data.to_string(),
-                host(),
+                row.id,
+                row.at,
+                row.operator,
+                row.ip,
+                row.action,
+                row.table_name,
+                row.row_id,
+                row.customer_id,
+                row.message,
+                row.data,
+                row.host,
+                row.db_role,
+                row.prev_hash,
+                hash,
             ],
-            |r| r.get(0),
-        )
+        )?;
+        Ok(id)
     }
 }
 

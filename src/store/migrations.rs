@@ -3,9 +3,10 @@
 //! not both try; a PostgreSQL database is migrated by `carrierdesk db migrate`, as the
 //! schema's owner, under an advisory lock, and consoles only check its version.
 
+use super::sql;
 use super::{OpenError, classify};
 use rusqlite::Connection;
-use rusqlite_migration::{M, Migrations};
+use rusqlite_migration::{HookError, M, Migrations};
 use std::fs::OpenOptions;
 use std::path::Path;
 
@@ -13,6 +14,14 @@ use std::path::Path;
 struct Migration {
     sqlite: &'static str,
     pg: &'static str,
+    /// Work on the rows past the SQL, in the same transaction: what SQL cannot compute.
+    step: Option<Step>,
+}
+
+/// A migration's work in Rust, on each engine.
+struct Step {
+    sqlite: fn(&rusqlite::Transaction) -> sql::Result<()>,
+    pg: fn(&mut postgres::Transaction) -> sql::Result<()>,
 }
 
 /// In order; a database records how many it has run (`user_version` on SQLite, the
@@ -22,30 +31,45 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sqlite: include_str!("schema.sql"),
         pg: include_str!("pg/v1_schema.sql"),
+        step: None,
     },
     Migration {
         sqlite: include_str!("cdrs_v2.sql"),
         pg: include_str!("pg/v2_cdrs.sql"),
+        step: None,
     },
     Migration {
         sqlite: include_str!("cdrs_v3.sql"),
         pg: include_str!("pg/v3_cdrs.sql"),
+        step: None,
     },
     Migration {
         sqlite: include_str!("change_log_v4.sql"),
         pg: include_str!("pg/v4_change_log.sql"),
+        step: None,
     },
     Migration {
         sqlite: include_str!("audit_host_v5.sql"),
         pg: include_str!("pg/v5_audit_host.sql"),
+        step: None,
     },
     Migration {
         sqlite: include_str!("cdrs_uid_bytes_v6.sql"),
         pg: include_str!("pg/v6_cdrs_uid_bytes.sql"),
+        step: None,
     },
     Migration {
         sqlite: include_str!("settings_v7.sql"),
         pg: include_str!("pg/v7_settings.sql"),
+        step: None,
+    },
+    Migration {
+        sqlite: include_str!("audit_chain_v8.sql"),
+        pg: include_str!("pg/v8_audit_chain.sql"),
+        step: Some(Step {
+            sqlite: super::audit_chain::chain_existing_sqlite,
+            pg: super::audit_chain::chain_existing_pg,
+        }),
     },
 ];
 
@@ -82,6 +106,9 @@ pub fn migrate_pg(client: &mut postgres::Client) -> Result<(i64, i64), PgMigrate
     }
     for migration in &MIGRATIONS[found as usize..] {
         tx.batch_execute(migration.pg)?;
+        if let Some(step) = &migration.step {
+            (step.pg)(&mut tx).map_err(PgMigrateError::Step)?;
+        }
     }
     tx.execute("DELETE FROM schema_version", &[])?;
     tx.execute(
@@ -100,6 +127,22 @@ pub enum PgMigrateError {
     TooNew { found: i64 },
     #[error("{}", super::sql::pg_message(.0))]
     Pg(#[from] postgres::Error),
+    #[error("{0}")]
+    Step(sql::Error),
+}
+
+/// A migration as rusqlite_migration runs it, its step as the hook after the SQL.
+fn sqlite_migration(m: &Migration) -> M<'static> {
+    let Some(step) = &m.step else {
+        return M::up(m.sqlite);
+    };
+    let run = step.sqlite;
+    M::up_with_hook(m.sqlite, move |tx: &rusqlite::Transaction| {
+        run(tx).map_err(|e| match e {
+            sql::Error::Sqlite(e) => HookError::RusqliteError(e),
+            other => HookError::Hook(other.to_string()),
+        })
+    })
 }
 
 /// The page size of a new database file, in bytes.
@@ -158,7 +201,7 @@ pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
         .map_err(sqlite)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(sqlite)?;
-    let result = Migrations::new(MIGRATIONS.iter().map(|m| M::up(m.sqlite)).collect())
+    let result = Migrations::new(MIGRATIONS.iter().map(sqlite_migration).collect())
         .to_latest(conn)
         .map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),

@@ -2,6 +2,7 @@
 //! (`sql.rs`): opening the database, migrations, typed queries, copies between engines.
 
 mod audit;
+mod audit_chain;
 mod board;
 mod cdrs;
 mod change_log;

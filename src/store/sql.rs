@@ -489,6 +489,34 @@ impl Drop for Tx<'_> {
     }
 }
 
+/// Every row of a query on a bare SQLite connection, for a step that runs before the store
+/// has its own transaction (a migration's step).
+pub fn sqlite_rows(conn: &rusqlite::Connection, sql: &str) -> Result<Vec<Row>> {
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let cells = (0..n)
+            .map(|i| sqlite_value(r.get_ref(i)?, i))
+            .collect::<Result<Vec<_>>>()?;
+        out.push(Row(cells));
+    }
+    Ok(out)
+}
+
+/// The same on a bare PostgreSQL transaction.
+pub fn pg_rows(tx: &mut postgres::Transaction, sql: &str) -> Result<Vec<Row>> {
+    tx.query(sql, &[])?
+        .iter()
+        .map(|r| {
+            Ok(Row((0..r.len())
+                .map(|i| pg_value(r, i))
+                .collect::<Result<_>>()?))
+        })
+        .collect()
+}
+
 fn sqlite_value(v: rusqlite::types::ValueRef<'_>, col: usize) -> Result<Value> {
     use rusqlite::types::ValueRef;
     Ok(match v {

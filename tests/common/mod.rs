@@ -99,10 +99,10 @@ impl Raw {
                 .unwrap()
                 .execute_batch(sql)
                 .unwrap_or_else(|e| panic!("SQLite: {sql}: {e}")),
-            Location::Server(url) => self
-                .pg(url)
-                .batch_execute(sql)
-                .unwrap_or_else(|e| panic!("PostgreSQL: {sql}: {e}")),
+            Location::Server(url) => self.pg(url).batch_execute(sql).unwrap_or_else(|e| {
+                let message = e.as_db_error().map(|d| d.message().to_string());
+                panic!("PostgreSQL: {sql}: {}", message.unwrap_or(e.to_string()))
+            }),
         }
     }
 

@@ -1,0 +1,145 @@
+//! The audit log's hash chain on both engines (the chain itself is domain/audit_chain.rs):
+//! linking each new row to the last, walking the chain, and chaining the rows written before
+//! schema 8.
+
+use super::Store;
+use super::sql::{self, Dialect, Result, Row, Tx};
+use crate::domain::audit_chain::{Anchor, Break, ChainRow, Check, link};
+use crate::vals;
+
+/// The columns of a chained row, in `ChainRow`'s order, then its hash.
+const CHAIN_COLUMNS: &str = "action, at, customer_id, data, db_role, host, id, ip, message, \
+    operator, prev_hash, row_id, table_name, hash";
+
+/// Any number, the same in every carrierdesk: on PostgreSQL, a transaction that appends to
+/// the audit log holds this lock until it commits, so that two never link to the same last
+/// row, and the chain's order is the order of commits. SQLite's write lock does as much.
+const PG_AUDIT_LOCK: i64 = 0x0061_7564_6974_6c6f;
+
+fn chain_row(r: &Row) -> Result<(ChainRow, String)> {
+    Ok((
+        ChainRow {
+            action: r.get(0)?,
+            at: r.get(1)?,
+            customer_id: r.get(2)?,
+            data: r.get(3)?,
+            db_role: r.get(4)?,
+            host: r.get(5)?,
+            id: r.get(6)?,
+            ip: r.get(7)?,
+            message: r.get(8)?,
+            operator: r.get(9)?,
+            prev_hash: r.get(10)?,
+            row_id: r.get(11)?,
+            table_name: r.get(12)?,
+        },
+        r.get(13)?,
+    ))
+}
+
+/// Where a new row goes: the database role it is written as (PostgreSQL's `current_user`,
+/// which a client cannot claim falsely; empty on SQLite), and the last row's id and hash.
+/// On PostgreSQL it first takes the chain's lock, held until the transaction ends.
+pub(super) struct Head {
+    pub db_role: String,
+    pub last: Option<(i64, String)>,
+}
+
+pub(super) fn head(tx: &Tx) -> Result<Head> {
+    if tx.is_pg() {
+        tx.execute("SELECT pg_advisory_xact_lock(?1)", &vals![PG_AUDIT_LOCK])?;
+    }
+    let sql = tx.pick(Dialect {
+        sqlite: "SELECT '', id, hash FROM (SELECT 1) LEFT JOIN
+                 (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) ON true",
+        pg: "SELECT current_user::text, id, hash FROM (SELECT 1) one LEFT JOIN
+             (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) last ON true",
+    });
+    tx.query_one(sql, &[], |r| {
+        let id: Option<i64> = r.get(1)?;
+        let hash: Option<String> = r.get(2)?;
+        Ok(Head {
+            db_role: r.get(0)?,
+            last: id.zip(hash),
+        })
+    })
+}
+
+impl Store {
+    /// The last audit row as an anchor (`ID:HASH`); None while the log is empty.
+    pub fn audit_head(&self) -> Result<Option<Anchor>> {
+        let tx = self.read()?;
+        tx.query_opt(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            &[],
+            |r| {
+                Ok(Anchor {
+                    id: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
+    }
+
+    /// Walks the whole chain in one read transaction (a snapshot: writers go on meanwhile)
+    /// and says how many rows it read and where it breaks first.
+    pub fn verify_audit(&self, anchor: Option<Anchor>) -> Result<(u64, Option<Break>)> {
+        let mut check = Check::new(anchor);
+        self.read()?.each(
+            &format!("SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY id"),
+            &[],
+            |r| {
+                let (row, hash) = chain_row(r)?;
+                check.row(&row, &hash);
+                Ok(())
+            },
+        )?;
+        Ok(check.finish())
+    }
+}
+
+/// The rows written before schema 8, to be chained.
+const UNCHAINED: &str = "SELECT action, at, customer_id, data, db_role, host, id, ip, message, \
+    operator, prev_hash, row_id, table_name, hash FROM audit_log ORDER BY id";
+
+/// Links rows read by `UNCHAINED`: each one's previous hash and its own.
+fn linked(rows: &[Row]) -> Result<(Vec<ChainRow>, Vec<String>)> {
+    let mut rows = rows
+        .iter()
+        .map(|r| chain_row(r).map(|(row, _)| row))
+        .collect::<Result<Vec<_>>>()?;
+    let hashes = link(&mut rows);
+    Ok((rows, hashes))
+}
+
+/// Schema 8 on SQLite: chains the rows written before it, past the trigger that keeps
+/// rows from changing (put back at once).
+pub(super) fn chain_existing_sqlite(tx: &rusqlite::Transaction) -> Result<()> {
+    let (rows, hashes) = linked(&sql::sqlite_rows(tx, UNCHAINED)?)?;
+    let trigger: String = tx.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute_batch("DROP TRIGGER audit_log_no_update")?;
+    let mut update = tx.prepare("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?;
+    for (row, hash) in rows.iter().zip(&hashes) {
+        update.execute(rusqlite::params![row.id, row.prev_hash, hash])?;
+    }
+    Ok(tx.execute_batch(&trigger)?)
+}
+
+/// Schema 8 on PostgreSQL, as on SQLite; run by `db migrate` as the schema's owner.
+pub(super) fn chain_existing_pg(tx: &mut postgres::Transaction) -> Result<()> {
+    let (rows, hashes) = linked(&sql::pg_rows(tx, UNCHAINED)?)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let prev: Vec<&str> = rows.iter().map(|r| r.prev_hash.as_str()).collect();
+    tx.batch_execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")?;
+    tx.execute(
+        "UPDATE audit_log SET prev_hash = u.prev_hash, hash = u.hash
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u (id, prev_hash, hash)
+         WHERE audit_log.id = u.id",
+        &[&ids, &prev, &hashes],
+    )?;
+    Ok(tx.batch_execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")?)
+}
