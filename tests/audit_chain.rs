@@ -72,7 +72,7 @@ const CHAIN_COLUMNS: &str = "action, at, customer_id, data, db_role, host, id, i
     operator, prev_hash, row_id, table_name";
 
 /// The rows as stored, to recompute their chain the way an attacker with the code would.
-fn rows(db: &Db) -> Vec<ChainRow> {
+fn rows(db: &Db) -> Vec<ChainRow<'static>> {
     let text = |v: &Value| match v {
         Value::Text(t) => t.clone(),
         other => panic!("{other:?}"),
@@ -87,22 +87,22 @@ fn rows(db: &Db) -> Vec<ChainRow> {
         ))
         .iter()
         .map(|r| ChainRow {
-            action: text(&r[0]),
-            at: text(&r[1]),
+            action: text(&r[0]).into(),
+            at: text(&r[1]).into(),
             customer_id: match &r[2] {
                 Value::Null => None,
                 v => Some(int(v)),
             },
-            data: text(&r[3]),
-            db_role: text(&r[4]),
-            host: text(&r[5]),
+            data: text(&r[3]).into(),
+            db_role: text(&r[4]).into(),
+            host: text(&r[5]).into(),
             id: int(&r[6]),
-            ip: text(&r[7]),
-            message: text(&r[8]),
-            operator: text(&r[9]),
-            prev_hash: text(&r[10]),
+            ip: text(&r[7]).into(),
+            message: text(&r[8]).into(),
+            operator: text(&r[9]).into(),
+            prev_hash: text(&r[10]).into(),
             row_id: int(&r[11]),
-            table_name: text(&r[12]),
+            table_name: text(&r[12]).into(),
         })
         .collect()
 }
@@ -405,7 +405,7 @@ fn a_log_of_a_hundred_thousand_rows_verifies() {
             let mut row = all[0].clone();
             row.id = id;
             row.customer_id = None;
-            row.message = format!("bulk change {id}");
+            row.message = format!("bulk change {id}").into();
             all.push(row);
         }
         let hashes = link(&mut all);

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt;
 
 /// An audit row's content: every column but its own hash.
@@ -14,25 +15,28 @@ use std::fmt;
 /// time is the stored RFC 3339 UTC text, the data the stored JSON text), null for a row of
 /// no customer. Both engines store the same text and integers, so a row hashes the same on
 /// SQLite and on PostgreSQL, and a database moved by `db copy` verifies on the other.
+///
+/// Its text is borrowed where it can be (a walk of the log reads it straight from the rows)
+/// and owned where it must be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChainRow {
-    pub action: String,
-    pub at: String,
+pub struct ChainRow<'a> {
+    pub action: Cow<'a, str>,
+    pub at: Cow<'a, str>,
     pub customer_id: Option<i64>,
-    pub data: String,
-    pub db_role: String,
-    pub host: String,
+    pub data: Cow<'a, str>,
+    pub db_role: Cow<'a, str>,
+    pub host: Cow<'a, str>,
     pub id: i64,
-    pub ip: String,
-    pub message: String,
-    pub operator: String,
+    pub ip: Cow<'a, str>,
+    pub message: Cow<'a, str>,
+    pub operator: Cow<'a, str>,
     /// The previous row's hash; empty for the first row.
-    pub prev_hash: String,
+    pub prev_hash: Cow<'a, str>,
     pub row_id: i64,
-    pub table_name: String,
+    pub table_name: Cow<'a, str>,
 }
 
-impl ChainRow {
+impl ChainRow<'_> {
     /// The canonical content (the fields are declared in key order, which serde keeps).
     pub fn canonical(&self) -> String {
         serde_json::to_string(self).expect("plain strings and integers")
@@ -40,9 +44,26 @@ impl ChainRow {
 
     /// The SHA-256 of the canonical content, in lower-case hex.
     pub fn hash(&self) -> String {
-        let digest = Sha256::digest(self.canonical().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.digest(&mut Vec::new()))
     }
+
+    /// The SHA-256 of the canonical content, written through `buf` (reused from row to
+    /// row by a walk of the whole log, which is then not paced by allocations).
+    fn digest(&self, buf: &mut Vec<u8>) -> [u8; 32] {
+        buf.clear();
+        serde_json::to_writer(&mut *buf, self).expect("plain strings and integers");
+        Sha256::digest(buf.as_slice()).into()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 /// A row's id and hash, kept outside the database: `ID:HASH`.
@@ -96,6 +117,7 @@ pub struct Check {
     anchor: Option<Anchor>,
     anchor_met: bool,
     first_break: Option<Break>,
+    buf: Vec<u8>,
 }
 
 impl Check {
@@ -107,13 +129,13 @@ impl Check {
     }
 
     /// The next row, with the hash stored beside it.
-    pub fn row(&mut self, row: &ChainRow, stored_hash: &str) {
+    pub fn row(&mut self, row: &ChainRow<'_>, stored_hash: &str) {
         self.rows += 1;
         if self.first_break.is_some() {
             return;
         }
         let id = row.id;
-        let problem = if row.hash() != stored_hash {
+        let problem = if hex(&row.digest(&mut self.buf)) != stored_hash {
             Some(format!(
                 "row {id} was changed after it was written: its content does not match its hash"
             ))
@@ -167,11 +189,11 @@ impl Check {
 }
 
 /// Links rows in id order: each one's `prev_hash` set from the row before, and its hash.
-pub fn link(rows: &mut [ChainRow]) -> Vec<String> {
+pub fn link(rows: &mut [ChainRow<'_>]) -> Vec<String> {
     let mut prev = String::new();
     rows.iter_mut()
         .map(|row| {
-            row.prev_hash = std::mem::take(&mut prev);
+            row.prev_hash = Cow::Owned(std::mem::take(&mut prev));
             prev = row.hash();
             prev.clone()
         })
@@ -182,20 +204,20 @@ pub fn link(rows: &mut [ChainRow]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn rows(n: i64) -> (Vec<ChainRow>, Vec<String>) {
+    fn rows(n: i64) -> (Vec<ChainRow<'static>>, Vec<String>) {
         let mut rows: Vec<ChainRow> = (1..=n)
             .map(|id| ChainRow {
                 action: "PUT".into(),
-                at: format!("2026-12-02T10:00:{id:02}Z"),
+                at: format!("2026-12-02T10:00:{id:02}Z").into(),
                 customer_id: (id % 2 == 0).then_some(id),
                 data: "{\"channels\":{\"old\":10,\"new\":20}}".into(),
-                db_role: String::new(),
+                db_role: "".into(),
                 host: "noc1".into(),
                 id,
                 ip: "192.0.2.10".into(),
-                message: format!("change {id}"),
+                message: format!("change {id}").into(),
                 operator: "alice".into(),
-                prev_hash: String::new(),
+                prev_hash: "".into(),
                 row_id: id,
                 table_name: "customers".into(),
             })

@@ -6,6 +6,7 @@ use super::Store;
 use super::sql::{self, Dialect, Result, Row, Tx};
 use crate::domain::audit_chain::{Anchor, Break, ChainRow, Check, link};
 use crate::vals;
+use std::borrow::Cow;
 
 /// The columns of a chained row, in `ChainRow`'s order, then its hash.
 const CHAIN_COLUMNS: &str = "action, at, customer_id, data, db_role, host, id, ip, message, \
@@ -16,24 +17,26 @@ const CHAIN_COLUMNS: &str = "action, at, customer_id, data, db_role, host, id, i
 /// row, and the chain's order is the order of commits. SQLite's write lock does as much.
 const PG_AUDIT_LOCK: i64 = 0x0061_7564_6974_6c6f;
 
-fn chain_row(r: &Row) -> Result<(ChainRow, String)> {
+/// A chained row as read, its text borrowed from the row, and its stored hash.
+fn chain_row(r: &Row) -> Result<(ChainRow<'_>, &str)> {
+    let text = |col| r.text(col).map(Cow::Borrowed);
     Ok((
         ChainRow {
-            action: r.get(0)?,
-            at: r.get(1)?,
+            action: text(0)?,
+            at: text(1)?,
             customer_id: r.get(2)?,
-            data: r.get(3)?,
-            db_role: r.get(4)?,
-            host: r.get(5)?,
+            data: text(3)?,
+            db_role: text(4)?,
+            host: text(5)?,
             id: r.get(6)?,
-            ip: r.get(7)?,
-            message: r.get(8)?,
-            operator: r.get(9)?,
-            prev_hash: r.get(10)?,
+            ip: text(7)?,
+            message: text(8)?,
+            operator: text(9)?,
+            prev_hash: text(10)?,
             row_id: r.get(11)?,
-            table_name: r.get(12)?,
+            table_name: text(12)?,
         },
-        r.get(13)?,
+        r.text(13)?,
     ))
 }
 
@@ -90,7 +93,7 @@ impl Store {
             &[],
             |r| {
                 let (row, hash) = chain_row(r)?;
-                check.row(&row, &hash);
+                check.row(&row, hash);
                 Ok(())
             },
         )?;
@@ -103,7 +106,7 @@ const UNCHAINED: &str = "SELECT action, at, customer_id, data, db_role, host, id
     operator, prev_hash, row_id, table_name, hash FROM audit_log ORDER BY id";
 
 /// Links rows read by `UNCHAINED`: each one's previous hash and its own.
-fn linked(rows: &[Row]) -> Result<(Vec<ChainRow>, Vec<String>)> {
+fn linked(rows: &[Row]) -> Result<(Vec<ChainRow<'_>>, Vec<String>)> {
     let mut rows = rows
         .iter()
         .map(|r| chain_row(r).map(|(row, _)| row))
@@ -115,7 +118,8 @@ fn linked(rows: &[Row]) -> Result<(Vec<ChainRow>, Vec<String>)> {
 /// Schema 8 on SQLite: chains the rows written before it, past the trigger that keeps
 /// rows from changing (put back at once).
 pub(super) fn chain_existing_sqlite(tx: &rusqlite::Transaction) -> Result<()> {
-    let (rows, hashes) = linked(&sql::sqlite_rows(tx, UNCHAINED)?)?;
+    let read = sql::sqlite_rows(tx, UNCHAINED)?;
+    let (rows, hashes) = linked(&read)?;
     let trigger: String = tx.query_row(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'",
         [],
@@ -131,9 +135,10 @@ pub(super) fn chain_existing_sqlite(tx: &rusqlite::Transaction) -> Result<()> {
 
 /// Schema 8 on PostgreSQL, as on SQLite; run by `db migrate` as the schema's owner.
 pub(super) fn chain_existing_pg(tx: &mut postgres::Transaction) -> Result<()> {
-    let (rows, hashes) = linked(&sql::pg_rows(tx, UNCHAINED)?)?;
+    let read = sql::pg_rows(tx, UNCHAINED)?;
+    let (rows, hashes) = linked(&read)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let prev: Vec<&str> = rows.iter().map(|r| r.prev_hash.as_str()).collect();
+    let prev: Vec<&str> = rows.iter().map(|r| r.prev_hash.as_ref()).collect();
     tx.batch_execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")?;
     tx.execute(
         "UPDATE audit_log SET prev_hash = u.prev_hash, hash = u.hash

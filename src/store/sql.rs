@@ -123,6 +123,14 @@ impl Row {
         &self.0
     }
 
+    /// A text cell, borrowed rather than copied: for walks of many rows.
+    pub fn text(&self, col: usize) -> Result<&str> {
+        match self.0.get(col) {
+            Some(Value::Text(t)) => Ok(t),
+            other => Err(Error::column(col, format!("{other:?} is not text"))),
+        }
+    }
+
     pub fn get<T: FromValue>(&self, col: usize) -> Result<T> {
         let value = self.0.get(col).unwrap_or(&Value::Null);
         T::from_value(value).ok_or_else(|| {
