@@ -1763,3 +1763,21 @@ fn a_new_card_tab_is_one_type_and_one_line_in_the_list() {
         "Tab wraps to Main after the last tab"
     );
 }
+
+#[test]
+fn a_setting_refused_after_its_screen_closed_still_says_so() {
+    // The Settings screen sent a save and was closed before the answer came.
+    let mut app = App::default();
+    app.handle(Event::Reply(Box::new(Reply::SettingChanged {
+        key: "block_size".into(),
+        result: Err(carrierdesk::tui::msg::SettingRefusal::Refused(
+            "block_size: must be a whole number from 1 to 1000000".into(),
+        )),
+    })));
+    let message = app.message().expect("a message");
+    assert_eq!(message.level, Level::Error);
+    assert_eq!(
+        message.text,
+        "Setting not saved: block_size: must be a whole number from 1 to 1000000"
+    );
+}

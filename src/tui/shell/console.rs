@@ -2,8 +2,9 @@
 //! unmatched calls, the settings) and replies that belong to no screen (a job's progress and end).
 
 use super::App;
+use crate::text::printable;
 use crate::tui::keymap::Action;
-use crate::tui::msg::{Effect, Level, Reply};
+use crate::tui::msg::{Effect, Level, Reply, SettingRefusal};
 use crate::tui::screens::list::ListScreen;
 use crate::tui::screens::palette::PaletteScreen;
 use crate::tui::screens::prompt::{Prompt, Purpose};
@@ -129,6 +130,21 @@ impl App {
                     format!("{title} (Esc closes)"),
                     body,
                 )));
+            }
+            // A save sent from a Settings screen closed before its answer came: a refusal
+            // must still be seen, since the operator may believe it saved.
+            Reply::SettingChanged {
+                key,
+                result: Err(why),
+            } => {
+                let why = match why {
+                    SettingRefusal::Conflict(theirs) => format!(
+                        "another operator changed {key} first (now {}); not saved",
+                        theirs.value.as_deref().map_or("unset".into(), printable)
+                    ),
+                    SettingRefusal::Refused(why) => why,
+                };
+                self.say(Level::Error, format!("Setting not saved: {why}"));
             }
             // An answer for a screen that has closed meanwhile.
             _stale => tracing::debug!("stale reply dropped"),
