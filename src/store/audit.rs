@@ -1,7 +1,7 @@
 //! The append-only audit log.
 
 use super::Store;
-use super::audit_chain::head;
+use super::audit_chain::{advance, head};
 use super::rows::{AUDIT_COLUMNS, audit_entry};
 use super::sql::{Result, Tx};
 use crate::domain::audit_chain::ChainRow;
@@ -24,8 +24,8 @@ impl NewAudit<'_> {
     /// chain, with the host it runs on and, on PostgreSQL, the database role the server
     /// knows the connection by. Returns its id.
     pub fn insert(&self, tx: &Tx, at: &str) -> Result<i64> {
-        let head = head(tx)?;
-        let (id, prev_hash) = match head.last {
+        let (db_role, last) = head(tx)?;
+        let (id, prev_hash) = match last {
             Some((id, hash)) => (id + 1, hash),
             None => (1, String::new()),
         };
@@ -34,7 +34,7 @@ impl NewAudit<'_> {
             at: at.into(),
             customer_id: self.customer_id,
             data: self.data.to_string().into(),
-            db_role: head.db_role.into(),
+            db_role: db_role.into(),
             host: host().into(),
             id,
             ip: self.actor.ip.as_str().into(),
@@ -66,6 +66,7 @@ impl NewAudit<'_> {
                 hash,
             ],
         )?;
+        advance(tx, row.db_role.into_owned(), id, hash);
         Ok(id)
     }
 }

@@ -241,6 +241,10 @@ impl PgConn {
 /// A transaction on either engine; rolled back when dropped uncommitted.
 pub struct Tx<'a> {
     kind: TxKind<'a>,
+    /// The audit chain's last row (id, hash) and the database role, once read in this
+    /// transaction: only its own inserts move it then, as it holds the chain's lock (or
+    /// SQLite's write lock), so a bulk edit reads it once rather than once a row.
+    pub(super) audit_head: RefCell<Option<(String, Option<(i64, String)>)>>,
 }
 
 enum TxKind<'a> {
@@ -266,6 +270,7 @@ impl Conn {
                 kind: TxKind::Sqlite(
                     c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
                 ),
+                audit_head: RefCell::new(None),
             }),
             Conn::Pg(c) => Tx::pg(c.borrow_mut(), "BEGIN ISOLATION LEVEL READ COMMITTED", true),
         }
@@ -276,6 +281,7 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => Ok(Tx {
                 kind: TxKind::Sqlite(c.unchecked_transaction()?),
+                audit_head: RefCell::new(None),
             }),
             Conn::Pg(c) => Tx::pg(
                 c.borrow_mut(),
@@ -295,6 +301,7 @@ impl<'a> Tx<'a> {
                 open: Cell::new(true),
                 write,
             },
+            audit_head: RefCell::new(None),
         })
     }
 
