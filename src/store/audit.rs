@@ -1,7 +1,7 @@
 //! The append-only audit log.
 
 use super::Store;
-use super::audit_chain::{advance, head};
+use super::audit_chain::{ChainHead, advance, head};
 use super::rows::{AUDIT_COLUMNS, audit_entry};
 use super::sql::{Result, Tx};
 use crate::domain::audit_chain::ChainRow;
@@ -24,7 +24,7 @@ impl NewAudit<'_> {
     /// chain, with the host it runs on and, on PostgreSQL, the database role the server
     /// knows the connection by. Returns its id.
     pub fn insert(&self, tx: &Tx, at: &str) -> Result<i64> {
-        let (db_role, last) = head(tx)?;
+        let ChainHead { db_role, last } = head(tx)?;
         let (id, prev_hash) = match last {
             Some((id, hash)) => (id + 1, hash),
             None => (1, String::new()),

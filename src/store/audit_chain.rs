@@ -42,9 +42,15 @@ fn chain_row(r: &Row) -> Result<(ChainRow<'_>, &str)> {
 
 /// Where a new row goes: the database role it is written as (PostgreSQL's `current_user`,
 /// which a client cannot claim falsely; empty on SQLite), and the last row's id and hash.
-/// On PostgreSQL it first takes the chain's lock, held until the transaction ends. Read
-/// once a transaction; `advance` keeps it current as the transaction appends.
-pub(super) fn head(tx: &Tx) -> Result<(String, Option<(i64, String)>)> {
+#[derive(Debug, Clone)]
+pub(super) struct ChainHead {
+    pub db_role: String,
+    pub last: Option<(i64, String)>,
+}
+
+/// The chain's head. On PostgreSQL it first takes the chain's lock, held until the
+/// transaction ends. Read once a transaction; `advance` keeps it current as it appends.
+pub(super) fn head(tx: &Tx) -> Result<ChainHead> {
     if let Some(known) = tx.audit_head.borrow().clone() {
         return Ok(known);
     }
@@ -60,13 +66,19 @@ pub(super) fn head(tx: &Tx) -> Result<(String, Option<(i64, String)>)> {
     tx.query_one(sql, &[], |r| {
         let id: Option<i64> = r.get(1)?;
         let hash: Option<String> = r.get(2)?;
-        Ok((r.get(0)?, id.zip(hash)))
+        Ok(ChainHead {
+            db_role: r.get(0)?,
+            last: id.zip(hash),
+        })
     })
 }
 
 /// The chain's new last row, after this transaction appended it.
 pub(super) fn advance(tx: &Tx, db_role: String, id: i64, hash: String) {
-    *tx.audit_head.borrow_mut() = Some((db_role, Some((id, hash))));
+    *tx.audit_head.borrow_mut() = Some(ChainHead {
+        db_role,
+        last: Some((id, hash)),
+    });
 }
 
 impl Store {

@@ -244,7 +244,7 @@ pub struct Tx<'a> {
     /// The audit chain's last row (id, hash) and the database role, once read in this
     /// transaction: only its own inserts move it then, as it holds the chain's lock (or
     /// SQLite's write lock), so a bulk edit reads it once rather than once a row.
-    pub(super) audit_head: RefCell<Option<(String, Option<(i64, String)>)>>,
+    pub(super) audit_head: RefCell<Option<super::audit_chain::ChainHead>>,
 }
 
 enum TxKind<'a> {
