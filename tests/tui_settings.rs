@@ -2,99 +2,22 @@
 //! against a real database file (as tests/tui.rs does for the rest of the console).
 
 mod common;
+#[path = "common/tui_harness.rs"]
+mod tui_harness;
 
-use carrierdesk::config::Config;
 use carrierdesk::service::{Service, SettingChange};
 use carrierdesk::tui::clock::Clock;
-use carrierdesk::tui::msg::{Effect, Event, Reply};
 use carrierdesk::tui::screens::settings::SettingsScreen;
-use carrierdesk::tui::shell::App;
-use carrierdesk::tui::worker::{Database, Session};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 use ratatui::style::Modifier;
+use tui_harness::Harness;
 
-struct Harness {
-    app: App,
-    db: Database,
-    terminal: Terminal<TestBackend>,
+/// The console at a fixed "now" (relative times on screen do not move), 100 × 34.
+fn harness(service: Service) -> Harness {
+    Harness::at(service, 100, 34, Clock::Fixed(common::NOW))
 }
 
 impl Harness {
-    fn new(service: Service) -> Harness {
-        let clock = Clock::Fixed(common::NOW);
-        let mut app = App::default();
-        app.clock = clock;
-        let session = Session {
-            actor: common::actor("tester"),
-            config: Config::defaults(),
-            config_path: None,
-            export_dir: std::env::temp_dir(),
-            clock,
-        };
-        let mut h = Harness {
-            app,
-            db: Database::new(service, session),
-            terminal: Terminal::new(TestBackend::new(100, 34)).unwrap(),
-        };
-        let start = h.app.start();
-        h.run(start);
-        h
-    }
-
-    /// Runs effects the way the database thread would, feeding the replies back in.
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            for reply in self.db.run(effect) {
-                self.reply(reply);
-            }
-        }
-    }
-
-    fn reply(&mut self, reply: Reply) {
-        let effects = self.app.handle(Event::Reply(Box::new(reply)));
-        self.run(effects);
-    }
-
-    /// What the database thread does about once a second: report foreign commits.
-    fn poll(&mut self) {
-        if let Some(reply) = self.db.changes() {
-            self.reply(reply);
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        let effects = self
-            .app
-            .handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.run(effects);
-        self
-    }
-
-    fn keys(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &mut self.app;
-        self.terminal.draw(|f| app.draw(f)).unwrap();
-        let buffer = self.terminal.backend().buffer();
-        let width = buffer.area.width as usize;
-        buffer
-            .content
-            .chunks(width)
-            .map(|row| {
-                let line: String = row.iter().map(|c| c.symbol()).collect();
-                line.trim_end().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     /// The first screen line holding `text`, and whether it is drawn reversed (the cursor).
     fn line_with(&mut self, text: &str) -> Option<(String, bool)> {
         let screen = self.screen();
@@ -151,7 +74,7 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
         "from_address",
         Some("noc@carrier.example"),
     );
-    let mut h = Harness::new(service);
+    let mut h = harness(service);
     h.open_settings();
     let screen = h.screen();
     for section in [
@@ -225,7 +148,7 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
 #[test]
 fn d_asks_then_y_unsets_a_value_and_n_keeps_it() {
     let (_dir, _path, service) = common::demo_db(5, 1);
-    let mut h = Harness::new(service);
+    let mut h = harness(service);
     h.open_settings();
     h.select("number_range_start");
     h.key(KeyCode::Char('d'));
@@ -248,7 +171,7 @@ fn d_asks_then_y_unsets_a_value_and_n_keeps_it() {
 #[test]
 fn a_rate_is_added_by_its_key_and_another_operators_changes_show() {
     let (_dir, path, service) = common::demo_db(5, 1);
-    let mut h = Harness::new(service);
+    let mut h = harness(service);
     let mut other = Service::open(&path).unwrap();
     h.open_settings();
     h.select("fx.FROM.TO");
@@ -303,7 +226,7 @@ fn a_rate_is_added_by_its_key_and_another_operators_changes_show() {
 #[test]
 fn the_help_lists_the_settings_keys() {
     let (_dir, _path, service) = common::demo_db(3, 1);
-    let mut h = Harness::new(service);
+    let mut h = harness(service);
     h.open_settings();
     h.key(KeyCode::Char('?'));
     let screen = h.screen();
