@@ -131,7 +131,14 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     match (e.downcast_ref::<Stop>(), e.downcast_ref::<ServiceError>()) {
         (Some(Stop::Usage(_)), _) => EXIT_USAGE,
         (Some(Stop::Refused(_)), _) => EXIT_REFUSED,
-        (_, Some(ServiceError::Conflict(_) | ServiceError::SettingConflict(_))) => EXIT_CONFLICT,
+        (
+            _,
+            Some(
+                ServiceError::Conflict(_)
+                | ServiceError::SettingConflict(_)
+                | ServiceError::SipUserConflict(_),
+            ),
+        ) => EXIT_CONFLICT,
         (_, Some(s)) if s.is_refusal() => EXIT_REFUSED,
         _ => 1,
     }

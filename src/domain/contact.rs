@@ -1,4 +1,4 @@
-//! Contacts of a customer and the customer's internal number blocks.
+//! Contacts of a customer.
 
 use serde::Serialize;
 
@@ -53,24 +53,6 @@ impl Contact {
         ]
         .join("\n")
     }
-}
-
-/// A range of internal numbers (extensions) handed to one customer, inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct NumberBlock {
-    pub id: i64,
-    pub customer_id: i64,
-    pub first: i64,
-    pub last: i64,
-}
-
-/// A SIP user (extension) of a customer. Its secret never leaves the database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SipUser {
-    pub id: i64,
-    pub customer_id: i64,
-    pub username: String,
-    pub channels: u32,
 }
 
 #[cfg(test)]

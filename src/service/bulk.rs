@@ -1,6 +1,6 @@
 //! Bulk edit of many customers: a preview, then one transaction for all of them or none.
 
-use super::customers::write_fields;
+use super::customers::{room_for_sip_users, write_fields};
 use super::{CustomerError, Result, Service, ServiceError, commit};
 use crate::domain::draft::changed_fields;
 use crate::domain::{Actor, BulkChange, BulkEdit, Change, Topic};
@@ -28,7 +28,15 @@ impl Service {
         let mut problems = Vec::new();
         for &id in ids {
             let before = store::get_customer(&snapshot, id)?.ok_or(ServiceError::NotFound(id))?;
-            match edit.apply_to(&before) {
+            let checked = match edit.apply_to(&before) {
+                Ok(after) => match room_for_sip_users(&snapshot, &after) {
+                    Ok(()) => Ok(after),
+                    Err(ServiceError::InvalidFields(errors)) => Err(errors),
+                    Err(e) => return Err(e),
+                },
+                Err(errors) => Err(errors),
+            };
+            match checked {
                 Ok(after) => changes.push(BulkChange { before, after }),
                 Err(errors) => problems.extend(errors.into_iter().map(|error| CustomerError {
                     id,

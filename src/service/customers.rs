@@ -2,10 +2,12 @@
 
 use super::{KeptCustomer, Result, Service, ServiceError, commit};
 use crate::domain::audit::{diff, snapshot};
-use crate::domain::draft::{changed_fields, check_customer, with_fields};
+use crate::domain::draft::{FieldError, changed_fields, check_customer, with_fields};
+use crate::domain::sip_user::NO_CHANNEL_CAPACITY;
 use crate::domain::summary::{Period, roll_up};
 use crate::domain::{
-    Actor, AuditEntry, BoardRow, Change, Contact, Customer, NumberBlock, SummaryRow, Topic, Verb,
+    Actor, AuditEntry, BoardRow, Change, Contact, Customer, NumberBlock, SipUser, SummaryRow,
+    Topic, Verb,
 };
 use crate::store::Tx;
 use crate::store::{self, NewAudit};
@@ -17,6 +19,7 @@ pub struct CardData {
     pub customer: Customer,
     pub contacts: Vec<Contact>,
     pub blocks: Vec<NumberBlock>,
+    pub sip_users: Vec<SipUser>,
     /// Daily rows, newest first; days without traffic have none.
     pub daily: Vec<SummaryRow>,
     /// The start of the UTC day the card was read on (unix seconds).
@@ -62,7 +65,8 @@ impl Service {
         let hourly = self.store.hourly(id, from, now + 3600)?;
         Ok(CardData {
             contacts: self.store.contacts(id)?,
-            blocks: self.store.number_blocks(id)?,
+            blocks: self.store.number_blocks(Some(id))?,
+            sip_users: self.store.sip_users(Some(id))?,
             daily: roll_up(&hourly, Period::Daily),
             today: Period::Daily.start_of(now),
             scheduled: self.scheduled_changes(Some(id), false)?,
@@ -236,6 +240,9 @@ pub(super) fn write_fields(
     if changed.contains_key("account_code") {
         account_code_free(tx, &row.account_code, Some(row.id))?;
     }
+    if changed.contains_key("channels") {
+        room_for_sip_users(tx, &row)?;
+    }
     if !store::update_customer(tx, &row, now)? {
         return Err(ServiceError::Conflict(Box::new(current.clone())));
     }
@@ -267,6 +274,30 @@ fn name_free(tx: &Tx, name: &str, own: Option<i64>) -> Result<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// The customer's channels cover those of its SIP users: lowering them below the sum is
+/// refused, naming the SIP users (the same rule that refuses a SIP user past them).
+pub(super) fn room_for_sip_users(tx: &Tx, c: &Customer) -> Result<()> {
+    // The sum first: one indexed read, for bulk edits of many customers without SIP users.
+    let sum = store::sip_channel_sum(tx, c.id)?;
+    if sum <= u64::from(c.channels) {
+        return Ok(());
+    }
+    let users = store::get_sip_users(tx, c.id)?;
+    let named: Vec<String> = users
+        .iter()
+        .filter(|u| u.spec.channels > 0)
+        .map(|u| format!("{} ({})", u.spec.username, u.spec.channels))
+        .collect();
+    Err(ServiceError::InvalidFields(vec![FieldError {
+        field: "channels",
+        message: format!(
+            "{NO_CHANNEL_CAPACITY} Its SIP users {} have {sum} channels; {} is too few",
+            named.join(", "),
+            c.channels
+        ),
+    }]))
 }
 
 /// An account code names one customer: no other has it, nor has it as its id.

@@ -9,8 +9,10 @@ pub mod bulk_upload;
 mod customers;
 pub mod demo;
 pub mod import;
+mod number_blocks;
 mod schedule;
 mod settings;
+mod sip_users;
 mod summary;
 
 pub use actor::actor_from_env;
@@ -20,6 +22,7 @@ pub use customers::CardData;
 pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportReport};
 pub use schedule::ApplyReport;
 pub use settings::{Setting, SettingChange};
+pub use sip_users::{PasswordChoice, SavedSipUser, SwitchExport};
 
 use crate::cdr::RowError;
 use crate::domain::audit_chain::{Anchor, Break};
@@ -46,6 +49,9 @@ pub enum ServiceError {
     NotFound(i64),
     #[error("scheduled change {0} does not exist")]
     ScheduledNotFound(i64),
+    /// A row other than a customer that does not exist: "SIP user 7 does not exist".
+    #[error("{what} {id} does not exist")]
+    Missing { what: &'static str, id: i64 },
     #[error("another operator saved customer {} first; reload to see their change", .0.id)]
     Conflict(Box<Customer>),
     /// A setting or a value the settings refuse, in one line that names the key.
@@ -57,6 +63,11 @@ pub enum ServiceError {
         .0.value.as_deref().unwrap_or("unset")
     )]
     SettingConflict(Box<Setting>),
+    #[error(
+        "another operator changed SIP user {} first; reload to see their change",
+        .0.spec.username
+    )]
+    SipUserConflict(Box<crate::domain::SipUser>),
     /// A row of an import file that cannot be understood: `calls.csv line 12, field ...`.
     #[error("{} {error}", path.display())]
     BadRow { path: PathBuf, error: RowError },

@@ -1,9 +1,9 @@
-//! Customers, their contacts and number blocks.
+//! Customers and their contacts.
 
 use super::Store;
-use super::rows::{CONTACT_COLUMNS, CUSTOMER_COLUMNS, contact, customer, number_block};
+use super::rows::{CONTACT_COLUMNS, CUSTOMER_COLUMNS, contact, customer};
 use super::sql::{Dialect, Result, Row, Tx};
-use crate::domain::{Contact, Customer, NumberBlock, SipUser};
+use crate::domain::{Contact, Customer};
 use crate::vals;
 
 fn id_and_name(r: &Row) -> Result<(i64, String)> {
@@ -81,29 +81,6 @@ pub fn get_contacts(tx: &Tx, customer_id: i64) -> Result<Vec<Contact>> {
         "SELECT {CONTACT_COLUMNS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, name"
     );
     tx.query(&sql, &vals![customer_id], contact)
-}
-
-pub fn get_number_blocks(tx: &Tx, customer_id: i64) -> Result<Vec<NumberBlock>> {
-    tx.query(
-        "SELECT id, customer_id, first, last FROM number_blocks WHERE customer_id = ?1 ORDER BY first",
-        &vals![customer_id],
-        number_block,
-    )
-}
-
-pub fn get_sip_users(tx: &Tx, customer_id: i64) -> Result<Vec<SipUser>> {
-    tx.query(
-        "SELECT id, customer_id, username, channels FROM sip_users WHERE customer_id = ?1 ORDER BY username",
-        &vals![customer_id],
-        |r| {
-            Ok(SipUser {
-                id: r.get(0)?,
-                customer_id: r.get(1)?,
-                username: r.get(2)?,
-                channels: r.get(3)?,
-            })
-        },
-    )
 }
 
 /// Writes every editable column of `c`, if the stored row still has `c.version`.
@@ -233,15 +210,6 @@ pub fn insert_contact(tx: &Tx, c: &Contact, now: &str) -> Result<i64> {
     )
 }
 
-pub fn insert_number_block(tx: &Tx, b: &NumberBlock, now: &str) -> Result<i64> {
-    tx.query_one(
-        "INSERT INTO number_blocks (customer_id, first, last, created_at) VALUES (?1, ?2, ?3, ?4)
-         RETURNING id",
-        &vals![b.customer_id, b.first, b.last, now],
-        |r| r.get(0),
-    )
-}
-
 impl Store {
     pub fn customer(&self, id: i64) -> Result<Option<Customer>> {
         get_customer(&self.read()?, id)
@@ -255,9 +223,5 @@ impl Store {
     /// Contacts of a customer, the primary first.
     pub fn contacts(&self, customer_id: i64) -> Result<Vec<Contact>> {
         get_contacts(&self.read()?, customer_id)
-    }
-
-    pub fn number_blocks(&self, customer_id: i64) -> Result<Vec<NumberBlock>> {
-        get_number_blocks(&self.read()?, customer_id)
     }
 }

@@ -71,6 +71,11 @@ const MIGRATIONS: &[Migration] = &[
             pg: super::audit_chain::chain_existing_pg,
         }),
     },
+    Migration {
+        sqlite: include_str!("sip_users_v9.sql"),
+        pg: include_str!("pg/v9_sip_users.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

@@ -10,10 +10,12 @@ pub mod copy;
 mod customers;
 pub mod listen;
 mod migrations;
+mod number_blocks;
 pub mod pg_config;
 mod rows;
 mod schedule;
 mod settings;
+mod sip_users;
 pub mod sql;
 mod summary;
 
@@ -322,12 +324,20 @@ pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use change_log::record_changes;
 pub use customers::{
     account_code_holder, customer_named, customer_ties, delete_customer, get_contacts,
-    get_customer, get_number_blocks, get_sip_users, insert_contact, insert_customer,
-    insert_number_block, update_customer,
+    get_customer, insert_contact, insert_customer, update_customer,
+};
+pub use number_blocks::{
+    blocks_for_assignment, delete_block, get_block, get_number_blocks, insert_number_block,
+    list_blocks,
 };
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
     list_scheduled, next_due,
 };
 pub use settings::{StoredSetting, setting_for_update, write_setting};
+pub use sip_users::{
+    Digests, clear_sip_digests, delete_sip_user, get_sip_user, get_sip_users, insert_sip_user,
+    list_sip_users, set_sip_digests, sip_channel_sum, sip_username_holder, sip_users_for_switch,
+    update_sip_user,
+};
 pub use summary::HourlyWriter;
