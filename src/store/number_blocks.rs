@@ -29,7 +29,7 @@ pub fn blocks_for_assignment(tx: &Tx) -> Result<Vec<NumberBlock>> {
 /// A customer's blocks, or every customer's, by their first number.
 pub fn list_blocks(tx: &Tx, customer_id: Option<i64>) -> Result<Vec<NumberBlock>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM number_blocks WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY first"
+        "SELECT {COLUMNS} FROM number_blocks WHERE CAST(?1 AS BIGINT) IS NULL OR customer_id = ?1 ORDER BY first"
     );
     tx.query(&sql, &vals![customer_id], number_block)
 }

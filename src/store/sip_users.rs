@@ -34,7 +34,7 @@ fn sip_user(row: &Row) -> Result<SipUser> {
 /// A customer's SIP users, or every customer's, by username.
 pub fn list_sip_users(tx: &Tx, customer_id: Option<i64>) -> Result<Vec<SipUser>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM sip_users WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY username"
+        "SELECT {COLUMNS} FROM sip_users WHERE CAST(?1 AS BIGINT) IS NULL OR customer_id = ?1 ORDER BY username"
     );
     tx.query(&sql, &vals![customer_id], sip_user)
 }
@@ -71,7 +71,7 @@ pub fn sip_username_holder(
 ) -> Result<Option<(i64, i64, String)>> {
     tx.query_opt(
         "SELECT s.id, s.customer_id, c.name FROM sip_users s JOIN customers c ON c.id = s.customer_id
-         WHERE lower(s.username) = lower(?1) AND (?2 IS NULL OR s.id <> ?2)",
+         WHERE lower(s.username) = lower(?1) AND (CAST(?2 AS BIGINT) IS NULL OR s.id <> ?2)",
         &vals![username, own],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
