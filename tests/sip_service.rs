@@ -379,7 +379,7 @@ fn a_sip_user_added_later_claims_its_unmatched_calls() {
         let import = |s: &mut Service| {
             s.import_cdrs(
                 &actor("alice"),
-                &[file.clone()],
+                std::slice::from_ref(&file),
                 &ImportOptions::default(),
                 &mut |_| {},
             )
