@@ -5,10 +5,11 @@
 use super::{Result, Service, commit};
 use crate::domain::audit::snapshot;
 use crate::domain::rating::billed_seconds;
+use crate::domain::sip_user::{Codec, NatPing, Protocol};
 use crate::domain::summary::Period;
 use crate::domain::{
-    Actor, Change, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status, Topic,
-    Traffic, Verb,
+    Actor, Change, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, SipUserSpec, Status,
+    Topic, Traffic, Verb,
 };
 use crate::store::{self, HourlyWriter, NewAudit};
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -183,7 +184,11 @@ pub fn generate(
     let mut next_block = 1000;
 
     let tx = service.store.write()?;
-    for (key, value) in [("number_range_start", "1000"), ("block_size", "1000")] {
+    for (key, value) in [
+        ("number_range_start", "1000"),
+        ("block_size", "1000"),
+        ("sip_realm", "sip.demo.example"),
+    ] {
         store::write_setting(&tx, key, Some(value), &store::now_text(), "demo")?;
     }
     let mut hourly = HourlyWriter::new(&tx)?;
@@ -275,6 +280,20 @@ pub fn generate(
                 last: next_block + 999,
             };
             store::insert_number_block(&tx, &block, &customer.created_at)?;
+            // Extensions from the block, their channels within the customer's.
+            let users = u32::min(customer.channels, 1 + (i as u32 % 3));
+            for n in 0..users {
+                let spec = SipUserSpec {
+                    username: (block.first + 1 + i64::from(n)).to_string(),
+                    channels: 1,
+                    cps: 0,
+                    protocol: Protocol::Udp,
+                    whitelist: Vec::new(),
+                    nat_ping: NatPing::Disabled,
+                    codecs: vec![Codec::Alaw, Codec::Ulaw],
+                };
+                store::insert_sip_user(&tx, id, &spec, &customer.created_at)?;
+            }
             next_block += 1000;
         }
         report.customers += 1;
