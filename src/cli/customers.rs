@@ -236,23 +236,10 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
         .filter(|r| args.filter.as_ref().is_none_or(|f| f.matches(r)))
         .map(Listed::from)
         .collect();
-    let out = std::io::stdout().lock();
-    if args.json {
-        let mut out = out;
-        serde_json::to_writer_pretty(&mut out, &listed)?;
-        writeln!(out)?;
-    } else if args.csv {
-        let mut w = csv::Writer::from_writer(out);
-        // The header comes with the first row; a script still wants it when none match.
-        if listed.is_empty() {
-            w.write_record(LISTED_COLUMNS)?;
-        }
-        for row in &listed {
-            w.serialize(row)?;
-        }
-        w.flush()?;
+    if args.json || args.csv {
+        write_rows(&listed, &LISTED_COLUMNS, args.json)
     } else {
-        let mut out = Printable(out);
+        let mut out = Printable(std::io::stdout().lock());
         writeln!(
             out,
             "{:>7}  {:<36} {:<9} {:>14} {:>3} {:>9}",
@@ -270,7 +257,31 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
                 format!("{}/{}", r.channels_in_use, r.channels)
             )?;
         }
+        Ok(())
     }
+}
+
+/// Rows for scripts on stdout: a JSON array, or CSV with a header row.
+pub(super) fn write_rows<T: Serialize>(
+    rows: &[T],
+    columns: &[&str],
+    json: bool,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, rows)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let mut w = csv::Writer::from_writer(out);
+    // The header comes with the first row; a script still wants it when none match.
+    if rows.is_empty() {
+        w.write_record(columns)?;
+    }
+    for row in rows {
+        w.serialize(row)?;
+    }
+    w.flush()?;
     Ok(())
 }
 
@@ -554,25 +565,29 @@ fn delete(service: &mut Service, actor: &Actor, args: DeleteArgs) -> anyhow::Res
 
 /// Asks on the terminal: the name for one customer, the count for several, as the console does.
 fn confirm(customers: &[Customer], names: &[String]) -> anyhow::Result<()> {
+    match customers {
+        [one] => confirm_delete(&format!("Delete {}? Type its name", names[0]), &one.name),
+        _ => confirm_delete(
+            &format!(
+                "Delete {} customers:\n  {}\nType {}",
+                customers.len(),
+                names.join("\n  "),
+                customers.len()
+            ),
+            &customers.len().to_string(),
+        ),
+    }
+}
+
+/// Asks on the terminal for `expected` to be typed after `prompt`; without a terminal,
+/// the command line must say --yes.
+pub(super) fn confirm_delete(prompt: &str, expected: &str) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
         return Err(
             Stop::Usage("there is no terminal to confirm the delete on: add --yes".into()).into(),
         );
     }
-    let expected = match customers {
-        [one] => {
-            eprint!("Delete {}? Type its name to confirm: ", names[0]);
-            one.name.clone()
-        }
-        _ => {
-            eprintln!("Delete {} customers:", customers.len());
-            for name in names {
-                eprintln!("  {name}");
-            }
-            eprint!("Type {} to confirm: ", customers.len());
-            customers.len().to_string()
-        }
-    };
+    eprint!("{prompt} to confirm: ");
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if answer.trim().eq_ignore_ascii_case(expected.trim()) {

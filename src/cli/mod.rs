@@ -18,7 +18,9 @@
 mod customers;
 mod demo;
 mod import_cmd;
+mod number_blocks_cmd;
 mod settings_cmd;
+mod sip_users_cmd;
 mod summary;
 
 use crate::config::{Config, Dirs};
@@ -70,6 +72,13 @@ pub enum Command {
     /// The settings every operator shares: carrierdesk settings set from_address noc@example.com
     #[command(subcommand)]
     Settings(settings_cmd::SettingsCommand),
+    /// Internal number blocks of customers: carrierdesk number-blocks assign 12
+    #[command(subcommand)]
+    NumberBlocks(number_blocks_cmd::NumberBlocksCommand),
+    /// SIP users of customers, their passwords, the export for the switch:
+    /// carrierdesk sip-users add --customer 12 --username 1001 --generate-password
+    #[command(subcommand)]
+    SipUsers(sip_users_cmd::SipUsersCommand),
     /// The audit log's proof: carrierdesk audit verify [--anchor ID:HASH], carrierdesk audit head
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -204,6 +213,16 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             settings_cmd::run(&mut service, &actor, cmd)
+        }
+        Some(Command::NumberBlocks(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            number_blocks_cmd::run(&mut service, &actor, cmd)
+        }
+        Some(Command::SipUsers(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            sip_users_cmd::run(&mut service, &actor, cmd)
         }
         Some(Command::Audit(cmd)) => {
             let service = service_for(cli.db.as_ref(), cli.demo)?;

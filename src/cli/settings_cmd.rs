@@ -56,10 +56,12 @@ pub fn run(service: &mut Service, actor: &Actor, cmd: SettingsCommand) -> anyhow
             let s = change(service, actor, &key, Some(&value))?;
             let value = s.value.as_deref().unwrap_or_default();
             writeln!(out, "{} = {}", s.key, printable(value))?;
+            stale_sip_passwords(service, &s)?;
         }
         SettingsCommand::Unset { key } => {
             let s = change(service, actor, &key, None)?;
             writeln!(out, "{} unset", s.key)?;
+            stale_sip_passwords(service, &s)?;
         }
     }
     Ok(())
@@ -77,6 +79,23 @@ fn change(
         expect: None,
     };
     Ok(service.change_setting(actor, &change)?)
+}
+
+/// After the SIP realm changed: the SIP passwords whose digests were made for another one
+/// no longer let phones register, and each must be set again.
+fn stale_sip_passwords(service: &Service, changed: &Setting) -> anyhow::Result<()> {
+    if changed.key != "sip_realm" {
+        return Ok(());
+    }
+    let n = service.sip_passwords_to_set_again()?.len();
+    if n > 0 {
+        let their = if n == 1 { "its" } else { "their" };
+        eprintln!(
+            "{} must have {their} password set again: {their} digests were made for the old realm (carrierdesk sip-users set-password ID --generate)",
+            super::count(n, "SIP user")
+        );
+    }
+    Ok(())
 }
 
 fn as_json(s: &Setting) -> serde_json::Value {
