@@ -1,6 +1,7 @@
 //! SIP users written for a switch: rows of Kamailio's `subscriber` table, or a pjsip.conf
 //! fragment for Asterisk. Only what a registrar needs goes out: the password as its digests.
 
+use super::count;
 use super::sip_user::{NatPing, Protocol, SipUser};
 use crate::text::printable;
 use std::fmt::Write;
@@ -65,9 +66,9 @@ fn kamailio(realm: &str, users: &[SwitchUser]) -> String {
 
 fn asterisk(realm: &str, users: &[SwitchUser]) -> String {
     let mut out = format!(
-        "; SIP users from carrierdesk for realm {realm}: {} endpoints.\n\
+        "; SIP users from carrierdesk for realm {realm}: {}.\n\
          ; Transports named transport-udp, transport-tcp and transport-tls must exist.\n",
-        users.len()
+        count(users.len(), "endpoint")
     );
     for u in users {
         let s = &u.user.spec;
@@ -103,15 +104,17 @@ fn asterisk(realm: &str, users: &[SwitchUser]) -> String {
         if s.channels > 0 {
             let _ = writeln!(
                 out,
-                "; At most {} concurrent calls: PJSIP has no such limit per endpoint; busy state\n\
+                "; At most {}: PJSIP has no such limit per endpoint; busy state\n\
                  ; from it, and a dialplan GROUP() check, e.g. Set(GROUP(sipuser)={name}) then\n\
                  ; GotoIf($[${{GROUP_COUNT({name}@sipuser)}} > {}]?busy).\n\
                  device_state_busy_at={}",
-                s.channels, s.channels, s.channels
+                count(s.channels, "concurrent call"),
+                s.channels,
+                s.channels
             );
         }
         if s.cps > 0 {
-            let _ = writeln!(out, "; At most {} calls a second.", s.cps);
+            let _ = writeln!(out, "; At most {} a second.", count(s.cps, "call"));
         }
         let _ = writeln!(
             out,
