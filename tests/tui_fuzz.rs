@@ -13,6 +13,7 @@
 mod common;
 
 use carrierdesk::config::Config;
+use carrierdesk::domain::SipUserDraft;
 use carrierdesk::service::Service;
 use carrierdesk::tui::clock::Clock;
 use carrierdesk::tui::keymap::{self, Context};
@@ -21,11 +22,14 @@ use carrierdesk::tui::screens::board::BoardScreen;
 use carrierdesk::tui::screens::bulk_form::BulkFormScreen;
 use carrierdesk::tui::screens::card::CardScreen;
 use carrierdesk::tui::screens::columns::ColumnChooser;
+use carrierdesk::tui::screens::confirm::Confirm;
 use carrierdesk::tui::screens::customer_form::CustomerFormScreen;
 use carrierdesk::tui::screens::list::{ListKind, ListScreen};
 use carrierdesk::tui::screens::palette::PaletteScreen;
 use carrierdesk::tui::screens::prompt::{Prompt, Purpose};
 use carrierdesk::tui::screens::settings::SettingsScreen;
+use carrierdesk::tui::screens::sip_password::SipPasswordScreen;
+use carrierdesk::tui::screens::sip_user_form::SipUserFormScreen;
 use carrierdesk::tui::screens::window::Window;
 use carrierdesk::tui::shell::App;
 use carrierdesk::tui::worker::{Database, Session};
@@ -166,6 +170,13 @@ enum Prefix {
     SettingKey,
     SettingUnset,
     CardSettings,
+    SipUsers,
+    SipAddForm,
+    SipSaveMenu,
+    SipEditForm,
+    SipPassword,
+    SipDeleteConfirm,
+    BlockReleaseConfirm,
 }
 
 impl Prefix {
@@ -206,6 +217,13 @@ impl Prefix {
         Prefix::SettingKey,
         Prefix::SettingUnset,
         Prefix::CardSettings,
+        Prefix::SipUsers,
+        Prefix::SipAddForm,
+        Prefix::SipSaveMenu,
+        Prefix::SipEditForm,
+        Prefix::SipPassword,
+        Prefix::SipDeleteConfirm,
+        Prefix::BlockReleaseConfirm,
     ];
 
     fn steps(self) -> Vec<Step> {
@@ -216,6 +234,13 @@ impl Prefix {
             steps.push(key(Enter));
             steps
         };
+        // The card of customer #1, who has a number block and a SIP user (`Demo::new`).
+        let sip_card = [
+            vec![key(Char('/'))],
+            typed("#1"),
+            vec![key(Enter), key(Enter)],
+        ]
+        .concat();
         // Edit the customer under the cursor and change its status (the field after the
         // name), so that there is something to save.
         let changed_form = vec![key(Char('e')), key(Tab), key(Right)];
@@ -255,7 +280,8 @@ impl Prefix {
                 [typed("  e"), vec![key(Tab)], typed("77"), vec![key(Enter)]].concat()
             }
             Prefix::DeletePrompt => vec![key(Char('d'))],
-            Prefix::CardDeletePrompt => vec![key(Enter), key(Char('d'))],
+            // From the Contacts tab: on Main, d releases a number block.
+            Prefix::CardDeletePrompt => vec![key(Enter), key(Char('2')), key(Char('d'))],
             Prefix::ImportPrompt => palette("import cdr"),
             Prefix::ImportReport => [
                 palette("import cdr"),
@@ -284,6 +310,19 @@ impl Prefix {
             ]
             .concat(),
             Prefix::CardSettings => [vec![key(Enter)], palette("settings")].concat(),
+            Prefix::SipUsers => vec![key(Enter), key(Char('5'))],
+            Prefix::SipAddForm => vec![key(Enter), key(Char('5')), key(Char('a'))],
+            // A username that passes the form's rules opens the save options.
+            Prefix::SipSaveMenu => [
+                vec![key(Enter), key(Char('5')), key(Char('a'))],
+                typed("x"),
+                vec![key(Enter)],
+            ]
+            .concat(),
+            Prefix::SipEditForm => [sip_card, typed("5e")].concat(),
+            Prefix::SipPassword => [sip_card, typed("5p")].concat(),
+            Prefix::SipDeleteConfirm => [sip_card, typed("5d")].concat(),
+            Prefix::BlockReleaseConfirm => [sip_card, typed("d")].concat(),
         }
     }
 
@@ -298,6 +337,7 @@ impl Prefix {
         };
         let form = || app.top_as::<CustomerFormScreen>().map(|s| &s.form);
         let settings = app.top_as::<SettingsScreen>();
+        let sip_form = || app.top_as::<SipUserFormScreen>().map(|s| &s.form);
         let prompt = |expected: fn(&Purpose) -> bool| match app.top_as::<Prompt>() {
             Some(p) if expected(&p.purpose) => Ok(()),
             Some(p) => Err(format!("a prompt for {:?}", p.purpose)),
@@ -425,6 +465,30 @@ impl Prefix {
             Prefix::CardSettings => top(
                 settings.is_some_and(|s| s.loaded()) && app.find::<CardScreen>().is_some(),
                 "settings over a card",
+            ),
+            Prefix::SipUsers => card_tab("SIP users"),
+            Prefix::SipAddForm => top(
+                sip_form().is_some_and(|f| f.is_new()) && context == Context::SipForm,
+                "SIP user form, adding",
+            ),
+            Prefix::SipSaveMenu => top(context == Context::SipSaveMenu, "SIP user save options"),
+            Prefix::SipEditForm => top(
+                sip_form().is_some_and(|f| !f.is_new()) && context == Context::SipForm,
+                "SIP user form, editing",
+            ),
+            Prefix::SipPassword => top(
+                app.top_as::<SipPasswordScreen>().is_some(),
+                "SIP password prompt",
+            ),
+            Prefix::SipDeleteConfirm => top(
+                app.top_as::<Confirm>()
+                    .is_some_and(|c| c.question.starts_with("Delete SIP user")),
+                "question whether to delete a SIP user",
+            ),
+            Prefix::BlockReleaseConfirm => top(
+                app.top_as::<Confirm>()
+                    .is_some_and(|c| c.question.starts_with("Release number block")),
+                "question whether to release a number block",
             ),
         };
         result.map_err(|e| format!("{self:?}: {e} (top context {context:?})"))
@@ -915,7 +979,8 @@ struct Demo {
 
 impl Demo {
     fn new() -> Demo {
-        let (dir, path, service) = common::demo_db(30, 2);
+        let (dir, path, mut service) = common::demo_db(30, 2);
+        with_a_sip_user(&mut service, 1);
         std::fs::create_dir_all(dir.path().join("exports")).unwrap();
         Demo {
             dir,
@@ -931,6 +996,24 @@ impl Demo {
     fn console(&self, size: (u16, u16), clock: Clock) -> Console {
         Console::new(&self.path, &self.exports(), size, clock)
     }
+}
+
+/// Gives customer `id` a number block and a SIP user in it, unless it has them: the SIP
+/// prefixes edit, delete and release them.
+fn with_a_sip_user(service: &mut Service, id: i64) {
+    let actor = common::actor("setup");
+    if !service.sip_users(Some(id)).unwrap().is_empty() {
+        return;
+    }
+    let block = match service.number_blocks(Some(id)).unwrap().first() {
+        Some(block) => *block,
+        None => service.assign_block(&actor, id).unwrap(),
+    };
+    let draft = SipUserDraft {
+        username: block.first.to_string(),
+        ..SipUserDraft::default()
+    };
+    service.create_sip_user(&actor, id, &draft, None).unwrap();
 }
 
 /// Runs one case; the contexts shown on top along the way go into `seen`.

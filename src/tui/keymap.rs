@@ -52,8 +52,16 @@ contexts! {
     Settings,
     /// Typing a setting's value, or the key of a setting to add.
     SettingEdit,
-    /// A yes/no question (unset a setting?).
+    /// A yes/no question (unset a setting? release a number block?).
     Confirm,
+    /// The card's Main tab: its number blocks.
+    CardMain,
+    /// The card's SIP users tab.
+    SipUsers,
+    /// The SIP user form.
+    SipForm,
+    /// The save options of the SIP user form.
+    SipSaveMenu,
 }
 
 /// What a key asks for: the screen on top carries it out, or passes it down the stack.
@@ -126,6 +134,8 @@ pub enum Action {
     CancelItem,
     /// Open the shared settings.
     Settings,
+    /// Set the password of the SIP user under the cursor.
+    SetPassword,
     Left,
     Right,
     Submit,
@@ -181,6 +191,14 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Card, [(Enter, NONE)], "Enter", Action::Open, "show the contact (Contacts tab) or the audit row's difference (Audit tab) in full", ""),
     bind!(Card, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload from the database", ""),
     bind!(Card, [(Esc, NONE)], "Esc", Action::Back, "back to the customers", "back"),
+    bind!(CardMain, [(Char('a'), NONE), (Char('+'), NONE)], "a/+", Action::Add, "assign the next free number block to this customer", "assign block"),
+    bind!(CardMain, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "release the selected number block (asks first; a customer is deleted from the board or another tab)", "release block"),
+    bind!(CardMain, [(Up, NONE), (Char('k'), NONE)], "↑/k", Action::Up, "previous number block", ""),
+    bind!(CardMain, [(Down, NONE), (Char('j'), NONE)], "↓/j", Action::Down, "next number block", ""),
+    bind!(SipUsers, [(Char('a'), NONE), (Char('+'), NONE)], "a/+", Action::Add, "add a SIP user", "add"),
+    bind!(SipUsers, [(Char('e'), NONE), (Enter, NONE)], "e/Enter", Action::Edit, "edit the SIP user", "edit"),
+    bind!(SipUsers, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the SIP user (asks first)", "delete"),
+    bind!(SipUsers, [(Char('p'), NONE)], "p", Action::SetPassword, "set the SIP user's password: generated (shown once) or typed", "password"),
     bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
     bind!(Grid, [(Right, NONE), (Char('l'), NONE)], "→/l", Action::Right, "cell to the right", ""),
     bind!(Grid, [(Up, SHIFT)], "Shift-↑", Action::ExtendUp, "extend the selection up", ""),
@@ -206,6 +224,20 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice, flip a yes/no, or move in text", ""),
     bind!(Form, [(Enter, NONE), (Char('s'), CTRL)], "Enter/Ctrl-S", Action::Submit, "save options (in Vars, Enter is a new line: use Ctrl-S)", "save"),
     bind!(Form, [(Esc, NONE)], "Esc", Action::Back, "cancel (asks again when there are changes)", "cancel"),
+    bind!(SipForm, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
+    bind!(SipForm, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
+    bind!(SipForm, [(Left, NONE)], "←", Action::Left, "previous choice or codec, flip a yes/no, or move in text", ""),
+    bind!(SipForm, [(Right, NONE)], "→", Action::Right, "next choice or codec, flip a yes/no, or move in text", ""),
+    bind!(SipForm, [(Char(' '), NONE)], "Space", Action::Toggle, "allow or refuse the codec, flip a yes/no (in text: a space)", "tick"),
+    bind!(SipForm, [(Enter, NONE), (Char('s'), CTRL)], "Enter/Ctrl-S", Action::Submit, "save options", "save"),
+    bind!(SipForm, [(Esc, NONE)], "Esc", Action::Back, "cancel (asks again when there are changes)", "cancel"),
+    bind!(SipSaveMenu, [(Left, NONE), (BackTab, NONE)], "←", Action::Left, "previous option", ""),
+    bind!(SipSaveMenu, [(Right, NONE), (Tab, NONE)], "→", Action::Right, "next option", ""),
+    bind!(SipSaveMenu, [(Enter, NONE)], "Enter", Action::Submit, "use the highlighted option", "choose"),
+    bind!(SipSaveMenu, [(Char('c'), NONE)], "c", Action::SaveContinue, "Save and Continue: save, back to the card", "continue"),
+    bind!(SipSaveMenu, [(Char('s'), NONE)], "s", Action::SaveStay, "Save and Stay: save, keep the form open (a fresh one when adding)", "stay"),
+    bind!(SipSaveMenu, [(Esc, NONE)], "Esc", Action::Back, "back to the form", "back"),
+    bind!(SipSaveMenu, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
     bind!(SaveMenu, [(Left, NONE), (BackTab, NONE)], "←", Action::Left, "previous option", ""),
     bind!(SaveMenu, [(Right, NONE), (Tab, NONE)], "→", Action::Right, "next option", ""),
     bind!(SaveMenu, [(Enter, NONE)], "Enter", Action::Submit, "use the highlighted option", "choose"),
@@ -302,6 +334,11 @@ pub fn chain(context: Context) -> &'static [Context] {
         // Typing: only the context's own keys, so letters reach the field.
         Context::SettingEdit => &[Context::SettingEdit],
         Context::Confirm => &[Context::Confirm],
+        Context::CardMain => &[Context::CardMain, Context::Card, Context::Global],
+        Context::SipUsers => &[Context::SipUsers, Context::Card, Context::Global],
+        // Typing: only the form's own keys, so letters reach the field.
+        Context::SipForm => &[Context::SipForm],
+        Context::SipSaveMenu => &[Context::SipSaveMenu],
         Context::Global => &[Context::Global],
     }
 }

@@ -8,11 +8,12 @@ use crate::domain::change::Changes;
 use crate::domain::summary::Period;
 use crate::domain::{
     AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduledChange,
-    SummaryRow,
+    SipUser, SipUserDraft, SummaryRow,
 };
 use crate::service::{CardData, CustomerImportReport, Setting};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::collections::HashSet;
+use std::fmt;
 use std::path::PathBuf;
 
 /// Something that happened: input from the terminal, or a reply.
@@ -104,6 +105,56 @@ pub enum Reply {
         id: i64,
         ticked: HashSet<(Period, i64)>,
     },
+    /// Number blocks and SIP users.
+    Sip(SipReply),
+}
+
+/// Answers about SIP users (a block assigned or released, a SIP user deleted, come back as
+/// a `Notice`, and the change that follows reloads the card).
+#[derive(Debug)]
+pub enum SipReply {
+    /// The SIP realm passwords are digested for, if set.
+    Realm(Result<Option<String>, String>),
+    Saved {
+        result: Result<SipSaved, SipSaveError>,
+        /// The form stays open ("Save and Stay").
+        stay: bool,
+    },
+    /// A password was set: the generated one, to show once; None when it was typed.
+    PasswordSet {
+        id: i64,
+        result: Result<Option<Secret>, String>,
+    },
+}
+
+/// A SIP user as saved.
+#[derive(Debug)]
+pub struct SipSaved {
+    pub user: SipUser,
+    /// The password generated with it, shown once and never stored.
+    pub generated: Option<Secret>,
+    /// Its password was dropped: the digests include the username, which changed.
+    pub password_cleared: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum SipSaveError {
+    /// Someone saved first; their version of the SIP user.
+    Conflict(Box<SipUser>),
+    /// Rules refused, each on its field ("username", "channels", "password" ...).
+    Fields(Vec<FieldError>),
+    Failed(String),
+}
+
+/// A password on its way to or from the database thread: its `Debug` never shows it, so
+/// no log line or test failure prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +261,47 @@ pub enum Effect {
         value: Option<String>,
         expect: i64,
     },
+    /// Number blocks and SIP users.
+    Sip(SipEffect),
+}
+
+/// Work on number blocks and SIP users.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SipEffect {
+    /// Give the customer the next free number block.
+    AssignBlock(i64),
+    /// Take a block back by its id.
+    ReleaseBlock(i64),
+    LoadRealm,
+    /// Create a SIP user of `customer` (no `edit`), or update the one `edit` names by its
+    /// id and the version the form started from.
+    Save {
+        customer: i64,
+        edit: Option<(i64, i64)>,
+        draft: SipUserDraft,
+        /// A new SIP user gets a generated password.
+        generate: bool,
+        stay: bool,
+    },
+    Delete(i64),
+    /// Set a SIP user's password: the one typed, or a generated one when None.
+    SetPassword {
+        id: i64,
+        typed: Option<Secret>,
+    },
+}
+
+impl SipEffect {
+    fn label(&self) -> &'static str {
+        match self {
+            SipEffect::AssignBlock(_) => "assign number block",
+            SipEffect::ReleaseBlock(_) => "release number block",
+            SipEffect::LoadRealm => "load SIP realm",
+            SipEffect::Save { .. } => "save SIP user",
+            SipEffect::Delete(_) => "delete SIP user",
+            SipEffect::SetPassword { .. } => "set SIP password",
+        }
+    }
 }
 
 impl Effect {
@@ -239,6 +331,7 @@ impl Effect {
             Effect::Export { .. } => "export",
             Effect::LoadSettings => "load settings",
             Effect::ChangeSetting { .. } => "change setting",
+            Effect::Sip(effect) => effect.label(),
         }
     }
 
@@ -255,6 +348,7 @@ impl Effect {
                 | Effect::LoadScheduled { .. }
                 | Effect::LoadUnmatched
                 | Effect::LoadSettings
+                | Effect::Sip(SipEffect::LoadRealm)
         )
     }
 }

@@ -201,33 +201,54 @@ fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 
 /// A question with a text field.
 fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
+    let error = prompt.error.as_deref();
+    draw_question(
+        frame,
+        area,
+        &prompt.title,
+        &prompt.input,
+        &prompt.hint,
+        error,
+    );
+}
+
+/// A box titled `title` with a text field, a hint under it and the reason the answer is
+/// refused, if it is: prompts and the SIP password's question.
+pub fn draw_question(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    input: &TextInput,
+    hint: &str,
+    error: Option<&str>,
+) {
     const WIDTH: u16 = 76;
     // As many lines as the hint takes when wrapped (a word moved down costs one more), so
     // that its end (say, "type 18 to confirm") is never cut off.
     let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2).max(1));
-    let hint_rows = (prompt.hint.chars().count() / inner_width + 2) as u16;
+    let hint_rows = (hint.chars().count() / inner_width + 2) as u16;
     let rect = centered(area, WIDTH, hint_rows + 4);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(format!(" {} ", prompt.title));
+    let block = Block::bordered().title(format!(" {title} "));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [field, hint, error] = Layout::vertical([
+    let [field, hint_area, error_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(inner);
-    prompt.input.draw(frame, field, Style::new(), true);
+    input.draw(frame, field, Style::new(), true);
     frame.render_widget(
-        Paragraph::new(prompt.hint.as_str())
+        Paragraph::new(hint)
             .wrap(Wrap { trim: true })
             .style(Style::new().fg(Color::DarkGray)),
-        hint,
+        hint_area,
     );
-    if let Some(e) = &prompt.error {
+    if let Some(e) = error {
         frame.render_widget(
-            Paragraph::new(e.as_str()).style(Style::new().fg(Color::Red)),
-            error,
+            Paragraph::new(e).style(Style::new().fg(Color::Red)),
+            error_area,
         );
     }
 }

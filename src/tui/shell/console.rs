@@ -92,6 +92,7 @@ impl App {
             | Action::BulkUpload
             | Action::ScheduledChanges
             | Action::CancelItem
+            | Action::SetPassword
             | Action::Left
             | Action::Right
             | Action::Submit => {}

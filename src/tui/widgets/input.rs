@@ -32,6 +32,13 @@ impl TextInput {
         TextInput::with(text, true)
     }
 
+    /// An empty one-line field that shows every character as •: a password.
+    pub fn masked() -> TextInput {
+        let mut input = TextInput::line("");
+        input.area.set_mask_char('•');
+        input
+    }
+
     fn with(text: &str, multi_line: bool) -> TextInput {
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         let mut area = TextArea::new(if lines.is_empty() {
@@ -77,7 +84,11 @@ impl TextInput {
 
     /// Replaces the text, the cursor at its end.
     pub fn set_text(&mut self, text: &str) {
+        let mask = self.area.mask_char();
         *self = TextInput::with(text, self.multi_line);
+        if let Some(mask) = mask {
+            self.area.set_mask_char(mask);
+        }
     }
 
     /// Whether ↑ (or ↓) still moves inside the text rather than leaving the field.
@@ -122,6 +133,28 @@ mod tests {
         press(&mut input, KeyCode::End);
         press(&mut input, KeyCode::Backspace);
         assert_eq!(input.text(), "acXa bm");
+    }
+
+    #[test]
+    fn a_masked_field_keeps_its_text_and_shows_dots() {
+        let mut input = TextInput::masked();
+        input.paste("s3cret pass");
+        assert_eq!(input.text(), "s3cret pass");
+        input.set_text("another one");
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(20, 1)).unwrap();
+        terminal
+            .draw(|f| input.draw(f, f.area(), Style::new(), true))
+            .unwrap();
+        let shown: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(shown.starts_with("•••••••••••"), "{shown}");
+        assert!(!shown.contains("another"), "{shown}");
     }
 
     #[test]

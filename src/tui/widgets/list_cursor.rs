@@ -50,6 +50,39 @@ impl ListCursor {
     }
 }
 
+/// A cursor that stays on its row, by the row's id, when the rows reload: another row
+/// added above it or taken away does not move it to a neighbour.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowCursor {
+    pub list: ListCursor,
+    id: Option<i64>,
+}
+
+impl RowCursor {
+    /// Puts the cursor back on its row among `ids` (the rows now, in order); when that row
+    /// is gone, on the one now at its place.
+    pub fn follow(&mut self, ids: &[i64]) {
+        match self.id.and_then(|id| ids.iter().position(|i| *i == id)) {
+            Some(i) => self.list.cursor = i,
+            None => self.list.clamp(ids.len()),
+        }
+        self.id = ids.get(self.list.cursor).copied();
+    }
+
+    /// A cursor move over `ids`; false for an action that is not one.
+    pub fn act(&mut self, action: Action, ids: &[i64]) -> bool {
+        self.follow(ids);
+        let moved = self.list.act(action, ids.len());
+        self.id = ids.get(self.list.cursor).copied();
+        moved
+    }
+
+    /// The id of the row under the cursor, as of the last `follow` or move.
+    pub fn selected(&self) -> Option<i64> {
+        self.id
+    }
+}
+
 /// Keeps `cursor` in a window of `height` rows that starts at `offset`, and the window
 /// full when the list of `len` rows allows: a search that leaves five matches shows all five,
 /// not the last two with the others above the top.
@@ -95,5 +128,20 @@ mod tests {
         c.act(Action::Top, 25);
         assert_eq!(c.cursor, 0);
         assert!(!c.act(Action::Open, 25));
+    }
+
+    #[test]
+    fn a_row_cursor_stays_on_its_row_when_rows_come_and_go() {
+        let mut c = RowCursor::default();
+        c.act(Action::Down, &[10, 20, 30]);
+        assert_eq!(c.selected(), Some(20));
+        // A row added above it: the cursor follows its row down.
+        c.follow(&[5, 10, 20, 30]);
+        assert_eq!((c.list.cursor, c.selected()), (2, Some(20)));
+        // Its row gone: the one now in its place.
+        c.follow(&[5, 10, 30]);
+        assert_eq!(c.selected(), Some(30));
+        c.follow(&[]);
+        assert_eq!(c.selected(), None);
     }
 }

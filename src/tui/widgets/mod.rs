@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod form_status;
 pub mod grid;
 pub mod input;
 pub mod list_cursor;

@@ -5,6 +5,7 @@
 //! PostgreSQL a listener thread hears every commit as the server notifies it.
 
 mod perform;
+mod sip;
 
 pub use perform::import;
 use perform::{apply_due, perform};

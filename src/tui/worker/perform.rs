@@ -254,6 +254,7 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             });
             Reply::SettingChanged { key, result }
         }
+        Effect::Sip(effect) => super::sip::perform(service, actor, effect),
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
         Effect::Copy { what, .. } => Reply::Notice(
             Level::Error,

@@ -4,6 +4,7 @@ use super::model::{CustomerForm, FormTab, Kind, SaveOption, shown};
 use crate::domain::draft::field_changes;
 use crate::domain::{CustomerDraft, Field};
 use crate::tui::chrome::centered;
+use crate::tui::widgets::form_status::FormStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -242,38 +243,18 @@ fn draw_conflict(
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
-    let line = if let Some(cursor) = form.menu {
-        let mut spans = vec![Span::raw("Save: ")];
-        for (i, option) in SaveOption::ALL.iter().enumerate() {
-            let style = if i == cursor {
-                Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-            } else {
-                Style::new()
-            };
-            spans.push(Span::styled(format!(" {} ", option.label()), style));
-            spans.push(Span::raw("  "));
-        }
-        Line::from(spans)
-    } else if form.saving {
-        Line::from("Saving…")
-    } else if form.confirm_discard {
-        // Before a save's error: this is what the next Esc does.
-        Line::from(Span::styled(
-            "You have unsaved changes: Esc again discards them, any other key goes on editing.",
-            Style::new().fg(Color::Yellow),
-        ))
-    } else if let Some(e) = &form.save_error {
-        Line::from(Span::styled(e.clone(), Style::new().fg(Color::Red)))
-    } else if let Some(e) = form.error(form.focused()) {
-        // The focused field's reason in full, however narrow the field column.
-        Line::from(Span::styled(e.to_string(), Style::new().fg(Color::Red)))
-    } else if form.errors.is_empty() {
-        Line::from("Enter: save options · Tab next field · ← → choose · Esc cancel")
-    } else {
-        Line::from(Span::styled(
-            format!("{} field(s) to fix before saving", form.errors.len()),
-            Style::new().fg(Color::Red),
-        ))
+    let labels = SaveOption::ALL.map(SaveOption::label);
+    let status = FormStatus {
+        menu: form.menu.map(|cursor| (&labels[..], cursor)),
+        saving: form.saving,
+        confirm_discard: form.confirm_discard,
+        save_error: form.save_error.as_deref(),
+        field_error: form.error(form.focused()),
+        errors: form.errors.len(),
+        hint: "Enter: save options · Tab next field · ← → choose · Esc cancel",
     };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+    frame.render_widget(
+        Paragraph::new(status.line()).wrap(Wrap { trim: true }),
+        area,
+    );
 }

@@ -1,36 +1,83 @@
 //! The Main tab: contacts, number blocks, the account's facts, the last seven days and
-//! the scheduled changes, all from the card's own data.
+//! the scheduled changes, all from the card's own data. `+` hands the customer the next
+//! free number block; `d` releases the one selected.
 
 use super::CardTab;
 use crate::domain::customer::tax_percent;
 use crate::domain::summary::mss;
 use crate::service::CardData;
 use crate::text::fit;
-use crate::tui::screen::Ui;
+use crate::tui::chrome::cursor_style;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::msg::{Effect, SipEffect};
+use crate::tui::screen::{Cx, Flow, Ui};
 use crate::tui::screens::card::view::label;
+use crate::tui::screens::confirm::Confirm;
+use crate::tui::widgets::list_cursor::RowCursor;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
-pub struct MainTab;
+/// Number blocks shown at once; more scroll.
+const BLOCK_ROWS: usize = 6;
+
+#[derive(Default)]
+pub struct MainTab {
+    /// The selected number block.
+    blocks: RowCursor,
+}
 
 impl CardTab for MainTab {
     fn title(&self) -> &'static str {
         "Main"
     }
 
+    fn context(&self) -> Context {
+        Context::CardMain
+    }
+
+    fn on_action(&mut self, action: Action, data: &CardData, cx: &mut Cx) -> Flow {
+        let ids: Vec<i64> = data.blocks.iter().map(|b| b.id).collect();
+        if self.blocks.act(action, &ids) {
+            return Flow::Done;
+        }
+        match action {
+            // The block appears when the change it makes reloads the card.
+            Action::Add => cx.run(Effect::Sip(SipEffect::AssignBlock(data.customer.id))),
+            Action::Delete => match data.blocks.iter().find(|b| Some(b.id) == self.blocks.selected()) {
+                Some(block) => cx.open(Confirm::new(
+                    "Release number block",
+                    format!(
+                        "Release number block {} of {}? Its numbers can then be handed to any customer.",
+                        block.range(),
+                        data.customer.name
+                    ),
+                    Effect::Sip(SipEffect::ReleaseBlock(block.id)),
+                )),
+                None => cx.info(
+                    "No number block to release (a customer is deleted from the board or another tab)",
+                ),
+            },
+            _ => return Flow::Pass,
+        }
+        Flow::Done
+    }
+
     fn draw(&mut self, frame: &mut Frame, area: Rect, data: &CardData, _ui: &Ui) {
-        draw_main(frame, area, data);
+        let ids: Vec<i64> = data.blocks.iter().map(|b| b.id).collect();
+        self.blocks.follow(&ids);
+        draw_main(frame, area, data, &mut self.blocks);
     }
 }
 
-fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
+fn draw_main(frame: &mut Frame, area: Rect, data: &CardData, cursor: &mut RowCursor) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let rows = data.blocks.len().clamp(1, BLOCK_ROWS);
     let [contacts, blocks] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(left);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(rows as u16 + 2)]).areas(left);
     let c = &data.customer;
 
     // Two lines a contact, so that the email has the width to itself; cut with "…" when
@@ -52,19 +99,32 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
             .block(Block::bordered().title(format!(" Contacts ({}) ", data.contacts.len()))),
         contacts,
     );
-    let block_text = if data.blocks.is_empty() {
-        "No internal number block.".to_string()
+    // One block a line, the selected one reversed.
+    let offset = cursor.list.fit(rows, data.blocks.len());
+    let block_lines: Vec<Line> = if data.blocks.is_empty() {
+        vec![Line::from("None yet: + assigns the next free one.")]
     } else {
         data.blocks
             .iter()
-            .map(|b| format!("{}–{}", b.first, b.last))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .enumerate()
+            .skip(offset)
+            .take(rows)
+            .map(|(i, b)| {
+                let line = Line::from(b.range());
+                if i == cursor.list.cursor {
+                    line.style(cursor_style())
+                } else {
+                    line
+                }
+            })
+            .collect()
+    };
+    let title = match data.blocks.len() {
+        0 => " Internal Number Blocks ".to_string(),
+        n => format!(" Internal Number Blocks ({n}) "),
     };
     frame.render_widget(
-        Paragraph::new(block_text)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(" Internal Number Blocks ")),
+        Paragraph::new(block_lines).block(Block::bordered().title(title)),
         blocks,
     );
 

@@ -5,6 +5,7 @@
 mod audit;
 mod contacts;
 mod main;
+mod sip_users;
 mod summary;
 
 use crate::domain::change::Changes;
@@ -58,9 +59,11 @@ pub trait CardTab {
 /// card was last open.
 pub fn all(ticked: HashSet<(Period, i64)>) -> Vec<Box<dyn CardTab>> {
     vec![
-        Box::new(main::MainTab),
+        Box::new(main::MainTab::default()),
         Box::new(contacts::ContactsTab::default()),
         Box::new(summary::SummaryTab::new(Period::Daily, ticked)),
         Box::new(audit::AuditTab::default()),
+        // After Audit, so that the numbers of the first four tabs stay as operators know them.
+        Box::new(sip_users::SipUsersTab::default()),
     ]
 }
