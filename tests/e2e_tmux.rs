@@ -286,3 +286,46 @@ fn adding_a_customer_with_the_form_in_a_real_terminal() {
     assert_eq!(added["currency"], "CHF");
     assert_eq!(added["channels"], 25);
 }
+
+#[test]
+fn plus_on_a_card_assigns_a_number_block_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("blocks.db");
+    let db = db.to_str().unwrap();
+    let csv = home.path().join("customers.csv");
+    std::fs::write(&csv, "name,currency,channels\nHarbour Lines Ltd,EUR,4\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["customers", "import", csv.to_str().unwrap()]);
+    run(&["settings", "set", "number_range_start", "1000"]);
+    run(&["settings", "set", "block_size", "1000"]);
+
+    let t = Tmux::start("blocks", home.path(), &[], &["--db", db], 100, 30);
+    t.wait_for("1 of 1");
+    t.send(&["Enter"]);
+    t.wait_for("None yet: + assigns the next free one.");
+    t.send(&["+"]);
+    let screen = t.wait_for("Number block 1000–1999 assigned");
+    assert!(
+        screen.contains("│1000–1999") && screen.contains("Internal Number Blocks (1)"),
+        "{screen}"
+    );
+    let list = Command::new(BIN)
+        .args(["--db", db, "number-blocks", "list", "--json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(rows[0]["first"], 1000);
+    assert_eq!(rows[0]["last"], 1999);
+}
