@@ -67,22 +67,24 @@ struct FieldArgs {
     /// The extension; once the customer has number blocks, a number inside one of them.
     #[arg(long, help_heading = "Fields")]
     username: Option<String>,
-    /// Concurrent calls; a customer's SIP users together have no more than the customer.
+    /// Concurrent calls (a new SIP user has 1); a customer's SIP users together have no more
+    /// than the customer.
     #[arg(long, allow_negative_numbers = true, help_heading = "Fields")]
     channels: Option<String>,
-    /// Calls per second; 0 is unlimited.
+    /// Calls per second; 0, a new SIP user's, is unlimited.
     #[arg(long, allow_negative_numbers = true, help_heading = "Fields")]
     cps: Option<String>,
-    /// udp, tcp, tls or tls_srtp (TLS with SRTP).
+    /// udp (a new SIP user's), tcp, tls or tls_srtp (TLS with SRTP).
     #[arg(long, help_heading = "Fields")]
     protocol: Option<String>,
-    /// The allowed codecs in order of preference, from alaw, ulaw, g729, g722, opus.
+    /// The allowed codecs in order of preference, from alaw, ulaw, g729, g722, opus (a new
+    /// SIP user has alaw,ulaw).
     #[arg(long, value_name = "LIST", help_heading = "Fields")]
     codecs: Option<String>,
     /// Addresses or CIDR ranges it may register from: 10.0.0.0/24,203.0.113.9 ('' for any).
     #[arg(long, value_name = "LIST", help_heading = "Fields")]
     whitelist: Option<String>,
-    /// disabled, enabled, or seconds between pings (1 to 3600).
+    /// disabled (a new SIP user's), enabled, or seconds between pings (1 to 3600).
     #[arg(long, allow_negative_numbers = true, help_heading = "Fields")]
     nat_ping: Option<String>,
 }
@@ -430,11 +432,13 @@ fn show_generated(out: &mut impl Write, password: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// One line of stdin, without its line end: a typed password.
+/// One line of stdin, without its line end: a typed password. Typed on a terminal, it is
+/// not echoed, so that it never shows on a screen others may see.
 fn read_password() -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("SIP password (at least 12 characters), then Enter: ");
+        return read_unechoed();
     }
     let mut line = String::new();
     stdin
@@ -444,6 +448,40 @@ fn read_password() -> anyhow::Result<String> {
     let end = line.trim_end_matches(['\n', '\r']).len();
     line.truncate(end);
     Ok(line)
+}
+
+/// A line typed on the terminal in raw mode, which does not echo: Enter ends it, Backspace
+/// takes back a character, Ctrl-C (a plain byte in raw mode) gives up.
+fn read_unechoed() -> anyhow::Result<String> {
+    use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+    use std::io::Read;
+    enable_raw_mode()?;
+    let mut typed = Vec::new();
+    let mut interrupted = false;
+    let mut read = Ok(());
+    for byte in std::io::stdin().lock().bytes() {
+        match byte {
+            Ok(b'\r' | b'\n') => break,
+            Ok(0x03) => {
+                interrupted = true;
+                break;
+            }
+            // The whole last character: its continuation bytes, then its first.
+            Ok(0x7f | 0x08) => while typed.pop().is_some_and(|b| b & 0xc0 == 0x80) {},
+            Ok(b) => typed.push(b),
+            Err(e) => {
+                read = Err(e);
+                break;
+            }
+        }
+    }
+    disable_raw_mode()?;
+    eprintln!();
+    read.context("cannot read the password from the terminal")?;
+    if interrupted {
+        anyhow::bail!("interrupted; nothing changed");
+    }
+    String::from_utf8(typed).context("the password typed is not UTF-8")
 }
 
 fn export(service: &Service, args: ExportArgs) -> anyhow::Result<()> {
