@@ -454,3 +454,27 @@ fn d_deletes_a_sip_user_after_asking_and_p_sets_its_password() {
     assert!(h.screen().contains(&format!("Deleted SIP user {ext}")));
 }
 
+#[test]
+fn without_a_realm_no_password_is_offered_and_p_says_what_to_set() {
+    let (_dir, _path, mut service, id) = setup();
+    set(&mut service, "sip_realm", None);
+    let block = service.assign_block(&common::actor("setup"), id).unwrap();
+    add_user(&mut service, id, &block.first.to_string(), "1");
+    let mut h = harness(service);
+    h.open_card('5');
+    let screen = h.screen();
+    assert!(screen.contains("No SIP realm set"), "{screen}");
+    h.key(KeyCode::Char('p'));
+    assert!(
+        h.status_line()
+            .contains("set sip_realm on the Settings screen"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Char('a'));
+    assert!(
+        h.screen().contains("[ ] none yet"),
+        "no password by default: {}",
+        h.screen()
+    );
+}

@@ -55,6 +55,27 @@ impl SipUsersTab {
         let id = self.list.selected()?;
         data.sip_users.iter().find(|u| u.id == id)
     }
+
+    /// Edit, delete or set the password of `user`.
+    fn act_on(&self, action: Action, user: &SipUser, data: &CardData, cx: &mut Cx) {
+        match action {
+            Action::Edit => cx.open(SipUserFormScreen::edit(user)),
+            Action::Delete => cx.open(Confirm::new(
+                "Delete SIP user",
+                format!(
+                    "Delete SIP user {} of {}? Its phones can no longer register; the audit log keeps its row.",
+                    printable(&user.spec.username),
+                    printable(&data.customer.name)
+                ),
+                Effect::Sip(SipEffect::Delete(user.id)),
+            )),
+            // Said before anything is typed: the digests need the realm.
+            _ if matches!(self.realm, Some(Ok(None))) => cx.error(
+                "No SIP realm is set: set sip_realm on the Settings screen (palette: Settings) first, as passwords are digested for it",
+            ),
+            _ => cx.open(SipPasswordScreen::new(user.id, &user.spec.username)),
+        }
+    }
 }
 
 fn ids(data: &CardData) -> Vec<i64> {
@@ -84,32 +105,15 @@ impl CardTab for SipUsersTab {
         if self.list.act(action, &ids(data)) {
             return Flow::Done;
         }
-        let has_realm = self.realm().is_some();
         match action {
-            Action::Add => cx.open(SipUserFormScreen::add(data.customer.id, has_realm)),
-            Action::Edit => {
-                if let Some(user) = self.selected(data) {
-                    cx.open(SipUserFormScreen::edit(user));
-                }
-            }
-            Action::Delete => {
-                if let Some(user) = self.selected(data) {
-                    cx.open(Confirm::new(
-                        "Delete SIP user",
-                        format!(
-                            "Delete SIP user {} of {}? Its phones can no longer register; the audit log keeps its row.",
-                            printable(&user.spec.username),
-                            printable(&data.customer.name)
-                        ),
-                        Effect::Sip(SipEffect::Delete(user.id)),
-                    ));
-                }
-            }
-            Action::SetPassword => {
-                if let Some(user) = self.selected(data) {
-                    cx.open(SipPasswordScreen::new(user.id, &user.spec.username));
-                }
-            }
+            Action::Add => cx.open(SipUserFormScreen::add(
+                data.customer.id,
+                self.realm().is_some(),
+            )),
+            Action::Edit | Action::Delete | Action::SetPassword => match self.selected(data) {
+                Some(user) => self.act_on(action, user, data, cx),
+                None => cx.info("No SIP user yet: a adds one"),
+            },
             _ => return Flow::Pass,
         }
         Flow::Done
