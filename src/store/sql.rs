@@ -423,11 +423,14 @@ impl<'a> Tx<'a> {
                 let mut stmt = tx.prepare_cached(sql)?;
                 let n = stmt.column_count();
                 let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+                // One row's cells, refilled for each row: text reuses its string's room, so
+                // a walk of many rows allocates for the first few only.
+                let mut row = Row(vec![Value::Null; n]);
                 while let Some(r) = rows.next()? {
-                    let cells = (0..n)
-                        .map(|i| sqlite_value(r.get_ref(i)?, i))
-                        .collect::<Result<Vec<_>>>()?;
-                    f(&Row(cells))?;
+                    for (i, cell) in row.0.iter_mut().enumerate() {
+                        refill(cell, r.get_ref(i)?, i)?;
+                    }
+                    f(&row)?;
                 }
                 Ok(())
             }
@@ -530,6 +533,20 @@ pub fn pg_rows(tx: &mut postgres::Transaction, sql: &str) -> Result<Vec<Row>> {
                 .collect::<Result<_>>()?))
         })
         .collect()
+}
+
+/// `cell` set to `v`, reusing the cell's string for text.
+fn refill(cell: &mut Value, v: rusqlite::types::ValueRef<'_>, col: usize) -> Result<()> {
+    match (cell, v) {
+        (Value::Text(old), rusqlite::types::ValueRef::Text(t)) => {
+            old.clear();
+            old.push_str(
+                std::str::from_utf8(t).map_err(|_| Error::column(col, "text that is not UTF-8"))?,
+            );
+        }
+        (cell, v) => *cell = sqlite_value(v, col)?,
+    }
+    Ok(())
 }
 
 fn sqlite_value(v: rusqlite::types::ValueRef<'_>, col: usize) -> Result<Value> {
