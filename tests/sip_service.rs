@@ -94,6 +94,10 @@ fn blocks_follow_the_settings_and_released_ones_come_back_first() {
         s.release_block(&actor("alice"), second.id).unwrap();
         let again = s.assign_block(&actor("alice"), a).unwrap();
         assert_eq!((again.first, again.last), (2000, 2999), "lowest free first");
+        // Under an id never used before: a list still showing the released block must not
+        // release this one.
+        let (last, next) = (third.id, again.id);
+        assert!(next > last, "{}: id {next} after {last}", db.engine);
 
         // A new size applies from now on; the blocks handed out keep their ranges.
         set(s, "block_size", "500");
@@ -200,11 +204,17 @@ fn sip_users_keep_the_web_consoles_rules_with_its_words() {
         assert!(message.contains("1001"), "{message}");
         s.delete_sip_user(&alice, inside.user.id).unwrap();
         s.release_block(&alice, block.id).unwrap();
+        // The newest SIP user deleted, the next one still gets an id of its own: a form
+        // open on the deleted one cannot land on it.
+        let next = s
+            .create_sip_user(&alice, blue, &user("1001", 1), None)
+            .unwrap();
+        assert!(next.user.id > inside.user.id, "{}", db.engine);
 
         let audited = db
             .raw
             .count("SELECT count(*) FROM audit_log WHERE table_name = 'sip_users'");
-        assert_eq!(audited, 4, "{}: three created, one deleted", db.engine);
+        assert_eq!(audited, 5, "{}: four created, one deleted", db.engine);
     }
 }
 
