@@ -9,6 +9,7 @@ pub mod cdr;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
+pub mod csv_input;
 pub mod domain;
 pub mod service;
 pub mod store;

