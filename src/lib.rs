@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod config;
 pub mod csv_input;
 pub mod domain;
+pub mod private;
 pub mod service;
 pub mod store;
 pub mod text;

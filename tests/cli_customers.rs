@@ -1111,3 +1111,92 @@ fn imports_number_the_lines_of_a_file_with_cr_line_ends() {
         out.stderr()
     );
 }
+
+/// Runs the binary as `Db::command` does, with umask 000: what stays private then does
+/// so by its own mode, not the operator's umask.
+fn run_under_umask_000(db: &Db, args: &[&str]) -> Run {
+    let inner = db.command(args);
+    let mut c = Command::new("sh");
+    c.args(["-c", "umask 000 && exec \"$0\" \"$@\""])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env("USER", "scripted")
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .stdin(Stdio::null());
+    Run(c.output().unwrap())
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn files_with_customer_data_are_the_owners_alone_whatever_the_umask_and_folder() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let db = Db::demo();
+    let dir = db.path.parent().unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let cdrs = db.file(
+        "calls.csv",
+        "start,account_code,answered,duration,billed,charge,cost,currency\n\
+         2026-11-09 10:00:00,1,1,60,60,0.10,0.05,EUR\n\
+         2026-13-09 10:00:00,1,1,60,60,0.10,0.05,EUR\n",
+    );
+    // A rejects file left world-readable by some earlier run is made private too.
+    let rejects = db.file("rejects.csv", "");
+    std::fs::set_permissions(&rejects, std::fs::Permissions::from_mode(0o666)).unwrap();
+    run_under_umask_000(
+        &db,
+        &[
+            "import",
+            "cdrs",
+            path_arg(&cdrs),
+            "--skip-bad",
+            "--rejects",
+            path_arg(&rejects),
+        ],
+    )
+    .expect(0);
+    let export = dir.join("export.csv");
+    run_under_umask_000(
+        &db,
+        &[
+            "export",
+            "cdrs",
+            "--customer",
+            "1",
+            "--from",
+            "2026-11-09",
+            "--to",
+            "2026-11-10",
+            "--out",
+            path_arg(&export),
+        ],
+    )
+    .expect(0);
+    assert_eq!((mode(&rejects), mode(&export)), (0o600, 0o600));
+    assert!(
+        std::fs::read_to_string(&rejects)
+            .unwrap()
+            .contains("calls.csv")
+    );
+
+    // A new database is its owner's alone; its migrate-lock holds nothing and stays
+    // readable by the database's group, so that the operators who share it can start.
+    let fresh = Db {
+        _dir: tempfile::tempdir().unwrap(),
+        path: dir.join("fresh.db"),
+    };
+    run_under_umask_000(&fresh, &["customers", "list"]).expect(0);
+    let fresh = fresh.path;
+    let lock = fresh.with_extension("migrate-lock");
+    assert_eq!((mode(&fresh), mode(&lock)), (0o600, 0o640));
+    assert_eq!(
+        std::fs::metadata(&lock).unwrap().gid(),
+        std::fs::metadata(&fresh).unwrap().gid()
+    );
+}

@@ -286,3 +286,63 @@ fn adding_a_customer_with_the_form_in_a_real_terminal() {
     assert_eq!(added["currency"], "CHF");
     assert_eq!(added["channels"], 25);
 }
+
+#[cfg(unix)]
+#[test]
+fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("files.db");
+    let db = db.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--db", db, "--customers", "3", "--days", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // A data folder anyone may read, and copies that go to the clipboard file.
+    let data = home.path().join(".local/share/carrierdesk");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = home.path().join(".config/carrierdesk");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "clipboard = \"file\"\n").unwrap();
+    // env runs the console through a shell that sets umask 000 first.
+    let t = Tmux::start(
+        "files",
+        home.path(),
+        &["sh -c 'umask 000 && exec \"$0\" \"$@\"'"],
+        &["--db", db],
+        120,
+        40,
+    );
+    t.wait_for("3 of 3");
+    t.send(&["Enter"]);
+    t.wait_for("1 Main");
+    t.send(&["3"]);
+    t.wait_for("Quality");
+    t.send(&["y"]);
+    t.wait_for("clipboard.txt");
+    t.send(&[":"]);
+    t.type_text("Export the selection");
+    t.send(&["Enter"]);
+    t.wait_for("Exported to");
+    t.send(&["D"]);
+    t.wait_for("has the header only");
+    t.send(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut files = vec![data.join("carrierdesk.log"), data.join("clipboard.txt")];
+    let exports = data.join("exports");
+    assert_eq!(mode(&exports), 0o700);
+    for entry in std::fs::read_dir(&exports).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    assert_eq!(files.len(), 4, "{files:?}");
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}

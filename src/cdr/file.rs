@@ -6,6 +6,7 @@ use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp, utc_text};
 use super::{Field, Format, RowError};
 use crate::csv_input::Lines;
 use crate::domain::{Cdr, CdrCustomer, Currency};
+use crate::private;
 use csv::{ByteRecord, StringRecord};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -660,7 +661,7 @@ impl RejectFile {
             Some(out) => out,
             None => {
                 // The rows hold customers' phone numbers: readable by the owner only.
-                let mut out = csv::Writer::from_writer(private_file(&self.path)?);
+                let mut out = csv::Writer::from_writer(private::create(&self.path)?);
                 out.write_record(["file", "line", "reason", "row"])?;
                 self.out.insert(out)
             }
@@ -697,27 +698,6 @@ impl RejectFile {
             None => Ok(None),
         }
     }
-}
-
-/// Creates (or empties) a file only its owner may read, as the database is: what is
-/// written to it holds customers' phone numbers.
-pub fn private_file(path: &Path) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // A file that was there already keeps its mode through the open. Only a plain
-        // file: /dev/stdout or a pipe is not ours to change.
-        use std::os::unix::fs::PermissionsExt;
-        let meta = file.metadata()?;
-        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-    }
-    Ok(file)
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 use super::{Result, Service, ServiceError, commit};
 use crate::cdr::native::NativeWriter;
 use crate::cdr::{
-    CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, private_file,
-    uid_taken,
+    CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, uid_taken,
 };
 use crate::domain::{Actor, Cdr, Change, Topic, Verb, count};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
@@ -184,7 +183,7 @@ impl Service {
             message: format!("cannot write it: {e}"),
         };
         // It holds customers' phone numbers: readable by its owner only, as the database is.
-        let file = private_file(path).map_err(cannot_write)?;
+        let file = crate::private::create(path).map_err(cannot_write)?;
         let mut out =
             NativeWriter::new(BufWriter::new(file), customer.currency).map_err(cannot_write)?;
         let n = self.store.for_each_cdr(customer_id, from, to, |cdr| {
