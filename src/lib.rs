@@ -13,6 +13,7 @@ pub mod csv_input;
 pub mod domain;
 pub mod private;
 pub mod service;
+pub mod spreadsheet;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -732,6 +732,50 @@ fn the_cdr_report_is_utc_csv_that_imports_back_unchanged() {
 }
 
 #[test]
+fn the_cdr_report_neutralises_formulas_and_imports_them_back_unchanged() {
+    for (mut f, mut other) in fixtures().into_iter().zip(fixtures()) {
+        let calls = f.path("formulas.csv");
+        std::fs::write(
+            &calls,
+            "uid,account_code,src,dst,channel,start,answered,duration,billed,disposition,charge,cost,currency\n\
+             =1+1,AC000001,+442079460000,\"=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",@SUM(A1),2026-11-09 10:00:00,1,60,60,-x,0.10,0.05,EUR\n\
+             ''=kept,AC000001,-5,'plain,SIP/1001-1,2026-11-09 10:05:00,1,60,60,ANSWERED,0.10,0.05,EUR\n",
+        )
+        .unwrap();
+        f.import(&[calls], &ImportOptions::default()).unwrap();
+        let stored = f.call(NORDLINK, "=1+1");
+        assert_eq!(
+            (
+                stored.src.as_ref(),
+                stored.dst.as_ref(),
+                stored.channel.as_ref()
+            ),
+            (
+                "+442079460000",
+                "=HYPERLINK(\"http://x.example\",\"pay\")",
+                "@SUM(A1)"
+            )
+        );
+        let report = f.path("report.csv");
+        f.db.service
+            .export_cdrs(NORDLINK, i64::MIN, i64::MAX, &report)
+            .unwrap();
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            text.contains(
+                "'=1+1,AC000001,+442079460000,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",'@SUM(A1),2026-11-09T10:00:00Z,1,60,60,'-x,0.10,0.05,EUR"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("''=kept,AC000001,-5,'plain,"), "{text}");
+
+        other.import(&[report], &ImportOptions::default()).unwrap();
+        assert_eq!(other.calls(NORDLINK), f.calls(NORDLINK));
+        assert_eq!(other.call(NORDLINK, "'=kept").dst, "'plain");
+    }
+}
+
+#[test]
 fn the_report_of_an_unknown_customer_is_an_error() {
     for f in fixtures() {
         let err =

@@ -1200,3 +1200,31 @@ fn files_with_customer_data_are_the_owners_alone_whatever_the_umask_and_folder()
         std::fs::metadata(&fresh).unwrap().gid()
     );
 }
+
+#[test]
+fn csv_output_neutralises_formulas_and_keeps_numbers_as_they_are() {
+    let db = Db::demo();
+    let formula = "=HYPERLINK(\"http://x.example\",\"pay\")";
+    db.run(&[
+        "customers",
+        "update",
+        "3",
+        "--name",
+        formula,
+        "--debit-limit",
+        "-1234.50",
+    ])
+    .expect(0);
+    let out = db.run(&["customers", "list", "--csv"]).expect(0);
+    let stdout = out.stdout();
+    let mut rows = csv::Reader::from_reader(stdout.as_bytes());
+    let row = rows
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "3")
+        .unwrap();
+    assert_eq!(&row[1], format!("'{formula}"));
+    assert_eq!(&row[5], "-1234.50");
+    // JSON is read by programs, not spreadsheets: it keeps the name as it is.
+    assert_eq!(show_json(&db, 3)["name"], formula);
+}

@@ -346,3 +346,47 @@ fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder()
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 }
+
+#[test]
+fn stored_escape_sequences_never_reach_the_terminal_clipboard_or_title() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("inject.db");
+    let out = Command::new(BIN)
+        .arg("demo")
+        .arg("--db")
+        .arg(&db)
+        .args(["--customers", "2", "--days", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Written past the console's rules, as an attacker with the database file could.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE customers SET address = 'Dock ' || char(27) || ']52;c;QUREUkVTUw==' || char(7)
+                 || char(27) || ']2;PWNED' || char(7) || ' 4' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    // The shell waits for Enter, so that the pane's own title is read before the output.
+    let t = Tmux::start(
+        "inject",
+        home.path(),
+        &["sh -c 'read go; \"$0\" \"$@\"; echo shown; exec sleep 600'"],
+        &["--db", db.to_str().unwrap(), "customers", "show", "1"],
+        120,
+        40,
+    );
+    t.tmux(&["set", "-s", "set-clipboard", "on"]);
+    let title = || t.tmux(&["display", "-p", "-t", "0", "#{pane_title}"]);
+    let before = title();
+    t.send(&["Enter"]);
+    let screen = t.wait_for("shown");
+    assert!(
+        screen.contains("Dock \\u{1b}]52;c;QUREUkVTUw=="),
+        "{screen}"
+    );
+    assert_eq!(t.tmux(&["show-buffer"]), "");
+    assert_eq!(title(), before);
+    assert!(!title().contains("PWNED"));
+}

@@ -7,6 +7,7 @@ use super::{Field, Format, RowError};
 use crate::csv_input::Lines;
 use crate::domain::{Cdr, CdrCustomer, Currency};
 use crate::private;
+use crate::spreadsheet;
 use csv::{ByteRecord, StringRecord};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -141,8 +142,8 @@ impl CdrFile {
                         let rec = Record::from(rec);
                         if let Ok(c) = &mut checked {
                             let l = &self.layout;
-                            c.customer =
-                                matcher.find(&rec.text(l.account_code), &rec.text(l.channel));
+                            c.customer = matcher
+                                .find(&rec.field(l, l.account_code), &rec.field(l, l.channel));
                         }
                         batch.records[n] = rec;
                         batch.checked.push(checked);
@@ -209,7 +210,20 @@ impl Record {
         }
     }
 
-    /// A field as stored, "" where the format or the row has none.
+    /// A text field as stored. The console's own format writes a cell a spreadsheet would
+    /// run with an apostrophe first (`'=…`); it is read back as it was before.
+    fn field(&self, layout: &Layout, index: Option<usize>) -> Cow<'_, str> {
+        let text = self.text(index);
+        if layout.format != Format::Native {
+            return text;
+        }
+        match text {
+            Cow::Borrowed(t) => Cow::Borrowed(spreadsheet::restored(t)),
+            Cow::Owned(t) => Cow::Owned(spreadsheet::restored(&t).to_string()),
+        }
+    }
+
+    /// A field as read, "" where the format or the row has none.
     fn text(&self, index: Option<usize>) -> Cow<'_, str> {
         match (self, index) {
             (Record::Text(rec), Some(i)) => Cow::Borrowed(rec.get(i).unwrap_or_default()),
@@ -287,7 +301,7 @@ impl CheckedRows {
     /// A checked row with its text, borrowed from the record it was read from.
     pub fn row<'r>(&self, rec: &'r Record, checked: Checked) -> Row<'r> {
         let l = &self.layout;
-        let text = |index: Option<usize>| rec.text(index);
+        let text = |index: Option<usize>| rec.field(l, index);
         Row {
             uid: checked.uid.map_or_else(|| text(l.uid), Cow::Owned),
             account_code: text(l.account_code),
@@ -639,7 +653,7 @@ pub fn uid_taken(uid_field: Option<Field>, started: i64, account_code: &str) -> 
 /// itself, field for field, as one CSV line. Created on the first rejected row only.
 pub struct RejectFile {
     path: PathBuf,
-    out: Option<csv::Writer<File>>,
+    out: Option<spreadsheet::Writer<File>>,
     row: Vec<u8>,
 }
 
@@ -661,7 +675,7 @@ impl RejectFile {
             Some(out) => out,
             None => {
                 // The rows hold customers' phone numbers: readable by the owner only.
-                let mut out = csv::Writer::from_writer(private::create(&self.path)?);
+                let mut out = spreadsheet::Writer::from_writer(private::create(&self.path)?);
                 out.write_record(["file", "line", "reason", "row"])?;
                 self.out.insert(out)
             }

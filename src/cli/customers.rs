@@ -7,10 +7,12 @@ use crate::domain::{
     Status,
 };
 use crate::service::{Service, ServiceError};
+use crate::spreadsheet;
 use crate::text::Printable;
 use chrono::{DateTime, Utc};
 use clap::{Arg, ArgMatches, Args, FromArgMatches, Subcommand};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -247,7 +249,11 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
         if listed.is_empty() {
             w.write_record(LISTED_COLUMNS)?;
         }
-        for row in &listed {
+        for mut row in listed {
+            // The name is the one cell a person typed: a spreadsheet must not run it.
+            if let Cow::Owned(name) = spreadsheet::neutral(row.name.as_bytes()) {
+                row.name = String::from_utf8_lossy(&name).into_owned();
+            }
             w.serialize(row)?;
         }
         w.flush()?;

@@ -5,7 +5,7 @@ use super::CardTab;
 use crate::domain::customer::tax_percent;
 use crate::domain::summary::mss;
 use crate::service::CardData;
-use crate::text::fit;
+use crate::text::{fit, printable};
 use crate::tui::screen::Ui;
 use crate::tui::screens::card::view::label;
 use ratatui::Frame;
@@ -81,7 +81,7 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData) {
             Span::raw(if c.tags.is_empty() {
                 "-".into()
             } else {
-                c.tags.join(", ")
+                printable(&c.tags.join(", ")).into_owned()
             }),
         ]),
         Line::from(vec![
