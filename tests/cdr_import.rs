@@ -776,6 +776,47 @@ fn the_cdr_report_neutralises_formulas_and_imports_them_back_unchanged() {
 }
 
 #[test]
+fn a_call_charged_below_zero_or_above_the_most_one_call_may_is_refused_by_its_line() {
+    for mut f in fixtures() {
+        let header = "uid,start,account_code,answered,duration,billed,charge,cost,currency\n";
+        let good = "u-1,2026-11-09 10:00:00,AC000001,1,60,60,1000000.00,0.05,EUR\n";
+        for (row, field, message) in [
+            (
+                "u-2,2026-11-09 10:01:00,AC000001,1,60,60,92233720368547758.07,0,EUR\n",
+                "charge (column 7)",
+                "",
+            ),
+            (
+                "u-2,2026-11-09 10:01:00,AC000001,1,60,60,-1,0,EUR\n",
+                "charge (column 7)",
+                "-1.00 is negative",
+            ),
+            (
+                "u-2,2026-11-09 10:01:00,AC000001,1,60,60,0.10,1000000.01,EUR\n",
+                "cost (column 8)",
+                "1000000.01 EUR is more than one call may come to (1000000.00 EUR)",
+            ),
+        ] {
+            let file = f.path("big.csv");
+            std::fs::write(&file, format!("{header}{good}{row}")).unwrap();
+            let err = f.import(&[file], &ImportOptions::default()).unwrap_err();
+            let err = err.to_string();
+            assert!(
+                err.contains(&format!("big.csv line 3, field {field}: {message}")),
+                "{err}"
+            );
+            assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0);
+        }
+        // The most one call may come to is stored, and summed.
+        let file = f.path("max.csv");
+        std::fs::write(&file, format!("{header}{good}")).unwrap();
+        f.import(&[file], &ImportOptions::default()).unwrap();
+        let hours = f.hourly(NORDLINK);
+        assert_eq!(hours.values().map(|t| t.charge).sum::<i64>(), 100_000_000);
+    }
+}
+
+#[test]
 fn the_report_of_an_unknown_customer_is_an_error() {
     for f in fixtures() {
         let err =

@@ -1709,7 +1709,37 @@ fn stored_control_and_bidi_characters_are_drawn_escaped() {
     h.key(KeyCode::Char('/')).keys("Evil");
     h.key(KeyCode::Enter).key(KeyCode::Enter);
     let screen = h.screen();
-    assert!(screen.contains(&format!("Customers › {name} (#1)")), "{screen}");
+    assert!(
+        screen.contains(&format!("Customers › {name} (#1)")),
+        "{screen}"
+    );
     assert!(screen.contains("x\\u{1b}[2J@example.com"), "{screen}");
     assert!(screen.contains("a\\u{202e}b"), "{screen}");
+}
+
+#[test]
+fn a_value_the_card_cannot_read_is_shown_as_an_error_not_loading_forever() {
+    let (_dir, path, service) = common::demo_db(5, 2);
+    // What an overflowing sum left behind before sums were checked: a REAL in an
+    // integer column.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute("UPDATE summary_hourly SET charge = 9.3e18", [])
+        .unwrap();
+    let id: i64 = raw
+        .query_row("SELECT customer_id FROM summary_hourly LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let name = service.customer(id).unwrap().name;
+    let mut h = Harness::at(service, 120, 30, Clock::Fixed(common::NOW));
+    h.key(KeyCode::Char('/')).keys(&name);
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(
+            "Customer #{id} cannot be shown: database: column 5:"
+        )),
+        "{screen}"
+    );
+    assert!(!screen.to_lowercase().contains("loading…"), "{screen}");
 }

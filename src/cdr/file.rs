@@ -5,6 +5,7 @@ use super::layout::{Answered, Layout};
 use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp, utc_text};
 use super::{Field, Format, RowError};
 use crate::csv_input::Lines;
+use crate::domain::cdr::check_call_amount;
 use crate::domain::{Cdr, CdrCustomer, Currency};
 use crate::private;
 use crate::spreadsheet;
@@ -314,6 +315,7 @@ impl CheckedRows {
             talk_s: checked.talk_s,
             price: checked.price,
             customer: checked.customer,
+            talk_field: l.field(l.talk),
         }
     }
 }
@@ -412,9 +414,11 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
                 )
             })?;
             let amount = |i: usize| {
-                currency
+                let minor = currency
                     .parse_amount(&lossy(raw(i)))
-                    .map_err(|m| fail(i, m))
+                    .map_err(|m| fail(i, m))?;
+                check_call_amount(minor, currency).map_err(|m| fail(i, m))?;
+                Ok(minor)
             };
             let billed_s = seconds(p.billed)?;
             if !answered && billed_s > 0 {
@@ -581,6 +585,8 @@ pub struct Row<'r> {
     pub price: Option<Price>,
     /// The index of the call's customer in the matcher the file was read with, if any.
     pub customer: Option<usize>,
+    /// The column of the talk time, which a rated charge follows from.
+    pub talk_field: Field,
 }
 
 impl<'r> Row<'r> {
@@ -609,7 +615,14 @@ impl<'r> Row<'r> {
                 } else {
                     0
                 };
-                (billed, c.tariff.charge(billed, c.currency), 0)
+                let charge = c.tariff.charge(billed, c.currency);
+                // A rate times a talk time of years: the talk time is what is wrong.
+                check_call_amount(charge, c.currency).map_err(|m| RowError {
+                    line: 0,
+                    field: Some(self.talk_field),
+                    message: format!("rated at the customer's rate, {m}"),
+                })?;
+                (billed, charge, 0)
             }
         };
         Ok(Cdr {

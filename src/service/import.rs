@@ -269,9 +269,27 @@ impl Import {
                         let stored = stored.next().expect("one outcome per call written");
                         self.count(priced, stored, uid_field)
                     });
-                    if let Err(error) = outcome {
-                        let error = rows.locate(rec, error);
-                        self.reject(path, error, rec.bytes())?;
+                    match outcome {
+                        Ok(Some(cdr)) => {
+                            // The call is stored already: an overflow stops the whole import,
+                            // whatever --skip-bad says.
+                            if let Err(message) = self.totals.add(&cdr) {
+                                let error = RowError {
+                                    line: 0,
+                                    field: None,
+                                    message,
+                                };
+                                return Err(ServiceError::BadRow {
+                                    path: path.to_path_buf(),
+                                    error: rows.locate(rec, error),
+                                });
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(error) => {
+                            let error = rows.locate(rec, error);
+                            self.reject(path, error, rec.bytes())?;
+                        }
                     }
                 }
                 state.bytes_done = done_before + batch.bytes_read();
@@ -297,14 +315,15 @@ impl Import {
         })
     }
 
-    /// Counts a stored call. A row whose uid is that of a different call stored already is
-    /// a bad row, named by its `uid_field`.
-    fn count(
+    /// Counts a stored call, and gives it back when it is new, to be added to the summary.
+    /// A row whose uid is that of a different call stored already is a bad row, named by
+    /// its `uid_field`.
+    fn count<'r>(
         &mut self,
-        priced: Priced,
+        priced: Priced<'r>,
         stored: Stored,
         uid_field: Option<Field>,
-    ) -> std::result::Result<(), RowError> {
+    ) -> std::result::Result<Option<Cdr<'r>>, RowError> {
         let Priced {
             cdr,
             index,
@@ -335,10 +354,7 @@ impl Import {
             }
             _ => {}
         }
-        if stored != Stored::Duplicate {
-            self.totals.add(&cdr);
-        }
-        Ok(())
+        Ok((stored != Stored::Duplicate).then_some(cdr))
     }
 
     /// A bad row stops the import, or with a reject file goes there.

@@ -23,10 +23,11 @@ pub fn draw(frame: &mut Frame, area: Rect, card: &mut CardScreen, ui: &Ui) {
     ])
     .areas(area);
     let Some(data) = &card.data else {
-        frame.render_widget(
-            Paragraph::new(format!(" Customer #{} loading…", card.id)),
-            title,
-        );
+        let text = match &card.failed {
+            Some(e) => format!(" Customer #{} cannot be shown: {}", card.id, printable(e)),
+            None => format!(" Customer #{} loading…", card.id),
+        };
+        frame.render_widget(Paragraph::new(text), title);
         return;
     };
     let c = &data.customer;
