@@ -1228,3 +1228,32 @@ fn csv_output_neutralises_formulas_and_keeps_numbers_as_they_are() {
     // JSON is read by programs, not spreadsheets: it keeps the name as it is.
     assert_eq!(show_json(&db, 3)["name"], formula);
 }
+
+#[test]
+fn import_cdrs_reads_a_pipe_as_operators_give_compressed_files() {
+    let db = Db::demo();
+    let master = db.file(
+        "Master.csv",
+        "\"1\",\"4930111222\",\"441632960001\",\"default\",\"\",\"SIP/gw1-00000001\",\"\",\"Dial\",\"\",\"2026-11-02 10:15:00\",\"2026-11-02 10:15:05\",\"2026-11-02 10:17:05\",\"125\",\"120\",\"ANSWERED\",\"DOCUMENTATION\",\"1793614500.1\",\"\"\n",
+    );
+    let inner = db.command(&["import", "cdrs"]);
+    let out = Command::new("bash")
+        .args(["-c", "\"$0\" \"$@\" <(cat \"$MASTER\")"])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env("MASTER", &master)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run(out).expect(0);
+    assert!(
+        run.stdout()
+            .contains("Asterisk cdr_csv (Master.csv), guessed"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM cdrs WHERE uid = '1793614500.1'"),
+        1
+    );
+}
