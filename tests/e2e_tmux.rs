@@ -297,7 +297,7 @@ fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder()
     let db = home.path().join("files.db");
     let db = db.to_str().unwrap();
     let out = Command::new(BIN)
-        .args(["demo", "--db", db, "--customers", "3", "--days", "2"])
+        .args(["demo", "--db", db, "--customers", "6", "--days", "4"])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -317,8 +317,12 @@ fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder()
         120,
         40,
     );
-    t.wait_for("3 of 3");
-    t.send(&["Enter"]);
+    t.wait_for("6 of 6");
+    // Customer 1 has traffic in the demo's last day.
+    t.send(&["/"]);
+    t.type_text("#1");
+    t.wait_for("1 of 6");
+    t.send(&["Enter", "Enter"]);
     t.wait_for("1 Main");
     t.send(&["3"]);
     t.wait_for("Quality");
