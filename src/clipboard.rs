@@ -224,9 +224,9 @@ impl Clipboard {
     fn file(&self, text: &str) -> Result<Outcome, String> {
         let fail = |e: io::Error| format!("{}: {e}", self.file.display());
         if let Some(dir) = self.file.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+            crate::private::create_dir(dir).map_err(fail)?;
         }
-        std::fs::write(&self.file, text).map_err(fail)?;
+        crate::private::write(&self.file, text).map_err(fail)?;
         Ok(Outcome::File(self.file.clone()))
     }
 }

@@ -80,15 +80,7 @@ impl Dirs {
     /// Creates the data folder (owner only) when it is missing.
     pub fn ensure_data(&self) -> anyhow::Result<&Path> {
         if !self.data.is_dir() {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder
-                .create(&self.data)
+            crate::private::create_dir(&self.data)
                 .with_context(|| format!("cannot create {}", self.data.display()))?;
         }
         Ok(&self.data)

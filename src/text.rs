@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// `text` in at most `width` columns: cut with "…" when longer, so that a shortened email
-/// or value never passes for the whole of it.
+/// `text` in at most `width` columns, shown as `printable` shows it: cut with "…" when
+/// longer, so that a shortened email or value never passes for the whole of it.
 pub fn fit(text: &str, width: usize) -> String {
+    let text = printable(text);
     if text.width() <= width {
         return text.to_string();
     }

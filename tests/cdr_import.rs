@@ -732,6 +732,91 @@ fn the_cdr_report_is_utc_csv_that_imports_back_unchanged() {
 }
 
 #[test]
+fn the_cdr_report_neutralises_formulas_and_imports_them_back_unchanged() {
+    for (mut f, mut other) in fixtures().into_iter().zip(fixtures()) {
+        let calls = f.path("formulas.csv");
+        std::fs::write(
+            &calls,
+            "uid,account_code,src,dst,channel,start,answered,duration,billed,disposition,charge,cost,currency\n\
+             =1+1,AC000001,+442079460000,\"=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",@SUM(A1),2026-11-09 10:00:00,1,60,60,-x,0.10,0.05,EUR\n\
+             ''=kept,AC000001,-5,'plain,SIP/1001-1,2026-11-09 10:05:00,1,60,60,ANSWERED,0.10,0.05,EUR\n",
+        )
+        .unwrap();
+        f.import(&[calls], &ImportOptions::default()).unwrap();
+        let stored = f.call(NORDLINK, "=1+1");
+        assert_eq!(
+            (
+                stored.src.as_ref(),
+                stored.dst.as_ref(),
+                stored.channel.as_ref()
+            ),
+            (
+                "+442079460000",
+                "=HYPERLINK(\"http://x.example\",\"pay\")",
+                "@SUM(A1)"
+            )
+        );
+        let report = f.path("report.csv");
+        f.db.service
+            .export_cdrs(NORDLINK, i64::MIN, i64::MAX, &report)
+            .unwrap();
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            text.contains(
+                "'=1+1,AC000001,+442079460000,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",'@SUM(A1),2026-11-09T10:00:00Z,1,60,60,'-x,0.10,0.05,EUR"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("''=kept,AC000001,-5,'plain,"), "{text}");
+
+        other.import(&[report], &ImportOptions::default()).unwrap();
+        assert_eq!(other.calls(NORDLINK), f.calls(NORDLINK));
+        assert_eq!(other.call(NORDLINK, "'=kept").dst, "'plain");
+    }
+}
+
+#[test]
+fn a_call_charged_below_zero_or_above_the_most_one_call_may_is_refused_by_its_line() {
+    for mut f in fixtures() {
+        let header = "uid,start,account_code,answered,duration,billed,charge,cost,currency\n";
+        let good = "u-1,2026-11-09 10:00:00,AC000001,1,60,60,1000000.00,0.05,EUR\n";
+        for (row, field, message) in [
+            (
+                "u-2,2026-11-09 10:01:00,AC000001,1,60,60,92233720368547758.07,0,EUR\n",
+                "charge (column 7)",
+                "",
+            ),
+            (
+                "u-2,2026-11-09 10:01:00,AC000001,1,60,60,-1,0,EUR\n",
+                "charge (column 7)",
+                "-1.00 is negative",
+            ),
+            (
+                "u-2,2026-11-09 10:01:00,AC000001,1,60,60,0.10,1000000.01,EUR\n",
+                "cost (column 8)",
+                "1000000.01 EUR is more than one call may come to (1000000.00 EUR)",
+            ),
+        ] {
+            let file = f.path("big.csv");
+            std::fs::write(&file, format!("{header}{good}{row}")).unwrap();
+            let err = f.import(&[file], &ImportOptions::default()).unwrap_err();
+            let err = err.to_string();
+            assert!(
+                err.contains(&format!("big.csv line 3, field {field}: {message}")),
+                "{err}"
+            );
+            assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0);
+        }
+        // The most one call may come to is stored, and summed.
+        let file = f.path("max.csv");
+        std::fs::write(&file, format!("{header}{good}")).unwrap();
+        f.import(&[file], &ImportOptions::default()).unwrap();
+        let hours = f.hourly(NORDLINK);
+        assert_eq!(hours.values().map(|t| t.charge).sum::<i64>(), 100_000_000);
+    }
+}
+
+#[test]
 fn the_report_of_an_unknown_customer_is_an_error() {
     for f in fixtures() {
         let err =
@@ -934,37 +1019,39 @@ fn a_freeswitch_or_native_uid_of_another_call_names_its_own_field() {
 }
 
 #[test]
-fn lines_are_those_an_editor_shows_with_windows_line_ends_and_blank_lines() {
+fn lines_are_those_an_editor_shows_with_windows_or_old_mac_line_ends_and_blank_lines() {
     for mut f in fixtures() {
         let bad = std::fs::read_to_string(data("asterisk_bad.csv")).unwrap();
         let rows: Vec<&str> = bad.lines().collect();
         // Line 1 a good row, line 2 blank, line 3 the bad start time, lines 4 and 5 blank,
         // line 6 the negative billsec, line 7 the short row, line 8 the good last row.
-        let file = f.path("crlf.csv");
-        let text = [rows[0], "", rows[1], "", "", rows[2], rows[3], rows[4], ""].join("\r\n");
-        std::fs::write(&file, text).unwrap();
-        let err = f
-            .import(std::slice::from_ref(&file), &ImportOptions::default())
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("crlf.csv line 3, field start (column 10)"),
-            "{err}"
-        );
+        for (name, end) in [("crlf.csv", "\r\n"), ("cr.csv", "\r")] {
+            let file = f.path(name);
+            let text = [rows[0], "", rows[1], "", "", rows[2], rows[3], rows[4], ""].join(end);
+            std::fs::write(&file, text).unwrap();
+            let err = f
+                .import(std::slice::from_ref(&file), &ImportOptions::default())
+                .unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains(&format!("{name} line 3, field start (column 10)")),
+                "{err}"
+            );
 
-        let rejects = f.path("rejected.csv");
-        let options = ImportOptions {
-            rejects: Some(rejects.clone()),
-            ..ImportOptions::default()
-        };
-        let report = f.import(&[file], &options).unwrap();
-        assert_eq!((report.inserted, report.rejected), (2, 3));
-        let mut reader = csv::Reader::from_path(&rejects).unwrap();
-        let lines: Vec<String> = reader
-            .records()
-            .map(|r| r.unwrap()[1].to_string())
-            .collect();
-        assert_eq!(lines, ["3", "6", "7"]);
+            let rejects = f.path("rejected.csv");
+            let options = ImportOptions {
+                rejects: Some(rejects.clone()),
+                ..ImportOptions::default()
+            };
+            let report = f.import(&[file], &options).unwrap();
+            assert_eq!(report.rejected, 3);
+            let mut reader = csv::Reader::from_path(&rejects).unwrap();
+            let lines: Vec<String> = reader
+                .records()
+                .map(|r| r.unwrap()[1].to_string())
+                .collect();
+            assert_eq!(lines, ["3", "6", "7"], "{name}");
+        }
     }
 }
 

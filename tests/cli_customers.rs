@@ -1066,3 +1066,194 @@ fn escape_sequences_are_refused_on_the_way_in_and_shown_escaped_on_the_way_out()
     .unwrap();
     assert_eq!(json["address"], ESCAPES);
 }
+
+#[test]
+fn imports_number_the_lines_of_a_file_with_cr_line_ends() {
+    let db = Db::demo();
+    let csv = db.file(
+        "cr.csv",
+        "name,currency\rFirst Co,EUR\rSecond Co,EUR\r\rThird Co,EUR\r",
+    );
+    let out = db
+        .run(&["customers", "import", path_arg(&csv), "--dry-run"])
+        .expect(0);
+    for line in [
+        "line 2: would create: First Co",
+        "line 3: would create: Second Co",
+        "line 5: would create: Third Co",
+    ] {
+        assert!(out.stdout().contains(line), "{}", out.stdout());
+    }
+    let bad = db.file("bad.csv", "name,currency\rFirst Co,EUR\rSecond Co,XXX\r");
+    let out = db.run(&["customers", "import", path_arg(&bad)]).expect(3);
+    assert!(
+        out.stderr().contains("line 3, currency:"),
+        "{}",
+        out.stderr()
+    );
+
+    let good = "2026-11-09 10:00:00,,1,60,60,0.10,0.05,EUR";
+    let cdrs = db.file(
+        "cr_cdrs.csv",
+        &[
+            "start,account_code,answered,duration,billed,charge,cost,currency",
+            good,
+            &good.replace(":00:00", ":01:00"),
+            "2026-13-09 10:02:00,,1,60,60,0.10,0.05,EUR",
+            "",
+        ]
+        .join("\r"),
+    );
+    let out = db.run(&["import", "cdrs", path_arg(&cdrs)]).expect(3);
+    assert!(
+        out.stderr().contains("cr_cdrs.csv line 4, field start"),
+        "{}",
+        out.stderr()
+    );
+}
+
+/// Runs the binary as `Db::command` does, with umask 000: what stays private then does
+/// so by its own mode, not the operator's umask.
+fn run_under_umask_000(db: &Db, args: &[&str]) -> Run {
+    let inner = db.command(args);
+    let mut c = Command::new("sh");
+    c.args(["-c", "umask 000 && exec \"$0\" \"$@\""])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env("USER", "scripted")
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .stdin(Stdio::null());
+    Run(c.output().unwrap())
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn files_with_customer_data_are_the_owners_alone_whatever_the_umask_and_folder() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let db = Db::demo();
+    let dir = db.path.parent().unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let cdrs = db.file(
+        "calls.csv",
+        "start,account_code,answered,duration,billed,charge,cost,currency\n\
+         2026-11-09 10:00:00,1,1,60,60,0.10,0.05,EUR\n\
+         2026-13-09 10:00:00,1,1,60,60,0.10,0.05,EUR\n",
+    );
+    // A rejects file left world-readable by some earlier run is made private too.
+    let rejects = db.file("rejects.csv", "");
+    std::fs::set_permissions(&rejects, std::fs::Permissions::from_mode(0o666)).unwrap();
+    run_under_umask_000(
+        &db,
+        &[
+            "import",
+            "cdrs",
+            path_arg(&cdrs),
+            "--skip-bad",
+            "--rejects",
+            path_arg(&rejects),
+        ],
+    )
+    .expect(0);
+    let export = dir.join("export.csv");
+    run_under_umask_000(
+        &db,
+        &[
+            "export",
+            "cdrs",
+            "--customer",
+            "1",
+            "--from",
+            "2026-11-09",
+            "--to",
+            "2026-11-10",
+            "--out",
+            path_arg(&export),
+        ],
+    )
+    .expect(0);
+    assert_eq!((mode(&rejects), mode(&export)), (0o600, 0o600));
+    assert!(
+        std::fs::read_to_string(&rejects)
+            .unwrap()
+            .contains("calls.csv")
+    );
+
+    // A new database is its owner's alone; its migrate-lock holds nothing and stays
+    // readable by the database's group, so that the operators who share it can start.
+    let fresh = Db {
+        _dir: tempfile::tempdir().unwrap(),
+        path: dir.join("fresh.db"),
+    };
+    run_under_umask_000(&fresh, &["customers", "list"]).expect(0);
+    let fresh = fresh.path;
+    let lock = fresh.with_extension("migrate-lock");
+    assert_eq!((mode(&fresh), mode(&lock)), (0o600, 0o640));
+    assert_eq!(
+        std::fs::metadata(&lock).unwrap().gid(),
+        std::fs::metadata(&fresh).unwrap().gid()
+    );
+}
+
+#[test]
+fn csv_output_neutralises_formulas_and_keeps_numbers_as_they_are() {
+    let db = Db::demo();
+    let formula = "=HYPERLINK(\"http://x.example\",\"pay\")";
+    db.run(&[
+        "customers",
+        "update",
+        "3",
+        "--name",
+        formula,
+        "--debit-limit",
+        "-1234.50",
+    ])
+    .expect(0);
+    let out = db.run(&["customers", "list", "--csv"]).expect(0);
+    let stdout = out.stdout();
+    let mut rows = csv::Reader::from_reader(stdout.as_bytes());
+    let row = rows
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "3")
+        .unwrap();
+    assert_eq!(&row[1], format!("'{formula}"));
+    assert_eq!(&row[5], "-1234.50");
+    // JSON is read by programs, not spreadsheets: it keeps the name as it is.
+    assert_eq!(show_json(&db, 3)["name"], formula);
+}
+
+#[test]
+fn import_cdrs_reads_a_pipe_as_operators_give_compressed_files() {
+    let db = Db::demo();
+    let master = db.file(
+        "Master.csv",
+        "\"1\",\"4930111222\",\"441632960001\",\"default\",\"\",\"SIP/gw1-00000001\",\"\",\"Dial\",\"\",\"2026-11-02 10:15:00\",\"2026-11-02 10:15:05\",\"2026-11-02 10:17:05\",\"125\",\"120\",\"ANSWERED\",\"DOCUMENTATION\",\"1793614500.1\",\"\"\n",
+    );
+    let inner = db.command(&["import", "cdrs"]);
+    let out = Command::new("bash")
+        .args(["-c", "\"$0\" \"$@\" <(cat \"$MASTER\")"])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env("MASTER", &master)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run(out).expect(0);
+    assert!(
+        run.stdout()
+            .contains("Asterisk cdr_csv (Master.csv), guessed"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM cdrs WHERE uid = '1793614500.1'"),
+        1
+    );
+}

@@ -329,3 +329,111 @@ fn plus_on_a_card_assigns_a_number_block_in_a_real_terminal() {
     assert_eq!(rows[0]["first"], 1000);
     assert_eq!(rows[0]["last"], 1999);
 }
+
+#[cfg(unix)]
+#[test]
+fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("files.db");
+    let db = db.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--db", db, "--customers", "6", "--days", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // A data folder anyone may read, and copies that go to the clipboard file.
+    let data = home.path().join(".local/share/carrierdesk");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = home.path().join(".config/carrierdesk");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "clipboard = \"file\"\n").unwrap();
+    // env runs the console through a shell that sets umask 000 first.
+    let t = Tmux::start(
+        "files",
+        home.path(),
+        &["sh -c 'umask 000 && exec \"$0\" \"$@\"'"],
+        &["--db", db],
+        120,
+        40,
+    );
+    t.wait_for("6 of 6");
+    // Customer 1 has traffic in the demo's last day.
+    t.send(&["/"]);
+    t.type_text("#1");
+    t.wait_for("1 of 6");
+    t.send(&["Enter", "Enter"]);
+    t.wait_for("1 Main");
+    t.send(&["3"]);
+    t.wait_for("Quality");
+    t.send(&["y"]);
+    t.wait_for("clipboard.txt");
+    t.send(&[":"]);
+    t.type_text("Export the selection");
+    t.send(&["Enter"]);
+    t.wait_for("Exported to");
+    t.send(&["D"]);
+    t.wait_for("has the header only");
+    t.send(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut files = vec![data.join("carrierdesk.log"), data.join("clipboard.txt")];
+    let exports = data.join("exports");
+    assert_eq!(mode(&exports), 0o700);
+    for entry in std::fs::read_dir(&exports).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    assert_eq!(files.len(), 4, "{files:?}");
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn stored_escape_sequences_never_reach_the_terminal_clipboard_or_title() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("inject.db");
+    let out = Command::new(BIN)
+        .arg("demo")
+        .arg("--db")
+        .arg(&db)
+        .args(["--customers", "2", "--days", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Written past the console's rules, as an attacker with the database file could.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE customers SET address = 'Dock ' || char(27) || ']52;c;QUREUkVTUw==' || char(7)
+                 || char(27) || ']2;PWNED' || char(7) || ' 4' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    // The shell waits for Enter, so that the pane's own title is read before the output.
+    let t = Tmux::start(
+        "inject",
+        home.path(),
+        &["sh -c 'read go; \"$0\" \"$@\"; echo shown; exec sleep 600'"],
+        &["--db", db.to_str().unwrap(), "customers", "show", "1"],
+        120,
+        40,
+    );
+    t.tmux(&["set", "-s", "set-clipboard", "on"]);
+    let title = || t.tmux(&["display", "-p", "-t", "0", "#{pane_title}"]);
+    let before = title();
+    t.send(&["Enter"]);
+    let screen = t.wait_for("shown");
+    assert!(
+        screen.contains("Dock \\u{1b}]52;c;QUREUkVTUw=="),
+        "{screen}"
+    );
+    assert_eq!(t.tmux(&["show-buffer"]), "");
+    assert_eq!(title(), before);
+    assert!(!title().contains("PWNED"));
+}

@@ -1693,3 +1693,61 @@ fn a_setting_refused_after_its_screen_closed_still_says_so() {
         "Setting not saved: block_size: must be a whole number from 1 to 1000000"
     );
 }
+
+#[test]
+fn stored_control_and_bidi_characters_are_drawn_escaped() {
+    let (_dir, path, service) = common::demo_db(3, 0);
+    // Written past the console's rules, as an attacker with the database file could.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE customers SET name = 'Evil' || char(27) || ']2;X' || char(7) || ' Co',
+             tags = 'a' || char(8238) || 'b' WHERE id = 1",
+        [],
+    )
+    .unwrap();
+    raw.execute(
+        "UPDATE contacts SET email = 'x' || char(27) || '[2J@example.com' WHERE customer_id = 1 AND is_primary",
+        [],
+    )
+    .unwrap();
+    let mut h = Harness::new(service, 120, 30);
+    let name = "Evil\\u{1b}]2;X\\u{7} Co";
+    let screen = h.screen();
+    assert!(screen.contains(name), "{screen}");
+    h.key(KeyCode::Char('/')).keys("Evil");
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Customers › {name} (#1)")),
+        "{screen}"
+    );
+    assert!(screen.contains("x\\u{1b}[2J@example.com"), "{screen}");
+    assert!(screen.contains("a\\u{202e}b"), "{screen}");
+}
+
+#[test]
+fn a_value_the_card_cannot_read_is_shown_as_an_error_not_loading_forever() {
+    let (_dir, path, service) = common::demo_db(5, 2);
+    // What an overflowing sum left behind before sums were checked: a REAL in an
+    // integer column.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute("UPDATE summary_hourly SET charge = 9.3e18", [])
+        .unwrap();
+    let id: i64 = raw
+        .query_row("SELECT customer_id FROM summary_hourly LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let name = service.customer(id).unwrap().name;
+    let mut h = Harness::at(service, 120, 30, Clock::Fixed(common::NOW));
+    h.key(KeyCode::Char('/')).keys(&name);
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(
+            "Customer #{id} cannot be shown: database: column 5:"
+        )),
+        "{screen}"
+    );
+    assert!(!screen.to_lowercase().contains("loading…"), "{screen}");
+}

@@ -4,12 +4,17 @@ use super::Matcher;
 use super::layout::{Answered, Layout};
 use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp, utc_text};
 use super::{Field, Format, RowError};
+use crate::csv_input::Lines;
+use crate::domain::cdr::check_call_amount;
 use crate::domain::{Cdr, CdrCustomer, Currency};
-use csv::{ByteRecord, Position, StringRecord};
+use crate::private;
+use crate::spreadsheet;
+use csv::{ByteRecord, StringRecord};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -22,9 +27,10 @@ const GUESS_ROWS: usize = 5;
 pub struct CdrFile {
     layout: Layout,
     guessed: bool,
-    reader: csv::Reader<File>,
+    /// The first rows, read to settle the format and not checked yet.
+    first: VecDeque<ByteRecord>,
+    reader: csv::Reader<Lines<File>>,
     size: u64,
-    path: PathBuf,
 }
 
 impl CdrFile {
@@ -41,17 +47,14 @@ impl CdrFile {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(file);
-        let mut first = Vec::with_capacity(GUESS_ROWS);
-        let mut after_header = Position::new();
+            .from_reader(Lines::new(file));
+        // Kept to be checked after the guess rather than read again: a pipe cannot rewind.
+        let mut first = VecDeque::with_capacity(GUESS_ROWS);
         let mut rec = ByteRecord::new();
-        while first.len() < GUESS_ROWS && reader.read_byte_record(&mut rec).map_err(read_error)? {
-            if first.is_empty() {
-                after_header = reader.position().clone();
-            }
-            first.push(rec.clone());
+        while first.len() < GUESS_ROWS && read_row(&mut reader, &mut rec).map_err(read_error)? {
+            first.push_back(rec.clone());
         }
-        let Some(head) = first.first() else {
+        let Some(head) = first.front() else {
             return Ok(None);
         };
         let (layout, guessed) = match format.and_then(Layout::headerless) {
@@ -59,21 +62,29 @@ impl CdrFile {
             None if format == Some(Format::Native) || Layout::is_native_header(head) => {
                 (Layout::native(head)?, format.is_none())
             }
-            None => (guess(&first)?, true),
+            None => (guess(first.make_contiguous())?, true),
         };
-        let start = if layout.format == Format::Native {
-            after_header
-        } else {
-            Position::new()
-        };
-        reader.seek(start).map_err(read_error)?;
+        if layout.format == Format::Native {
+            first.pop_front();
+        }
         Ok(Some(CdrFile {
             layout,
             guessed,
+            first,
             reader,
             size,
-            path: path.to_path_buf(),
         }))
+    }
+
+    /// The next row, the first ones read for the guess included.
+    fn next_row(&mut self, rec: &mut ByteRecord) -> csv::Result<bool> {
+        match self.first.pop_front() {
+            Some(first) => {
+                *rec = first;
+                Ok(true)
+            }
+            None => read_row(&mut self.reader, rec),
+        }
     }
 
     pub fn format(&self) -> Format {
@@ -97,13 +108,11 @@ impl CdrFile {
         let (to_caller, from_reader) = mpsc::sync_channel(BATCHES_AHEAD);
         let (to_reader, returned) = mpsc::channel();
         let layout = self.layout.clone();
-        let lines = LineFinder::new(self.path.clone());
         let reader = std::thread::spawn(move || {
             self.check_rows(&mut LocalClock::new(zone), &matcher, &to_caller, &returned);
         });
         CheckedRows {
             layout,
-            lines,
             batches: Some(from_reader),
             returned: to_reader,
             reader: Some(reader),
@@ -128,14 +137,14 @@ impl CdrFile {
                     batch.records.push(Record::default());
                 }
                 let mut rec = std::mem::take(&mut batch.records[n]).into_bytes();
-                match self.reader.read_byte_record(&mut rec) {
+                match self.next_row(&mut rec) {
                     Ok(true) => {
                         let mut checked = check(&self.layout, &rec, clock);
                         let rec = Record::from(rec);
                         if let Ok(c) = &mut checked {
                             let l = &self.layout;
-                            c.customer =
-                                matcher.find(&rec.text(l.account_code), &rec.text(l.channel));
+                            c.customer = matcher
+                                .find(&rec.field(l, l.account_code), &rec.field(l, l.channel));
                         }
                         batch.records[n] = rec;
                         batch.checked.push(checked);
@@ -202,7 +211,20 @@ impl Record {
         }
     }
 
-    /// A field as stored, "" where the format or the row has none.
+    /// A text field as stored. The console's own format writes a cell a spreadsheet would
+    /// run with an apostrophe first (`'=…`); it is read back as it was before.
+    fn field(&self, layout: &Layout, index: Option<usize>) -> Cow<'_, str> {
+        let text = self.text(index);
+        if layout.format != Format::Native {
+            return text;
+        }
+        match text {
+            Cow::Borrowed(t) => Cow::Borrowed(spreadsheet::restored(t)),
+            Cow::Owned(t) => Cow::Owned(spreadsheet::restored(&t).to_string()),
+        }
+    }
+
+    /// A field as read, "" where the format or the row has none.
     fn text(&self, index: Option<usize>) -> Cow<'_, str> {
         match (self, index) {
             (Record::Text(rec), Some(i)) => Cow::Borrowed(rec.get(i).unwrap_or_default()),
@@ -236,7 +258,6 @@ impl Batch {
 /// The rows of a file being read and checked on another thread, in file order.
 pub struct CheckedRows {
     layout: Layout,
-    lines: LineFinder,
     batches: Option<Receiver<Result<Batch, String>>>,
     returned: Sender<Batch>,
     reader: Option<JoinHandle<()>>,
@@ -264,12 +285,10 @@ impl CheckedRows {
     }
 
     /// Gives an error about a row the line of the file the row starts on, as an editor
-    /// numbers it, and on line 1 a hint when the row looks like a header. Errors are rare,
-    /// so this is where the line is worked out, not on every row read.
-    pub fn locate(&mut self, rec: &Record, mut error: RowError) -> RowError {
+    /// numbers it, and on line 1 a hint when the row looks like a header.
+    pub fn locate(&self, rec: &Record, mut error: RowError) -> RowError {
         if let Some(at) = rec.bytes().position() {
-            // Should the file no longer be readable, the reader's own count is the best left.
-            error.line = self.lines.line_at(at.byte()).unwrap_or_else(|_| at.line());
+            error.line = at.line();
         }
         if error.line == 1 && Layout::looks_like_header(rec.bytes()) {
             error.message.push_str(
@@ -283,7 +302,7 @@ impl CheckedRows {
     /// A checked row with its text, borrowed from the record it was read from.
     pub fn row<'r>(&self, rec: &'r Record, checked: Checked) -> Row<'r> {
         let l = &self.layout;
-        let text = |index: Option<usize>| rec.text(index);
+        let text = |index: Option<usize>| rec.field(l, index);
         Row {
             uid: checked.uid.map_or_else(|| text(l.uid), Cow::Owned),
             account_code: text(l.account_code),
@@ -296,6 +315,7 @@ impl CheckedRows {
             talk_s: checked.talk_s,
             price: checked.price,
             customer: checked.customer,
+            talk_field: l.field(l.talk),
         }
     }
 }
@@ -394,9 +414,11 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
                 )
             })?;
             let amount = |i: usize| {
-                currency
+                let minor = currency
                     .parse_amount(&lossy(raw(i)))
-                    .map_err(|m| fail(i, m))
+                    .map_err(|m| fail(i, m))?;
+                check_call_amount(minor, currency).map_err(|m| fail(i, m))?;
+                Ok(minor)
             };
             let billed_s = seconds(p.billed)?;
             if !answered && billed_s > 0 {
@@ -457,6 +479,13 @@ fn guess(first: &[ByteRecord]) -> Result<Layout, String> {
             first[0].len()
         )),
     }
+}
+
+/// Reads a row and places it on its line as an editor numbers it.
+fn read_row(reader: &mut csv::Reader<Lines<File>>, rec: &mut ByteRecord) -> csv::Result<bool> {
+    let read = reader.read_byte_record(rec)?;
+    reader.get_mut().place(rec);
+    Ok(read)
 }
 
 fn read_error(e: csv::Error) -> String {
@@ -556,6 +585,8 @@ pub struct Row<'r> {
     pub price: Option<Price>,
     /// The index of the call's customer in the matcher the file was read with, if any.
     pub customer: Option<usize>,
+    /// The column of the talk time, which a rated charge follows from.
+    pub talk_field: Field,
 }
 
 impl<'r> Row<'r> {
@@ -584,7 +615,14 @@ impl<'r> Row<'r> {
                 } else {
                     0
                 };
-                (billed, c.tariff.charge(billed, c.currency), 0)
+                let charge = c.tariff.charge(billed, c.currency);
+                // A rate times a talk time of years: the talk time is what is wrong.
+                check_call_amount(charge, c.currency).map_err(|m| RowError {
+                    line: 0,
+                    field: Some(self.talk_field),
+                    message: format!("rated at the customer's rate, {m}"),
+                })?;
+                (billed, charge, 0)
             }
         };
         Ok(Cdr {
@@ -624,88 +662,11 @@ pub fn uid_taken(uid_field: Option<Field>, started: i64, account_code: &str) -> 
     }
 }
 
-/// Finds the line of the file a record starts on, as an editor numbers it, from the byte
-/// offset the csv reader gives the record: that offset is where the previous record ended,
-/// before its line end and any blank lines, and the reader's own line count leaves blank
-/// lines out and counts a Windows line end as none. It reads the file through a handle of
-/// its own, opened when first asked, and counts on from where it was last asked: rows come
-/// in order, so a whole import reads the file at most once more, and only up to its last
-/// bad row.
-struct LineFinder {
-    path: PathBuf,
-    file: Option<BufReader<File>>,
-    /// The offset last asked about.
-    asked: u64,
-    /// How far the newlines are counted, and the line that offset is on.
-    byte: u64,
-    line: u64,
-}
-
-impl LineFinder {
-    fn new(path: PathBuf) -> LineFinder {
-        LineFinder {
-            path,
-            file: None,
-            asked: 0,
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// The one-based line of the record the csv reader places at `offset`.
-    fn line_at(&mut self, offset: u64) -> io::Result<u64> {
-        if offset < self.asked {
-            // Out of order: count again from the start.
-            if let Some(file) = &mut self.file {
-                file.seek(SeekFrom::Start(0))?;
-            }
-            (self.byte, self.line) = (0, 1);
-        }
-        self.asked = offset;
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self
-                .file
-                .insert(BufReader::with_capacity(1 << 16, File::open(&self.path)?)),
-        };
-        // Every newline before the offset...
-        while self.byte < offset {
-            let buf = file.fill_buf()?;
-            if buf.is_empty() {
-                return Ok(self.line);
-            }
-            let n = usize::try_from(offset - self.byte).map_or(buf.len(), |n| n.min(buf.len()));
-            self.line += newlines(&buf[..n]);
-            file.consume(n);
-            self.byte += n as u64;
-        }
-        // ...and those of the line end and blank lines between it and the record itself.
-        loop {
-            let buf = file.fill_buf()?;
-            let skip = buf
-                .iter()
-                .position(|b| !matches!(b, b'\r' | b'\n'))
-                .unwrap_or(buf.len());
-            let more = skip == buf.len() && !buf.is_empty();
-            self.line += newlines(&buf[..skip]);
-            file.consume(skip);
-            self.byte += skip as u64;
-            if !more {
-                return Ok(self.line);
-            }
-        }
-    }
-}
-
-fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
-}
-
 /// Where `--skip-bad` puts the rows it skipped: a CSV of file, line, reason and the row
 /// itself, field for field, as one CSV line. Created on the first rejected row only.
 pub struct RejectFile {
     path: PathBuf,
-    out: Option<csv::Writer<File>>,
+    out: Option<spreadsheet::Writer<File>>,
     row: Vec<u8>,
 }
 
@@ -727,7 +688,7 @@ impl RejectFile {
             Some(out) => out,
             None => {
                 // The rows hold customers' phone numbers: readable by the owner only.
-                let mut out = csv::Writer::from_writer(private_file(&self.path)?);
+                let mut out = spreadsheet::Writer::from_writer(private::create(&self.path)?);
                 out.write_record(["file", "line", "reason", "row"])?;
                 self.out.insert(out)
             }
@@ -766,27 +727,6 @@ impl RejectFile {
     }
 }
 
-/// Creates (or empties) a file only its owner may read, as the database is: what is
-/// written to it holds customers' phone numbers.
-pub fn private_file(path: &Path) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // A file that was there already keeps its mode through the open. Only a plain
-        // file: /dev/stdout or a pipe is not ours to change.
-        use std::os::unix::fs::PermissionsExt;
-        let meta = file.metadata()?;
-        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-    }
-    Ok(file)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -798,48 +738,6 @@ mod tests {
         assert!(seconds(b"-5").unwrap_err().contains("negative"));
         assert!(seconds(b"4.5").unwrap_err().contains("whole number"));
         assert!(seconds(b"").unwrap_err().contains("empty"));
-    }
-
-    #[test]
-    fn records_are_placed_on_the_line_an_editor_shows() {
-        // Rows with LF or CRLF ends and runs of blank lines, across several of the line
-        // finder's buffers, the last row without a line end.
-        let mut rng = fastrand::Rng::with_seed(3);
-        let mut text = String::new();
-        let mut expected = Vec::new();
-        let mut line = 1;
-        for i in 0..20_000 {
-            for _ in 0..[0, 0, 0, 1, 2][rng.usize(0..5)] {
-                text.push_str(if rng.bool() { "\r\n" } else { "\n" });
-                line += 1;
-            }
-            expected.push(line);
-            text.push_str(&format!("{i},\"a\r\nb\",x"));
-            line += 1; // the quoted line end
-            if i < 19_999 {
-                text.push_str(if rng.bool() { "\r\n" } else { "\n" });
-                line += 1;
-            }
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rows.csv");
-        std::fs::write(&path, &text).unwrap();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_path(&path)
-            .unwrap();
-        let offsets: Vec<u64> = reader
-            .byte_records()
-            .map(|r| r.unwrap().position().unwrap().byte())
-            .collect();
-        assert_eq!(offsets.len(), expected.len());
-        let mut lines = LineFinder::new(path);
-        let found: Vec<u64> = offsets.iter().map(|&o| lines.line_at(o).unwrap()).collect();
-        assert_eq!(found, expected);
-        // The same record twice, and one further back, are found again.
-        assert_eq!(lines.line_at(offsets[19_999]).unwrap(), expected[19_999]);
-        assert_eq!(lines.line_at(offsets[7]).unwrap(), expected[7]);
-        assert_eq!(lines.line_at(offsets[8]).unwrap(), expected[8]);
     }
 
     #[test]

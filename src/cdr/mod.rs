@@ -11,9 +11,7 @@ mod rollup;
 pub mod sample;
 pub mod time;
 
-pub use file::{
-    Batch, CdrFile, Checked, CheckedRows, Record, RejectFile, Row, private_file, uid_taken,
-};
+pub use file::{Batch, CdrFile, Checked, CheckedRows, Record, RejectFile, Row, uid_taken};
 pub use matching::Matcher;
 pub use rollup::Totals;
 pub use time::FileZone;

@@ -16,6 +16,7 @@
 
 use super::time::utc_text;
 use crate::domain::{Cdr, Currency};
+use crate::spreadsheet;
 use std::io;
 
 /// Every column, in the order the CDR report writes them.
@@ -42,14 +43,14 @@ pub const REQUIRED: &[&str] = &[
 
 /// Writes calls of one customer as native CSV, times in UTC.
 pub struct NativeWriter<W: io::Write> {
-    csv: csv::Writer<W>,
+    csv: spreadsheet::Writer<W>,
     currency: Currency,
 }
 
 impl<W: io::Write> NativeWriter<W> {
     /// Starts the file with its header row.
     pub fn new(out: W, currency: Currency) -> io::Result<Self> {
-        let mut csv = csv::Writer::from_writer(out);
+        let mut csv = spreadsheet::Writer::from_writer(out);
         csv.write_record(COLUMNS)?;
         Ok(NativeWriter { csv, currency })
     }
@@ -76,8 +77,6 @@ impl<W: io::Write> NativeWriter<W> {
 
     /// Flushes what is buffered and hands the output back.
     pub fn finish(self) -> io::Result<W> {
-        self.csv
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))
+        self.csv.into_inner()
     }
 }

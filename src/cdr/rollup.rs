@@ -44,18 +44,22 @@ impl Hasher for KeyHasher {
 }
 
 impl Totals {
-    /// Counts a stored call; calls of no customer are not summed.
-    pub fn add(&mut self, cdr: &Cdr) {
+    /// Counts a stored call; calls of no customer are not summed. An error says which
+    /// total would overflow (and nothing is counted).
+    pub fn add(&mut self, cdr: &Cdr) -> Result<(), String> {
         let Some(customer) = cdr.customer_id else {
-            return;
+            return Ok(());
         };
         let hour = Period::Hourly.start_of(cdr.start_at);
-        self.hourly
-            .entry((customer, hour))
-            .or_default()
-            .add(&cdr.traffic());
+        let total = self.hourly.entry((customer, hour)).or_default();
+        *total = total.checked_add(&cdr.traffic()).ok_or_else(|| {
+            format!(
+                "customer {customer}'s total for the hour would overflow with this call; nothing was imported"
+            )
+        })?;
         let last = self.last_call.entry(customer).or_insert(cdr.start_at);
         *last = (*last).max(cdr.start_at);
+        Ok(())
     }
 
     /// (customer, hour, traffic), in key order: the order of the summary's primary key.

@@ -1,7 +1,6 @@
 //! Believable Asterisk Master.csv files of any size, for benchmarks and demos.
 
 use chrono::{DateTime, Datelike, Timelike};
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
@@ -38,7 +37,7 @@ pub fn write_asterisk_sample(
     until: i64,
 ) -> io::Result<()> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut out = BufWriter::with_capacity(1 << 20, crate::private::create(path)?);
     let customers = customers.max(1);
     let first = until - SPAN_S;
     for seq in 0..rows {

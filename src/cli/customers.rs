@@ -7,6 +7,7 @@ use crate::domain::{
     Status,
 };
 use crate::service::{Service, ServiceError};
+use crate::spreadsheet;
 use crate::text::Printable;
 use chrono::{DateTime, Utc};
 use clap::{Arg, ArgMatches, Args, FromArgMatches, Subcommand};
@@ -273,13 +274,17 @@ pub(super) fn write_rows<T: Serialize>(
         writeln!(out)?;
         return Ok(());
     }
-    let mut w = csv::Writer::from_writer(out);
-    // The header comes with the first row; a script still wants it when none match.
-    if rows.is_empty() {
-        w.write_record(columns)?;
-    }
+    // Each row's cells by column, through the writer that keeps a spreadsheet from running
+    // a typed cell as a formula.
+    let mut w = spreadsheet::Writer::from_writer(out);
+    w.write_record(columns)?;
     for row in rows {
-        w.serialize(row)?;
+        let value = serde_json::to_value(row)?;
+        w.write_record(columns.iter().map(|c| match value.get(c) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        }))?;
     }
     w.flush()?;
     Ok(())

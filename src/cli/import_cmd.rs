@@ -5,6 +5,7 @@ use crate::cdr::sample::write_asterisk_sample;
 use crate::cdr::time::utc_text;
 use crate::cdr::{FileZone, Format};
 use crate::service::{ImportOptions, ImportProgress, ImportReport, Service, actor_from_env};
+use crate::spreadsheet;
 use crate::text::Printable;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate};
@@ -148,7 +149,7 @@ fn summary(r: &ImportReport, seconds: f64) -> String {
 fn list_unmatched(service: &Service) -> anyhow::Result<()> {
     let (count, calls) = service.unmatched_cdrs(UNMATCHED_LISTED)?;
     // Caller ids and account codes come from CDR files as they were written.
-    let mut out = csv::Writer::from_writer(Printable(std::io::stdout().lock()));
+    let mut out = spreadsheet::Writer::from_writer(Printable(std::io::stdout().lock()));
     out.write_record([
         "uid",
         "start",

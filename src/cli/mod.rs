@@ -433,10 +433,7 @@ fn console(db: Option<&Location>, demo: bool, started: std::time::Instant) -> an
 /// Logs go to a file in the data folder: nothing may print while the screen is ours.
 fn start_log(dirs: &Dirs) {
     let Ok(data) = dirs.ensure_data() else { return };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(data.join("carrierdesk.log"));
+    let file = crate::private::append(&data.join("carrierdesk.log"));
     if let Ok(file) = file {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::sync::Mutex::new(file))

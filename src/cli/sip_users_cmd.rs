@@ -4,7 +4,6 @@
 use super::customers::{confirm_delete, write_rows};
 use super::number_blocks_cmd::customer_label;
 use super::{Stop, count};
-use crate::cdr::private_file;
 use crate::domain::sip_export::SwitchFormat;
 use crate::domain::sip_user::{Codec, NatPing};
 use crate::domain::{Actor, SipUser, SipUserDraft, SipUserSpec, ip_list};
@@ -492,9 +491,7 @@ fn export(service: &Service, args: ExportArgs) -> anyhow::Result<()> {
     match &args.out {
         Some(path) => {
             // HA1 is as good as the password to a registrar: the file is its owner's only.
-            let mut file =
-                private_file(path).with_context(|| format!("cannot write {}", path.display()))?;
-            file.write_all(export.text.as_bytes())
+            crate::private::write(path, &export.text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
                 "wrote {} to {}",

@@ -3,6 +3,7 @@
 use crate::domain::summary::Period;
 use crate::domain::summary_table::SummaryColumn;
 use crate::service::Service;
+use crate::spreadsheet;
 use clap::Args;
 use serde::Serialize;
 use std::io::Write;
@@ -75,7 +76,7 @@ pub fn run(service: &Service, args: SummaryArgs) -> anyhow::Result<()> {
         serde_json::to_writer_pretty(&mut out, &listed)?;
         writeln!(out)?;
     } else if args.csv {
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = spreadsheet::Writer::from_writer(out);
         w.write_record(SummaryColumn::ALL.map(|c| c.header_with_unit(cur)))?;
         for r in &rows {
             w.write_record(SummaryColumn::ALL.map(|c| c.plain(r, args.period, cur)))?;

@@ -6,6 +6,32 @@ use super::summary::Traffic;
 use serde::Serialize;
 use std::borrow::Cow;
 
+/// The most one call may be charged, or cost, in whole units of its currency (1,000,000.00
+/// EUR, 1,000,000 JPY). Far above any real call, and low enough that adding calls up never
+/// overflows: an hour's total would need billions of calls at the most.
+pub const MAX_CALL_AMOUNT: i64 = 1_000_000;
+
+/// Refuses a call's charge or cost below zero or above `MAX_CALL_AMOUNT`, saying why.
+pub fn check_call_amount(minor: i64, currency: Currency) -> Result<(), String> {
+    let max = MAX_CALL_AMOUNT * 10i64.pow(u32::from(currency.digits()));
+    if minor < 0 {
+        Err(format!(
+            "{} is negative; a call's charge and cost cannot be",
+            currency.plain(minor)
+        ))
+    } else if minor > max {
+        Err(format!(
+            "{} {} is more than one call may come to ({} {})",
+            currency.plain(minor),
+            currency.code(),
+            currency.plain(max),
+            currency.code()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// One call attempt, as stored and as the CDR report lists it. The text fields borrow from
 /// the file being imported; records read back from the database own them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -44,6 +44,18 @@ pub struct Traffic {
 }
 
 impl Traffic {
+    /// The sum of two, None when a figure would overflow.
+    pub fn checked_add(&self, other: &Traffic) -> Option<Traffic> {
+        Some(Traffic {
+            attempts: self.attempts.checked_add(other.attempts)?,
+            connected: self.connected.checked_add(other.connected)?,
+            duration_s: self.duration_s.checked_add(other.duration_s)?,
+            billed_s: self.billed_s.checked_add(other.billed_s)?,
+            charge: self.charge.checked_add(other.charge)?,
+            cost: self.cost.checked_add(other.cost)?,
+        })
+    }
+
     pub fn add(&mut self, other: &Traffic) {
         self.attempts += other.attempts;
         self.connected += other.connected;

@@ -2,11 +2,13 @@
 
 use super::customers::insert_new;
 use super::{Result, Service, ServiceError, commit};
+use crate::csv_input::Lines;
 use crate::domain::{Actor, Change, Customer, CustomerDraft, Field, Topic};
 use crate::store;
 use crate::store::Tx;
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 /// A problem in the file, with where it is.
@@ -57,11 +59,12 @@ impl Service {
         path: &Path,
         dry_run: bool,
     ) -> Result<CustomerImportReport> {
-        let file = std::fs::read(path).map_err(|error| ServiceError::File {
+        let cannot_read = |message: String| ServiceError::File {
             path: path.to_path_buf(),
-            message: format!("cannot read it: {error}"),
-        })?;
-        let (mut customers, mut problems) = read_customers(&file);
+            message: format!("cannot read it: {message}"),
+        };
+        let file = std::fs::File::open(path).map_err(|e| cannot_read(e.to_string()))?;
+        let (mut customers, mut problems) = read_customers(file).map_err(cannot_read)?;
         let mut report = CustomerImportReport {
             dry_run,
             customers: Vec::new(),
@@ -96,8 +99,9 @@ impl Service {
     }
 }
 
-/// The valid customers of a CSV file and every problem found in it.
-fn read_customers(input: &[u8]) -> (Vec<ImportedCustomer>, Vec<ImportProblem>) {
+/// The valid customers of a CSV file and every problem found in it; an error when the
+/// file cannot be read.
+fn read_customers(input: impl Read) -> ReadResult<(Vec<ImportedCustomer>, Vec<ImportProblem>)> {
     let mut customers = Vec::new();
     let mut problems = Vec::new();
     let problem = |line: u64, field: &str, message: String| ImportProblem {
@@ -107,33 +111,44 @@ fn read_customers(input: &[u8]) -> (Vec<ImportedCustomer>, Vec<ImportProblem>) {
     };
     // Flexible: a row with the wrong number of cells is reported here with its line,
     // rather than as the reader's error.
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let mut lines = LineCounter::new(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(Lines::new(input));
     let columns = match reader.headers() {
         Ok(header) => match columns(header) {
             Ok(columns) => columns,
             Err(messages) => {
                 problems.extend(messages.into_iter().map(|m| problem(1, "header", m)));
-                return (customers, problems);
+                return Ok((customers, problems));
             }
         },
+        Err(e) if e.is_io_error() => return Err(e.to_string()),
         Err(e) => {
             problems.push(problem(1, "header", e.to_string()));
-            return (customers, problems);
+            return Ok((customers, problems));
         }
     };
     // Lower-cased names seen so far, with their line.
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let mut rec = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut rec)
+        .map_err(|e| e.to_string())?
+    {
+        reader.get_mut().place(&mut rec);
+        let line = rec.position().map_or(0, csv::Position::line);
+        let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) {
+            Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| lines.at(p));
-                problems.push(problem(line, "row", e.to_string()));
+                let field = e.utf8_error().field();
+                problems.push(problem(
+                    line,
+                    columns.get(field).map_or("row", |f| f.name()),
+                    "is not UTF-8 text: save the file as UTF-8".into(),
+                ));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| lines.at(p));
         if record.len() != columns.len() {
             problems.push(problem(
                 line,
@@ -184,42 +199,10 @@ fn read_customers(input: &[u8]) -> (Vec<ImportedCustomer>, Vec<ImportProblem>) {
             ),
         }
     }
-    (customers, problems)
+    Ok((customers, problems))
 }
 
-/// The line a record starts on, as an editor numbers it. The reader's own line count
-/// leaves out blank lines and counts a Windows line end as none, and its byte position is
-/// where the previous record ended: line ends and blank lines may follow it.
-struct LineCounter<'a> {
-    input: &'a [u8],
-    byte: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(input: &'a [u8]) -> Self {
-        LineCounter {
-            input,
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// Records come in order, so each call counts only the newlines since the last.
-    fn at(&mut self, position: &csv::Position) -> u64 {
-        let from = (position.byte() as usize).min(self.input.len());
-        let to = self.input[from..]
-            .iter()
-            .position(|b| !matches!(b, b'\r' | b'\n'))
-            .map_or(self.input.len(), |skip| from + skip);
-        if to >= self.byte {
-            let newlines = self.input[self.byte..to].iter().filter(|&&b| b == b'\n');
-            self.line += newlines.count() as u64;
-            self.byte = to;
-        }
-        self.line
-    }
-}
+type ReadResult<T> = std::result::Result<T, String>;
 
 /// The field of each column, or what is wrong with the header.
 fn columns(header: &csv::StringRecord) -> std::result::Result<Vec<Field>, Vec<String>> {
@@ -287,7 +270,7 @@ mod tests {
     use super::*;
 
     fn read(csv: &str) -> (Vec<ImportedCustomer>, Vec<String>) {
-        let (customers, problems) = read_customers(csv.as_bytes());
+        let (customers, problems) = read_customers(csv.as_bytes()).unwrap();
         (
             customers,
             problems.iter().map(ToString::to_string).collect(),
@@ -328,6 +311,10 @@ mod tests {
         assert_eq!(customers.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 6]);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("line 4, currency:"), "{problems:?}");
+        // Line ends of a CR alone count as well.
+        let (customers, problems) = read("name,currency\rA,EUR\rB,XXX\r\rC,EUR\r");
+        assert_eq!(customers.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 5]);
+        assert!(problems[0].starts_with("line 3, currency:"), "{problems:?}");
     }
 
     #[test]

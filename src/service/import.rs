@@ -3,8 +3,7 @@
 use super::{Result, Service, ServiceError, commit};
 use crate::cdr::native::NativeWriter;
 use crate::cdr::{
-    CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, private_file,
-    uid_taken,
+    CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, uid_taken,
 };
 use crate::domain::{Actor, Cdr, Change, Topic, Verb, count};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
@@ -184,7 +183,7 @@ impl Service {
             message: format!("cannot write it: {e}"),
         };
         // It holds customers' phone numbers: readable by its owner only, as the database is.
-        let file = private_file(path).map_err(cannot_write)?;
+        let file = crate::private::create(path).map_err(cannot_write)?;
         let mut out =
             NativeWriter::new(BufWriter::new(file), customer.currency).map_err(cannot_write)?;
         let n = self.store.for_each_cdr(customer_id, from, to, |cdr| {
@@ -270,9 +269,27 @@ impl Import {
                         let stored = stored.next().expect("one outcome per call written");
                         self.count(priced, stored, uid_field)
                     });
-                    if let Err(error) = outcome {
-                        let error = rows.locate(rec, error);
-                        self.reject(path, error, rec.bytes())?;
+                    match outcome {
+                        Ok(Some(cdr)) => {
+                            // The call is stored already: an overflow stops the whole import,
+                            // whatever --skip-bad says.
+                            if let Err(message) = self.totals.add(&cdr) {
+                                let error = RowError {
+                                    line: 0,
+                                    field: None,
+                                    message,
+                                };
+                                return Err(ServiceError::BadRow {
+                                    path: path.to_path_buf(),
+                                    error: rows.locate(rec, error),
+                                });
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(error) => {
+                            let error = rows.locate(rec, error);
+                            self.reject(path, error, rec.bytes())?;
+                        }
                     }
                 }
                 state.bytes_done = done_before + batch.bytes_read();
@@ -298,14 +315,15 @@ impl Import {
         })
     }
 
-    /// Counts a stored call. A row whose uid is that of a different call stored already is
-    /// a bad row, named by its `uid_field`.
-    fn count(
+    /// Counts a stored call, and gives it back when it is new, to be added to the summary.
+    /// A row whose uid is that of a different call stored already is a bad row, named by
+    /// its `uid_field`.
+    fn count<'r>(
         &mut self,
-        priced: Priced,
+        priced: Priced<'r>,
         stored: Stored,
         uid_field: Option<Field>,
-    ) -> std::result::Result<(), RowError> {
+    ) -> std::result::Result<Option<Cdr<'r>>, RowError> {
         let Priced {
             cdr,
             index,
@@ -336,10 +354,7 @@ impl Import {
             }
             _ => {}
         }
-        if stored != Stored::Duplicate {
-            self.totals.add(&cdr);
-        }
-        Ok(())
+        Ok((stored != Stored::Duplicate).then_some(cdr))
     }
 
     /// A bad row stops the import, or with a reject file goes there.

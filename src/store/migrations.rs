@@ -7,7 +7,7 @@ use super::sql;
 use super::{OpenError, classify};
 use rusqlite::Connection;
 use rusqlite_migration::{HookError, M, Migrations};
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::path::Path;
 
 /// One change to the schema, in each engine's dialect.
@@ -162,18 +162,7 @@ pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
         path: lock_path.clone(),
         error,
     };
-    // Another operator may have created the lock file without giving us write access to
-    // it; a lock needs none, so opening it to read does.
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .or_else(|e| match e.kind() {
-            std::io::ErrorKind::PermissionDenied => OpenOptions::new().read(true).open(&lock_path),
-            _ => Err(e),
-        })
-        .map_err(io)?;
+    let lock = open_lock(&lock_path, path).map_err(io)?;
     lock.lock().map_err(io)?;
 
     let sqlite = |e| classify(path, e);
@@ -218,4 +207,45 @@ pub fn set_up(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
     // The lock file is released when `lock` drops; it stays on disk, which is harmless.
     drop(lock);
     result
+}
+
+/// Opens the migrate-lock beside the database, creating it if need be. It holds nothing,
+/// and every operator of a shared database must be able to open it (a lock they cannot open
+/// would stop their consoles): it is created readable by the database file's group and by
+/// no one else, and opened to read only, which is all a lock needs.
+fn open_lock(lock_path: &Path, db_path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o640);
+    match options.open(lock_path) {
+        Ok(lock) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::{MetadataExt, PermissionsExt};
+                // Set, not left to the umask, which could take the group's read away.
+                lock.set_permissions(std::fs::Permissions::from_mode(0o640))?;
+                // The database's group is the one its operators share; only a member may
+                // give a file to a group, and a folder with the setgid bit gives it already.
+                if let Ok(db) = std::fs::metadata(db_path) {
+                    let _ = std::os::unix::fs::fchown(&lock, None, Some(db.gid()));
+                }
+            }
+            Ok(lock)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let lock = File::open(lock_path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                // One made world-writable by an older version loses that where it is ours.
+                let mode = lock.metadata()?.permissions().mode();
+                if mode & 0o002 != 0 {
+                    let _ = lock.set_permissions(std::fs::Permissions::from_mode(mode & 0o775));
+                }
+            }
+            Ok(lock)
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -5,6 +5,7 @@
 use super::keymap;
 use super::msg::Level;
 use super::shell::App;
+use crate::text::printable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -64,7 +65,10 @@ fn status_spans(app: &App) -> Vec<Span<'static>> {
             Level::Info => Style::new().fg(Color::Green),
             Level::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         };
-        spans.push(Span::styled(format!("{}  ", message.text), style));
+        spans.push(Span::styled(
+            format!("{}  ", printable(&message.text)),
+            style,
+        ));
     }
     if let Some(line) = &app.progress {
         spans.push(Span::styled(line.clone(), Style::new().fg(Color::Yellow)));

@@ -7,6 +7,7 @@ use crate::domain::change::{Changes, Topic};
 use crate::domain::summary::hms;
 use crate::domain::{BulkChange, BulkEdit, Cdr, ScheduleState, ScheduledChange, count};
 use crate::service::CustomerImportReport;
+use crate::text::printable;
 use crate::tui::chrome::{centered, cursor_style};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply};
@@ -425,7 +426,7 @@ impl Screen for ListScreen {
             .skip(first)
             .take(usize::from(body.height))
             .map(|(i, l)| {
-                let line = Line::from(l.as_str());
+                let line = Line::from(printable(l));
                 if i == self.list.cursor {
                     line.style(cursor_style())
                 } else {

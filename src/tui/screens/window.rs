@@ -1,6 +1,7 @@
 //! Windows of text to read: the help (generated from the keymap for the screen below),
 //! an audit row's difference, a contact in full, a report. They scroll; Esc closes them.
 
+use crate::text::printable;
 use crate::tui::chrome::centered;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
@@ -39,7 +40,10 @@ impl Window {
     pub fn detail(title: String, body: String) -> Window {
         Window {
             title: format!(" {title} "),
-            lines: body.lines().map(|l| Line::from(l.to_string())).collect(),
+            lines: body
+                .lines()
+                .map(|l| Line::from(printable(l).into_owned()))
+                .collect(),
             help: false,
             scroll: 0,
             page: 10,

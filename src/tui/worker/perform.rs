@@ -101,7 +101,7 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             name,
         } => {
             let path = session.export_dir.join(name);
-            let written = std::fs::create_dir_all(&session.export_dir)
+            let written = crate::private::create_dir(&session.export_dir)
                 .map_err(|e| e.to_string())
                 .and_then(|()| {
                     service
@@ -126,8 +126,8 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
         }
         Effect::Export { name, contents } => {
             let path = session.export_dir.join(name);
-            let written = std::fs::create_dir_all(&session.export_dir)
-                .and_then(|()| std::fs::write(&path, contents));
+            let written = crate::private::create_dir(&session.export_dir)
+                .and_then(|()| crate::private::write(&path, contents));
             match written {
                 Ok(()) => Reply::Notice(Level::Info, format!("Exported to {}", path.display())),
                 Err(e) => Reply::Notice(
@@ -286,7 +286,7 @@ pub fn import(
 ) -> Reply {
     let rejects = request.rejects_in(export_dir);
     if rejects.is_some()
-        && let Err(e) = std::fs::create_dir_all(export_dir)
+        && let Err(e) = crate::private::create_dir(export_dir)
     {
         let dir = export_dir.display();
         return Reply::Finished(

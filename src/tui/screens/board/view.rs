@@ -3,6 +3,7 @@
 use super::{BoardScreen, Typing};
 use crate::domain::Status;
 use crate::domain::board_columns::ColumnId;
+use crate::text::printable;
 use crate::tui::chrome::cursor_style;
 use crate::tui::screen::Ui;
 use crate::tui::widgets::list_cursor::scroll;
@@ -130,7 +131,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
             let mark = if board.is_marked(r.id) { "●" } else { " " };
             let cells = [
                 Cell::from(mark).style(mark_style),
-                Cell::from(r.name.clone()),
+                Cell::from(printable(&r.name).into_owned()),
             ]
             .into_iter()
             .chain(shown.iter().map(|c| {
@@ -174,6 +175,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
 /// A cell's text in its column; a value wider than the column shows as "####", as in a
 /// spreadsheet, rather than lose digits or its minus sign off one edge.
 fn aligned(text: String, width: u16, right: bool) -> Cell<'static> {
+    let text = printable(&text).into_owned();
     let text = if Span::raw(text.as_str()).width() > usize::from(width) {
         "#".repeat(usize::from(width))
     } else {

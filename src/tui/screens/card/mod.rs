@@ -24,6 +24,8 @@ pub struct CardScreen {
     /// The customer, contacts, blocks and scheduled changes: the header and the Main and
     /// Contacts tabs. None until it arrives.
     pub data: Option<CardData>,
+    /// Why the customer could not be read, shown in place of "loading…".
+    pub failed: Option<String>,
     tabs: Vec<Box<dyn CardTab>>,
     /// The tab shown, an index into `tabs`.
     tab: usize,
@@ -46,6 +48,7 @@ impl CardScreen {
         CardScreen {
             id,
             data: None,
+            failed: None,
             tabs,
             tab: 0,
             fresh,
@@ -168,13 +171,17 @@ impl Screen for CardScreen {
         match reply {
             Reply::CardLoaded(id, result) if id == self.id => match result {
                 Ok(data) => {
+                    self.failed = None;
                     let first = self.data.is_none();
                     self.data = Some(data);
                     if first {
                         self.load_shown(cx);
                     }
                 }
-                Err(e) => cx.error(e),
+                Err(e) => {
+                    self.failed = Some(e.clone());
+                    cx.error(e);
+                }
             },
             // Deleted, here or elsewhere: nothing left to show.
             Reply::CustomerGone(id) if id == self.id => self.close(cx),

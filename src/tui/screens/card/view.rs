@@ -3,7 +3,7 @@
 
 use super::CardScreen;
 use crate::service::CardData;
-use crate::text::fit;
+use crate::text::{fit, printable};
 use crate::tui::chrome::cursor_style;
 use crate::tui::screen::Ui;
 use ratatui::Frame;
@@ -23,15 +23,16 @@ pub fn draw(frame: &mut Frame, area: Rect, card: &mut CardScreen, ui: &Ui) {
     ])
     .areas(area);
     let Some(data) = &card.data else {
-        frame.render_widget(
-            Paragraph::new(format!(" Customer #{} loading…", card.id)),
-            title,
-        );
+        let text = match &card.failed {
+            Some(e) => format!(" Customer #{} cannot be shown: {}", card.id, printable(e)),
+            None => format!(" Customer #{} loading…", card.id),
+        };
+        frame.render_widget(Paragraph::new(text), title);
         return;
     };
     let c = &data.customer;
     frame.render_widget(
-        Paragraph::new(format!(" Customers › {} (#{})", c.name, c.id))
+        Paragraph::new(format!(" Customers › {} (#{})", printable(&c.name), c.id))
             .style(Style::new().add_modifier(Modifier::BOLD)),
         title,
     );
@@ -98,7 +99,10 @@ fn draw_header(frame: &mut Frame, area: Rect, data: &CardData) {
                 "  cannot call"
             }),
         ]),
-        Line::from(vec![label("Primary"), Span::raw(primary.to_string())]),
+        Line::from(vec![
+            label("Primary"),
+            Span::raw(printable(primary).into_owned()),
+        ]),
     ];
     frame.render_widget(
         Paragraph::new(lines).block(Block::new().borders(Borders::BOTTOM)),

@@ -68,16 +68,10 @@ pub fn write_csv<S: GridSource + ?Sized, W: io::Write>(
     sel: &Selection,
     out: W,
 ) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    for c in sel.cols() {
-        w.write_field(source.copy_header(c).as_bytes())?;
-    }
-    w.write_record(None::<&[u8]>)?;
+    let mut w = crate::spreadsheet::Writer::from_writer(out);
+    w.write_record(sel.cols().map(|c| source.copy_header(c).into_owned()))?;
     for row in sel.rows() {
-        for c in sel.cols() {
-            w.write_field(source.copy_text(row, c).as_bytes())?;
-        }
-        w.write_record(None::<&[u8]>)?;
+        w.write_record(sel.cols().map(|c| source.copy_text(row, c).into_owned()))?;
     }
     w.flush()
 }

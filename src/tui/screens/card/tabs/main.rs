@@ -6,7 +6,7 @@ use super::CardTab;
 use crate::domain::customer::tax_percent;
 use crate::domain::summary::mss;
 use crate::service::CardData;
-use crate::text::fit;
+use crate::text::{fit, printable};
 use crate::tui::chrome::cursor_style;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, SipEffect};
@@ -141,7 +141,7 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData, cursor: &mut RowCur
             Span::raw(if c.tags.is_empty() {
                 "-".into()
             } else {
-                c.tags.join(", ")
+                printable(&c.tags.join(", ")).into_owned()
             }),
         ]),
         Line::from(vec![

@@ -8,6 +8,7 @@ use crate::domain::summary::Period;
 use crate::domain::summary_table::SummaryColumn;
 use crate::domain::{Currency, SummaryRow, count};
 use crate::service::CardData;
+use crate::text::printable;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply};
 use crate::tui::screen::{Cx, Flow, Ui};
@@ -28,6 +29,8 @@ pub struct SummaryTab {
     pub period: Period,
     /// None until the view's rows arrive.
     pub rows: Option<Vec<SummaryRow>>,
+    /// Why the view's rows could not be read, shown in their place rather than "Loading…".
+    pub failed: Option<String>,
     pub grid: GridState,
     /// Ticked rows of every view (by view and period start), for invoicing: switching views
     /// keeps them, and the app keeps them per customer when the card closes.
@@ -39,6 +42,7 @@ impl SummaryTab {
         SummaryTab {
             period,
             rows: None,
+            failed: None,
             grid: GridState::default(),
             ticked,
         }
@@ -52,6 +56,7 @@ impl SummaryTab {
     /// Takes freshly loaded rows, keeping the cursor and selection on the same periods
     /// (rows are newest first, so a new hour or day shifts every index by one).
     pub fn set_rows(&mut self, rows: Vec<SummaryRow>) {
+        self.failed = None;
         let old = self.rows.take().unwrap_or_default();
         let start_of = |row: usize| old.get(row).map(|r| r.start);
         let row_of =
@@ -280,7 +285,10 @@ impl CardTab for SummaryTab {
                 rows,
             } if id == customer && period == self.period => match rows {
                 Ok(rows) => self.set_rows(rows),
-                Err(e) => cx.error(e),
+                Err(e) => {
+                    self.failed = Some(e.clone());
+                    cx.error(e);
+                }
             },
             other => return Some(other),
         }
@@ -344,7 +352,14 @@ fn draw_summary(
     spans.push(label("  [ ] switch view · all UTC"));
     frame.render_widget(Paragraph::new(Line::from(spans)), views);
     let Some(rows) = &view.rows else {
-        frame.render_widget(Paragraph::new("Loading…"), rest);
+        let text = match &view.failed {
+            Some(e) => Line::styled(
+                format!("This view cannot be shown: {}", printable(e)),
+                Style::new().fg(Color::Red),
+            ),
+            None => Line::from("Loading…"),
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), rest);
         return;
     };
     if rows.is_empty() {
