@@ -1685,6 +1685,7 @@ fn a_setting_refused_after_its_screen_closed_still_says_so() {
         result: Err(carrierdesk::tui::msg::SettingRefusal::Refused(
             "block_size: must be a whole number from 1 to 1000000".into(),
         )),
+        note: None,
     })));
     let message = app.message().expect("a message");
     assert_eq!(message.level, Level::Error);

@@ -238,3 +238,44 @@ fn the_help_lists_the_settings_keys() {
         assert!(screen.contains(help), "{help}: {screen}");
     }
 }
+
+#[test]
+fn a_new_sip_realm_says_which_passwords_must_be_set_again() {
+    use carrierdesk::domain::{CustomerDraft, SipUserDraft};
+    use carrierdesk::service::PasswordChoice;
+    let (_dir, _path, mut service) = common::demo_db(5, 1);
+    let alice = common::actor("alice");
+    let customer = CustomerDraft {
+        name: "Realm Test Ltd".into(),
+        currency: "EUR".into(),
+        channels: "10".into(),
+        ..CustomerDraft::blank()
+    }
+    .validate(None)
+    .unwrap();
+    let customer = service.create_customer(&alice, &customer).unwrap();
+    let draft = SipUserDraft {
+        username: "1500".into(),
+        ..SipUserDraft::default()
+    };
+    service
+        .create_sip_user(&alice, customer.id, &draft, Some(PasswordChoice::Generate))
+        .unwrap();
+    let mut h = harness(service);
+    h.open_settings();
+    h.select("sip_realm");
+    h.key(KeyCode::Char('e'));
+    for _ in 0..40 {
+        h.key(KeyCode::Backspace);
+    }
+    h.keys("voice.example.net").key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("sip_realm set to voice.example.net"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1 SIP user must have its password set again"),
+        "{screen}"
+    );
+}

@@ -81,19 +81,10 @@ fn change(
     Ok(service.change_setting(actor, &change)?)
 }
 
-/// After the SIP realm changed: the SIP passwords whose digests were made for another one
-/// no longer let phones register, and each must be set again.
+/// What the change means beyond itself, on stderr: the value went to stdout.
 fn stale_sip_passwords(service: &Service, changed: &Setting) -> anyhow::Result<()> {
-    if changed.key != "sip_realm" {
-        return Ok(());
-    }
-    let n = service.sip_passwords_to_set_again()?.len();
-    if n > 0 {
-        let their = if n == 1 { "its" } else { "their" };
-        eprintln!(
-            "{} must have {their} password set again: {their} digests were made for the old realm (carrierdesk sip-users set-password ID --generate)",
-            super::count(n, "SIP user")
-        );
+    if let Some(note) = service.setting_note(&changed.key)? {
+        eprintln!("{note}");
     }
     Ok(())
 }

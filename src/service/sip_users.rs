@@ -60,6 +60,23 @@ impl Service {
             .collect())
     }
 
+    /// What a change of setting `key` means beyond itself, for the operator who made it:
+    /// after the SIP realm changed, the SIP passwords whose digests were made for another
+    /// realm no longer let phones register, and each must be set again.
+    pub fn setting_note(&self, key: &str) -> Result<Option<String>> {
+        if key != "sip_realm" {
+            return Ok(None);
+        }
+        let n = self.sip_passwords_to_set_again()?.len();
+        let their = if n == 1 { "its" } else { "their" };
+        Ok((n > 0).then(|| {
+            format!(
+                "{} must have {their} password set again: {their} digests were made for the old realm (p on a card's SIP users tab, or carrierdesk sip-users set-password ID --generate)",
+                crate::domain::count(n, "SIP user")
+            )
+        }))
+    }
+
     /// Adds a SIP user to a customer, with a password if one is chosen.
     pub fn create_sip_user(
         &mut self,

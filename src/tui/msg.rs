@@ -73,6 +73,8 @@ pub enum Reply {
     SettingChanged {
         key: String,
         result: Result<Setting, SettingRefusal>,
+        /// What the change means beyond itself (`Service::setting_note`).
+        note: Option<String>,
     },
     BulkPreviewed(Result<Vec<BulkChange>, String>),
     /// A bulk upload's dry run: what it would create, or every problem.

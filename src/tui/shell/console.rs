@@ -137,6 +137,7 @@ impl App {
             Reply::SettingChanged {
                 key,
                 result: Err(why),
+                ..
             } => {
                 let why = match why {
                     SettingRefusal::Conflict(theirs) => format!(

@@ -252,7 +252,11 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
                 ServiceError::SettingConflict(theirs) => SettingRefusal::Conflict(theirs),
                 other => SettingRefusal::Refused(other.to_string().replace('\n', " · ")),
             });
-            Reply::SettingChanged { key, result }
+            let note = match &result {
+                Ok(_) => service.setting_note(&key).ok().flatten(),
+                Err(_) => None,
+            };
+            Reply::SettingChanged { key, result, note }
         }
         Effect::Sip(effect) => super::sip::perform(service, actor, effect),
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.

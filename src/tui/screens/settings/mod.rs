@@ -284,7 +284,13 @@ impl SettingsScreen {
         }
     }
 
-    fn changed(&mut self, key: &str, result: Result<Setting, SettingRefusal>, cx: &mut Cx) {
+    fn changed(
+        &mut self,
+        key: &str,
+        result: Result<Setting, SettingRefusal>,
+        note: Option<String>,
+        cx: &mut Cx,
+    ) {
         let editing = match &mut self.mode {
             Mode::Edit(edit) if edit.resolved.name == key => {
                 edit.saving = false;
@@ -297,9 +303,13 @@ impl SettingsScreen {
                 if editing.is_some() {
                     self.mode = Mode::Browse;
                 }
-                cx.info(match &setting.value {
+                let said = match &setting.value {
                     Some(v) => format!("{} set to {}", setting.key, printable(v)),
                     None => format!("{} unset", setting.key),
+                };
+                cx.info(match note {
+                    Some(note) => format!("{said}. {note}"),
+                    None => said,
                 });
                 self.replace(setting);
             }
@@ -439,7 +449,7 @@ impl Screen for SettingsScreen {
                 self.waiting = format!("Settings not loaded: {e} (Ctrl-R tries again)");
                 cx.error(e);
             }
-            Reply::SettingChanged { key, result } => self.changed(&key, result, cx),
+            Reply::SettingChanged { key, result, note } => self.changed(&key, result, note, cx),
             other => return Some(other),
         }
         None
