@@ -562,7 +562,7 @@ fn a_sip_password_is_kept_only_as_ha1_and_ha1b_for_the_realm() {
         let (_, err) = a.expect(out, 0, &["settings set sip_realm"]);
         assert_eq!(
             err,
-            "1 SIP user must have its password set again: its digests were made for the old realm (carrierdesk sip-users set-password ID --generate)\n"
+            "1 SIP user must have its password set again: its digests were made for the old realm (p on a card's SIP users tab, or carrierdesk sip-users set-password ID --generate)\n"
         );
         assert_eq!(
             a.json(&["sip-users", "show", "1", "--json"])["password"],

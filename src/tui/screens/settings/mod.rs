@@ -575,6 +575,7 @@ mod tests {
         screen.changed(
             "block_size",
             Err(SettingRefusal::Conflict(Box::new(theirs))),
+            None,
             &mut c,
         );
         let Mode::Edit(edit) = &screen.mode else {
