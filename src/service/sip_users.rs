@@ -98,10 +98,7 @@ impl Service {
         if let Some((d, _)) = &digests {
             store::set_sip_digests(&tx, id, d, &now)?;
         }
-        let user = store::get_sip_user(&tx, id)?.ok_or(ServiceError::Missing {
-            what: "SIP user",
-            id,
-        })?;
+        let user = stored(&tx, id)?;
         NewAudit {
             actor,
             verb: Verb::Post,
@@ -133,10 +130,7 @@ impl Service {
     ) -> Result<SavedSipUser> {
         let now = store::now_text();
         let tx = self.store.write()?;
-        let current = store::get_sip_user(&tx, id)?.ok_or(ServiceError::Missing {
-            what: "SIP user",
-            id,
-        })?;
+        let current = stored(&tx, id)?;
         if current.version != version {
             return Err(ServiceError::SipUserConflict(Box::new(current)));
         }
@@ -158,10 +152,7 @@ impl Service {
         if password_cleared {
             store::clear_sip_digests(&tx, id)?;
         }
-        let user = store::get_sip_user(&tx, id)?.ok_or(ServiceError::Missing {
-            what: "SIP user",
-            id,
-        })?;
+        let user = stored(&tx, id)?;
         NewAudit {
             actor,
             verb: Verb::Put,
@@ -183,10 +174,7 @@ impl Service {
     pub fn delete_sip_user(&mut self, actor: &Actor, id: i64) -> Result<SipUser> {
         let now = store::now_text();
         let tx = self.store.write()?;
-        let user = store::get_sip_user(&tx, id)?.ok_or(ServiceError::Missing {
-            what: "SIP user",
-            id,
-        })?;
+        let user = stored(&tx, id)?;
         store::delete_sip_user(&tx, id)?;
         NewAudit {
             actor,
@@ -212,10 +200,7 @@ impl Service {
     ) -> Result<Option<String>> {
         let now = store::now_text();
         let tx = self.store.write()?;
-        let user = store::get_sip_user(&tx, id)?.ok_or(ServiceError::Missing {
-            what: "SIP user",
-            id,
-        })?;
+        let user = stored(&tx, id)?;
         let (digests, generated) = digests_for(&tx, &user.spec.username, choice)?;
         store::set_sip_digests(&tx, id, &digests, &now)?;
         NewAudit {
@@ -235,6 +220,14 @@ impl Service {
         commit(tx, [Change::ids(Topic::Contacts, [user.customer_id])])?;
         Ok(generated)
     }
+}
+
+/// The SIP user `id` as stored, locked on PostgreSQL until the transaction ends.
+fn stored(tx: &Tx, id: i64) -> Result<SipUser> {
+    store::get_sip_user(tx, id)?.ok_or(ServiceError::Missing {
+        what: "SIP user",
+        id,
+    })
 }
 
 /// Every rule of a SIP user of `customer`, in the web console's order: a username taken
