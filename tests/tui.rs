@@ -1752,3 +1752,77 @@ fn a_value_the_card_cannot_read_is_shown_as_an_error_not_loading_forever() {
     );
     assert!(!screen.to_lowercase().contains("loading…"), "{screen}");
 }
+
+fn ctrl(h: &mut Harness, c: char) {
+    h.key_with(KeyCode::Char(c), KeyModifiers::CONTROL);
+}
+
+#[test]
+fn the_search_line_edits_like_a_shell_line() {
+    let (_dir, _path, service) = common::demo_db(5, 1);
+    let target = service.board(common::NOW).unwrap()[2].name.clone();
+    let mut h = Harness::new(service, 100, 30);
+    h.key(KeyCode::Char('/')).keys("acme wrong");
+    // Ctrl-W takes the last word, Ctrl-U the rest before the cursor.
+    ctrl(&mut h, 'w');
+    assert_eq!(h.board().search, "acme ");
+    h.key(KeyCode::Left).key(KeyCode::Left).keys("X");
+    assert_eq!(h.board().search, "acmXe ");
+    h.key(KeyCode::Home).keys("Y");
+    assert_eq!(h.board().search, "YacmXe ");
+    ctrl(&mut h, 'e');
+    ctrl(&mut h, 'u');
+    assert_eq!(h.board().search, "");
+    h.keys(&target);
+    assert!(h.screen().contains("Customers  1 of 5"), "{}", h.screen());
+}
+
+#[test]
+fn the_filter_line_edits_like_a_shell_line() {
+    let (_dir, _path, service) = common::demo_db(30, 1);
+    let all = service.board(common::NOW).unwrap();
+    let wide = all.iter().filter(|r| r.channels >= 100).count();
+    let mut h = Harness::new(service, 120, 30);
+    h.key(KeyCode::Char('F')).keys("channels>=100 colour:blue");
+    ctrl(&mut h, 'w');
+    assert!(
+        h.screen().contains(&format!("Customers  {wide} of 30")),
+        "Ctrl-W took colour:blue whole: {}",
+        h.screen()
+    );
+    // "status:active " typed in front of what is there, then taken back with Ctrl-U.
+    h.key(KeyCode::Home).keys("status:active ");
+    assert_eq!(h.board().filter_text, "status:active channels>=100 ");
+    ctrl(&mut h, 'u');
+    assert_eq!(h.board().filter_text, "channels>=100 ");
+    ctrl(&mut h, 'e');
+    h.key(KeyCode::Left)
+        .key(KeyCode::Left)
+        .key(KeyCode::Backspace)
+        .keys("2");
+    assert_eq!(h.board().filter_text, "channels>=120 ");
+}
+
+#[test]
+fn a_form_field_edits_like_a_shell_line() {
+    use carrierdesk::domain::Field;
+    let (_dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('a')).keys("Zephyr Telecom Ltd");
+    ctrl(&mut h, 'w');
+    assert_eq!(h.form().unwrap().draft.text(Field::Name), "Zephyr Telecom ");
+    h.key(KeyCode::Home).keys("The ");
+    h.key(KeyCode::End).key(KeyCode::Left).keys(" GmbH");
+    assert_eq!(
+        h.form().unwrap().draft.text(Field::Name),
+        "The Zephyr Telecom GmbH "
+    );
+    // Ctrl-U deletes everything before the cursor, not one character.
+    h.key(KeyCode::Left)
+        .key(KeyCode::Left)
+        .key(KeyCode::Left)
+        .key(KeyCode::Left);
+    ctrl(&mut h, 'u');
+    assert_eq!(h.form().unwrap().draft.text(Field::Name), "GmbH ");
+    assert!(h.screen().contains("GmbH"), "{}", h.screen());
+}

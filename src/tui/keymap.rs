@@ -423,6 +423,44 @@ mod tests {
     }
 
     #[test]
+    fn typing_contexts_leave_the_editing_keys_to_the_field() {
+        let typing = [
+            Context::Search,
+            Context::FilterLine,
+            Context::Palette,
+            Context::Prompt,
+            Context::SettingEdit,
+            Context::Form,
+            Context::SipForm,
+            Context::BulkForm,
+        ];
+        let alt = KeyModifiers::ALT;
+        let editing = [
+            (Home, NONE),
+            (End, NONE),
+            (Char('a'), CTRL),
+            (Char('e'), CTRL),
+            (Char('u'), CTRL),
+            (Char('w'), CTRL),
+            (Char('k'), CTRL),
+            (Char('y'), CTRL),
+            (Char('z'), CTRL),
+            (Char('b'), alt),
+            (Char('f'), alt),
+            (KeyCode::Backspace, alt),
+        ];
+        for ctx in typing {
+            for (code, mods) in editing {
+                let action = lookup(ctx, &KeyEvent::new(code, mods));
+                assert_eq!(
+                    action, None,
+                    "{ctx:?} takes {mods:?} {code:?} from the field"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn no_key_is_bound_twice_in_one_context() {
         for &ctx in Context::ALL {
             let mut seen = Vec::new();

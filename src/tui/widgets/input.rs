@@ -1,7 +1,9 @@
 //! The one text field of the console: the search and filter lines, the palette's query,
-//! prompts, and every field of the customer and bulk forms. Its editing keys are those of
-//! ratatui-textarea (← → Home End, Ctrl-A/E, Ctrl-W and Alt-Backspace, Ctrl-K, undo with
-//! Ctrl-U); a one-line field refuses new lines, and pasted lines join with spaces.
+//! prompts, and every field of the customer and bulk forms. It edits like a shell line:
+//! ← → Home End, Ctrl-A/E, Alt-B/F (a word), Ctrl-U (to the start), Ctrl-W (back to a
+//! space), Alt-Backspace (a word), Ctrl-K (to the end), Ctrl-Y (what those deleted),
+//! Ctrl-Z (undo). ratatui-textarea does the rest; a one-line field refuses new lines and
+//! tabs, and pasted lines join with spaces.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -54,13 +56,60 @@ impl TextInput {
 
     /// An editing key; true when the text changed.
     pub fn key(&mut self, key: KeyEvent) -> bool {
-        let new_line = key.code == KeyCode::Enter
-            || (key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('m' | 'j')));
-        if new_line && !self.multi_line {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let new_line =
+            key.code == KeyCode::Enter || (ctrl && matches!(key.code, KeyCode::Char('m' | 'j')));
+        if (new_line || key.code == KeyCode::Tab) && !self.multi_line {
             return false;
         }
-        self.area.input(key)
+        // Where a shell line and ratatui-textarea differ, the shell wins: operators bring
+        // its habits (the textarea undoes on Ctrl-U and deletes a punctuated word on Ctrl-W).
+        match key.code {
+            KeyCode::Char('u') if ctrl => self.area.delete_line_by_head(),
+            KeyCode::Char('w') if ctrl => self.delete_to_space(),
+            KeyCode::Char('z') if ctrl => self.area.undo(),
+            _ => self.area.input(key),
+        }
+    }
+
+    /// Deletes back to the start of the word before the cursor, words being what spaces
+    /// separate (`channels>=30` goes whole), as Ctrl-W does in a shell.
+    fn delete_to_space(&mut self) -> bool {
+        let (row, col) = (self.area.cursor().0, self.area.cursor().1);
+        let before: Vec<char> = self.area.lines()[row].chars().take(col).collect();
+        let spaces = before
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        let word = before[..col - spaces]
+            .iter()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .count();
+        let start = col - spaces - word;
+        if start == col {
+            return false;
+        }
+        self.area
+            .move_cursor(CursorMove::Jump(row as u16, start as u16));
+        self.area.delete_str(col - start)
+    }
+
+    /// The text before the cursor on its line (what Tab completes).
+    pub fn before_cursor(&self) -> String {
+        let (row, col) = (self.area.cursor().0, self.area.cursor().1);
+        self.area.lines()[row].chars().take(col).collect()
+    }
+
+    /// Replaces the text before the cursor on a one-line field, the cursor after it.
+    pub fn set_before_cursor(&mut self, before: &str) {
+        let (row, col) = (self.area.cursor().0, self.area.cursor().1);
+        let after: String = self.area.lines()[row].chars().skip(col).collect();
+        self.set_text(&format!("{before}{after}"));
+        let col = before.chars().count();
+        self.area
+            .move_cursor(CursorMove::Jump(row as u16, col as u16));
     }
 
     /// Inserts pasted text at the cursor; true when the text changed.
@@ -118,6 +167,72 @@ mod tests {
 
     fn press(input: &mut TextInput, code: KeyCode) {
         input.key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn ctrl(input: &mut TextInput, c: char) -> bool {
+        input.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn alt(input: &mut TextInput, c: char) {
+        input.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
+    }
+
+    #[test]
+    fn the_cursor_moves_like_a_shell_line() {
+        let mut input = TextInput::line("status:active tag:wholesale");
+        press(&mut input, KeyCode::Home);
+        press(&mut input, KeyCode::Char('>'));
+        ctrl(&mut input, 'a');
+        press(&mut input, KeyCode::Right);
+        press(&mut input, KeyCode::Char('^'));
+        alt(&mut input, 'b');
+        press(&mut input, KeyCode::Char('-'));
+        assert_eq!(input.text(), "->^status:active tag:wholesale");
+        ctrl(&mut input, 'e');
+        alt(&mut input, 'b');
+        press(&mut input, KeyCode::Char('_'));
+        assert_eq!(input.before_cursor(), "->^status:active tag:_");
+        alt(&mut input, 'f');
+        press(&mut input, KeyCode::Char('!'));
+        press(&mut input, KeyCode::End);
+        press(&mut input, KeyCode::Left);
+        press(&mut input, KeyCode::Char('S'));
+        assert_eq!(input.text(), "->^status:active tag:_wholesaleS!");
+    }
+
+    #[test]
+    fn ctrl_u_deletes_to_the_start_and_ctrl_w_back_to_a_space() {
+        let mut input = TextInput::line("status:active channels>=30  ");
+        assert!(ctrl(&mut input, 'w'));
+        assert_eq!(input.text(), "status:active ");
+        assert!(ctrl(&mut input, 'w'));
+        assert_eq!(input.text(), "");
+        assert!(!ctrl(&mut input, 'w'), "nothing left to delete");
+
+        let mut input = TextInput::line("old words new");
+        press(&mut input, KeyCode::Left);
+        press(&mut input, KeyCode::Left);
+        press(&mut input, KeyCode::Left);
+        assert!(ctrl(&mut input, 'u'));
+        assert_eq!(input.text(), "new");
+        assert_eq!(input.before_cursor(), "");
+        // What Ctrl-U took comes back with Ctrl-Y, as in a shell; Ctrl-Z undoes.
+        ctrl(&mut input, 'y');
+        assert_eq!(input.text(), "old words new");
+        ctrl(&mut input, 'z');
+        assert_eq!(input.text(), "new");
+    }
+
+    #[test]
+    fn a_line_refuses_a_tab_and_takes_a_paste_at_the_cursor() {
+        let mut input = TextInput::line("/tmp/a.csv");
+        assert!(!input.key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+        press(&mut input, KeyCode::Home);
+        input.paste("~/");
+        assert_eq!(input.text(), "~//tmp/a.csv");
+        input.set_before_cursor("/srv/");
+        assert_eq!(input.text(), "/srv//tmp/a.csv");
+        assert_eq!(input.before_cursor(), "/srv/");
     }
 
     #[test]
