@@ -346,13 +346,12 @@ fn passwords_are_kept_only_as_digests_for_the_realm() {
         set(s, "sip_realm", "voice.example.net");
         let stale = s.sip_passwords_to_set_again().unwrap();
         assert_eq!(stale.len(), 1);
-        let export = s
+        let err = s
             .export_sip_users(carrierdesk::domain::sip_export::SwitchFormat::Kamailio)
-            .unwrap();
-        assert_eq!(export.exported, 0);
-        assert_eq!(
-            export.skipped,
-            ["1001 (password set for another realm: set it again)"]
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("1001 (password set for another realm: set it again)")
         );
 
         // A new username drops the password: its digests include the username.
@@ -404,5 +403,118 @@ fn a_sip_user_added_later_claims_its_unmatched_calls() {
         assert_eq!((again.claimed, again.unmatched), (1, 0), "{}", db.engine);
         let owner = db.raw.count("SELECT customer_id FROM cdrs");
         assert_eq!(owner, atlas);
+    }
+}
+
+#[test]
+fn blocks_and_sip_users_stay_consistent_whatever_came_first() {
+    for mut db in each_engine_empty() {
+        let s = &mut db.service;
+        let alice = actor("alice");
+        let atlas = customer(s, "Atlas", 10).id;
+        let blue = customer(s, "Bluewave", 10).id;
+
+        // A SIP user of no channels would have no limit on the switch.
+        let (field, message) = refusal(
+            s.create_sip_user(&alice, atlas, &user("office", 0), None)
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (field.as_str(), message.as_str()),
+            ("channels", "channels: a SIP user has at least 1 channel")
+        );
+
+        // A SIP user made before its customer had a block can still be edited.
+        let office = s
+            .create_sip_user(&alice, atlas, &user("office", 1), None)
+            .unwrap()
+            .user;
+        ranges(s);
+        let block = s.assign_block(&alice, blue).unwrap();
+        s.assign_block(&alice, atlas).unwrap();
+        let edited = s
+            .update_sip_user(&alice, office.id, office.version, &user("office", 2))
+            .unwrap();
+        assert_eq!(edited.user.spec.channels, 2, "{}", db.engine);
+
+        // Another customer's block is not this one's to take extensions from.
+        let (field, message) = refusal(
+            s.create_sip_user(&alice, atlas, &user("1005", 1), None)
+                .unwrap_err(),
+        );
+        assert_eq!(field, "username");
+        assert!(message.contains("1000–1999 of Bluewave"), "{message}");
+        // One extension, one spelling.
+        let (_, message) = refusal(
+            s.create_sip_user(&alice, blue, &user("01005", 1), None)
+                .unwrap_err(),
+        );
+        assert!(message.contains("1000–1999"), "{message}");
+
+        // A block holds any customer's SIP users written into it before it was assigned.
+        let c = customer(s, "Cobalt", 10).id;
+        s.create_sip_user(&alice, c, &user("3005", 1), None)
+            .unwrap();
+        let third = s.assign_block(&alice, blue).unwrap();
+        assert_eq!(third.first, 3000);
+        let (_, message) = refusal(s.release_block(&alice, third.id).unwrap_err());
+        assert!(message.contains("3005"), "{message}");
+        s.release_block(&alice, block.id).unwrap();
+
+        // A list of a customer that does not exist says so.
+        let err = s.sip_users(Some(999)).unwrap_err();
+        assert_eq!(err.to_string(), "customer 999 does not exist");
+        assert!(s.number_blocks(Some(999)).is_err());
+    }
+}
+
+#[test]
+fn a_delayed_cut_below_the_sip_users_channels_is_refused_when_scheduled() {
+    for mut db in each_engine_empty() {
+        let s = &mut db.service;
+        let atlas = customer(s, "Atlas", 10).id;
+        s.create_sip_user(&actor("alice"), atlas, &user("1001", 6), None)
+            .unwrap();
+        let due = chrono::Utc::now() + chrono::Duration::hours(1);
+        let err = s
+            .schedule_change(
+                &actor("bob"),
+                atlas,
+                serde_json::json!({"channels": 4}),
+                due,
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains(NO_CHANNEL_CAPACITY),
+            "{}: {err}",
+            db.engine
+        );
+        assert!(s.scheduled_changes(Some(atlas), true).unwrap().is_empty());
+    }
+}
+
+#[test]
+fn an_export_with_nobody_to_export_writes_nothing() {
+    for mut db in each_engine_empty() {
+        let s = &mut db.service;
+        let atlas = customer(s, "Atlas", 10).id;
+        set(s, "sip_realm", "sip.example.com");
+        s.create_sip_user(
+            &actor("alice"),
+            atlas,
+            &user("1001", 1),
+            Some(PasswordChoice::Generate),
+        )
+        .unwrap();
+        set(s, "sip_realm", "voice.example.net");
+        let err = s
+            .export_sip_users(carrierdesk::domain::sip_export::SwitchFormat::Kamailio)
+            .unwrap_err();
+        assert!(err.to_string().contains("nothing was exported"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("1001 (password set for another realm"),
+            "{err}"
+        );
     }
 }

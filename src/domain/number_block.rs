@@ -50,16 +50,23 @@ pub fn next_free(start: i64, size: i64, taken: &[NumberBlock]) -> Result<(i64, i
     }
 }
 
+/// The extension `username` is as a number, if it is written as one (digits, no leading
+/// zero): what blocks hold.
+pub fn extension(username: &str) -> Option<i64> {
+    (username.bytes().all(|b| b.is_ascii_digit()) && !username.starts_with('0'))
+        .then(|| username.parse().ok())
+        .flatten()
+}
+
 /// Why `username` may not be a SIP user of a customer with these blocks, or None: once a
 /// customer has blocks, its extensions come from them.
 pub fn outside_blocks(username: &str, blocks: &[NumberBlock]) -> Option<String> {
     if blocks.is_empty() {
         return None;
     }
-    let inside = username.bytes().all(|b| b.is_ascii_digit())
-        && username
-            .parse::<i64>()
-            .is_ok_and(|n| blocks.iter().any(|b| b.contains(n)));
+    // Written as a number is (no leading zero): 01005 and 1005 would be one extension to
+    // the blocks and two usernames to everything else.
+    let inside = extension(username).is_some_and(|n| blocks.iter().any(|b| b.contains(n)));
     let ranges: Vec<String> = blocks.iter().map(NumberBlock::range).collect();
     (!inside).then(|| {
         format!(
@@ -122,5 +129,9 @@ mod tests {
         assert!(err.contains("2000–2999, 5000–5999"), "{err}");
         assert!(outside_blocks("office", &blocks).is_some());
         assert!(outside_blocks("+2001", &blocks).is_some());
+        assert!(
+            outside_blocks("02001", &blocks).is_some(),
+            "one extension, one spelling"
+        );
     }
 }

@@ -337,13 +337,25 @@ impl SipUserDraft {
     /// "cps", "protocol", "ip_whitelist", "nat_ping", "codecs").
     pub fn validate(&self) -> Result<SipUserSpec, Vec<FieldError>> {
         let mut errors = Vec::new();
+        // Each message says its field, as the command line prints it without the flag.
         let mut check = |field: &'static str, r: Result<(), String>| {
             if let Err(message) = r {
+                let label = field_label(field);
+                let message = if message.to_lowercase().starts_with(&label.to_lowercase()) {
+                    message
+                } else {
+                    format!("{label}: {message}")
+                };
                 errors.push(FieldError { field, message });
             }
         };
         let username = check_username(&self.username);
-        let channels = parse_channels(&self.channels);
+        // A SIP user of no channels would count for nothing here yet have no limit on
+        // the switch.
+        let channels = parse_channels(&self.channels).and_then(|n| match n {
+            0 => Err("a SIP user has at least 1 channel".to_string()),
+            n => Ok(n),
+        });
         let cps = parse_cps(&self.cps);
         let protocol = Protocol::parse(&self.protocol);
         let whitelist = ip_list::parse(&self.whitelist);
@@ -396,6 +408,20 @@ impl SipUserDraft {
     }
 }
 
+/// How a field is named to the operator.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "username" => "username",
+        "channels" => "channels",
+        "cps" => "CPS",
+        "protocol" => "protocol",
+        "ip_whitelist" => "IP whitelist",
+        "nat_ping" => "NAT ping",
+        "codecs" => "codecs",
+        other => other,
+    }
+}
+
 /// The web console's words when a username is taken anywhere on the account.
 pub const DUPLICATE_USER: &str = "Duplicate User Detected";
 /// The web console's words when SIP users would have more channels than their customer.
@@ -409,7 +435,8 @@ pub fn channel_capacity(customer_channels: u32, others: u64, this: u32) -> Resul
         Ok(())
     } else {
         Err(format!(
-            "{NO_CHANNEL_CAPACITY} Its SIP users would have {total} channels; the customer has {customer_channels}."
+            "{NO_CHANNEL_CAPACITY} Its SIP users would have {}; the customer has {customer_channels}.",
+            super::count(total, "channel")
         ))
     }
 }

@@ -293,8 +293,9 @@ pub(super) fn room_for_sip_users(tx: &Tx, c: &Customer) -> Result<()> {
     Err(ServiceError::InvalidFields(vec![FieldError {
         field: "channels",
         message: format!(
-            "{NO_CHANNEL_CAPACITY} Its SIP users {} have {sum} channels; {} is too few",
+            "{NO_CHANNEL_CAPACITY} Its SIP users {} have {}; {} is too few",
             named.join(", "),
+            crate::domain::count(sum, "channel"),
             c.channels
         ),
     }]))

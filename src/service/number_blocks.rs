@@ -1,7 +1,7 @@
 //! Handing out and releasing internal number blocks.
 
 use super::{Result, Service, ServiceError, commit};
-use crate::domain::number_block::next_free;
+use crate::domain::number_block::{extension, next_free};
 use crate::domain::{Actor, Change, NumberBlock, Topic, Verb};
 use crate::store::{self, NewAudit, Tx};
 use serde_json::json;
@@ -12,6 +12,9 @@ const RANGE_SETTINGS: [&str; 2] = ["number_range_start", "block_size"];
 impl Service {
     /// A customer's blocks, or every customer's, by their first number.
     pub fn number_blocks(&self, customer_id: Option<i64>) -> Result<Vec<NumberBlock>> {
+        if let Some(id) = customer_id {
+            self.customer(id)?;
+        }
         Ok(self.store.number_blocks(customer_id)?)
     }
 
@@ -57,14 +60,10 @@ impl Service {
             what: "number block",
             id: block_id,
         })?;
-        let inside: Vec<String> = store::get_sip_users(&tx, block.customer_id)?
+        // Any customer's: a SIP user written before the block was assigned may lie in it.
+        let inside: Vec<String> = store::list_sip_users(&tx, None)?
             .into_iter()
-            .filter(|u| {
-                u.spec
-                    .username
-                    .parse::<i64>()
-                    .is_ok_and(|n| block.contains(n))
-            })
+            .filter(|u| extension(&u.spec.username).is_some_and(|n| block.contains(n)))
             .map(|u| u.spec.username)
             .collect();
         if !inside.is_empty() {
@@ -100,7 +99,7 @@ fn range_settings(tx: &Tx) -> Result<[i64; 2]> {
         let stored = store::setting_for_update(tx, key)?.and_then(|s| s.value);
         *value = stored.and_then(|v| v.parse().ok()).ok_or_else(|| {
             ServiceError::Setting(format!(
-                "no number block can be assigned until {key} is set: on the Settings screen, or `carrierdesk settings set {key} 1000`"
+                "no number block can be assigned until {key} is set (Settings screen, or: carrierdesk settings set {key} 1000)"
             ))
         })?;
     }

@@ -1,7 +1,7 @@
 //! Scheduled changes ("Delay and Save"): stored now, applied once when due by whichever
 //! console or `carrierdesk apply-due` gets there first.
 
-use super::customers::write_fields;
+use super::customers::{room_for_sip_users, write_fields};
 use super::{Result, Service, ServiceError, commit};
 use crate::domain::draft::{describe_fields, with_fields};
 use crate::domain::{Actor, Change, Customer, ScheduleState, ScheduledChange, Topic, Verb};
@@ -46,7 +46,9 @@ impl Service {
         let tx = self.store.write()?;
         let current =
             store::get_customer(&tx, customer_id)?.ok_or(ServiceError::NotFound(customer_id))?;
-        with_fields(&current, &fields).map_err(ServiceError::InvalidFields)?;
+        let after = with_fields(&current, &fields).map_err(ServiceError::InvalidFields)?;
+        // Refused now rather than failing when due; checked again then, as SIP users change.
+        room_for_sip_users(&tx, &after)?;
         let id = store::insert_scheduled(
             &tx,
             &NewScheduled {

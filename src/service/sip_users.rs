@@ -3,7 +3,7 @@
 
 use super::{Result, Service, ServiceError, commit};
 use crate::domain::audit::{diff, snapshot};
-use crate::domain::number_block::outside_blocks;
+use crate::domain::number_block::{extension, outside_blocks};
 use crate::domain::sip_export::{SwitchFormat, SwitchUser, render};
 use crate::domain::sip_user::{
     DUPLICATE_USER, channel_capacity, check_username, ha1, ha1b, password_from, password_problem,
@@ -34,6 +34,9 @@ pub struct SavedSipUser {
 impl Service {
     /// A customer's SIP users, or every customer's, by username.
     pub fn sip_users(&self, customer_id: Option<i64>) -> Result<Vec<SipUser>> {
+        if let Some(id) = customer_id {
+            self.customer(id)?;
+        }
         Ok(self.store.sip_users(customer_id)?)
     }
 
@@ -136,7 +139,7 @@ impl Service {
         }
         let customer = store::get_customer(&tx, current.customer_id)?
             .ok_or(ServiceError::NotFound(current.customer_id))?;
-        let spec = checked(&tx, &customer, draft, Some(id))?;
+        let spec = checked(&tx, &customer, draft, Some(&current))?;
         if spec == current.spec {
             return Ok(SavedSipUser {
                 user: current,
@@ -232,13 +235,15 @@ fn stored(tx: &Tx, id: i64) -> Result<SipUser> {
 
 /// Every rule of a SIP user of `customer`, in the web console's order: a username taken
 /// anywhere on the account is refused first, whatever else is wrong; then each field's
-/// rule, the customer's number blocks and its channels. `own` is the SIP user edited.
+/// rule, the number blocks and the customer's channels. `edited` is the SIP user as stored,
+/// when one is edited: a username it keeps is not held to blocks assigned since.
 fn checked(
     tx: &Tx,
     customer: &Customer,
     draft: &SipUserDraft,
-    own: Option<i64>,
+    edited: Option<&SipUser>,
 ) -> Result<SipUserSpec> {
+    let own = edited.map(|u| u.id);
     if let Ok(username) = check_username(&draft.username)
         && let Some((_, holder_id, holder)) = store::sip_username_holder(tx, &username, own)?
     {
@@ -250,12 +255,8 @@ fn checked(
         });
     }
     let spec = draft.validate().map_err(ServiceError::InvalidFields)?;
-    let blocks = store::get_number_blocks(tx, customer.id)?;
-    if let Some(message) = outside_blocks(&spec.username, &blocks) {
-        return Err(ServiceError::Invalid {
-            field: "username",
-            message,
-        });
+    if edited.is_none_or(|u| u.spec.username != spec.username) {
+        in_the_right_block(tx, customer, &spec.username)?;
     }
     let others: u64 = store::get_sip_users(tx, customer.id)?
         .iter()
@@ -269,6 +270,30 @@ fn checked(
         }
     })?;
     Ok(spec)
+}
+
+/// An extension inside another customer's block is that customer's to hand out; once a
+/// customer has blocks, its own extensions come from them.
+fn in_the_right_block(tx: &Tx, customer: &Customer, username: &str) -> Result<()> {
+    let refused = |message| ServiceError::Invalid {
+        field: "username",
+        message,
+    };
+    if let Some(n) = extension(username)
+        && let Some((block, holder)) = store::block_holding(tx, n)?
+        && block.customer_id != customer.id
+    {
+        return Err(refused(format!(
+            "'{username}' lies in number block {} of {holder} (#{}): its extensions are that customer's",
+            block.range(),
+            block.customer_id
+        )));
+    }
+    let blocks = store::get_number_blocks(tx, customer.id)?;
+    match outside_blocks(username, &blocks) {
+        Some(message) => Err(refused(message)),
+        None => Ok(()),
+    }
 }
 
 /// The digests of a password for the realm in the settings, and the password itself when
@@ -370,6 +395,16 @@ impl Service {
                 )),
                 None => skipped.push(format!("{} (no password)", user.spec.username)),
             }
+        }
+        if users.is_empty() && !skipped.is_empty() {
+            // A switch that loads an empty list in place of the last one drops every user.
+            return Err(ServiceError::Invalid {
+                field: "export",
+                message: format!(
+                    "no SIP user of an Active customer has a password for realm {realm}, so nothing was exported (skipped: {}); set their passwords first",
+                    skipped.join(", ")
+                ),
+            });
         }
         Ok(SwitchExport {
             text: render(format, &realm, &users),

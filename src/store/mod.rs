@@ -327,8 +327,8 @@ pub use customers::{
     get_customer, insert_contact, insert_customer, update_customer,
 };
 pub use number_blocks::{
-    blocks_for_assignment, delete_block, get_block, get_number_blocks, insert_number_block,
-    list_blocks,
+    block_holding, blocks_for_assignment, delete_block, get_block, get_number_blocks,
+    insert_number_block, list_blocks,
 };
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,

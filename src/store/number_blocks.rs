@@ -47,6 +47,17 @@ pub fn get_block(tx: &Tx, id: i64) -> Result<Option<NumberBlock>> {
     tx.query_opt(&sql, &vals![id], number_block)
 }
 
+/// The block that holds extension `n`, with its customer's name.
+pub fn block_holding(tx: &Tx, n: i64) -> Result<Option<(NumberBlock, String)>> {
+    tx.query_opt(
+        "SELECT b.id, b.customer_id, b.first, b.last, c.name
+         FROM number_blocks b JOIN customers c ON c.id = b.customer_id
+         WHERE b.first <= ?1 AND b.last >= ?1",
+        &vals![n],
+        |r| Ok((number_block(r)?, r.get(4)?)),
+    )
+}
+
 pub fn insert_number_block(tx: &Tx, b: &NumberBlock, now: &str) -> Result<i64> {
     tx.query_one(
         "INSERT INTO number_blocks (customer_id, first, last, created_at) VALUES (?1, ?2, ?3, ?4)
