@@ -1826,3 +1826,50 @@ fn a_form_field_edits_like_a_shell_line() {
     assert_eq!(h.form().unwrap().draft.text(Field::Name), "GmbH ");
     assert!(h.screen().contains("GmbH"), "{}", h.screen());
 }
+
+#[test]
+fn tab_completes_a_file_name_in_the_import_prompt() {
+    let (dir, _path, service) = common::demo_db(3, 1);
+    let mut h = Harness::new(service, 160, 40);
+    h.db.session.export_dir = dir.path().join("exports");
+    h.app.home = Some(dir.path().to_path_buf());
+    let folder = dir.path().join("field cdrs");
+    std::fs::create_dir(&folder).unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cdrs");
+    std::fs::copy(
+        data.join("asterisk_bad.csv"),
+        folder.join("asterisk bad.csv"),
+    )
+    .unwrap();
+    std::fs::write(folder.join("asterisk notes.txt"), "").unwrap();
+
+    h.key(KeyCode::Char(':')).keys("import cdr");
+    h.key(KeyCode::Enter);
+    // ~ is the home folder; the space in the folder's name is kept with a backslash.
+    h.keys("~/fie").key(KeyCode::Tab);
+    assert!(h.screen().contains("~/field\\ cdrs/"), "{}", h.screen());
+    // Two names fit: completed as far as they agree, and both listed.
+    h.keys("a").key(KeyCode::Tab);
+    let screen = h.screen();
+    assert!(screen.contains("~/field\\ cdrs/asterisk\\ "), "{screen}");
+    assert!(
+        screen.contains("asterisk bad.csv  asterisk notes.txt"),
+        "{screen}"
+    );
+    h.keys("b").key(KeyCode::Tab);
+    assert!(
+        h.screen().contains("~/field\\ cdrs/asterisk\\ bad.csv"),
+        "{}",
+        h.screen()
+    );
+    assert!(
+        !h.screen().contains("notes.txt"),
+        "the list goes once one fits"
+    );
+    h.keys("--format asterisk --skip-bad").key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("rejected rows in"),
+        "the completed path imports: {screen}"
+    );
+}

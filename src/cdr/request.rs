@@ -1,6 +1,7 @@
 //! File paths typed in prompts, read as a shell would split them (quotes and backslashes
-//! keep spaces, `~` is the home folder); for the Import CDRs prompt, with the options of
-//! `carrierdesk import cdrs`: `--tz ZONE`, `--format NAME`, `--skip-bad`.
+//! keep spaces, `~` is the home folder) and completed on Tab as a shell completes them; for
+//! the Import CDRs prompt, with the options of `carrierdesk import cdrs`: `--tz ZONE`,
+//! `--format NAME`, `--skip-bad`.
 
 use crate::cdr::{FileZone, Format};
 use std::path::{Path, PathBuf};
@@ -71,6 +72,160 @@ pub fn one_path(answer: &str, home: Option<&Path>) -> Result<PathBuf, String> {
         [one] => Ok(expand_home(one, home)),
         [] => Err("Type a file path first".into()),
         _ => Err("One file: quote a path that has spaces".into()),
+    }
+}
+
+/// What Tab made of the text before the cursor: the text, completed as far as the names
+/// that fit agree, and those names (folders end in `/`) when more than one fits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub before: String,
+    pub choices: Vec<String>,
+}
+
+/// Completes the file name typed last in `before` as a shell does: `~` is the home folder,
+/// a word begun with a quote stays quoted, spaces in an unquoted one get a backslash, a
+/// folder gets its `/` and a file its closing quote and a space. Reads the folder, so the
+/// console calls it off the UI thread. The error says why nothing fits.
+pub fn complete(before: &str, home: Option<&Path>) -> Result<Completion, String> {
+    let word = last_word(before);
+    let unchanged = || Completion {
+        before: before.to_string(),
+        choices: Vec::new(),
+    };
+    // An option (--tz ...) is not a file name.
+    if word.value.starts_with('-') {
+        return Ok(unchanged());
+    }
+    let value = if word.value == "~" {
+        "~/".to_string()
+    } else {
+        word.value
+    };
+    let (folder, prefix) = value
+        .rsplit_once('/')
+        .map_or(("", value.as_str()), |(f, p)| (&value[..f.len() + 1], p));
+    let dir = if folder.is_empty() {
+        PathBuf::from(".")
+    } else {
+        expand_home(folder, home)
+    };
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            // Hidden files only when a dot is typed, as in a shell.
+            let shown =
+                name.starts_with(prefix) && (prefix.starts_with('.') || !name.starts_with('.'));
+            shown.then(|| {
+                if e.path().is_dir() {
+                    format!("{name}/")
+                } else {
+                    name
+                }
+            })
+        })
+        .collect();
+    names.sort();
+    let Some(first) = names.first() else {
+        return Err(format!(
+            "No file in {} starts with '{prefix}'",
+            if folder.is_empty() {
+                "this folder"
+            } else {
+                folder
+            }
+        ));
+    };
+    let common: String = first
+        .chars()
+        .enumerate()
+        .take_while(|(i, c)| names.iter().all(|n| n.chars().nth(*i) == Some(*c)))
+        .map(|(_, c)| c)
+        .collect();
+    let file = names.len() == 1 && !common.ends_with('/');
+    let completed = quote(&format!("{folder}{common}"), word.quote, file);
+    Ok(Completion {
+        before: format!("{}{completed}", &before[..word.start]),
+        choices: if names.len() > 1 { names } else { Vec::new() },
+    })
+}
+
+/// The last word of a line typed so far, as `shell_words` will read it.
+struct Word {
+    /// Where it starts in the line.
+    start: usize,
+    /// Its text without quotes and backslashes.
+    value: String,
+    /// The quote it opens with, if any.
+    quote: Option<char>,
+}
+
+fn last_word(line: &str) -> Word {
+    let mut word = Word {
+        start: line.len(),
+        value: String::new(),
+        quote: None,
+    };
+    let (mut open, mut escaped, mut in_word) = (None, false, false);
+    for (i, c) in line.char_indices() {
+        if escaped {
+            word.value.push(c);
+            escaped = false;
+            continue;
+        }
+        match open {
+            Some(q) if c == q => open = None,
+            Some('"') if c == '\\' => escaped = true,
+            Some(_) => word.value.push(c),
+            None if c.is_whitespace() => {
+                in_word = false;
+                word = Word {
+                    start: line.len(),
+                    value: String::new(),
+                    quote: None,
+                };
+            }
+            None => {
+                if !in_word {
+                    in_word = true;
+                    word.start = i;
+                    word.quote = matches!(c, '\'' | '"').then_some(c);
+                }
+                match c {
+                    '\\' => escaped = true,
+                    '\'' | '"' => open = Some(c),
+                    c => word.value.push(c),
+                }
+            }
+        }
+    }
+    word
+}
+
+/// A path written back into the line: in the quotes it was begun with, else with a
+/// backslash before what a shell would split on; `done` closes it with a space after.
+fn quote(path: &str, quote: Option<char>, done: bool) -> String {
+    let end = if done { " " } else { "" };
+    match quote {
+        Some('\'') if !path.contains('\'') => {
+            format!("'{path}{}", if done { "' " } else { "" })
+        }
+        Some(_) => {
+            let inner = path.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("\"{inner}{}", if done { "\" " } else { "" })
+        }
+        None => {
+            let mut out = String::new();
+            for c in path.chars() {
+                if c.is_whitespace() || matches!(c, '\'' | '"' | '\\' | '#') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out + end
+        }
     }
 }
 
@@ -147,6 +302,43 @@ mod tests {
                 .unwrap_err()
                 .contains("quote")
         );
+    }
+
+    #[test]
+    fn tab_completes_as_far_as_the_names_agree_and_lists_them() {
+        let home = tempfile::tempdir().unwrap();
+        let cdrs = home.path().join("field cdrs");
+        std::fs::create_dir(&cdrs).unwrap();
+        for name in ["Master-01.csv", "Master-02.csv", "notes.txt", ".hidden.csv"] {
+            std::fs::write(cdrs.join(name), "").unwrap();
+        }
+        let done = |before: &str| complete(before, Some(home.path())).unwrap();
+        // ~ is the home folder and stays ~; a space in a name gets a backslash.
+        assert_eq!(done("~/fi").before, "~/field\\ cdrs/");
+        let ambiguous = done("--skip-bad ~/field\\ cdrs/M");
+        assert_eq!(ambiguous.before, "--skip-bad ~/field\\ cdrs/Master-0");
+        assert_eq!(ambiguous.choices, ["Master-01.csv", "Master-02.csv"]);
+        // A quoted path stays quoted; a file closes the quote, a folder does not.
+        assert_eq!(done("'~/field c").before, "'~/field cdrs/");
+        assert_eq!(done("'~/field cdrs/n").before, "'~/field cdrs/notes.txt' ");
+        assert_eq!(
+            done("\"~/field cdrs/Master-01").before,
+            "\"~/field cdrs/Master-01.csv\" "
+        );
+        assert_eq!(
+            done("~/field\\ cdrs/.").before,
+            "~/field\\ cdrs/.hidden.csv "
+        );
+        assert_eq!(
+            done("a.csv --tz").before,
+            "a.csv --tz",
+            "options are left alone"
+        );
+        let none = complete("~/field\\ cdrs/zz", Some(home.path())).unwrap_err();
+        assert!(none.contains("starts with 'zz'"), "{none}");
+        // What is completed reads back as the path it names.
+        let path = parse(&done("'~/field cdrs/n").before, Some(home.path())).unwrap();
+        assert_eq!(path.files, [cdrs.join("notes.txt")]);
     }
 
     #[test]

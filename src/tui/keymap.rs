@@ -139,6 +139,8 @@ pub enum Action {
     Left,
     Right,
     Submit,
+    /// Complete the file name being typed.
+    Complete,
 }
 
 pub struct Binding {
@@ -277,6 +279,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Confirm, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
     bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),
     bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
+    bind!(Prompt, [(Tab, NONE)], "Tab", Action::Complete, "complete the file name (Import CDRs, Bulk upload); again lists what fits", ""),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
     bind!(Palette, [(Esc, NONE)], "Esc", Action::Back, "close the palette", "close"),
     bind!(Palette, [(Up, NONE)], "↑", Action::Up, "previous command", ""),

@@ -2,7 +2,7 @@
 //! replies that come back. A leaf: it imports nothing else of tui/, so every screen and
 //! the database thread can use it without a cycle, and nothing outside tui/ imports it.
 
-use crate::cdr::request::ImportRequest;
+use crate::cdr::request::{Completion, ImportRequest};
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::domain::summary::Period;
@@ -109,6 +109,11 @@ pub enum Reply {
     },
     /// Number blocks and SIP users.
     Sip(SipReply),
+    /// What Tab made of `typed` in a prompt, or why nothing fits.
+    PathCompleted {
+        typed: String,
+        result: Result<Completion, String>,
+    },
 }
 
 /// Answers about SIP users (a block assigned or released, a SIP user deleted, come back as
@@ -265,6 +270,11 @@ pub enum Effect {
     },
     /// Number blocks and SIP users.
     Sip(SipEffect),
+    /// Complete the file name at the end of `typed` (a prompt's text before its cursor).
+    CompletePath {
+        typed: String,
+        home: Option<PathBuf>,
+    },
 }
 
 /// Work on number blocks and SIP users.
@@ -334,6 +344,7 @@ impl Effect {
             Effect::LoadSettings => "load settings",
             Effect::ChangeSetting { .. } => "change setting",
             Effect::Sip(effect) => effect.label(),
+            Effect::CompletePath { .. } => "complete a path",
         }
     }
 

@@ -46,6 +46,8 @@ pub struct Prompt {
     pub input: TextInput,
     /// Why the last answer was refused.
     pub error: Option<String>,
+    /// The file names Tab found that fit, shown instead of the hint until the next key.
+    choices: Option<String>,
 }
 
 impl Prompt {
@@ -56,6 +58,7 @@ impl Prompt {
             hint: hint.to_string(),
             input: TextInput::default(),
             error: None,
+            choices: None,
         }
     }
 
@@ -153,17 +156,45 @@ impl Screen for Prompt {
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
         if self.input.key(key) {
             self.error = None;
+            self.choices = None;
         }
     }
 
     fn on_paste(&mut self, text: &str, _cx: &mut Cx) {
         if self.input.paste(text) {
             self.error = None;
+            self.choices = None;
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, _cx: &mut Cx) -> Option<Reply> {
+        match reply {
+            // Only while the text is as it was sent: typing meanwhile wins.
+            Reply::PathCompleted { typed, result } if typed == self.input.before_cursor() => {
+                match result {
+                    Ok(completion) => {
+                        self.input.set_before_cursor(&completion.before);
+                        self.choices = shown_choices(&completion.choices);
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                None
+            }
+            other => Some(other),
         }
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
         match action {
+            Action::Complete
+                if matches!(self.purpose, Purpose::ImportCdrs | Purpose::BulkUpload) =>
+            {
+                cx.run(Effect::CompletePath {
+                    typed: self.input.before_cursor(),
+                    home: cx.home.clone(),
+                });
+            }
             Action::Back => cx.close(),
             Action::Submit => match self.submit(cx) {
                 // Closed before what it opens, so the list lands on top.
@@ -199,6 +230,17 @@ fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     .ok_or_else(|| format!("'{t}' is not a date and time like 2026-12-01 00:00 (UTC)"))
 }
 
+/// The names that fit, as many as a prompt has room for, and how many more there are.
+fn shown_choices(choices: &[String]) -> Option<String> {
+    const SHOWN: usize = 30;
+    let more = choices.len().saturating_sub(SHOWN);
+    let mut line = choices[..choices.len().min(SHOWN)].join("  ");
+    if more > 0 {
+        line.push_str(&format!("  … and {more} more"));
+    }
+    (!choices.is_empty()).then_some(line)
+}
+
 /// A question with a text field.
 fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
     let error = prompt.error.as_deref();
@@ -207,7 +249,7 @@ fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
         area,
         &prompt.title,
         &prompt.input,
-        &prompt.hint,
+        prompt.choices.as_deref().unwrap_or(&prompt.hint),
         error,
     );
 }

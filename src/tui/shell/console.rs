@@ -24,7 +24,7 @@ impl App {
             Action::ImportCdrs => self.push(Box::new(Prompt::new(
                 Purpose::ImportCdrs,
                 "Import CDRs",
-                "Files (quote paths with spaces), then if needed: --tz ZONE (default UTC), --format NAME (default: guessed), --skip-bad.",
+                "Files (Tab completes a name; quote paths with spaces), then if needed: --tz ZONE (default UTC), --format NAME (default: guessed), --skip-bad.",
             ))),
             Action::UnmatchedCdrs => {
                 self.push(Box::new(ListScreen::loading("Unmatched CDRs")));
@@ -57,6 +57,7 @@ impl App {
             | Action::Refresh
             | Action::Mark
             | Action::MarkAll
+            | Action::Complete
             | Action::Columns
             | Action::Toggle
             | Action::ShiftUp

@@ -2,7 +2,7 @@
 //! thread that knows what each effect means.
 
 use super::{FIRST_SCREEN, Session, UNMATCHED_SHOWN};
-use crate::cdr::request::ImportRequest;
+use crate::cdr::request::{self, ImportRequest};
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError, SettingChange};
@@ -238,6 +238,10 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
                     .map_err(|e| e.to_string()),
             },
             Err(e) => Reply::Notice(Level::Error, e.to_string()),
+        },
+        Effect::CompletePath { typed, home } => Reply::PathCompleted {
+            result: request::complete(&typed, home.as_deref()),
+            typed,
         },
         Effect::LoadSettings => {
             Reply::SettingsLoaded(service.settings().map_err(|e| e.to_string()))

@@ -167,7 +167,7 @@ impl Screen for BoardScreen {
             Action::BulkUpload => cx.open(Prompt::new(
                 Purpose::BulkUpload,
                 "Bulk upload customers",
-                "A CSV file with a header row: name and currency required, any other field by its name (status, channels, cps, debit_limit, tax, tags, ...). It is checked first; nothing is created until you confirm.",
+                "A CSV file (Tab completes its name) with a header row: name and currency required, any other field by its name (status, channels, cps, debit_limit, tax, tags, ...). It is checked first; nothing is created until you confirm.",
             )),
             Action::ScheduledChanges => {
                 cx.open(ListScreen::loading("Scheduled changes"));
