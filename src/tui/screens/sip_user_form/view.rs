@@ -115,7 +115,9 @@ fn draw_value(frame: &mut Frame, area: Rect, form: &SipUserForm, f: SipField, on
             // "‹ every [30] seconds ›", the seconds typed in place.
             let [before, seconds, after] = Layout::horizontal([
                 Constraint::Length(8),
-                Constraint::Length(6),
+                // Room for any value typed, not only a valid one: a mistake shows whole
+                // beside the error that names it.
+                Constraint::Length(10),
                 Constraint::Min(0),
             ])
             .areas(area);
@@ -128,7 +130,7 @@ fn draw_value(frame: &mut Frame, area: Rect, form: &SipUserForm, f: SipField, on
         SipField::NatPing => {
             let shown = match form.ping {
                 PingMode::Disabled => "disabled",
-                _ => "enabled (the switch's interval)",
+                _ => "enabled (switch default)",
             };
             frame.render_widget(choice(shown.into()), area);
         }
@@ -136,7 +138,7 @@ fn draw_value(frame: &mut Frame, area: Rect, form: &SipUserForm, f: SipField, on
             let text = if form.generate {
                 "[x] generate one, shown once"
             } else {
-                "[ ] none yet (p on the tab sets it)"
+                "[ ] none yet (p sets one)"
             };
             frame.render_widget(Paragraph::new(text).style(focus), area);
         }

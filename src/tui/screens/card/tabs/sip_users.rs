@@ -153,7 +153,7 @@ impl CardTab for SipUsersTab {
             |u| u.password_state(realm.as_deref()) == PasswordState::Stale
         ));
         let count = if stale {
-            format!("{count} · \"set again\": set for another realm, p sets it for this one")
+            format!("{count} · \"set again\": p sets it")
         } else {
             count
         };
