@@ -478,3 +478,32 @@ fn without_a_realm_no_password_is_offered_and_p_says_what_to_set() {
         h.screen()
     );
 }
+
+#[test]
+fn the_customer_form_cannot_cut_channels_below_the_sip_users() {
+    let (_dir, _path, mut service, harbour) = setup();
+    add_user(&mut service, harbour, "desk-1", "3");
+    let mut h = harness(service);
+    h.open_card('1');
+    h.key(KeyCode::Char('e'));
+    assert!(
+        h.screen().contains("Edit Harbour Lines Ltd"),
+        "{}",
+        h.screen()
+    );
+    for _ in 0..6 {
+        h.key(KeyCode::Tab); // on to Channels
+    }
+    h.retype("2");
+    h.key(KeyCode::Enter).key(KeyCode::Enter); // the save menu, Save and Continue
+    let screen = h.screen();
+    assert!(
+        screen.contains("No channel capacity available for your account."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("desk-1 (3)"),
+        "the SIP users are named: {screen}"
+    );
+    assert_eq!(h.db.service.customer(harbour).unwrap().channels, 4);
+}
