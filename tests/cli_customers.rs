@@ -247,7 +247,7 @@ fn usage_mistakes_exit_2() {
         ])
         .expect(2);
     assert!(
-        filter.stderr().contains("unknown field 'colour'"),
+        filter.stderr().contains("'colour' is not a field"),
         "{}",
         filter.stderr()
     );

@@ -1873,3 +1873,21 @@ fn tab_completes_a_file_name_in_the_import_prompt() {
         "the completed path imports: {screen}"
     );
 }
+
+#[test]
+fn the_filter_line_names_every_word_it_does_not_understand() {
+    let (_dir, _path, service) = common::demo_db(10, 0);
+    let mut h = Harness::new(service, 80, 24);
+    h.key(KeyCode::Char('F'))
+        .keys("colour:blue status:active chanels>=3 atlas");
+    let screen = h.screen();
+    for named in [
+        "'colour:blue'",
+        "'chanels>=3'",
+        "'atlas'",
+        "fields are status",
+    ] {
+        assert!(screen.contains(named), "{named} is named: {screen}");
+    }
+    assert!(screen.contains("Name"), "the rows still show: {screen}");
+}

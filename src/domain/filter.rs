@@ -17,16 +17,31 @@ pub struct Filter {
     terms: Vec<Term>,
 }
 
-/// The word of the filter line that was not understood, and why.
+/// Every word of the filter line that was not understood, each with why, so that one
+/// look shows all there is to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
+    pub problems: Vec<Problem>,
+}
+
+/// A word not understood, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
     pub word: String,
     pub message: String,
 }
 
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "'{}': {}", self.word, self.message)
+        for (i, p) in self.problems.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " · " };
+            write!(f, "{sep}'{}': {}", p.word, p.message)?;
+        }
+        // Said once, however many words name no field.
+        if self.problems.iter().any(|p| p.message.contains(NO_FIELD)) {
+            write!(f, " · fields are {FIELDS}")?;
+        }
+        Ok(())
     }
 }
 
@@ -83,21 +98,28 @@ enum Term {
 }
 
 const FIELDS: &str = "status, currency, tag, name, id, channels, cps, in_use, balance, debit_limit";
+/// In the message of a word that names no field (the list of fields is added once).
+const NO_FIELD: &str = "not a field";
 /// Money in the filter is compared at this many decimals: more than any currency has.
 const AMOUNT_DIGITS: u8 = 6;
 
 impl Filter {
     pub fn parse(line: &str) -> Result<Filter, FilterError> {
-        let terms = words(line)?
-            .into_iter()
-            .map(|w| {
-                term(&w).map_err(|message| FilterError {
-                    word: w.raw.clone(),
+        let (mut terms, mut problems) = (Vec::new(), Vec::new());
+        for w in words(line)? {
+            match term(&w) {
+                Ok(t) => terms.push(t),
+                Err(message) => problems.push(Problem {
+                    word: w.raw,
                     message,
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Filter { terms })
+                }),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Filter { terms })
+        } else {
+            Err(FilterError { problems })
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -166,8 +188,10 @@ fn words(line: &str) -> Result<Vec<Word>, FilterError> {
     }
     if quoted {
         return Err(FilterError {
-            word: raw,
-            message: "a double quote is not closed".into(),
+            problems: vec![Problem {
+                word: raw,
+                message: "a double quote is not closed".into(),
+            }],
         });
     }
     if !raw.is_empty() {
@@ -179,7 +203,7 @@ fn words(line: &str) -> Result<Vec<Word>, FilterError> {
 fn term(w: &Word) -> Result<Term, String> {
     let Some(at) = w.text.find([':', '=', '!', '<', '>']) else {
         return Err(format!(
-            "not a field expression; write field:value (like name:{0} or status:active); fields are {FIELDS}",
+            "{NO_FIELD} expression; write field:value (like name:{0} or status:active)",
             w.text
         ));
     };
@@ -244,7 +268,7 @@ fn term(w: &Word) -> Result<Term, String> {
             };
             Ok(Term::Amount(amount, op, i128::from(micros)))
         }
-        _ => Err(format!("unknown field '{field}'; fields are {FIELDS}")),
+        _ => Err(format!("'{field}' is {NO_FIELD}")),
     }
 }
 
@@ -317,8 +341,11 @@ mod tests {
             .collect()
     }
 
-    fn refused(line: &str) -> FilterError {
-        Filter::parse(line).unwrap_err()
+    /// The one problem of a line with one.
+    fn refused(line: &str) -> Problem {
+        let mut e = Filter::parse(line).unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{e}");
+        e.problems.remove(0)
     }
 
     #[test]
@@ -372,7 +399,7 @@ mod tests {
     fn errors_name_the_word_and_why() {
         let e = refused("status:active colour:red");
         assert_eq!(e.word, "colour:red");
-        assert!(e.message.contains("unknown field 'colour'"), "{e}");
+        assert!(e.message.contains("'colour' is not a field"), "{e:?}");
         assert!(refused("atlas").message.contains("name:atlas"));
         assert!(refused("status:gone").message.contains("not a status"));
         assert!(refused("name<x").message.contains("takes :, = or !="));
@@ -385,8 +412,19 @@ mod tests {
         assert!(refused("name:\"atlas").message.contains("not closed"));
         assert_eq!(refused("tag!x").word, "tag!x");
         assert_eq!(
-            refused("tag!x").to_string(),
+            Filter::parse("tag!x").unwrap_err().to_string(),
             "'tag!x': '!x' does not start with an operator (: = != < <= > >=)"
         );
+    }
+
+    #[test]
+    fn every_word_not_understood_is_named_at_once() {
+        let e = Filter::parse("colour:red status:active chanels>=3 atlas status:gone").unwrap_err();
+        let words: Vec<&str> = e.problems.iter().map(|p| p.word.as_str()).collect();
+        assert_eq!(words, ["colour:red", "chanels>=3", "atlas", "status:gone"]);
+        let said = e.to_string();
+        assert!(said.contains("'chanels' is not a field"), "{said}");
+        assert_eq!(said.matches("fields are").count(), 1, "{said}");
+        assert!(said.ends_with("fields are status, currency, tag, name, id, channels, cps, in_use, balance, debit_limit"), "{said}");
     }
 }

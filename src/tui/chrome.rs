@@ -120,3 +120,15 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         height: h,
     }
 }
+
+/// How many rows `lines` take wrapped at `width`, with a row to spare for each wrapped
+/// line (words carried down whole take some room of their own).
+pub fn wrapped_rows(lines: &[Line], width: usize) -> usize {
+    lines
+        .iter()
+        .map(|l| match l.width().max(1).div_ceil(width) {
+            1 => 1,
+            n => n + 1,
+        })
+        .sum()
+}

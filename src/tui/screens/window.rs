@@ -2,7 +2,7 @@
 //! an audit row's difference, a contact in full, a report. They scroll; Esc closes them.
 
 use crate::text::printable;
-use crate::tui::chrome::centered;
+use crate::tui::chrome::{centered, wrapped_rows};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
 use crossterm::event::{MouseEvent, MouseEventKind};
@@ -137,18 +137,6 @@ fn draw(frame: &mut Frame, area: Rect, window: &mut Window) {
             inner,
         );
     }
-}
-
-/// How many rows `lines` take wrapped at `width`, with a row to spare for each wrapped
-/// line (words carried down whole take some room of their own).
-fn wrapped_rows(lines: &[Line], width: usize) -> usize {
-    lines
-        .iter()
-        .map(|l| match l.width().max(1).div_ceil(width) {
-            1 => 1,
-            n => n + 1,
-        })
-        .sum()
 }
 
 fn help_lines(context: Context, extra: Vec<(String, String)>) -> Vec<Line<'static>> {

@@ -4,7 +4,7 @@ use super::{BoardScreen, Typing};
 use crate::domain::Status;
 use crate::domain::board_columns::ColumnId;
 use crate::text::printable;
-use crate::tui::chrome::cursor_style;
+use crate::tui::chrome::{cursor_style, wrapped_rows};
 use crate::tui::screen::Ui;
 use crate::tui::widgets::list_cursor::scroll;
 use ratatui::Frame;
@@ -44,11 +44,16 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
     let board = &mut screen.board;
     let show_search = screen.typing == Typing::Search || !board.search.is_empty();
     let show_filter = screen.typing == Typing::Filter || !board.filter_text.is_empty();
+    // Under the filter line, every word it does not understand, wrapped, in at most a
+    // third of the screen so that rows still show.
+    let error_rows = board.filter_error.as_ref().map_or(0, |e| {
+        let rows = wrapped_rows(&[Line::from(e.as_str())], usize::from(area.width.max(1)));
+        (rows as u16).min(area.height / 3).max(1)
+    });
     let [title, search, filter_line, table] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(show_search)),
-        // A second line for what the filter line does not understand.
-        Constraint::Length(u16::from(show_filter) * (1 + u16::from(board.filter_error.is_some()))),
+        Constraint::Length(u16::from(show_filter) * (1 + error_rows)),
         Constraint::Min(1),
     ])
     .areas(area);
@@ -99,7 +104,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
         screen.filter.draw(frame, field, magenta, typing);
         if let Some(e) = &board.filter_error {
             frame.render_widget(
-                Paragraph::new(e.clone()).style(Style::new().fg(Color::Red)),
+                Paragraph::new(e.clone())
+                    .wrap(Wrap { trim: true })
+                    .style(Style::new().fg(Color::Red)),
                 error,
             );
         }
