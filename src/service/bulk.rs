@@ -29,6 +29,7 @@ impl Service {
         for &id in ids {
             let before = store::get_customer(&snapshot, id)?.ok_or(ServiceError::NotFound(id))?;
             let checked = match edit.apply_to(&before) {
+                Ok(after) if after.channels >= before.channels => Ok(after),
                 Ok(after) => match room_for_sip_users(&snapshot, &after) {
                     Ok(()) => Ok(after),
                     Err(ServiceError::InvalidFields(errors)) => Err(errors),

@@ -240,7 +240,8 @@ pub(super) fn write_fields(
     if changed.contains_key("account_code") {
         account_code_free(tx, &row.account_code, Some(row.id))?;
     }
-    if changed.contains_key("channels") {
+    // Only fewer channels can leave the SIP users without room.
+    if row.channels < current.channels {
         room_for_sip_users(tx, &row)?;
     }
     if !store::update_customer(tx, &row, now)? {
