@@ -1891,3 +1891,20 @@ fn the_filter_line_names_every_word_it_does_not_understand() {
     }
     assert!(screen.contains("Name"), "the rows still show: {screen}");
 }
+
+#[test]
+fn a_tax_typed_with_a_currency_says_what_is_wrong() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char('a')).keys("Zephyr Telecom");
+    for _ in 0..4 {
+        h.key(KeyCode::Tab); // Tax
+    }
+    retype(&mut h, "5EUR");
+    let screen = h.screen();
+    assert!(
+        screen.contains("tax: '5EUR' has 'EUR' beside the number: type the number alone, like 5"),
+        "{screen}"
+    );
+    assert!(!screen.contains("scientific"), "{screen}");
+}

@@ -284,6 +284,23 @@ pub fn trimmed_decimal(value: i64, digits: u8) -> String {
     }
 }
 
+/// A number with a unit typed before or after it ("5EUR", "€ 12", "20 pct"): the number
+/// and the unit, which the field does not take.
+fn number_and_unit(text: &str) -> Option<(&str, &str)> {
+    let is_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+');
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let end = text[start..]
+        .find(|c: char| !is_number(c))
+        .map_or(text.len(), |e| start + e);
+    let (before, number, after) = (text[..start].trim(), &text[start..end], text[end..].trim());
+    let plain = |s: &str| !s.is_empty() && !s.contains(|c: char| c.is_ascii_digit() || c == ',');
+    match (before.is_empty(), after.is_empty()) {
+        (true, false) if plain(after) => Some((number, after)),
+        (false, true) if plain(before) => Some((number, before)),
+        _ => None,
+    }
+}
+
 /// Parses a plain decimal ("12.5", "-3", "+0.07") into an integer scaled by `digits`
 /// decimal places, exactly: "12.5" with 2 digits is 1250. `what` names the unit in the
 /// message when there are too many decimals ("EUR", "tax"). Scientific notation and
@@ -318,6 +335,8 @@ pub fn parse_decimal(text: &str, digits: u8, what: &str) -> Result<i64, String> 
             )
         } else if is_scientific(body) {
             format!("'{t}' is in scientific notation: write the number out, like 1500")
+        } else if let Some((number, unit)) = number_and_unit(t) {
+            format!("'{t}' has '{unit}' beside the number: type the number alone, like {number}")
         } else {
             format!("'{t}' is not a plain decimal number (like 1234.50)")
         });
@@ -393,8 +412,17 @@ mod tests {
                 .unwrap_err()
                 .contains("scientific")
         );
-        // A typo with an e in it is not scientific notation.
+        // A number with a unit is not scientific notation: the unit is named.
         let typo = eur().parse_amount("0eur").unwrap_err();
+        assert_eq!(
+            typo,
+            "'0eur' has 'eur' beside the number: type the number alone, like 0"
+        );
+        let typo = eur().parse_amount("5EUR").unwrap_err();
+        assert!(typo.contains("'EUR' beside the number"), "{typo}");
+        let typo = eur().parse_amount("€ 12.5").unwrap_err();
+        assert!(typo.contains("like 12.5"), "{typo}");
+        let typo = eur().parse_amount("1.2.3").unwrap_err();
         assert!(typo.contains("not a plain decimal number"), "{typo}");
         assert!(eur().parse_amount("1,000").unwrap_err().contains("comma"));
         assert!(
