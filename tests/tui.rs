@@ -1908,3 +1908,28 @@ fn a_tax_typed_with_a_currency_says_what_is_wrong() {
     );
     assert!(!screen.contains("scientific"), "{screen}");
 }
+
+#[test]
+fn a_bulk_upload_lists_every_problem_in_one_pass() {
+    let (dir, _path, service) = common::demo_db(3, 0);
+    let taken = service.board(common::NOW).unwrap()[0].name.clone();
+    let csv = dir.path().join("new.csv");
+    // Line 2 breaks a rule and has a name the database holds; line 4 repeats line 3's.
+    std::fs::write(
+        &csv,
+        format!("name,currency,tax\n{taken},EUR,101\nNew One,EUR,5\nnew one,EUR,5\n"),
+    )
+    .unwrap();
+    let mut h = Harness::new(service, 160, 40);
+    h.key(KeyCode::Char(':')).keys("bulk upload");
+    h.key(KeyCode::Enter).keys(csv.to_str().unwrap());
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    for said in [
+        "line 2, tax:",
+        "line 2, name: customer",
+        "line 4, name: 'new one' is also on line 3",
+    ] {
+        assert!(screen.contains(said), "{said}: {screen}");
+    }
+}

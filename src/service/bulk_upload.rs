@@ -64,7 +64,11 @@ impl Service {
             message: format!("cannot read it: {message}"),
         };
         let file = std::fs::File::open(path).map_err(|e| cannot_read(e.to_string()))?;
-        let (mut customers, mut problems) = read_customers(file).map_err(cannot_read)?;
+        let Rows {
+            mut customers,
+            mut problems,
+            unfit,
+        } = read_customers(file).map_err(cannot_read)?;
         let mut report = CustomerImportReport {
             dry_run,
             customers: Vec::new(),
@@ -72,12 +76,12 @@ impl Service {
             committed: false,
         };
         if dry_run {
-            names_taken(&self.store.read()?, &mut customers, &mut problems)?;
+            names_taken(&self.store.read()?, &mut customers, &unfit, &mut problems)?;
         } else {
             let now = store::now_text();
             let tx = self.store.write()?;
             // Checked again inside the transaction: another operator may have just taken a name.
-            names_taken(&tx, &mut customers, &mut problems)?;
+            names_taken(&tx, &mut customers, &unfit, &mut problems)?;
             if problems.is_empty() {
                 let message = format!(
                     "Create customer (bulk upload of {} from {})",
@@ -99,11 +103,20 @@ impl Service {
     }
 }
 
-/// The valid customers of a CSV file and every problem found in it; an error when the
-/// file cannot be read.
-fn read_customers(input: impl Read) -> ReadResult<(Vec<ImportedCustomer>, Vec<ImportProblem>)> {
+/// What a CSV file holds: its valid customers, every problem found in it, and the names on
+/// rows with problems (a name taken in the database is said for those too, in the same pass).
+struct Rows {
+    customers: Vec<ImportedCustomer>,
+    problems: Vec<ImportProblem>,
+    /// Line and name.
+    unfit: Vec<(u64, String)>,
+}
+
+/// Reads a CSV file of customers; an error when the file cannot be read.
+fn read_customers(input: impl Read) -> ReadResult<Rows> {
     let mut customers = Vec::new();
     let mut problems = Vec::new();
+    let mut unfit = Vec::new();
     let problem = |line: u64, field: &str, message: String| ImportProblem {
         line,
         field: field.to_string(),
@@ -119,13 +132,21 @@ fn read_customers(input: impl Read) -> ReadResult<(Vec<ImportedCustomer>, Vec<Im
             Ok(columns) => columns,
             Err(messages) => {
                 problems.extend(messages.into_iter().map(|m| problem(1, "header", m)));
-                return Ok((customers, problems));
+                return Ok(Rows {
+                    customers,
+                    problems,
+                    unfit,
+                });
             }
         },
         Err(e) if e.is_io_error() => return Err(e.to_string()),
         Err(e) => {
             problems.push(problem(1, "header", e.to_string()));
-            return Ok((customers, problems));
+            return Ok(Rows {
+                customers,
+                problems,
+                unfit,
+            });
         }
     };
     // Lower-cased names seen so far, with their line.
@@ -191,15 +212,25 @@ fn read_customers(input: impl Read) -> ReadResult<(Vec<ImportedCustomer>, Vec<Im
         }
         match draft.validate(None) {
             Ok(customer) if row_ok => customers.push(ImportedCustomer { line, customer }),
-            Ok(_) => {}
-            Err(errors) => problems.extend(
-                errors
-                    .into_iter()
-                    .map(|e| problem(line, e.field, e.message)),
-            ),
+            result => {
+                if let Err(errors) = result {
+                    problems.extend(
+                        errors
+                            .into_iter()
+                            .map(|e| problem(line, e.field, e.message)),
+                    );
+                }
+                if !draft.name.trim().is_empty() {
+                    unfit.push((line, draft.name.trim().to_string()));
+                }
+            }
         }
     }
-    Ok((customers, problems))
+    Ok(Rows {
+        customers,
+        problems,
+        unfit,
+    })
 }
 
 type ReadResult<T> = std::result::Result<T, String>;
@@ -242,23 +273,34 @@ fn columns(header: &csv::StringRecord) -> std::result::Result<Vec<Field>, Vec<St
 }
 
 /// Adds a problem for each customer whose name another customer already has.
-/// Moves the customers whose name is taken already from `customers` to `problems`.
+/// Moves the customers whose name is taken already from `customers` to `problems`, and
+/// says so of the `unfit` rows' names as well.
 fn names_taken(
     tx: &Tx,
     customers: &mut Vec<ImportedCustomer>,
+    unfit: &[(u64, String)],
     problems: &mut Vec<ImportProblem>,
 ) -> Result<()> {
-    let mut free = Vec::with_capacity(customers.len());
-    for imported in customers.drain(..) {
-        match store::customer_named(tx, &imported.customer.name)? {
-            Some((id, stored)) => problems.push(ImportProblem {
-                line: imported.line,
+    let taken = |line: u64, name: &str, problems: &mut Vec<ImportProblem>| -> Result<bool> {
+        let found = store::customer_named(tx, name)?;
+        if let Some((id, stored)) = &found {
+            problems.push(ImportProblem {
+                line,
                 field: "name".into(),
                 message: format!(
                     "customer {id} is already called '{stored}'; names are unique ignoring case"
                 ),
-            }),
-            None => free.push(imported),
+            });
+        }
+        Ok(found.is_some())
+    };
+    for (line, name) in unfit {
+        taken(*line, name, problems)?;
+    }
+    let mut free = Vec::with_capacity(customers.len());
+    for imported in customers.drain(..) {
+        if !taken(imported.line, &imported.customer.name, problems)? {
+            free.push(imported);
         }
     }
     *customers = free;
@@ -270,7 +312,11 @@ mod tests {
     use super::*;
 
     fn read(csv: &str) -> (Vec<ImportedCustomer>, Vec<String>) {
-        let (customers, problems) = read_customers(csv.as_bytes()).unwrap();
+        let Rows {
+            customers,
+            problems,
+            ..
+        } = read_customers(csv.as_bytes()).unwrap();
         (
             customers,
             problems.iter().map(ToString::to_string).collect(),
