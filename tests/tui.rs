@@ -1933,3 +1933,28 @@ fn a_bulk_upload_lists_every_problem_in_one_pass() {
         assert!(screen.contains(said), "{said}: {screen}");
     }
 }
+
+#[test]
+fn an_audit_row_window_shows_every_field_at_80_by_24() {
+    let (_dir, _path, mut service) = common::demo_db(3, 0);
+    let first = service.board(common::NOW).unwrap()[0].id;
+    let mut customer = service.customer(first).unwrap();
+    customer.channels += 1;
+    service
+        .update_customer(&common::actor("tester"), &customer)
+        .unwrap();
+    let message = service.audit(first).unwrap()[0].message.clone();
+    let mut h = Harness::new(service, 80, 24);
+    h.key(KeyCode::Enter)
+        .key(KeyCode::Char('4'))
+        .key(KeyCode::Enter);
+    let screen = h.screen();
+    for shown in [
+        "192.0.2.10",
+        "tester",
+        "PUT customers",
+        &message[..message.len().min(40)],
+    ] {
+        assert!(screen.contains(shown), "{shown}: {screen}");
+    }
+}

@@ -49,20 +49,25 @@ impl CardTab for AuditTab {
                     let body = serde_json::from_str::<serde_json::Value>(&e.data)
                         .and_then(|v| serde_json::to_string_pretty(&readable(&v, currency)))
                         .unwrap_or_else(|_| e.data.clone());
-                    let role = match e.db_role.as_str() {
-                        "" => String::new(),
-                        role => format!(" as {role}"),
-                    };
-                    let host = match e.host.as_str() {
-                        "" => String::new(),
-                        host => format!(" on {host}"),
-                    };
+                    // Every field on a line of its own: a title is cut at 80 columns,
+                    // and the IP is what the table drops first.
+                    let fields = [
+                        ("When (UTC)", e.at.as_str()),
+                        ("Operator", e.operator.as_str()),
+                        ("IP", e.ip.as_str()),
+                        ("Host", e.host.as_str()),
+                        ("Database role", e.db_role.as_str()),
+                        ("Message", e.message.as_str()),
+                    ];
+                    let mut text =
+                        format!("Action         {} {} #{}\n", e.action, e.table, e.row_id);
+                    for (label, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+                        text.push_str(&format!("{label:<15}{value}\n"));
+                    }
+                    text.push_str(&format!("\n{body}"));
                     cx.open(Window::detail(
-                        format!(
-                            "{} {} #{} by {} from {}{host}{role} at {}",
-                            e.action, e.table, e.row_id, e.operator, e.ip, e.at
-                        ),
-                        body,
+                        format!("Audit row #{} (Esc closes)", e.id),
+                        text,
                     ));
                 }
                 Flow::Done
