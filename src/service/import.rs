@@ -130,10 +130,12 @@ impl Service {
 
         let mut hourly = HourlyWriter::new(&tx)?;
         for (customer, hour, traffic) in import.totals.hours() {
-            hourly.add(customer, hour, &traffic)?;
+            hourly
+                .add(customer, hour, &traffic)
+                .map_err(summary_error)?;
             import.report.hours += 1;
         }
-        hourly.finish()?;
+        hourly.finish().map_err(summary_error)?;
         // The customers with new calls: their summary and last call change too.
         let mut customers = Vec::new();
         for (customer, at) in import.totals.last_calls() {
@@ -413,6 +415,20 @@ impl Import {
             }
         }
         Ok(self.report)
+    }
+}
+
+/// An hourly total that the import's calls would take past what it can hold is a refusal
+/// with its reason, on either engine.
+fn summary_error(e: store::Error) -> ServiceError {
+    match e {
+        store::Error::Overflow => ServiceError::Invalid {
+            field: "hourly summary",
+            message: "a customer's total for an hour would overflow with these calls added to \
+                      the calls stored before; nothing was imported"
+                .into(),
+        },
+        e => e.into(),
     }
 }
 
