@@ -284,8 +284,14 @@ impl CheckedRows {
     pub fn next_batch(&mut self) -> Result<Option<Batch>, String> {
         match self.batches.as_ref().map(Receiver::recv) {
             Some(Ok(batch)) => batch.map(Some),
-            // The reading thread is done and has hung up.
-            Some(Err(_)) | None => Ok(None),
+            // The reading thread is done and has hung up; had it panicked, the file would
+            // look shorter than it is: the panic goes on here instead.
+            Some(Err(_)) | None => {
+                if let Some(Err(panic)) = self.reader.take().map(JoinHandle::join) {
+                    std::panic::resume_unwind(panic);
+                }
+                Ok(None)
+            }
         }
     }
 
