@@ -1423,3 +1423,35 @@ fn a_row_or_field_too_long_is_a_bad_row_named_by_its_line() {
         run.stderr()
     );
 }
+
+/// The remote host logind registered for the login session this test runs in, if any:
+/// a record the console prefers to the environment, as it should.
+fn logind_remote_host() -> Option<String> {
+    let id = std::fs::read_to_string("/proc/self/sessionid").ok()?;
+    let session = std::fs::read_to_string(format!("/run/systemd/sessions/{}", id.trim())).ok()?;
+    session
+        .lines()
+        .find_map(|l| l.strip_prefix("REMOTE_HOST="))
+        .map(String::from)
+}
+
+#[test]
+fn an_ssh_address_only_the_environment_claims_is_recorded_as_such() {
+    let db = Db::demo();
+    let run = db
+        .command(&["customers", "update", "4", "--channels", "17"])
+        .env("SSH_CONNECTION", "203.0.113.9 1 2 3")
+        .output()
+        .unwrap();
+    Run(run).expect(0);
+    let ip: String = db
+        .sql()
+        .query_row(
+            "SELECT ip FROM audit_log WHERE row_id = 4 ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let expected = logind_remote_host().unwrap_or_else(|| "203.0.113.9 (from environment)".into());
+    assert_eq!(ip, expected);
+}
