@@ -1455,3 +1455,35 @@ fn an_ssh_address_only_the_environment_claims_is_recorded_as_such() {
     let expected = logind_remote_host().unwrap_or_else(|| "203.0.113.9 (from environment)".into());
     assert_eq!(ip, expected);
 }
+
+#[test]
+fn bulk_update_says_what_it_changed_only_once_it_is_committed() {
+    let db = Db::demo();
+    let channels = || db.count("SELECT sum(channels) FROM customers");
+    let before = channels();
+    // The audit row cannot be written, as with a full disk: the change is rolled back.
+    db.sql()
+        .execute_batch(
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+    let set = ["customers", "bulk-update", "--all", "--set", "channels=55"];
+    let failed = db.run(&set).expect(1);
+    assert_eq!(failed.stdout(), "");
+    assert!(failed.stderr().contains("disk full"), "{}", failed.stderr());
+    assert_eq!(channels(), before);
+    db.sql().execute_batch("DROP TRIGGER fail_audit").unwrap();
+    let done = db.run(&set).expect(0);
+    assert!(
+        done.stdout().contains(": Channels ")
+            && done
+                .stdout()
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("changed "),
+        "{}",
+        done.stdout()
+    );
+}
