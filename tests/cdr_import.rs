@@ -817,6 +817,61 @@ fn a_call_charged_below_zero_or_above_the_most_one_call_may_is_refused_by_its_li
 }
 
 #[test]
+fn an_hourly_total_that_would_overflow_refuses_the_import_and_keeps_the_summary_readable() {
+    for mut f in fixtures() {
+        let hour = utc("2026-11-09 10:00:00");
+        let header = "uid,start,account_code,answered,duration,billed,charge,cost,currency\n";
+        let file = f.path("hour.csv");
+        std::fs::write(
+            &file,
+            format!("{header}u-1,2026-11-09 10:05:00,AC000001,1,60,60,0.05,0.01,EUR\n"),
+        )
+        .unwrap();
+        // Totals stored by earlier imports, one figure at a time at the most it can hold.
+        for column in ["attempts", "charge", "cost", "duration_s"] {
+            let stored = Traffic {
+                attempts: 1,
+                connected: 1,
+                duration_s: 60,
+                billed_s: 60,
+                charge: 5,
+                cost: 1,
+            };
+            f.sql("DELETE FROM summary_hourly");
+            f.sql(&format!(
+                "INSERT INTO summary_hourly (customer_id, hour, attempts, connected, duration_s,
+                     billed_s, charge, cost)
+                 VALUES ({NORDLINK}, {hour}, 1, 1, 60, 60, 5, 1)"
+            ));
+            f.sql(&format!(
+                "UPDATE summary_hourly SET {column} = {}",
+                i64::MAX
+            ));
+            let err = f
+                .import(std::slice::from_ref(&file), &ImportOptions::default())
+                .unwrap_err();
+            assert!(err.is_refusal(), "{column}: {err}");
+            assert_eq!(
+                err.to_string(),
+                "hourly summary: a customer's total for an hour would overflow with these calls \
+                 added to the calls stored before; nothing was imported",
+                "{column}"
+            );
+            assert_eq!(f.count("SELECT count(*) FROM cdrs"), 0, "{column}");
+            let hours = f.hourly(NORDLINK);
+            let mut expected = stored;
+            match column {
+                "attempts" => expected.attempts = i64::MAX,
+                "charge" => expected.charge = i64::MAX,
+                "cost" => expected.cost = i64::MAX,
+                _ => expected.duration_s = i64::MAX,
+            }
+            assert_eq!(hours, BTreeMap::from([(hour, expected)]), "{column}");
+        }
+    }
+}
+
+#[test]
 fn the_report_of_an_unknown_customer_is_an_error() {
     for f in fixtures() {
         let err =

@@ -1257,3 +1257,233 @@ fn import_cdrs_reads_a_pipe_as_operators_give_compressed_files() {
         1
     );
 }
+
+/// An Asterisk Master.csv row of one answered call with this uniqueid and caller.
+fn master_row(uid: &str, src: &str) -> String {
+    format!(
+        "\"1\",\"{src}\",\"441632960001\",\"default\",\"\",\"SIP/gw1-00000001\",\"\",\"Dial\",\"\",\"2026-11-02 10:15:00\",\"2026-11-02 10:15:05\",\"2026-11-02 10:17:05\",\"125\",\"120\",\"ANSWERED\",\"DOCUMENTATION\",\"{uid}\",\"\"\n"
+    )
+}
+
+/// The command run under an address-space limit of 128 MiB: a read that grows with its
+/// input fails instead of finishing.
+fn in_little_memory(inner: Command, script: &str) -> Run {
+    let out = Command::new("prlimit")
+        .arg(format!("--as={}", 128 << 20))
+        .args(["bash", "-c", script])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .current_dir(inner.get_current_dir().unwrap())
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run(out)
+}
+
+#[test]
+fn endless_or_binary_input_stops_at_once_with_a_clear_error_in_little_memory() {
+    let db = Db::demo();
+    let calls = db.count("SELECT count(*) FROM cdrs");
+    for input in ["/dev/zero", "/dev/urandom", BIN] {
+        for args in [
+            &["import", "cdrs"][..],
+            &["import", "cdrs", "--skip-bad", "--format", "asterisk"],
+            &["customers", "import"],
+        ] {
+            let mut inner = db.command(args);
+            inner.arg(input).current_dir(db.path.parent().unwrap());
+            let run = in_little_memory(inner, "\"$0\" \"$@\"").expect(1);
+            assert!(
+                run.stderr().contains(": cannot read it: line ")
+                    && run
+                        .stderr()
+                        .contains(" holds a NUL byte, which no CSV text does"),
+                "{args:?} {input}: {}",
+                run.stderr()
+            );
+        }
+    }
+    assert_eq!(db.count("SELECT count(*) FROM cdrs"), calls);
+}
+
+#[test]
+fn text_that_never_ends_a_row_or_only_bad_rows_stops_too() {
+    let db = Db::demo();
+    let dir = db.path.parent().unwrap();
+    let mut inner = db.command(&["import", "cdrs", "--skip-bad", "--format", "asterisk"]);
+    inner.current_dir(dir);
+    let run = in_little_memory(inner, "\"$0\" \"$@\" <(yes | tr -d '\\n')").expect(1);
+    assert!(
+        run.stderr()
+            .contains(": cannot read it: line 1: a row runs on past 1 MiB without ending"),
+        "{}",
+        run.stderr()
+    );
+    // A good call, then rows of something else: --skip-bad gives up after 1,000 of them.
+    let mut text = master_row("1793614500.1", "4930111222");
+    text.push_str(&"not,a,call\n".repeat(1_200));
+    let junk = db.file("junk.csv", &text);
+    let mut inner = db.command(&["import", "cdrs", "--skip-bad", "--format", "asterisk"]);
+    inner.arg(&junk).current_dir(dir);
+    let run = in_little_memory(inner, "\"$0\" \"$@\"").expect(1);
+    assert!(
+        run.stderr()
+            .contains("junk.csv: line 1001: 1000 bad rows in a row: stopped, nothing imported"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM cdrs WHERE uid = '1793614500.1'"),
+        0
+    );
+}
+
+#[test]
+fn a_row_or_field_too_long_is_a_bad_row_named_by_its_line() {
+    let db = Db::demo();
+    let dir = db.path.parent().unwrap();
+    // Line 2 has a caller id of 5 KiB; the row of line 3 is 70 KiB over three lines, in
+    // quotes; the calls before and after it import.
+    let long_field = master_row("2.1", &"4".repeat(5 << 10));
+    let long_row = master_row("3.1", &format!("a\n{}\nb", "5".repeat(70 << 10)));
+    let text = [
+        master_row("1.1", "4930111222"),
+        long_field,
+        long_row,
+        master_row("6.1", "4930111222"),
+    ]
+    .concat();
+    let cdrs = db.file("long.csv", &text);
+    let run = db
+        .command(&["import", "cdrs", "--format", "asterisk"])
+        .arg(&cdrs)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let run = Run(run).expect(3);
+    assert!(
+        run.stderr()
+            .contains("long.csv line 2, field src (column 2): longer than 4 KiB"),
+        "{}",
+        run.stderr()
+    );
+    let run = db
+        .command(&["import", "cdrs", "--format", "asterisk", "--skip-bad"])
+        .arg(&cdrs)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let run = Run(run).expect(0);
+    assert!(
+        run.stdout()
+            .lines()
+            .any(|l| l.split_whitespace().eq(["rejected", "2"])),
+        "{}",
+        run.stdout()
+    );
+    let rejects = std::fs::read_to_string(dir.join("long.csv.rejected.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(rejects.as_bytes());
+    let reasons: Vec<(String, String)> = rows
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[1].to_string(), r[2].to_string()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("2".into(), "field src (column 2): longer than 4 KiB".into()),
+            ("3".into(), "the row is longer than 64 KiB".into()),
+        ]
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM cdrs WHERE uid IN ('1.1', '6.1')"),
+        2
+    );
+
+    let customers = db.file(
+        "long_customers.csv",
+        &format!(
+            "name,currency,address\nA,EUR,{}\n\"B\nB\",EUR,{}\nC,EUR,\n",
+            "a".repeat(5 << 10),
+            "b,".repeat(40 << 10)
+        ),
+    );
+    let run = db
+        .run(&["customers", "import", path_arg(&customers)])
+        .expect(3);
+    assert!(
+        run.stderr().contains("line 2, address: longer than 4 KiB")
+            && run
+                .stderr()
+                .contains("line 3, row: the row is longer than 64 KiB")
+            && !run.stderr().contains("line 5"),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// The remote host logind registered for the login session this test runs in, if any:
+/// a record the console prefers to the environment, as it should.
+fn logind_remote_host() -> Option<String> {
+    let id = std::fs::read_to_string("/proc/self/sessionid").ok()?;
+    let session = std::fs::read_to_string(format!("/run/systemd/sessions/{}", id.trim())).ok()?;
+    session
+        .lines()
+        .find_map(|l| l.strip_prefix("REMOTE_HOST="))
+        .map(String::from)
+}
+
+#[test]
+fn an_ssh_address_only_the_environment_claims_is_recorded_as_such() {
+    let db = Db::demo();
+    let run = db
+        .command(&["customers", "update", "4", "--channels", "17"])
+        .env("SSH_CONNECTION", "203.0.113.9 1 2 3")
+        .output()
+        .unwrap();
+    Run(run).expect(0);
+    let ip: String = db
+        .sql()
+        .query_row(
+            "SELECT ip FROM audit_log WHERE row_id = 4 ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let expected = logind_remote_host().unwrap_or_else(|| "203.0.113.9 (from environment)".into());
+    assert_eq!(ip, expected);
+}
+
+#[test]
+fn bulk_update_says_what_it_changed_only_once_it_is_committed() {
+    let db = Db::demo();
+    let channels = || db.count("SELECT sum(channels) FROM customers");
+    let before = channels();
+    // The audit row cannot be written, as with a full disk: the change is rolled back.
+    db.sql()
+        .execute_batch(
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+    let set = ["customers", "bulk-update", "--all", "--set", "channels=55"];
+    let failed = db.run(&set).expect(1);
+    assert_eq!(failed.stdout(), "");
+    assert!(failed.stderr().contains("disk full"), "{}", failed.stderr());
+    assert_eq!(channels(), before);
+    db.sql().execute_batch("DROP TRIGGER fail_audit").unwrap();
+    let done = db.run(&set).expect(0);
+    assert!(
+        done.stdout().contains(": Channels ")
+            && done
+                .stdout()
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("changed "),
+        "{}",
+        done.stdout()
+    );
+}

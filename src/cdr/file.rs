@@ -4,7 +4,7 @@ use super::Matcher;
 use super::layout::{Answered, Layout};
 use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp, utc_text};
 use super::{Field, Format, RowError};
-use crate::csv_input::Lines;
+use crate::csv_input::{Rows, Size};
 use crate::domain::cdr::check_call_amount;
 use crate::domain::{Cdr, CdrCustomer, Currency};
 use crate::private;
@@ -28,8 +28,8 @@ pub struct CdrFile {
     layout: Layout,
     guessed: bool,
     /// The first rows, read to settle the format and not checked yet.
-    first: VecDeque<ByteRecord>,
-    reader: csv::Reader<Lines<File>>,
+    first: VecDeque<(ByteRecord, Size)>,
+    reader: Rows<File>,
     size: u64,
 }
 
@@ -40,21 +40,19 @@ impl CdrFile {
     pub fn open(path: &Path, format: Option<Format>) -> Result<Option<CdrFile>, String> {
         let file = File::open(path).map_err(|e| format!("cannot open it: {e}"))?;
         let size = file.metadata().map_or(0, |m| m.len());
-        // No header handling by the csv crate: only the native format has one, and whether a
-        // file is native is only known after reading its first row. `flexible` lets a row with
-        // the wrong number of fields reach the checks below, which say which line it is.
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(Lines::new(file));
+        // Only the native format has a header, and whether a file is native is only known
+        // after reading its first row.
+        let mut reader = Rows::new(file);
         // Kept to be checked after the guess rather than read again: a pipe cannot rewind.
         let mut first = VecDeque::with_capacity(GUESS_ROWS);
         let mut rec = ByteRecord::new();
-        while first.len() < GUESS_ROWS && read_row(&mut reader, &mut rec).map_err(read_error)? {
-            first.push_back(rec.clone());
+        while first.len() < GUESS_ROWS {
+            match reader.read(&mut rec).map_err(read_error)? {
+                Some(size) => first.push_back((rec.clone(), size)),
+                None => break,
+            }
         }
-        let Some(head) = first.front() else {
+        let Some((head, _)) = first.front() else {
             return Ok(None);
         };
         let (layout, guessed) = match format.and_then(Layout::headerless) {
@@ -62,7 +60,10 @@ impl CdrFile {
             None if format == Some(Format::Native) || Layout::is_native_header(head) => {
                 (Layout::native(head)?, format.is_none())
             }
-            None => (guess(first.make_contiguous())?, true),
+            None => {
+                let rows: Vec<&ByteRecord> = first.iter().map(|(rec, _)| rec).collect();
+                (guess(&rows)?, true)
+            }
         };
         if layout.format == Format::Native {
             first.pop_front();
@@ -77,13 +78,13 @@ impl CdrFile {
     }
 
     /// The next row, the first ones read for the guess included.
-    fn next_row(&mut self, rec: &mut ByteRecord) -> csv::Result<bool> {
+    fn next_row(&mut self, rec: &mut ByteRecord) -> io::Result<Option<Size>> {
         match self.first.pop_front() {
-            Some(first) => {
+            Some((first, size)) => {
                 *rec = first;
-                Ok(true)
+                Ok(Some(size))
             }
-            None => read_row(&mut self.reader, rec),
+            None => self.reader.read(rec),
         }
     }
 
@@ -131,15 +132,23 @@ impl CdrFile {
         loop {
             let mut batch = returned.try_recv().unwrap_or_default();
             batch.checked.clear();
-            while batch.checked.len() < BATCH_ROWS {
+            let mut bytes = 0;
+            let mut end = false;
+            while batch.checked.len() < BATCH_ROWS && bytes < BATCH_BYTES {
                 let n = batch.checked.len();
                 if batch.records.len() == n {
                     batch.records.push(Record::default());
                 }
                 let mut rec = std::mem::take(&mut batch.records[n]).into_bytes();
+                // A buffer that held a long row is let go: kept, every buffer of every
+                // batch could grow to the longest row there is.
+                if rec.as_slice().len() > KEPT_ROW_BYTES || rec.len() > KEPT_ROW_FIELDS {
+                    rec = ByteRecord::new();
+                }
                 match self.next_row(&mut rec) {
-                    Ok(true) => {
-                        let mut checked = check(&self.layout, &rec, clock);
+                    Ok(Some(size)) => {
+                        bytes += rec.as_slice().len() + rec.len() * size_of::<usize>();
+                        let mut checked = check(&self.layout, &rec, size, clock);
                         let rec = Record::from(rec);
                         if let Ok(c) = &mut checked {
                             let l = &self.layout;
@@ -149,8 +158,9 @@ impl CdrFile {
                         batch.records[n] = rec;
                         batch.checked.push(checked);
                     }
-                    Ok(false) => {
+                    Ok(None) => {
                         batch.records[n] = Record::Bytes(rec);
+                        end = true;
                         break;
                     }
                     Err(e) => {
@@ -159,9 +169,8 @@ impl CdrFile {
                     }
                 }
             }
-            batch.bytes_read = self.reader.position().byte();
-            let full = batch.checked.len() == BATCH_ROWS;
-            if to_caller.send(Ok(batch)).is_err() || !full {
+            batch.bytes_read = self.reader.bytes_read();
+            if to_caller.send(Ok(batch)).is_err() || end {
                 return;
             }
         }
@@ -172,8 +181,15 @@ impl CdrFile {
 /// PostgreSQL one COPY each, where 4,096 rather than 1,024 made a million-row import about
 /// a quarter faster; on SQLite, where each row is one insert, the size makes no difference.
 const BATCH_ROWS: usize = 4096;
+/// The most bytes of rows in a batch, so that batches of long rows hold as little memory
+/// as batches of short ones.
+const BATCH_BYTES: usize = 2 << 20;
 /// How many batches the reading thread may be ahead of the caller.
 const BATCHES_AHEAD: usize = 4;
+/// A row buffer is kept from batch to batch while the rows it held were no longer than
+/// this: CDR rows have a few hundred bytes and about twenty fields.
+const KEPT_ROW_BYTES: usize = 2048;
+const KEPT_ROW_FIELDS: usize = 64;
 
 /// A row as read: as text when all of it is UTF-8, which it nearly always is, so that its
 /// fields are checked once, on the reading thread, and borrowed as they are after that.
@@ -268,8 +284,14 @@ impl CheckedRows {
     pub fn next_batch(&mut self) -> Result<Option<Batch>, String> {
         match self.batches.as_ref().map(Receiver::recv) {
             Some(Ok(batch)) => batch.map(Some),
-            // The reading thread is done and has hung up.
-            Some(Err(_)) | None => Ok(None),
+            // The reading thread is done and has hung up; had it panicked, the file would
+            // look shorter than it is: the panic goes on here instead.
+            Some(Err(_)) | None => {
+                if let Some(Err(panic)) = self.reader.take().map(JoinHandle::join) {
+                    std::panic::resume_unwind(panic);
+                }
+                Ok(None)
+            }
         }
     }
 
@@ -343,15 +365,27 @@ pub struct Checked {
     customer: Option<usize>,
 }
 
-/// Checks a row: field count, times (into UTC through `clock`), durations, whether it was
+/// Checks a row: its size, field count, times (into UTC through `clock`), durations, whether it was
 /// answered, the price of a native row, and its uid. An error's line is left for
 /// `CheckedRows::locate` to find.
-fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked, RowError> {
+fn check(
+    l: &Layout,
+    rec: &ByteRecord,
+    size: Size,
+    clock: &mut LocalClock,
+) -> Result<Checked, RowError> {
     let fail = |index: usize, message: String| RowError {
         line: 0,
         field: Some(l.field(index)),
         message,
     };
+    if let Some((index, message)) = size.problem() {
+        return Err(RowError {
+            line: 0,
+            field: index.map(|i| l.field(i)),
+            message,
+        });
+    }
     if let Some(message) = l.check_count(rec.len()) {
         return Err(RowError {
             line: 0,
@@ -458,7 +492,7 @@ fn check(l: &Layout, rec: &ByteRecord, clock: &mut LocalClock) -> Result<Checked
 
 /// Picks the headerless format most of the first rows fit; refuses to pick when none fits or
 /// two fit equally well.
-fn guess(first: &[ByteRecord]) -> Result<Layout, String> {
+fn guess(first: &[&ByteRecord]) -> Result<Layout, String> {
     let mut best: Vec<(usize, Layout)> = Format::ALL
         .into_iter()
         .filter_map(Layout::headerless)
@@ -481,14 +515,7 @@ fn guess(first: &[ByteRecord]) -> Result<Layout, String> {
     }
 }
 
-/// Reads a row and places it on its line as an editor numbers it.
-fn read_row(reader: &mut csv::Reader<Lines<File>>, rec: &mut ByteRecord) -> csv::Result<bool> {
-    let read = reader.read_byte_record(rec)?;
-    reader.get_mut().place(rec);
-    Ok(read)
-}
-
-fn read_error(e: csv::Error) -> String {
+fn read_error(e: io::Error) -> String {
     format!("cannot read it: {e}")
 }
 

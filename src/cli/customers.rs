@@ -509,11 +509,11 @@ fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> an
         return Ok(());
     }
     let preview = service.bulk_preview(&ids, &edit)?;
-    let changing = preview.iter().filter(|c| c.changes_anything()).count();
-    for change in preview.iter().filter(|c| c.changes_anything()) {
-        writeln!(out, "{}", describe(change))?;
-    }
     if args.dry_run {
+        let changing = preview.iter().filter(|c| c.changes_anything()).count();
+        for change in preview.iter().filter(|c| c.changes_anything()) {
+            writeln!(out, "{}", describe(change))?;
+        }
         writeln!(
             out,
             "{changing} of {} would change (dry run: nothing changed)",
@@ -522,6 +522,14 @@ fn bulk_update(service: &mut Service, actor: &Actor, args: BulkUpdateArgs) -> an
         return Ok(());
     }
     let report = service.bulk_apply_previewed(actor, &preview, &edit)?;
+    // Said once committed: a change that failed must not read as made. A customer
+    // someone else changed meanwhile kept their change, and is named below instead.
+    let kept = |id: i64| report.changed_since_preview.iter().any(|(k, _)| *k == id);
+    for change in preview.iter().filter(|c| c.changes_anything()) {
+        if !kept(change.before.id) {
+            writeln!(out, "{}", describe(change))?;
+        }
+    }
     writeln!(
         out,
         "changed {}; {} already had these values",

@@ -2,7 +2,7 @@
 
 use super::customers::insert_new;
 use super::{Result, Service, ServiceError, commit};
-use crate::csv_input::Lines;
+use crate::csv_input::{MAX_BAD_ROWS_IN_A_ROW, Rows, Size};
 use crate::domain::{Actor, Change, Customer, CustomerDraft, Field, Topic};
 use crate::store;
 use crate::store::Tx;
@@ -64,7 +64,7 @@ impl Service {
             message: format!("cannot read it: {message}"),
         };
         let file = std::fs::File::open(path).map_err(|e| cannot_read(e.to_string()))?;
-        let Rows {
+        let FileRows {
             mut customers,
             mut problems,
             unfit,
@@ -105,7 +105,7 @@ impl Service {
 
 /// What a CSV file holds: its valid customers, every problem found in it, and the names on
 /// rows with problems (a name taken in the database is said for those too, in the same pass).
-struct Rows {
+struct FileRows {
     customers: Vec<ImportedCustomer>,
     problems: Vec<ImportProblem>,
     /// Line and name.
@@ -113,36 +113,39 @@ struct Rows {
 }
 
 /// Reads a CSV file of customers; an error when the file cannot be read.
-fn read_customers(input: impl Read) -> ReadResult<Rows> {
+fn read_customers(input: impl Read) -> ReadResult<FileRows> {
     let mut customers = Vec::new();
     let mut problems = Vec::new();
     let mut unfit = Vec::new();
-    let problem = |line: u64, field: &str, message: String| ImportProblem {
-        line,
-        field: field.to_string(),
-        message,
-    };
-    // Flexible: a row with the wrong number of cells is reported here with its line,
-    // rather than as the reader's error.
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(Lines::new(input));
-    let columns = match reader.headers() {
-        Ok(header) => match columns(header) {
-            Ok(columns) => columns,
-            Err(messages) => {
-                problems.extend(messages.into_iter().map(|m| problem(1, "header", m)));
-                return Ok(Rows {
-                    customers,
-                    problems,
-                    unfit,
-                });
+    let mut rows = Rows::new(input);
+    let mut rec = csv::ByteRecord::new();
+    let header = match rows.read(&mut rec).map_err(|e| e.to_string())? {
+        // An empty file: the required columns are missing.
+        None => csv::StringRecord::new(),
+        Some(size) => {
+            let header = match size.problem() {
+                Some((_, message)) => Err(message),
+                None => csv::StringRecord::from_byte_record(rec.clone())
+                    .map_err(|_| NOT_UTF8.to_string()),
+            };
+            match header {
+                Ok(header) => header,
+                Err(message) => {
+                    problems.push(problem(line_of(&rec), "header", message));
+                    return Ok(FileRows {
+                        customers,
+                        problems,
+                        unfit,
+                    });
+                }
             }
-        },
-        Err(e) if e.is_io_error() => return Err(e.to_string()),
-        Err(e) => {
-            problems.push(problem(1, "header", e.to_string()));
-            return Ok(Rows {
+        }
+    };
+    let columns = match columns(&header) {
+        Ok(columns) => columns,
+        Err(messages) => {
+            problems.extend(messages.into_iter().map(|m| problem(1, "header", m)));
+            return Ok(FileRows {
                 customers,
                 problems,
                 unfit,
@@ -151,86 +154,133 @@ fn read_customers(input: impl Read) -> ReadResult<Rows> {
     };
     // Lower-cased names seen so far, with their line.
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut rec = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut rec)
-        .map_err(|e| e.to_string())?
-    {
-        reader.get_mut().place(&mut rec);
-        let line = rec.position().map_or(0, csv::Position::line);
-        let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) {
-            Ok(record) => record,
-            Err(e) => {
-                let field = e.utf8_error().field();
-                problems.push(problem(
-                    line,
-                    columns.get(field).map_or("row", |f| f.name()),
-                    "is not UTF-8 text: save the file as UTF-8".into(),
-                ));
-                continue;
-            }
+    let mut bad_in_a_row = 0;
+    while let Some(size) = rows.read(&mut rec).map_err(|e| e.to_string())? {
+        let line = line_of(&rec);
+        let before = problems.len();
+        let row = std::mem::take(&mut rec);
+        match customer(line, size, row, &columns, &mut seen, &mut problems) {
+            Ok(customer) => customers.push(ImportedCustomer { line, customer }),
+            Err(Some(name)) => unfit.push((line, name)),
+            Err(None) => {}
+        }
+        bad_in_a_row = if problems.len() > before {
+            bad_in_a_row + 1
+        } else {
+            0
         };
-        if record.len() != columns.len() {
+        if bad_in_a_row == MAX_BAD_ROWS_IN_A_ROW {
             problems.push(problem(
                 line,
                 "row",
-                format!(
-                    "has {} cells where the header has {}",
-                    record.len(),
-                    columns.len()
-                ),
+                format!("{MAX_BAD_ROWS_IN_A_ROW} bad rows in a row: stopped reading here"),
             ));
-            continue;
-        }
-        let mut draft = CustomerDraft::blank();
-        let mut row_ok = true;
-        for (&field, cell) in columns.iter().zip(record.iter()) {
-            if cell.trim().is_empty() {
-                continue;
-            }
-            if let Err(e) = draft.set(field, cell) {
-                problems.push(problem(line, e.field, e.message));
-                row_ok = false;
-            }
-        }
-        // Names count even on a row with other problems: its fix must not collide later.
-        let name = draft.name.trim().to_lowercase();
-        if !name.is_empty() {
-            if let Some(first) = seen.get(&name) {
-                problems.push(problem(
-                    line,
-                    "name",
-                    format!(
-                        "'{}' is also on line {first}; names are unique ignoring case",
-                        draft.name.trim()
-                    ),
-                ));
-                row_ok = false;
-            } else {
-                seen.insert(name, line);
-            }
-        }
-        match draft.validate(None) {
-            Ok(customer) if row_ok => customers.push(ImportedCustomer { line, customer }),
-            result => {
-                if let Err(errors) = result {
-                    problems.extend(
-                        errors
-                            .into_iter()
-                            .map(|e| problem(line, e.field, e.message)),
-                    );
-                }
-                if !draft.name.trim().is_empty() {
-                    unfit.push((line, draft.name.trim().to_string()));
-                }
-            }
+            break;
         }
     }
-    Ok(Rows {
+    Ok(FileRows {
         customers,
         problems,
         unfit,
     })
+}
+
+const NOT_UTF8: &str = "is not UTF-8 text: save the file as UTF-8";
+
+fn problem(line: u64, field: &str, message: String) -> ImportProblem {
+    ImportProblem {
+        line,
+        field: field.to_string(),
+        message,
+    }
+}
+
+fn line_of(rec: &csv::ByteRecord) -> u64 {
+    rec.position().map_or(0, csv::Position::line)
+}
+
+/// The customer of one row; or its problems added to `problems`, and its name if it has one
+/// (checked against the database in the same pass).
+fn customer(
+    line: u64,
+    size: Size,
+    rec: csv::ByteRecord,
+    columns: &[Field],
+    seen: &mut HashMap<String, u64>,
+    problems: &mut Vec<ImportProblem>,
+) -> std::result::Result<Customer, Option<String>> {
+    if let Some((index, message)) = size.problem() {
+        let field = index
+            .and_then(|i| columns.get(i))
+            .map_or("row", |f| f.name());
+        problems.push(problem(line, field, message));
+        return Err(None);
+    }
+    let record = match csv::StringRecord::from_byte_record(rec) {
+        Ok(record) => record,
+        Err(e) => {
+            let field = e.utf8_error().field();
+            problems.push(problem(
+                line,
+                columns.get(field).map_or("row", |f| f.name()),
+                NOT_UTF8.into(),
+            ));
+            return Err(None);
+        }
+    };
+    if record.len() != columns.len() {
+        problems.push(problem(
+            line,
+            "row",
+            format!(
+                "has {} cells where the header has {}",
+                record.len(),
+                columns.len()
+            ),
+        ));
+        return Err(None);
+    }
+    let mut draft = CustomerDraft::blank();
+    let mut row_ok = true;
+    for (&field, cell) in columns.iter().zip(record.iter()) {
+        if cell.trim().is_empty() {
+            continue;
+        }
+        if let Err(e) = draft.set(field, cell) {
+            problems.push(problem(line, e.field, e.message));
+            row_ok = false;
+        }
+    }
+    // Names count even on a row with other problems: its fix must not collide later.
+    let name = draft.name.trim().to_lowercase();
+    if !name.is_empty() {
+        if let Some(first) = seen.get(&name) {
+            problems.push(problem(
+                line,
+                "name",
+                format!(
+                    "'{}' is also on line {first}; names are unique ignoring case",
+                    draft.name.trim()
+                ),
+            ));
+            row_ok = false;
+        } else {
+            seen.insert(name, line);
+        }
+    }
+    let named = || Some(draft.name.trim().to_string()).filter(|n| !n.is_empty());
+    match draft.validate(None) {
+        Ok(customer) if row_ok => Ok(customer),
+        Ok(_) => Err(named()),
+        Err(errors) => {
+            problems.extend(
+                errors
+                    .into_iter()
+                    .map(|e| problem(line, e.field, e.message)),
+            );
+            Err(named())
+        }
+    }
 }
 
 type ReadResult<T> = std::result::Result<T, String>;
@@ -312,7 +362,7 @@ mod tests {
     use super::*;
 
     fn read(csv: &str) -> (Vec<ImportedCustomer>, Vec<String>) {
-        let Rows {
+        let FileRows {
             customers,
             problems,
             ..

@@ -5,6 +5,7 @@ use crate::cdr::native::NativeWriter;
 use crate::cdr::{
     CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, uid_taken,
 };
+use crate::csv_input::MAX_BAD_ROWS_IN_A_ROW;
 use crate::domain::{Actor, Cdr, Change, Topic, Verb, count};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
 use csv::ByteRecord;
@@ -115,6 +116,7 @@ impl Service {
             zone: options.zone,
             totals: Totals::default(),
             rejects: options.rejects.clone().map(RejectFile::new),
+            bad_in_a_row: 0,
             report: ImportReport {
                 zone: options.zone.to_string(),
                 ..ImportReport::default()
@@ -128,10 +130,12 @@ impl Service {
 
         let mut hourly = HourlyWriter::new(&tx)?;
         for (customer, hour, traffic) in import.totals.hours() {
-            hourly.add(customer, hour, &traffic)?;
+            hourly
+                .add(customer, hour, &traffic)
+                .map_err(summary_error)?;
             import.report.hours += 1;
         }
-        hourly.finish()?;
+        hourly.finish().map_err(summary_error)?;
         // The customers with new calls: their summary and last call change too.
         let mut customers = Vec::new();
         for (customer, at) in import.totals.last_calls() {
@@ -213,6 +217,8 @@ struct Import {
     zone: FileZone,
     totals: Totals,
     rejects: Option<RejectFile>,
+    /// Rows rejected since the last one imported.
+    bad_in_a_row: u64,
     report: ImportReport,
 }
 
@@ -269,6 +275,9 @@ impl Import {
                         let stored = stored.next().expect("one outcome per call written");
                         self.count(priced, stored, uid_field)
                     });
+                    if outcome.is_ok() {
+                        self.bad_in_a_row = 0;
+                    }
                     match outcome {
                         Ok(Some(cdr)) => {
                             // The call is stored already: an overflow stops the whole import,
@@ -357,7 +366,8 @@ impl Import {
         Ok((stored != Stored::Duplicate).then_some(cdr))
     }
 
-    /// A bad row stops the import, or with a reject file goes there.
+    /// A bad row stops the import, or with a reject file goes there; so many bad rows in a
+    /// row stop it as well.
     fn reject(&mut self, path: &Path, error: RowError, rec: &ByteRecord) -> Result<()> {
         let Some(rejects) = &mut self.rejects else {
             return Err(ServiceError::BadRow {
@@ -369,6 +379,17 @@ impl Import {
             .write(path, &error, rec)
             .map_err(|e| reject_file_error(rejects.path(), e))?;
         self.report.rejected += 1;
+        self.bad_in_a_row += 1;
+        if self.bad_in_a_row == MAX_BAD_ROWS_IN_A_ROW {
+            return Err(ServiceError::File {
+                path: path.to_path_buf(),
+                message: format!(
+                    "line {}: {MAX_BAD_ROWS_IN_A_ROW} bad rows in a row: stopped, nothing \
+                     imported (is it a CDR file, and of the format given?)",
+                    error.line
+                ),
+            });
+        }
         Ok(())
     }
 
@@ -394,6 +415,20 @@ impl Import {
             }
         }
         Ok(self.report)
+    }
+}
+
+/// An hourly total that the import's calls would take past what it can hold is a refusal
+/// with its reason, on either engine.
+fn summary_error(e: store::Error) -> ServiceError {
+    match e {
+        store::Error::Overflow => ServiceError::Invalid {
+            field: "hourly summary",
+            message: "a customer's total for an hour would overflow with these calls added to \
+                      the calls stored before; nothing was imported"
+                .into(),
+        },
+        e => e.into(),
     }
 }
 

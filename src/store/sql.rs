@@ -15,6 +15,9 @@ pub enum Error {
     /// A stored value the code cannot read (an unknown status, a number where text was).
     #[error("column {col}: {message}")]
     Column { col: usize, message: String },
+    /// A sum would pass what a stored integer can hold; nothing is written.
+    #[error("a total would overflow")]
+    Overflow,
 }
 
 /// The server's own words (its message and detail), not the driver's wrapping of them.
@@ -44,6 +47,18 @@ impl Error {
     /// A row broke a unique key (PostgreSQL's unique_violation).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Error::Pg(e) if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION))
+    }
+
+    /// A sum in SQL passed what a bigint holds (PostgreSQL's numeric_value_out_of_range).
+    pub fn overflowed(self) -> Error {
+        match &self {
+            Error::Pg(e)
+                if e.code() == Some(&postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE) =>
+            {
+                Error::Overflow
+            }
+            _ => self,
+        }
     }
 
     pub fn column(col: usize, message: impl Into<String>) -> Error {

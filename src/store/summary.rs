@@ -1,7 +1,7 @@
 //! Hourly traffic per customer, and the views computed from it.
 
 use super::Store;
-use super::sql::{Result, Tx};
+use super::sql::{Error, Result, Tx};
 use crate::domain::{SummaryRow, Traffic};
 use crate::vals;
 
@@ -13,7 +13,10 @@ const ADD_HOUR: &str = "INSERT INTO summary_hourly (customer_id, hour, attempts,
         duration_s = summary_hourly.duration_s + excluded.duration_s,
         billed_s = summary_hourly.billed_s + excluded.billed_s,
         charge = summary_hourly.charge + excluded.charge,
-        cost = summary_hourly.cost + excluded.cost";
+        cost = summary_hourly.cost + excluded.cost
+     RETURNING typeof(attempts) = 'integer' AND typeof(connected) = 'integer'
+        AND typeof(duration_s) = 'integer' AND typeof(billed_s) = 'integer'
+        AND typeof(charge) = 'integer' AND typeof(cost) = 'integer'";
 
 /// Adds traffic to the hourly summary, inside the caller's transaction. Adding (rather than
 /// replacing) is what lets each import roll up incrementally. On SQLite the statement is
@@ -60,7 +63,13 @@ impl<'c, 'a> HourlyWriter<'c, 'a> {
             t.cost
         ];
         if let Some(stmt) = &mut self.sqlite {
-            stmt.execute(rusqlite::params_from_iter(values.iter()))?;
+            // SQLite turns an integer sum that overflows into a REAL rather than fail.
+            let integers = stmt.query_row(rusqlite::params_from_iter(values.iter()), |r| {
+                r.get::<_, bool>(0)
+            })?;
+            if !integers {
+                return Err(Error::Overflow);
+            }
         }
         Ok(())
     }
@@ -76,12 +85,7 @@ impl<'c, 'a> HourlyWriter<'c, 'a> {
         let mut sums: std::collections::BTreeMap<(i64, i64), Traffic> = Default::default();
         for (customer, hour, t) in self.pending.drain(..) {
             let sum = sums.entry((customer, hour)).or_default();
-            sum.attempts += t.attempts;
-            sum.connected += t.connected;
-            sum.duration_s += t.duration_s;
-            sum.billed_s += t.billed_s;
-            sum.charge += t.charge;
-            sum.cost += t.cost;
+            *sum = sum.checked_add(&t).ok_or(Error::Overflow)?;
         }
         if sums.is_empty() {
             return Ok(());
@@ -112,7 +116,8 @@ impl<'c, 'a> HourlyWriter<'c, 'a> {
                     &customer, &hour, &attempts, &connected, &duration, &billed, &charge, &cost,
                 ],
             )
-            .expect("rows wait only on PostgreSQL")?;
+            .expect("rows wait only on PostgreSQL")
+            .map_err(Error::overflowed)?;
         Ok(())
     }
 }
