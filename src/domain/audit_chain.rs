@@ -4,6 +4,7 @@
 //! key someone who rewrites the whole chain from a row on makes it whole again; an anchor
 //! (a row's id and hash kept outside the database) catches that for everything up to it.
 
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::fmt;
@@ -17,8 +18,7 @@ use std::fmt;
 ///
 /// Its text is borrowed where it can be (a walk of the log reads it straight from the rows)
 /// and owned where it must be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainRow<'a> {
     pub action: Cow<'a, str>,
     pub at: Cow<'a, str>,
@@ -37,42 +37,9 @@ pub struct ChainRow<'a> {
 }
 
 impl ChainRow<'_> {
-    /// The canonical content.
+    /// The canonical content (the fields are declared in key order, which serde keeps).
     pub fn canonical(&self) -> String {
-        let mut out = Vec::new();
-        self.write_canonical(&mut out);
-        String::from_utf8(out).expect("JSON of UTF-8 text is UTF-8")
-    }
-
-    /// The canonical content into `out`: this row as serde_json writes it (the fields are
-    /// declared in key order), written by hand because a walk of the whole log spends most
-    /// of its hashing time here. A test holds it to serde_json's bytes.
-    fn write_canonical(&self, out: &mut Vec<u8>) {
-        let text = |out: &mut Vec<u8>, key: &str, value: &str| {
-            out.extend_from_slice(key.as_bytes());
-            push_json_str(out, value);
-        };
-        let int = |out: &mut Vec<u8>, key: &str, value: Option<i64>| {
-            out.extend_from_slice(key.as_bytes());
-            match value {
-                Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
-                None => out.extend_from_slice(b"null"),
-            }
-        };
-        text(out, "{\"action\":", &self.action);
-        text(out, ",\"at\":", &self.at);
-        int(out, ",\"customer_id\":", self.customer_id);
-        text(out, ",\"data\":", &self.data);
-        text(out, ",\"db_role\":", &self.db_role);
-        text(out, ",\"host\":", &self.host);
-        int(out, ",\"id\":", Some(self.id));
-        text(out, ",\"ip\":", &self.ip);
-        text(out, ",\"message\":", &self.message);
-        text(out, ",\"operator\":", &self.operator);
-        text(out, ",\"prev_hash\":", &self.prev_hash);
-        int(out, ",\"row_id\":", Some(self.row_id));
-        text(out, ",\"table_name\":", &self.table_name);
-        out.push(b'}');
+        serde_json::to_string(self).expect("plain strings and integers")
     }
 
     /// The SHA-256 of the canonical content, in lower-case hex.
@@ -84,77 +51,9 @@ impl ChainRow<'_> {
     /// row by a walk of the whole log, which is then not paced by allocations).
     fn digest(&self, buf: &mut Vec<u8>) -> [u8; 32] {
         buf.clear();
-        self.write_canonical(buf);
+        serde_json::to_writer(&mut *buf, self).expect("plain strings and integers");
         Sha256::digest(buf.as_slice()).into()
     }
-}
-
-/// How serde_json escapes each byte in a string: 0 for as it is, `u` for `\u00xx`, else
-/// the letter after the backslash.
-const ESCAPE: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = b'u';
-        b += 1;
-    }
-    table[0x08] = b'b';
-    table[0x09] = b't';
-    table[0x0A] = b'n';
-    table[0x0C] = b'f';
-    table[0x0D] = b'r';
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
-    table
-};
-
-/// Whether any of eight bytes is a quote, a backslash or a control character (bit tricks
-/// that never miss one; a rare false alarm only costs a look at each byte).
-fn any_to_escape(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
-    let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
-    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-    quote | backslash | control != 0
-}
-
-/// `s` as a JSON string, escaped byte for byte as serde_json escapes it; runs with nothing
-/// to escape are skipped eight bytes at a time.
-fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = s.as_bytes();
-    out.push(b'"');
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8)
-            && !any_to_escape(u64::from_le_bytes(word.try_into().expect("eight bytes")))
-        {
-            i += 8;
-            continue;
-        }
-        let b = bytes[i];
-        let escape = ESCAPE[usize::from(b)];
-        if escape != 0 {
-            out.extend_from_slice(&bytes[copied..i]);
-            out.push(b'\\');
-            out.push(escape);
-            if escape == b'u' {
-                out.extend_from_slice(&[
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 15)],
-                ]);
-            }
-            copied = i + 1;
-        }
-        i += 1;
-    }
-    out.extend_from_slice(&bytes[copied..]);
-    out.push(b'"');
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
@@ -351,35 +250,6 @@ mod tests {
             rows[0].canonical(),
             r#"{"action":"PUT","at":"2026-12-02T10:00:01Z","customer_id":null,"data":"{\"channels\":{\"old\":10,\"new\":20}}","db_role":"","host":"noc1","id":1,"ip":"192.0.2.10","message":"change 1","operator":"alice","prev_hash":"","row_id":1,"table_name":"customers"}"#
         );
-    }
-
-    proptest::proptest! {
-        /// The hand-written canonical JSON is serde_json's, byte for byte, whatever the
-        /// text: quotes, backslashes, every control character, any script.
-        #[test]
-        fn the_canonical_writer_is_serde_jsons_byte_for_byte(
-            texts in proptest::collection::vec("(?s).{0,40}|[\\x00-\\x7f]{0,40}|[\"\\\\a-z\\x00-\\x1f]{0,24}", 10),
-            ints in proptest::array::uniform3(proptest::num::i64::ANY),
-            no_customer: bool,
-        ) {
-            let t = |i: usize| Cow::Owned(texts[i].clone());
-            let row = ChainRow {
-                action: t(0),
-                at: t(1),
-                customer_id: (!no_customer).then_some(ints[0]),
-                data: t(2),
-                db_role: t(3),
-                host: t(4),
-                id: ints[1],
-                ip: t(5),
-                message: t(6),
-                operator: t(7),
-                prev_hash: t(8),
-                row_id: ints[2],
-                table_name: t(9),
-            };
-            proptest::prop_assert_eq!(row.canonical(), serde_json::to_string(&row).unwrap());
-        }
     }
 
     #[test]
