@@ -534,6 +534,12 @@ fn adding_a_customer_checks_every_field_and_saves_with_an_audit_row() {
     assert!(h.screen().contains("Config (1)"), "{}", h.screen());
     retype(&mut h, "https://zephyr.example");
     h.key(KeyCode::Enter);
+    // A new customer is saved now: Delay and Save is not offered, and d does nothing.
+    let screen = h.screen();
+    assert!(screen.contains("Save and Stay"), "{screen}");
+    assert!(!screen.contains("Delay and Save"), "{screen}");
+    h.key(KeyCode::Char('d'));
+    assert!(h.screen().contains("Save and Stay"), "the menu stays");
     h.key(KeyCode::Char('c')); // Save and Continue
     let screen = h.screen();
     assert!(screen.contains("Saved Zephyr Telecom"), "{screen}");

@@ -53,7 +53,8 @@ impl CustomerFormScreen {
 
     fn menu(&mut self, cursor: usize, action: Action, cx: &mut Cx) {
         let form = &mut self.form;
-        let n = SaveOption::ALL.len();
+        let options = form.save_options();
+        let n = options.len();
         let chosen = match action {
             Action::Back => None,
             Action::Left | Action::PrevField => {
@@ -64,10 +65,10 @@ impl CustomerFormScreen {
                 form.menu = Some((cursor + 1) % n);
                 return;
             }
-            Action::Submit => Some(SaveOption::ALL[cursor]),
+            Action::Submit => options.get(cursor).copied(),
             Action::SaveContinue => Some(SaveOption::Continue),
             Action::SaveStay => Some(SaveOption::Stay),
-            Action::SaveDelay => Some(SaveOption::Delay),
+            Action::SaveDelay if options.contains(&SaveOption::Delay) => Some(SaveOption::Delay),
             _ => return,
         };
         form.menu = None;
@@ -93,12 +94,6 @@ impl CustomerFormScreen {
         match option {
             SaveOption::Continue => save(form, customer, false, cx),
             SaveOption::Stay => save(form, customer, true, cx),
-            SaveOption::Delay if form.is_new() => {
-                form.save_error = Some(
-                    "Delay and Save changes an existing customer; save a new one now, then schedule changes to it."
-                        .into(),
-                );
-            }
             SaveOption::Delay => cx.open(Prompt::new(
                 Purpose::DelayUntil,
                 "Delay and Save: apply the change at (UTC)",

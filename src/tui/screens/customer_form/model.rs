@@ -120,6 +120,16 @@ pub struct CustomerForm {
 }
 
 impl CustomerForm {
+    /// The save options offered: a new customer is saved now (a scheduled change applies
+    /// to a customer that exists).
+    pub fn save_options(&self) -> &'static [SaveOption] {
+        if self.is_new() {
+            &SaveOption::ALL[..2]
+        } else {
+            &SaveOption::ALL
+        }
+    }
+
     pub fn add() -> CustomerForm {
         CustomerForm::with(None, CustomerDraft::blank())
     }

@@ -1,6 +1,6 @@
 //! The customer form, drawn over the board or the card.
 
-use super::model::{CustomerForm, FormTab, Kind, SaveOption, shown};
+use super::model::{CustomerForm, FormTab, Kind, shown};
 use crate::domain::draft::field_changes;
 use crate::domain::{CustomerDraft, Field};
 use crate::tui::chrome::centered;
@@ -243,7 +243,7 @@ fn draw_conflict(
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
-    let labels = SaveOption::ALL.map(SaveOption::label);
+    let labels: Vec<&str> = form.save_options().iter().map(|o| o.label()).collect();
     let status = FormStatus {
         menu: form.menu.map(|cursor| (&labels[..], cursor)),
         saving: form.saving,
