@@ -603,6 +603,37 @@ fn a_bulk_edit_is_previewed_then_applied_to_every_marked_customer() {
     for id in &marked {
         assert_eq!(h.db.service.customer(*id).unwrap().channels, 77);
     }
+    // The edit is done with its customers: the marks go, and the line says so.
+    assert!(h.screen().contains("3 marks cleared"), "{}", h.screen());
+    assert!(h.board().marked_ids().is_empty());
+}
+
+#[test]
+fn esc_asks_before_dropping_more_marks_than_a_screen_shows() {
+    let (_dir, _path, service) = common::demo_db(40, 1);
+    let mut h = Harness::new(service, 100, 16);
+    for _ in 0..20 {
+        h.key(KeyCode::Char(' '));
+    }
+    assert_eq!(h.board().marked_ids().len(), 20);
+    h.key(KeyCode::Esc);
+    assert!(
+        h.screen().contains("Esc again drops all 20 marks"),
+        "{}",
+        h.screen()
+    );
+    assert_eq!(h.board().marked_ids().len(), 20, "the first Esc only asks");
+    h.key(KeyCode::Down).key(KeyCode::Esc);
+    assert_eq!(
+        h.board().marked_ids().len(),
+        20,
+        "another key took the question back"
+    );
+    h.key(KeyCode::Esc);
+    assert!(
+        h.board().marked_ids().is_empty(),
+        "Esc right after Esc drops them"
+    );
 }
 
 #[test]

@@ -65,6 +65,9 @@ pub enum Reply {
     Progress(String),
     /// A job ended (a delete, a bulk edit, an upload): its report or why it failed.
     Finished(Level, String),
+    /// A bulk edit was saved: its report. The board clears its marks, then it ends the job
+    /// as `Finished` does.
+    BulkApplied(String),
     /// The customer to edit, loaded.
     EditReady(Result<Customer, String>),
     /// Every setting, in `settings::KEYS` order.

@@ -109,6 +109,10 @@ impl App {
                 self.progress = None;
                 self.say(level, text);
             }
+            Reply::BulkApplied(text) => {
+                self.progress = None;
+                self.say(Level::Info, text);
+            }
             Reply::Notice(level, text) => self.say(level, text),
             // A confirmed upload refused at the last moment (a name taken meanwhile): why.
             Reply::UploadChecked { path, result } => match result {

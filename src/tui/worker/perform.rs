@@ -176,14 +176,11 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
                             names.join(", ")
                         )
                     };
-                    Reply::Finished(
-                        Level::Info,
-                        format!(
-                            "Bulk edit saved: {} changed, {} already had these values{since}",
-                            count(report.changed, "customer"),
-                            report.unchanged
-                        ),
-                    )
+                    Reply::BulkApplied(format!(
+                        "Bulk edit saved: {} changed, {} already had these values{since}",
+                        count(report.changed, "customer"),
+                        report.unchanged
+                    ))
                 }
                 Err(e) => Reply::Finished(
                     Level::Error,

@@ -48,6 +48,8 @@ pub struct BoardScreen {
     ticks: HashMap<i64, HashSet<(Period, i64)>>,
     /// Changes committed while a card covered the board: reloaded when it shows again.
     pending: Deferred,
+    /// Esc was pressed with more marks than a screen shows: a second Esc drops them.
+    confirm_unmark: bool,
 }
 
 impl Default for BoardScreen {
@@ -69,6 +71,7 @@ impl BoardScreen {
             columns_on_screen: usize::MAX,
             ticks: HashMap::new(),
             pending: Deferred::default(),
+            confirm_unmark: false,
         }
     }
 
@@ -132,6 +135,8 @@ impl Screen for BoardScreen {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
         let page = self.page.max(1) as isize;
+        // Only Esc right after Esc drops many marks: any other key takes the question back.
+        let asked = std::mem::take(&mut self.confirm_unmark);
         let board = &mut self.board;
         match action {
             Action::Up => board.move_by(-1),
@@ -152,6 +157,14 @@ impl Screen for BoardScreen {
                 self.typing = Typing::Nothing;
                 self.search.set_text("");
                 board.set_search(String::new());
+            }
+            // Marks past a screenful took work to make and cannot all be seen: ask first.
+            Action::Back if board.marks.len() > page as usize && !asked => {
+                self.confirm_unmark = true;
+                cx.info(format!(
+                    "Esc again drops all {} marks; any other key keeps them",
+                    board.marks.len()
+                ));
             }
             Action::Back => board.marks.clear(),
             Action::Add => cx.open(CustomerFormScreen::add()),
@@ -231,6 +244,17 @@ impl Screen for BoardScreen {
             }
             Reply::CardClosed { id, ticked } => {
                 self.ticks.insert(id, ticked);
+            }
+            // The marked customers are done with: the marks go, so the next edit starts
+            // afresh (the filter may hide some of them by now); the console ends the job.
+            Reply::BulkApplied(text) => {
+                let n = self.board.marks.len();
+                self.board.marks.clear();
+                let cleared = match n {
+                    0 => String::new(),
+                    n => format!(" · {} cleared", crate::domain::count(n, "mark")),
+                };
+                return Some(Reply::BulkApplied(format!("{text}{cleared}")));
             }
             other => return Some(other),
         }
