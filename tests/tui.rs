@@ -101,7 +101,7 @@ fn board_search_card_tabs_edit_and_audit() {
         "the reason shows beside the field: {screen}"
     );
     h.key(KeyCode::Enter);
-    assert!(h.screen().contains("Fix the fields marked in red first"));
+    assert!(h.screen().contains("Fix the fields marked ✗ first"));
     assert!(h.form().is_some(), "an invalid form stays open");
     h.key(KeyCode::Backspace).keys("2");
     h.key(KeyCode::Enter);
@@ -521,12 +521,17 @@ fn adding_a_customer_checks_every_field_and_saves_with_an_audit_row() {
         "{}",
         h.screen()
     );
+    // Marked in a symbol and words, not only red: with NO_COLOR it still differs from a hint.
+    h.app.no_color = true;
+    let screen = h.screen();
+    assert!(screen.contains("✗ tax: a percentage"), "{screen}");
+    h.app.no_color = false;
     retype(&mut h, "20.5");
     h.key(KeyCode::Tab); // Currency
     h.keys("EUX");
     assert!(h.screen().contains("EUX"), "{}", h.screen());
     h.key(KeyCode::Enter);
-    assert!(h.screen().contains("Fix the fields marked in red first"));
+    assert!(h.screen().contains("Fix the fields marked ✗ first"));
     h.key(KeyCode::Backspace).keys("R");
     h.key(KeyCode::PageDown); // Config
     h.key(KeyCode::Tab); // Website

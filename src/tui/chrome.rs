@@ -105,6 +105,13 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// Style of the row under the cursor.
+/// What marks a field's error beside it, in words and a symbol as well as colour: with
+/// NO_COLOR, or for a reader who cannot tell red from grey, it still differs from a hint.
+pub const ERROR_MARK: &str = "✗ ";
+
+/// The message telling why a form was not saved while fields are wrong.
+pub const FIX_FIELDS: &str = "Fix the fields marked ✗ first.";
+
 pub fn cursor_style() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
 }

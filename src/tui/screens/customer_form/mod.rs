@@ -8,6 +8,7 @@ pub use model::{CustomerForm, FormTab, Kind, SaveOption};
 
 use super::prompt::{Prompt, Purpose};
 use crate::domain::Customer;
+use crate::tui::chrome::FIX_FIELDS;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply, SaveError};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
@@ -239,7 +240,7 @@ impl Screen for CustomerFormScreen {
                 if form.customer().is_ok() {
                     form.menu = Some(0);
                 } else {
-                    form.save_error = Some("Fix the fields marked in red first.".into());
+                    form.save_error = Some(FIX_FIELDS.into());
                 }
             }
             _ => {}

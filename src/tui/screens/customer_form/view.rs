@@ -3,7 +3,7 @@
 use super::model::{CustomerForm, FormTab, Kind, shown};
 use crate::domain::draft::field_changes;
 use crate::domain::{CustomerDraft, Field};
-use crate::tui::chrome::centered;
+use crate::tui::chrome::{ERROR_MARK, centered};
 use crate::tui::widgets::form_status::FormStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -116,7 +116,7 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         draw_value(frame, value, form, f, kind, focused);
         if let Some(e) = form.error(f) {
             frame.render_widget(
-                Paragraph::new(e)
+                Paragraph::new(format!("{ERROR_MARK}{e}"))
                     .style(Style::new().fg(Color::Red))
                     .wrap(Wrap { trim: true }),
                 error,

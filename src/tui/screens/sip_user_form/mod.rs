@@ -9,6 +9,7 @@ pub use model::{PingMode, SaveOption, SipField, SipUserForm};
 
 use super::sip_password::password_window;
 use crate::domain::SipUser;
+use crate::tui::chrome::FIX_FIELDS;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply, SipEffect, SipReply, SipSaveError, SipSaved};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
@@ -205,7 +206,7 @@ impl Screen for SipUserFormScreen {
                 if form.draft.validate().is_ok() {
                     form.menu = Some(0);
                 } else {
-                    form.save_error = Some("Fix the fields marked in red first.".into());
+                    form.save_error = Some(FIX_FIELDS.into());
                 }
             }
             _ => {}

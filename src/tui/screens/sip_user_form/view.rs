@@ -4,7 +4,7 @@ use super::model::{PingMode, SaveOption, SipField, SipUserForm};
 use crate::domain::SipUser;
 use crate::domain::sip_user::{Codec, Protocol};
 use crate::text::{fit, printable};
-use crate::tui::chrome::centered;
+use crate::tui::chrome::{ERROR_MARK, centered};
 use crate::tui::widgets::form_status::FormStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -73,7 +73,7 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &SipUserForm) {
         }
         draw_value(frame, value, form, f, on);
         if let Some(e) = form.error(f) {
-            let text = fit(e, usize::from(reason.width));
+            let text = fit(&format!("{ERROR_MARK}{e}"), usize::from(reason.width));
             frame.render_widget(
                 Paragraph::new(text).style(Style::new().fg(Color::Red)),
                 reason,
