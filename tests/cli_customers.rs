@@ -716,6 +716,22 @@ fn show_json_gives_counts_as_numbers_and_decimals_as_exact_strings() {
     assert!(json["channels_in_use"].is_u64(), "{json}");
     assert!(json["version"].is_i64(), "{json}");
     assert!(json["portal_access"].is_boolean(), "{json}");
+    // The contacts, primary first, under the names `contacts list --json` gives them.
+    let contacts = json["contacts"].as_array().unwrap();
+    assert!(!contacts.is_empty(), "{json}");
+    assert_eq!(contacts[0]["primary"], true);
+    for key in [
+        "id",
+        "customer_id",
+        "name",
+        "email",
+        "phone",
+        "type",
+        "categories",
+    ] {
+        assert!(contacts[0].get(key).is_some(), "{key} in {json}");
+    }
+    assert!(contacts[0].get("password_hash").is_none());
     assert_eq!(json["tax"], "8.15");
     assert!(json["debit_limit"].as_str().unwrap().starts_with("-20"));
     for key in ["balance", "minimum_payment", "rate", "billing_increment"] {
@@ -769,6 +785,7 @@ fn show_json_gives_counts_as_numbers_and_decimals_as_exact_strings() {
         "created_at",
         "updated_at",
         "scheduled",
+        "contacts",
     ];
     let mut in_order: Vec<(usize, &str)> = positions.into_iter().zip(keys).collect();
     in_order.sort();

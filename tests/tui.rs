@@ -710,7 +710,7 @@ fn deleting_asks_for_the_name_and_another_save_conflicts() {
     );
     h.key(KeyCode::Char('x')).key(KeyCode::Esc);
     assert!(
-        h.form().is_some_and(|f| f.conflict.is_some()),
+        h.form().is_some_and(|f| f.flow.conflict.is_some()),
         "still in the dialog"
     );
     assert!(
@@ -1477,12 +1477,12 @@ fn enter_on_a_contact_shows_it_in_full_with_its_notes() {
         .key(KeyCode::Enter);
     let screen = h.screen();
     assert!(
-        screen.contains(&format!("Contact: {}", contacts[0].name)),
+        screen.contains(&format!("Contact: {}", contacts[0].spec.name)),
         "{screen}"
     );
     assert!(screen.contains("Private notes"), "{screen}");
     assert!(
-        screen.contains(&contacts[0].email),
+        screen.contains(&contacts[0].spec.email),
         "the whole address: {screen}"
     );
 }

@@ -380,12 +380,12 @@ impl Prefix {
                 "edit form over a card",
             ),
             Prefix::SaveMenu => top(
-                form().is_some_and(|f| f.menu.is_some()) && context == Context::SaveMenu,
+                form().is_some_and(|f| f.flow.menu.is_some()) && context == Context::SaveMenu,
                 "save menu",
             ),
             Prefix::DelayPrompt => prompt(|p| *p == Purpose::DelayUntil),
             Prefix::Conflict => top(
-                form().is_some_and(|f| f.conflict.is_some()) && context == Context::Conflict,
+                form().is_some_and(|f| f.flow.conflict.is_some()) && context == Context::Conflict,
                 "conflict dialog",
             ),
             Prefix::Palette => top(

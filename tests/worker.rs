@@ -157,7 +157,7 @@ fn an_effect_sent_to_the_worker_comes_back_as_its_reply() {
 
     thread.worker.send(Effect::LoadBoard);
     let (reply, _) = thread.until("BoardLoaded", |r| matches!(r, Reply::BoardLoaded { .. }));
-    let Reply::BoardLoaded { rows, complete } = reply else {
+    let Reply::BoardLoaded { rows, complete, .. } = reply else {
         unreachable!()
     };
     assert!(complete, "LoadBoard is the full board");

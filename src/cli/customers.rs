@@ -3,8 +3,8 @@
 use super::{Stop, count};
 use crate::domain::draft::{describe_fields, fields_json};
 use crate::domain::{
-    Actor, BoardRow, BulkChange, BulkEdit, Customer, CustomerDraft, Field, Filter, ScheduledChange,
-    Status,
+    Actor, BoardRow, BulkChange, BulkEdit, Contact, Customer, CustomerDraft, Field, Filter,
+    ScheduledChange, Status,
 };
 use crate::service::{Service, ServiceError};
 use crate::spreadsheet;
@@ -305,6 +305,8 @@ struct Shown<'a> {
     created_at: &'a str,
     updated_at: &'a str,
     scheduled: &'a [ScheduledChange],
+    /// The primary first; the fields as `contacts list --json` names them.
+    contacts: &'a [Contact],
 }
 
 /// The editable fields in `Field::ALL` order, named as `update` and `import` take them:
@@ -357,6 +359,7 @@ impl Serialize for ShownFields {
 fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
     let c = service.customer(args.id)?;
     let scheduled = service.scheduled_changes(Some(c.id), false)?;
+    let contacts = service.contacts(c.id)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let shown = Shown {
@@ -370,6 +373,7 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
             created_at: &c.created_at,
             updated_at: &c.updated_at,
             scheduled: &scheduled,
+            contacts: &contacts,
         };
         serde_json::to_writer_pretty(&mut out, &shown)?;
         writeln!(out)?;
@@ -400,6 +404,20 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
         "Version",
         &format!("{}, updated {}", c.version, c.updated_at),
     )?;
+    for k in &contacts {
+        let primary = if k.is_primary { " (primary)" } else { "" };
+        let phone = [&k.spec.phone, &k.spec.mobile]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(
+            out,
+            "Contact #{}: {}{primary} <{}> {phone}",
+            k.id, k.spec.name, k.spec.email
+        )?;
+    }
     for s in &scheduled {
         let outcome = s.outcome().map_or_else(String::new, |o| format!(" ({o})"));
         writeln!(

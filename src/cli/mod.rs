@@ -15,10 +15,12 @@
 //! `main` ends quietly on it, whichever command was printing.
 #![warn(clippy::print_stdout)]
 
+mod contacts_cmd;
 mod customers;
 mod demo;
 mod import_cmd;
 mod number_blocks_cmd;
+mod password_input;
 mod settings_cmd;
 mod sip_users_cmd;
 mod summary;
@@ -72,6 +74,10 @@ pub enum Command {
     /// The settings every operator shares: carrierdesk settings set from_address noc@example.com
     #[command(subcommand)]
     Settings(settings_cmd::SettingsCommand),
+    /// Contacts of customers and their portal passwords:
+    /// carrierdesk contacts add --customer 12 --name 'Ana Berg' --email ana@example.com
+    #[command(subcommand)]
+    Contacts(contacts_cmd::ContactsCommand),
     /// Internal number blocks of customers: carrierdesk number-blocks assign 12
     #[command(subcommand)]
     NumberBlocks(number_blocks_cmd::NumberBlocksCommand),
@@ -213,6 +219,11 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             settings_cmd::run(&mut service, &actor, cmd)
+        }
+        Some(Command::Contacts(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            contacts_cmd::run(&mut service, &actor, cmd)
         }
         Some(Command::NumberBlocks(cmd)) => {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;

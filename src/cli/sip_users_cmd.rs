@@ -3,6 +3,7 @@
 
 use super::customers::{confirm_delete, write_rows};
 use super::number_blocks_cmd::customer_label;
+use super::password_input::read_password;
 use super::{Stop, count};
 use crate::domain::sip_export::SwitchFormat;
 use crate::domain::sip_user::{Codec, NatPing};
@@ -12,8 +13,11 @@ use crate::text::{Printable, padded};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
+
+/// What a terminal shows before a typed SIP password.
+const PROMPT: &str = "SIP password (at least 12 characters), then Enter: ";
 
 #[derive(Subcommand, Debug)]
 pub enum SipUsersCommand {
@@ -303,7 +307,10 @@ fn show(service: &Service, id: i64, json: bool) -> anyhow::Result<()> {
 fn add(service: &mut Service, actor: &Actor, args: AddArgs) -> anyhow::Result<()> {
     let mut draft = SipUserDraft::default();
     args.fields.apply(&mut draft);
-    let typed = args.password_stdin.then(read_password).transpose()?;
+    let typed = args
+        .password_stdin
+        .then(|| read_password(PROMPT))
+        .transpose()?;
     let choice = match &typed {
         Some(p) => Some(PasswordChoice::Typed(p)),
         None => args.generate_password.then_some(PasswordChoice::Generate),
@@ -401,7 +408,7 @@ fn delete(service: &mut Service, actor: &Actor, id: i64, yes: bool) -> anyhow::R
 }
 
 fn set_password(service: &mut Service, actor: &Actor, args: SetPasswordArgs) -> anyhow::Result<()> {
-    let typed = args.stdin.then(read_password).transpose()?;
+    let typed = args.stdin.then(|| read_password(PROMPT)).transpose()?;
     let choice = match &typed {
         Some(p) => PasswordChoice::Typed(p),
         None => PasswordChoice::Generate,
@@ -429,58 +436,6 @@ fn show_generated(out: &mut impl Write, password: &str) -> std::io::Result<()> {
         "Give this password to the customer now: only its digests are kept, so it cannot be shown again."
     );
     Ok(())
-}
-
-/// One line of stdin, without its line end: a typed password. Typed on a terminal, it is
-/// not echoed, so that it never shows on a screen others may see.
-fn read_password() -> anyhow::Result<String> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprint!("SIP password (at least 12 characters), then Enter: ");
-        return read_unechoed();
-    }
-    let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the password from stdin")?;
-    let end = line.trim_end_matches(['\n', '\r']).len();
-    line.truncate(end);
-    Ok(line)
-}
-
-/// A line typed on the terminal in raw mode, which does not echo: Enter ends it, Backspace
-/// takes back a character, Ctrl-C (a plain byte in raw mode) gives up.
-fn read_unechoed() -> anyhow::Result<String> {
-    use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
-    use std::io::Read;
-    enable_raw_mode()?;
-    let mut typed = Vec::new();
-    let mut interrupted = false;
-    let mut read = Ok(());
-    for byte in std::io::stdin().lock().bytes() {
-        match byte {
-            Ok(b'\r' | b'\n') => break,
-            Ok(0x03) => {
-                interrupted = true;
-                break;
-            }
-            // The whole last character: its continuation bytes, then its first.
-            Ok(0x7f | 0x08) => while typed.pop().is_some_and(|b| b & 0xc0 == 0x80) {},
-            Ok(b) => typed.push(b),
-            Err(e) => {
-                read = Err(e);
-                break;
-            }
-        }
-    }
-    disable_raw_mode()?;
-    eprintln!();
-    read.context("cannot read the password from the terminal")?;
-    if interrupted {
-        anyhow::bail!("interrupted; nothing changed");
-    }
-    String::from_utf8(typed).context("the password typed is not UTF-8")
 }
 
 fn export(service: &Service, args: ExportArgs) -> anyhow::Result<()> {

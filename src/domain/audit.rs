@@ -14,6 +14,8 @@ pub enum Verb {
     Delete,
     Generate,
     Send,
+    /// Staff saw the customer portal as a contact (Portal Login).
+    Login,
 }
 
 impl Verb {
@@ -24,6 +26,7 @@ impl Verb {
             Verb::Delete => "DELETE",
             Verb::Generate => "GENERATE",
             Verb::Send => "SEND",
+            Verb::Login => "LOGIN",
         }
     }
 }

@@ -8,8 +8,8 @@ use crate::domain::rating::billed_seconds;
 use crate::domain::sip_user::{Codec, NatPing, Protocol};
 use crate::domain::summary::Period;
 use crate::domain::{
-    Actor, Change, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, SipUserSpec, Status,
-    Topic, Traffic, Verb,
+    Actor, Category, Change, ContactSpec, Currency, Customer, InvoiceSchedule, NumberBlock,
+    SipUserSpec, Status, Topic, Traffic, Verb,
 };
 use crate::store::{self, HourlyWriter, NewAudit};
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -256,11 +256,12 @@ pub fn generate(
             .insert(&tx, &customer.created_at)?;
         }
 
-        for contact in &profile.contacts(&mut rng, id, &customer.name, &mut used_emails) {
-            let contact_id = store::insert_contact(&tx, contact, &customer.created_at)?;
+        let contacts = profile.contacts(&mut rng, &customer.name, &mut used_emails);
+        for (n, contact) in contacts.iter().enumerate() {
+            let contact_id = store::insert_contact(&tx, id, contact, n == 0, &customer.created_at)?;
             report.contacts += 1;
             let mut row = serde_json::to_value(contact).unwrap_or_default();
-            row["id"] = contact_id.into();
+            row["primary"] = (n == 0).into();
             NewAudit {
                 actor: &demo,
                 verb: Verb::Post,
@@ -466,10 +467,9 @@ impl Profile {
     fn contacts(
         &self,
         rng: &mut fastrand::Rng,
-        customer_id: i64,
         company: &str,
         used: &mut std::collections::HashSet<String>,
-    ) -> Vec<Contact> {
+    ) -> Vec<ContactSpec> {
         let domain = format!("{}.example", slug(company));
         (0..rng.usize(1..=5))
             .map(|n| {
@@ -483,18 +483,19 @@ impl Profile {
                     k += 1;
                 }
                 let cc = self.market.2;
-                Contact {
-                    id: 0,
-                    customer_id,
+                let phone = format!("+{cc}{}", rng.u64(2_000_000_000..9_999_999_999));
+                let mobile = if rng.bool() {
+                    format!("+{cc}{}", rng.u64(7_000_000_000..7_999_999_999))
+                } else {
+                    String::new()
+                };
+                let contact_type = CONTACT_TYPES[rng.usize(0..CONTACT_TYPES.len())];
+                ContactSpec {
                     name: format!("{first} {last}"),
                     email,
-                    phone: format!("+{cc}{}", rng.u64(2_000_000_000..9_999_999_999)),
-                    mobile: if rng.bool() {
-                        format!("+{cc}{}", rng.u64(7_000_000_000..7_999_999_999))
-                    } else {
-                        String::new()
-                    },
-                    contact_type: CONTACT_TYPES[rng.usize(0..CONTACT_TYPES.len())].into(),
+                    phone,
+                    mobile,
+                    contact_type: contact_type.into(),
                     public_notes: String::new(),
                     private_notes: if rng.u32(0..6) == 0 {
                         "Prefers email; escalate outages to NOC line.".into()
@@ -503,7 +504,14 @@ impl Profile {
                     },
                     email_verified: rng.u32(0..4) != 0,
                     mobile_verified: rng.bool(),
-                    is_primary: n == 0,
+                    // Financial messages to the first contact and to billing and management,
+                    // general ones to everybody (no draw: the rest of the demo stays as it was).
+                    categories: if n == 0 || ["Billing", "Management"].contains(&contact_type) {
+                        Category::ALL.to_vec()
+                    } else {
+                        vec![Category::General]
+                    },
+                    portal_whitelist: Vec::new(),
                 }
             })
             .collect()

@@ -6,6 +6,7 @@
 mod actor;
 mod bulk;
 pub mod bulk_upload;
+mod contacts;
 mod customers;
 pub mod demo;
 pub mod import;
@@ -18,6 +19,7 @@ mod summary;
 pub use actor::actor_from_env;
 pub use bulk::BulkReport;
 pub use bulk_upload::{CustomerImportReport, ImportProblem, ImportedCustomer};
+pub use contacts::{PortalView, SavedContact};
 pub use customers::CardData;
 pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportReport};
 pub use schedule::ApplyReport;
@@ -68,6 +70,11 @@ pub enum ServiceError {
         .0.spec.username
     )]
     SipUserConflict(Box<crate::domain::SipUser>),
+    #[error(
+        "another operator changed contact {} first; reload to see their change",
+        .0.spec.name
+    )]
+    ContactConflict(Box<crate::domain::Contact>),
     /// A row of an import file that cannot be understood: `calls.csv line 12, field ...`.
     #[error("{} {error}", path.display())]
     BadRow { path: PathBuf, error: RowError },

@@ -1,9 +1,9 @@
-//! Customers and their contacts.
+//! Customers.
 
 use super::Store;
-use super::rows::{CONTACT_COLUMNS, CUSTOMER_COLUMNS, contact, customer};
+use super::rows::{CUSTOMER_COLUMNS, customer};
 use super::sql::{Dialect, Result, Row, Tx};
-use crate::domain::{Contact, Customer};
+use crate::domain::Customer;
 use crate::vals;
 
 fn id_and_name(r: &Row) -> Result<(i64, String)> {
@@ -73,14 +73,6 @@ pub fn customer_ties(tx: &Tx, id: i64) -> Result<(i64, i64, i64)> {
 /// Deletes a customer; its contacts, number blocks and SIP users go with it (ON DELETE CASCADE).
 pub fn delete_customer(tx: &Tx, id: i64) -> Result<bool> {
     Ok(tx.execute("DELETE FROM customers WHERE id = ?1", &vals![id])? == 1)
-}
-
-/// Contacts of a customer, the primary first.
-pub fn get_contacts(tx: &Tx, customer_id: i64) -> Result<Vec<Contact>> {
-    let sql = format!(
-        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, name"
-    );
-    tx.query(&sql, &vals![customer_id], contact)
 }
 
 /// Writes every editable column of `c`, if the stored row still has `c.version`.
@@ -186,30 +178,6 @@ pub fn insert_customer(tx: &Tx, c: &Customer) -> Result<i64> {
     )
 }
 
-pub fn insert_contact(tx: &Tx, c: &Contact, now: &str) -> Result<i64> {
-    tx.query_one(
-        "INSERT INTO contacts (customer_id, name, email, phone, mobile, contact_type, public_notes,
-            private_notes, email_verified, mobile_verified, is_primary, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
-         RETURNING id",
-        &vals![
-            c.customer_id,
-            c.name,
-            c.email,
-            c.phone,
-            c.mobile,
-            c.contact_type,
-            c.public_notes,
-            c.private_notes,
-            c.email_verified,
-            c.mobile_verified,
-            c.is_primary,
-            now,
-        ],
-        |r| r.get(0),
-    )
-}
-
 impl Store {
     pub fn customer(&self, id: i64) -> Result<Option<Customer>> {
         get_customer(&self.read()?, id)
@@ -218,10 +186,5 @@ impl Store {
     pub fn customer_count(&self) -> Result<i64> {
         self.read()?
             .query_one("SELECT count(*) FROM customers", &[], |r| r.get(0))
-    }
-
-    /// Contacts of a customer, the primary first.
-    pub fn contacts(&self, customer_id: i64) -> Result<Vec<Contact>> {
-        get_contacts(&self.read()?, customer_id)
     }
 }

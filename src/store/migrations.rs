@@ -76,6 +76,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v9_sip_users.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("contacts_v10.sql"),
+        pg: include_str!("pg/v10_contacts.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

@@ -6,6 +6,7 @@ mod audit_chain;
 mod board;
 mod cdrs;
 mod change_log;
+mod contacts;
 pub mod copy;
 mod customers;
 pub mod listen;
@@ -322,9 +323,13 @@ pub use crate::domain::utc_text as time_text;
 
 pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use change_log::record_changes;
+pub use contacts::{
+    all_contacts, contact_email_holder, delete_contact, get_contact, get_contacts, insert_contact,
+    password_hash, set_password_hash, set_primary, update_contact,
+};
 pub use customers::{
-    account_code_holder, customer_named, customer_ties, delete_customer, get_contacts,
-    get_customer, insert_contact, insert_customer, update_customer,
+    account_code_holder, customer_named, customer_ties, delete_customer, get_customer,
+    insert_customer, update_customer,
 };
 pub use number_blocks::{
     block_holding, blocks_for_assignment, delete_block, get_block, get_number_blocks,

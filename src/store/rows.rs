@@ -2,9 +2,7 @@
 
 use super::sql::{Error, Result, Row};
 use crate::domain::customer::split_tags;
-use crate::domain::{
-    AuditEntry, Contact, Currency, Customer, InvoiceSchedule, NumberBlock, Status,
-};
+use crate::domain::{AuditEntry, Currency, Customer, InvoiceSchedule, NumberBlock, Status};
 
 pub const CUSTOMER_COLUMNS: &str = "id, name, status, balance, debit_limit, minimum_payment, tax_bp, \
     currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address, tags, \
@@ -61,26 +59,6 @@ pub fn customer(row: &Row) -> Result<Customer> {
         version: row.get(28)?,
         created_at: row.get(29)?,
         updated_at: row.get(30)?,
-    })
-}
-
-pub const CONTACT_COLUMNS: &str = "id, customer_id, name, email, phone, mobile, contact_type, \
-    public_notes, private_notes, email_verified, mobile_verified, is_primary";
-
-pub fn contact(row: &Row) -> Result<Contact> {
-    Ok(Contact {
-        id: row.get(0)?,
-        customer_id: row.get(1)?,
-        name: row.get(2)?,
-        email: row.get(3)?,
-        phone: row.get(4)?,
-        mobile: row.get(5)?,
-        contact_type: row.get(6)?,
-        public_notes: row.get(7)?,
-        private_notes: row.get(8)?,
-        email_verified: row.get(9)?,
-        mobile_verified: row.get(10)?,
-        is_primary: row.get(11)?,
     })
 }
 

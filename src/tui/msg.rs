@@ -7,10 +7,10 @@ use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::domain::summary::Period;
 use crate::domain::{
-    AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Customer, FieldError, ScheduledChange,
-    SipUser, SipUserDraft, SummaryRow,
+    AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Contact, ContactDraft, Customer, FieldError,
+    ScheduledChange, SipUser, SipUserDraft, SummaryRow,
 };
-use crate::service::{CardData, CustomerImportReport, Setting};
+use crate::service::{CardData, CustomerImportReport, PortalView, Setting};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::collections::HashSet;
 use std::fmt;
@@ -37,6 +37,9 @@ pub enum Reply {
     BoardLoaded {
         rows: Result<Vec<BoardRow>, String>,
         complete: bool,
+        /// The `default_country` setting: a phone number searched for in a national form
+        /// is read as one of this country.
+        country: Option<String>,
     },
     /// Fresh rows of some customers; `gone` were deleted.
     BoardRowsLoaded {
@@ -112,6 +115,7 @@ pub enum Reply {
     },
     /// Number blocks and SIP users.
     Sip(SipReply),
+    Contact(ContactReply),
     /// What Tab made of `typed` in a prompt, or why nothing fits.
     PathCompleted {
         typed: String,
@@ -135,6 +139,43 @@ pub enum SipReply {
         id: i64,
         result: Result<Option<Secret>, String>,
     },
+}
+
+/// Answers about contacts (a delete or a new primary come back as a `Notice`, and the
+/// change that follows reloads the card).
+#[derive(Debug)]
+pub enum ContactReply {
+    Saved {
+        result: Result<ContactSaved, ContactSaveError>,
+        /// The form stays open ("Save and Stay").
+        stay: bool,
+    },
+    /// A portal password was set: the generated one, to show once; None when typed.
+    PasswordSet {
+        id: i64,
+        result: Result<Option<Secret>, String>,
+    },
+    /// The portal as a contact sees it, or why it was refused.
+    Portal(Result<Box<PortalView>, String>),
+    /// Every contact with its customer's name (Global contacts).
+    AllLoaded(Result<Vec<(Contact, String)>, String>),
+}
+
+/// A contact as saved.
+#[derive(Debug)]
+pub struct ContactSaved {
+    pub contact: Box<Contact>,
+    /// The portal password generated with it, shown once and never stored.
+    pub generated: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ContactSaveError {
+    /// Someone saved first; their version of the contact.
+    Conflict(Box<Contact>),
+    /// Rules refused, each on its field ("email", "phone", "password" ...).
+    Fields(Vec<FieldError>),
+    Failed(String),
 }
 
 /// A SIP user as saved.
@@ -273,6 +314,7 @@ pub enum Effect {
     },
     /// Number blocks and SIP users.
     Sip(SipEffect),
+    Contact(ContactEffect),
     /// Complete the file name at the end of `typed` (a prompt's text before its cursor).
     CompletePath {
         typed: String,
@@ -304,6 +346,55 @@ pub enum SipEffect {
         id: i64,
         typed: Option<Secret>,
     },
+}
+
+/// How a new contact or a password change gets its portal password.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewPassword {
+    /// From the operating system's random source, shown once.
+    Generate,
+    Typed(Secret),
+}
+
+/// Work on contacts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContactEffect {
+    /// Create a contact of `customer` (no `edit`), or update the one `edit` names by its
+    /// id and the version the form started from.
+    Save {
+        customer: i64,
+        edit: Option<(i64, i64)>,
+        draft: Box<ContactDraft>,
+        /// A new contact's portal password, if one is set with it.
+        password: Option<NewPassword>,
+        stay: bool,
+    },
+    /// Delete a contact; a primary one hands over to `new_primary`.
+    Delete {
+        id: i64,
+        new_primary: Option<i64>,
+    },
+    BecomePrimary(i64),
+    SetPassword {
+        id: i64,
+        password: NewPassword,
+    },
+    /// The portal as the contact sees it (audited as a LOGIN).
+    PortalLogin(i64),
+    LoadAll,
+}
+
+impl ContactEffect {
+    fn label(&self) -> &'static str {
+        match self {
+            ContactEffect::Save { .. } => "save contact",
+            ContactEffect::Delete { .. } => "delete contact",
+            ContactEffect::BecomePrimary(_) => "make contact primary",
+            ContactEffect::SetPassword { .. } => "set portal password",
+            ContactEffect::PortalLogin(_) => "portal login",
+            ContactEffect::LoadAll => "load all contacts",
+        }
+    }
 }
 
 impl SipEffect {
@@ -347,6 +438,7 @@ impl Effect {
             Effect::LoadSettings => "load settings",
             Effect::ChangeSetting { .. } => "change setting",
             Effect::Sip(effect) => effect.label(),
+            Effect::Contact(effect) => effect.label(),
             Effect::CompletePath { .. } => "complete a path",
         }
     }
@@ -365,6 +457,7 @@ impl Effect {
                 | Effect::LoadUnmatched
                 | Effect::LoadSettings
                 | Effect::Sip(SipEffect::LoadRealm)
+                | Effect::Contact(ContactEffect::LoadAll)
         )
     }
 }

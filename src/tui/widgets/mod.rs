@@ -4,4 +4,5 @@ pub mod form_status;
 pub mod grid;
 pub mod input;
 pub mod list_cursor;
+pub mod save_flow;
 pub mod summary_grid;

@@ -4,6 +4,7 @@
 //! data_version says another connection committed (polled about once a second); on
 //! PostgreSQL a listener thread hears every commit as the server notifies it.
 
+mod contacts;
 mod perform;
 mod sip;
 

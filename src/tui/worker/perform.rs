@@ -19,10 +19,12 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
                 .board_first(now, FIRST_SCREEN)
                 .map_err(|e| e.to_string()),
             complete: false,
+            country: service.default_country().unwrap_or_default(),
         },
         Effect::LoadBoard => Reply::BoardLoaded {
             rows: service.board(now).map_err(|e| e.to_string()),
             complete: true,
+            country: service.default_country().unwrap_or_default(),
         },
         Effect::LoadBoardRows(ids) => match service.board_rows(&ids, now) {
             Ok(rows) => {
@@ -260,6 +262,7 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             Reply::SettingChanged { key, result, note }
         }
         Effect::Sip(effect) => super::sip::perform(service, actor, effect),
+        Effect::Contact(effect) => super::contacts::perform(service, actor, now, effect),
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
         Effect::Copy { what, .. } => Reply::Notice(
             Level::Error,

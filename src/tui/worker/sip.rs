@@ -83,7 +83,7 @@ pub(super) fn perform(service: &mut Service, actor: &Actor, effect: SipEffect) -
 }
 
 /// A line for the status bar: what was done, or `refused` and why.
-fn notice(result: Result<String, ServiceError>, refused: &str) -> Reply {
+pub(super) fn notice(result: Result<String, ServiceError>, refused: &str) -> Reply {
     match result {
         Ok(line) => Reply::Notice(Level::Info, printable(&line).into_owned()),
         Err(e) => Reply::Notice(Level::Error, format!("{refused}: {}", said(e))),
@@ -92,7 +92,7 @@ fn notice(result: Result<String, ServiceError>, refused: &str) -> Reply {
 
 /// The service's refusal as a sentence: a rule's message without its field's key in front
 /// (the message names what it is about), stored text escaped.
-fn said(e: ServiceError) -> String {
+pub(super) fn said(e: ServiceError) -> String {
     let text = match e {
         ServiceError::Invalid { message, .. } => message,
         other => other.to_string(),

@@ -226,9 +226,16 @@ impl Screen for BoardScreen {
 
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
         match reply {
-            Reply::BoardLoaded { rows, complete } => match rows {
+            Reply::BoardLoaded {
+                rows,
+                complete,
+                country,
+            } => match rows {
                 // A late first screen must not replace a full load that beat it.
-                Ok(rows) if complete || !self.board.complete => self.board.set_rows(rows, complete),
+                Ok(rows) if complete || !self.board.complete => {
+                    self.board.country = country;
+                    self.board.set_rows(rows, complete);
+                }
                 Ok(_) => {}
                 Err(e) => cx.error(e),
             },

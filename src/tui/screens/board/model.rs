@@ -3,6 +3,7 @@
 //! memory, so a keystroke never waits on the database.
 
 use crate::domain::board_columns::{ColumnId, SortKey};
+use crate::domain::search::Search;
 use crate::domain::{BoardRow, Filter, Status};
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -20,6 +21,8 @@ pub struct Board {
     /// First row shown; kept by the view so the cursor stays visible.
     pub offset: usize,
     pub search: String,
+    /// The `default_country` setting, for phone numbers searched in a national form.
+    pub country: Option<String>,
     pub status_filter: Option<Status>,
     /// The filter line as typed (`status:active channels>=30 tag:wholesale`).
     pub filter_text: String,
@@ -39,23 +42,6 @@ pub struct Board {
 /// What a search looks in: "id name account-code contact-text", lower-cased.
 fn haystack(r: &BoardRow) -> String {
     format!("{} {} {}", r.id, r.name, r.contact_text).to_lowercase()
-}
-
-/// The words of a search, lower-cased. A phone number as people say or write it
-/// ("+1 571-372-1357", "(571) 372 1357") is one term of its digits.
-fn search_terms(search: &str) -> Vec<String> {
-    let phone_like = search
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
-    if phone_like && digits.len() >= 4 {
-        return vec![digits];
-    }
-    search
-        .to_lowercase()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
 }
 
 impl Board {
@@ -255,21 +241,13 @@ impl Board {
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
-        let terms = search_terms(&self.search);
+        let search = Search::parse(&self.search, self.country.as_deref());
         let status = self.status_filter;
         let filter = self.filter.as_ref();
         self.view = (0..self.rows.len())
             .filter(|&i| status.is_none_or(|s| self.rows[i].status == s))
             .filter(|&i| filter.is_none_or(|f| f.matches(&self.rows[i])))
-            .filter(|&i| {
-                terms
-                    .iter()
-                    .all(|t| match t.strip_prefix('#').map(str::parse::<i64>) {
-                        // "#64" is customer 64 and no other (64 alone also finds phone numbers).
-                        Some(Ok(id)) => self.rows[i].id == id,
-                        _ => self.haystack[i].contains(t.as_str()),
-                    })
-            })
+            .filter(|&i| search.matches(self.rows[i].id, &self.haystack[i]))
             .collect();
         self.sort_view();
         self.place_cursor(keep);

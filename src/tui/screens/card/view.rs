@@ -68,7 +68,7 @@ fn draw_header(frame: &mut Frame, area: Rect, data: &CardData) {
         .contacts
         .iter()
         .find(|k| k.is_primary)
-        .map_or("no primary contact", |k| k.email.as_str());
+        .map_or("no primary contact", |k| k.spec.email.as_str());
     let lines = vec![
         Line::from(vec![
             label("Status"),

@@ -4,14 +4,14 @@
 mod model;
 mod view;
 
-pub use model::{CustomerForm, FormTab, Kind, SaveOption};
+pub use model::{CustomerForm, FormTab, Kind};
 
 use super::prompt::{Prompt, Purpose};
 use crate::domain::Customer;
-use crate::tui::chrome::FIX_FIELDS;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply, SaveError};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::save_flow::{SaveOption, Step};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -30,51 +30,6 @@ impl CustomerFormScreen {
     pub fn edit(customer: &Customer) -> CustomerFormScreen {
         CustomerFormScreen {
             form: CustomerForm::edit(customer),
-        }
-    }
-
-    fn conflict(&mut self, action: Action, cx: &mut Cx) {
-        let form = &mut self.form;
-        // Cancelling drops what the operator typed: only Esc right after Esc does.
-        let asked = std::mem::take(&mut form.confirm_discard);
-        match action {
-            Action::TakeTheirs => {
-                form.take_theirs();
-                cx.info("Their version is loaded; your changes were dropped.");
-            }
-            Action::Overwrite => match form.ours_over_theirs() {
-                Ok(customer) => save(form, customer, false, cx),
-                Err(errors) => form.save_error = errors.first().map(|e| e.message.clone()),
-            },
-            Action::Back if !asked => form.confirm_discard = true,
-            Action::Back => cx.close(),
-            _ => {}
-        }
-    }
-
-    fn menu(&mut self, cursor: usize, action: Action, cx: &mut Cx) {
-        let form = &mut self.form;
-        let options = form.save_options();
-        let n = options.len();
-        let chosen = match action {
-            Action::Back => None,
-            Action::Left | Action::PrevField => {
-                form.menu = Some((cursor + n - 1) % n);
-                return;
-            }
-            Action::Right | Action::NextField => {
-                form.menu = Some((cursor + 1) % n);
-                return;
-            }
-            Action::Submit => options.get(cursor).copied(),
-            Action::SaveContinue => Some(SaveOption::Continue),
-            Action::SaveStay => Some(SaveOption::Stay),
-            Action::SaveDelay if options.contains(&SaveOption::Delay) => Some(SaveOption::Delay),
-            _ => return,
-        };
-        form.menu = None;
-        if let Some(option) = chosen {
-            self.save_with(option, cx);
         }
     }
 
@@ -110,10 +65,10 @@ impl CustomerFormScreen {
         };
         let fields = crate::domain::draft::changed_fields(original, &edited);
         if fields.as_object().is_none_or(|m| m.is_empty()) {
-            form.save_error = Some("Nothing changed: there is nothing to schedule.".into());
+            form.flow.save_error = Some("Nothing changed: there is nothing to schedule.".into());
             return;
         }
-        form.saving = true;
+        form.flow.saving = true;
         cx.run(Effect::Schedule {
             customer: original.id,
             fields,
@@ -123,7 +78,7 @@ impl CustomerFormScreen {
 
     fn saved(&mut self, result: Result<Customer, SaveError>, stay: bool, cx: &mut Cx) {
         let form = &mut self.form;
-        form.saving = false;
+        form.flow.saving = false;
         match result {
             Ok(customer) if stay => {
                 let next = if form.is_new() {
@@ -138,14 +93,14 @@ impl CustomerFormScreen {
                 cx.close();
                 cx.info(format!("Saved {} (#{})", customer.name, customer.id));
             }
-            Err(SaveError::Conflict(theirs)) => form.conflict = Some(theirs),
+            Err(SaveError::Conflict(theirs)) => form.flow.conflict = Some(theirs),
             Err(SaveError::Field(error)) => {
-                form.save_error = Some(format!("Not saved: {error}"));
+                form.flow.save_error = Some(format!("Not saved: {error}"));
                 // To the field to fix.
                 form.focus_on(error.field);
                 form.errors.push(error);
             }
-            Err(SaveError::Failed(e)) => form.save_error = Some(e),
+            Err(SaveError::Failed(e)) => form.flow.save_error = Some(e),
         }
     }
 
@@ -156,8 +111,7 @@ impl CustomerFormScreen {
 
 /// Sends the form's customer to be saved; the form waits for the answer.
 fn save(form: &mut CustomerForm, customer: Customer, stay: bool, cx: &mut Cx) {
-    form.saving = true;
-    form.save_error = None;
+    form.flow.start_save();
     cx.run(Effect::SaveCustomer {
         customer: Box::new(customer),
         stay,
@@ -166,13 +120,7 @@ fn save(form: &mut CustomerForm, customer: Customer, stay: bool, cx: &mut Cx) {
 
 impl Screen for CustomerFormScreen {
     fn context(&self) -> Context {
-        if self.form.conflict.is_some() {
-            Context::Conflict
-        } else if self.form.menu.is_some() {
-            Context::SaveMenu
-        } else {
-            Context::Form
-        }
+        self.form.flow.context(Context::Form, Context::SaveMenu)
     }
 
     /// ← → edit inside text (or cycle a choice); Enter is a new line in the TOML vars, and
@@ -195,7 +143,7 @@ impl Screen for CustomerFormScreen {
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
         // Any key but Esc takes back the question a first Esc asked, a cursor move too.
-        self.form.confirm_discard = false;
+        self.form.flow.confirm_discard = false;
         // Under the save menu or the conflict dialog, the fields take no typing.
         if self.context() != Context::Form {
             return;
@@ -213,52 +161,42 @@ impl Screen for CustomerFormScreen {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
-        // One save at a time: the answer to the first decides what comes next.
-        if self.form.saving {
-            return Flow::Done;
-        }
-        if self.form.conflict.is_some() {
-            self.conflict(action, cx);
-            return Flow::Done;
-        }
-        if let Some(cursor) = self.form.menu {
-            self.menu(cursor, action, cx);
-            return Flow::Done;
-        }
         let form = &mut self.form;
-        // Only Esc right after Esc discards: any other key takes the question back.
-        let asked = std::mem::take(&mut form.confirm_discard);
-        match action {
-            Action::Back if form.is_dirty() && !asked => form.confirm_discard = true,
-            Action::Back => cx.close(),
-            Action::NextField => form.next_field(1),
-            Action::PrevField => form.next_field(-1),
-            Action::NextFormTab => form.next_tab(1),
-            Action::PrevFormTab => form.next_tab(-1),
-            Action::Submit => {
-                // An invalid form stays open; its fields already show why.
-                if form.customer().is_ok() {
-                    form.menu = Some(0);
-                } else {
-                    form.save_error = Some(FIX_FIELDS.into());
-                }
+        let dirty = form.is_dirty();
+        match form.flow.on_action(action, form.save_options(), dirty) {
+            Step::Done => {}
+            Step::Close => cx.close(),
+            Step::Save(option) => self.save_with(option, cx),
+            Step::TakeTheirs => {
+                form.take_theirs();
+                cx.info("Their version is loaded; your changes were dropped.");
             }
-            _ => {}
+            Step::Overwrite => match form.ours_over_theirs() {
+                Ok(customer) => save(form, customer, false, cx),
+                Err(errors) => form.flow.save_error = errors.first().map(|e| e.message.clone()),
+            },
+            Step::Fields(Action::NextField) => form.next_field(1),
+            Step::Fields(Action::PrevField) => form.next_field(-1),
+            Step::Fields(Action::NextFormTab) => form.next_tab(1),
+            Step::Fields(Action::PrevFormTab) => form.next_tab(-1),
+            // An invalid form stays open; its fields already show why.
+            Step::Fields(Action::Submit) => form.flow.submit(form.customer().is_ok()),
+            Step::Fields(_) => {}
         }
         Flow::Done
     }
 
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
         match reply {
-            Reply::Saved { result, stay } if self.form.saving => self.saved(result, stay, cx),
-            Reply::Scheduled(result) if self.form.saving => match result {
+            Reply::Saved { result, stay } if self.form.flow.saving => self.saved(result, stay, cx),
+            Reply::Scheduled(result) if self.form.flow.saving => match result {
                 Ok(line) => {
                     cx.close();
                     cx.info(line);
                 }
                 Err(e) => {
-                    self.form.saving = false;
-                    self.form.save_error = Some(e);
+                    self.form.flow.saving = false;
+                    self.form.flow.save_error = Some(e);
                 }
             },
             Reply::DelayChosen(due) => self.schedule(due, cx),

@@ -6,6 +6,7 @@
 use crate::domain::draft::changed_fields;
 use crate::domain::{Customer, CustomerDraft, Field, FieldError, InvoiceSchedule, Status};
 use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::save_flow::{SaveFlow, SaveOption};
 use crossterm::event::KeyEvent;
 use std::collections::HashMap;
 
@@ -75,29 +76,6 @@ pub enum Kind {
     Fixed,
 }
 
-/// The save options of the web console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveOption {
-    /// Save and go back where the form was opened from.
-    Continue,
-    /// Save and keep the form open (a fresh one when adding).
-    Stay,
-    /// Store the change to apply at a chosen time.
-    Delay,
-}
-
-impl SaveOption {
-    pub const ALL: [SaveOption; 3] = [SaveOption::Continue, SaveOption::Stay, SaveOption::Delay];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SaveOption::Continue => "Save and Continue",
-            SaveOption::Stay => "Save and Stay",
-            SaveOption::Delay => "Delay and Save…",
-        }
-    }
-}
-
 pub struct CustomerForm {
     /// The customer as loaded (None when adding): its version is what the save checks.
     pub original: Option<Customer>,
@@ -108,15 +86,9 @@ pub struct CustomerForm {
     pub focus: usize,
     /// The rules' verdict on what is typed now, by field name.
     pub errors: Vec<FieldError>,
-    /// Why the last save failed (a name in use, the database).
-    pub save_error: Option<String>,
-    pub saving: bool,
-    /// The save options menu, open with its cursor.
-    pub menu: Option<usize>,
-    /// Another operator saved first: their version, shown beside ours.
-    pub conflict: Option<Box<Customer>>,
-    /// Esc was pressed with unsaved changes: a second Esc discards them.
-    pub confirm_discard: bool,
+    /// The save options, the save under way, a conflict (their version shown beside
+    /// ours), Esc's question.
+    pub flow: SaveFlow<Customer>,
 }
 
 impl CustomerForm {
@@ -124,7 +96,7 @@ impl CustomerForm {
     /// to a customer that exists).
     pub fn save_options(&self) -> &'static [SaveOption] {
         if self.is_new() {
-            &SaveOption::ALL[..2]
+            SaveOption::NOW
         } else {
             &SaveOption::ALL
         }
@@ -159,11 +131,7 @@ impl CustomerForm {
             tab: FormTab::Basic,
             focus: 0,
             errors: Vec::new(),
-            save_error: None,
-            saving: false,
-            menu: None,
-            conflict: None,
-            confirm_discard: false,
+            flow: SaveFlow::default(),
         };
         form.revalidate();
         form
@@ -288,8 +256,7 @@ impl CustomerForm {
     }
 
     fn changed(&mut self) {
-        self.save_error = None;
-        self.confirm_discard = false;
+        self.flow.edited();
         self.revalidate();
     }
 
@@ -333,7 +300,7 @@ impl CustomerForm {
 
     /// "Reload" in a conflict: their version, our edits dropped.
     pub fn take_theirs(&mut self) {
-        if let Some(theirs) = self.conflict.take() {
+        if let Some(theirs) = self.flow.conflict.take() {
             let tab = self.tab;
             *self = CustomerForm::edit(&theirs);
             self.tab = tab;
@@ -343,7 +310,7 @@ impl CustomerForm {
     /// "Overwrite" in a conflict: our changed fields applied on their current row, so
     /// fields only they changed keep their value.
     pub fn ours_over_theirs(&mut self) -> Result<Customer, Vec<FieldError>> {
-        let theirs = self.conflict.take().map(|t| *t);
+        let theirs = self.flow.conflict.take().map(|t| *t);
         let (Some(original), Some(theirs)) = (&self.original, theirs) else {
             return self.customer();
         };

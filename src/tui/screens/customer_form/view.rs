@@ -4,7 +4,6 @@ use super::model::{CustomerForm, FormTab, Kind, shown};
 use crate::domain::draft::field_changes;
 use crate::domain::{CustomerDraft, Field};
 use crate::tui::chrome::{ERROR_MARK, centered};
-use crate::tui::widgets::form_status::FormStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -32,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     ])
     .areas(inner);
     draw_tabs(frame, tabs, form);
-    if let Some(theirs) = &form.conflict {
+    if let Some(theirs) = &form.flow.conflict {
         draw_conflict(frame, body, form, theirs);
     } else {
         draw_fields(frame, body, form);
@@ -244,15 +243,12 @@ fn draw_conflict(
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     let labels: Vec<&str> = form.save_options().iter().map(|o| o.label()).collect();
-    let status = FormStatus {
-        menu: form.menu.map(|cursor| (&labels[..], cursor)),
-        saving: form.saving,
-        confirm_discard: form.confirm_discard,
-        save_error: form.save_error.as_deref(),
-        field_error: form.error(form.focused()),
-        errors: form.errors.len(),
-        hint: "Enter: save options · Tab next field · ← → choose · Esc cancel",
-    };
+    let status = form.flow.status(
+        &labels,
+        form.error(form.focused()),
+        form.errors.len(),
+        "Enter: save options · Tab next field · ← → choose · Esc cancel",
+    );
     frame.render_widget(
         Paragraph::new(status.line()).wrap(Wrap { trim: true }),
         area,

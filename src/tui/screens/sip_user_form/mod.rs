@@ -5,14 +5,14 @@
 mod model;
 mod view;
 
-pub use model::{PingMode, SaveOption, SipField, SipUserForm};
+pub use model::{PingMode, SipField, SipUserForm};
 
 use super::sip_password::password_window;
 use crate::domain::SipUser;
-use crate::tui::chrome::FIX_FIELDS;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply, SipEffect, SipReply, SipSaveError, SipSaved};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::save_flow::{SaveOption, Step};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,44 +34,8 @@ impl SipUserFormScreen {
         }
     }
 
-    fn conflict(&mut self, action: Action, cx: &mut Cx) {
-        let form = &mut self.form;
-        // Cancelling drops what the operator typed: only Esc right after Esc does.
-        let asked = std::mem::take(&mut form.confirm_discard);
-        match action {
-            Action::TakeTheirs => {
-                form.take_theirs();
-                cx.info("Their version is loaded; your changes were dropped.");
-            }
-            Action::Overwrite => {
-                form.ours_over_theirs();
-                save(form, false, cx);
-            }
-            Action::Back if !asked => form.confirm_discard = true,
-            Action::Back => cx.close(),
-            _ => {}
-        }
-    }
-
-    fn menu(&mut self, cursor: usize, action: Action, cx: &mut Cx) {
-        let n = SaveOption::ALL.len();
-        let chosen = match action {
-            Action::Back => None,
-            Action::Left => {
-                self.form.menu = Some((cursor + n - 1) % n);
-                return;
-            }
-            Action::Right => {
-                self.form.menu = Some((cursor + 1) % n);
-                return;
-            }
-            Action::Submit => Some(SaveOption::ALL[cursor]),
-            Action::SaveContinue => Some(SaveOption::Continue),
-            Action::SaveStay => Some(SaveOption::Stay),
-            _ => return,
-        };
-        self.form.menu = None;
-        let Some(option) = chosen else { return };
+    /// Carries out a save option.
+    fn save_with(&mut self, option: SaveOption, cx: &mut Cx) {
         let form = &mut self.form;
         // An edit that changes nothing writes nothing (and no audit row) and says so.
         if !form.is_new() && !form.is_dirty() {
@@ -89,7 +53,7 @@ impl SipUserFormScreen {
 
     fn saved(&mut self, result: Result<SipSaved, SipSaveError>, stay: bool, cx: &mut Cx) {
         let form = &mut self.form;
-        form.saving = false;
+        form.flow.saving = false;
         match result {
             Ok(saved) => {
                 let user = &saved.user;
@@ -109,17 +73,17 @@ impl SipUserFormScreen {
                 }
                 cx.info(line);
             }
-            Err(SipSaveError::Conflict(theirs)) => form.conflict = Some(theirs),
+            Err(SipSaveError::Conflict(theirs)) => form.flow.conflict = Some(theirs),
             Err(SipSaveError::Fields(errors)) => {
                 if let Some(first) = errors.first() {
-                    form.save_error = Some(format!("Not saved: {}", first.message));
+                    form.flow.save_error = Some(format!("Not saved: {}", first.message));
                     // To the field to fix.
                     form.focus_on(first.field);
                 }
                 // Shown beside their fields until the next change checks again.
                 form.errors.extend(errors);
             }
-            Err(SipSaveError::Failed(e)) => form.save_error = Some(format!("Not saved: {e}")),
+            Err(SipSaveError::Failed(e)) => form.flow.save_error = Some(format!("Not saved: {e}")),
         }
     }
 
@@ -130,8 +94,7 @@ impl SipUserFormScreen {
 
 /// Sends the form's SIP user to be saved; the form waits for the answer.
 fn save(form: &mut SipUserForm, stay: bool, cx: &mut Cx) {
-    form.saving = true;
-    form.save_error = None;
+    form.flow.start_save();
     cx.run(Effect::Sip(SipEffect::Save {
         customer: form.customer,
         edit: form.original.as_ref().map(|u| (u.id, u.version)),
@@ -143,13 +106,9 @@ fn save(form: &mut SipUserForm, stay: bool, cx: &mut Cx) {
 
 impl Screen for SipUserFormScreen {
     fn context(&self) -> Context {
-        if self.form.conflict.is_some() {
-            Context::Conflict
-        } else if self.form.menu.is_some() {
-            Context::SipSaveMenu
-        } else {
-            Context::SipForm
-        }
+        self.form
+            .flow
+            .context(Context::SipForm, Context::SipSaveMenu)
     }
 
     /// ← → move inside text; Space is a space there.
@@ -164,7 +123,7 @@ impl Screen for SipUserFormScreen {
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
         // Any key but Esc takes back the question a first Esc asked.
-        self.form.confirm_discard = false;
+        self.form.flow.confirm_discard = false;
         if self.context() != Context::SipForm {
             return;
         }
@@ -181,42 +140,33 @@ impl Screen for SipUserFormScreen {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
-        // One save at a time: the answer to the first decides what comes next.
-        if self.form.saving {
-            return Flow::Done;
-        }
-        if self.form.conflict.is_some() {
-            self.conflict(action, cx);
-            return Flow::Done;
-        }
-        if let Some(cursor) = self.form.menu {
-            self.menu(cursor, action, cx);
-            return Flow::Done;
-        }
         let form = &mut self.form;
-        let asked = std::mem::take(&mut form.confirm_discard);
-        match action {
-            Action::Back if form.is_dirty() && !asked => form.confirm_discard = true,
-            Action::Back => cx.close(),
-            Action::NextField => form.next_field(1),
-            Action::PrevField => form.next_field(-1),
-            Action::Toggle => form.toggle(),
-            Action::Submit => {
-                // An invalid form stays open; its fields already say why.
-                if form.draft.validate().is_ok() {
-                    form.menu = Some(0);
-                } else {
-                    form.save_error = Some(FIX_FIELDS.into());
-                }
+        let dirty = form.is_dirty();
+        match form.flow.on_action(action, SaveOption::NOW, dirty) {
+            Step::Done => {}
+            Step::Close => cx.close(),
+            Step::Save(option) => self.save_with(option, cx),
+            Step::TakeTheirs => {
+                form.take_theirs();
+                cx.info("Their version is loaded; your changes were dropped.");
             }
-            _ => {}
+            Step::Overwrite => {
+                form.ours_over_theirs();
+                save(form, false, cx);
+            }
+            Step::Fields(Action::NextField) => form.next_field(1),
+            Step::Fields(Action::PrevField) => form.next_field(-1),
+            Step::Fields(Action::Toggle) => form.toggle(),
+            // An invalid form stays open; its fields already say why.
+            Step::Fields(Action::Submit) => form.flow.submit(form.draft.validate().is_ok()),
+            Step::Fields(_) => {}
         }
         Flow::Done
     }
 
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
         match reply {
-            Reply::Sip(SipReply::Saved { result, stay }) if self.form.saving => {
+            Reply::Sip(SipReply::Saved { result, stay }) if self.form.flow.saving => {
                 self.saved(result, stay, cx);
             }
             // The customer deleted, here or elsewhere: nothing left to save.

@@ -5,6 +5,7 @@
 use crate::domain::sip_user::{Codec, NatPing, Protocol};
 use crate::domain::{FieldError, SipUser, SipUserDraft};
 use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::save_flow::SaveFlow;
 use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,26 +96,6 @@ pub enum PingMode {
     Every,
 }
 
-/// The save options: the customer form's, without Delay and Save.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveOption {
-    /// Save and go back to the card.
-    Continue,
-    /// Save and keep the form open (a fresh one when adding).
-    Stay,
-}
-
-impl SaveOption {
-    pub const ALL: [SaveOption; 2] = [SaveOption::Continue, SaveOption::Stay];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SaveOption::Continue => "Save and Continue",
-            SaveOption::Stay => "Save and Stay",
-        }
-    }
-}
-
 pub struct SipUserForm {
     pub customer: i64,
     /// The SIP user as loaded (None when adding): its version is what the save checks.
@@ -135,14 +116,8 @@ pub struct SipUserForm {
     pub codec: usize,
     /// The rules' verdict on what is typed now, and the service's refusals.
     pub errors: Vec<FieldError>,
-    pub save_error: Option<String>,
-    pub saving: bool,
-    /// The save options, open with their cursor.
-    pub menu: Option<usize>,
-    /// Another operator saved first: their version.
-    pub conflict: Option<Box<SipUser>>,
-    /// Esc was pressed with unsaved changes: a second Esc discards them.
-    pub confirm_discard: bool,
+    /// The save options, the save under way, a conflict, Esc's question.
+    pub flow: SaveFlow<SipUser>,
 }
 
 impl SipUserForm {
@@ -181,11 +156,7 @@ impl SipUserForm {
             focus: 0,
             codec: 0,
             errors: Vec::new(),
-            save_error: None,
-            saving: false,
-            menu: None,
-            conflict: None,
-            confirm_discard: false,
+            flow: SaveFlow::default(),
         };
         form.revalidate();
         form
@@ -356,8 +327,7 @@ impl SipUserForm {
     }
 
     fn changed(&mut self) {
-        self.save_error = None;
-        self.confirm_discard = false;
+        self.flow.edited();
         self.revalidate();
     }
 
@@ -392,7 +362,7 @@ impl SipUserForm {
 
     /// "Reload" in a conflict: their version, our edits dropped.
     pub fn take_theirs(&mut self) {
-        if let Some(theirs) = self.conflict.take() {
+        if let Some(theirs) = self.flow.conflict.take() {
             let focus = self.focus;
             *self = SipUserForm::edit(&theirs);
             self.focus = focus;
@@ -402,7 +372,8 @@ impl SipUserForm {
     /// "Overwrite" in a conflict: the fields we changed on top of their version, so that
     /// a field only they changed keeps their value; the next save expects their version.
     pub fn ours_over_theirs(&mut self) {
-        let (Some(original), Some(theirs)) = (self.original.take(), self.conflict.take()) else {
+        let (Some(original), Some(theirs)) = (self.original.take(), self.flow.conflict.take())
+        else {
             return;
         };
         let before = SipUserDraft::from(&original.spec);
@@ -516,8 +487,8 @@ mod tests {
         let mut theirs = user.clone();
         theirs.spec.cps = 5;
         theirs.version = 2;
-        f.conflict = Some(Box::new(theirs));
-        let shown = f.conflicting(f.conflict.as_deref().unwrap());
+        f.flow.conflict = Some(Box::new(theirs));
+        let shown = f.conflicting(f.flow.conflict.as_deref().unwrap());
         let names: Vec<&str> = shown.iter().map(|(field, ..)| field.name()).collect();
         assert_eq!(names, ["channels", "cps"]);
         f.ours_over_theirs();
@@ -526,6 +497,6 @@ mod tests {
             ("2", "5")
         );
         assert_eq!(f.original.as_ref().unwrap().version, 2);
-        assert!(f.conflict.is_none());
+        assert!(f.flow.conflict.is_none());
     }
 }

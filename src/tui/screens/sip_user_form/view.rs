@@ -1,11 +1,11 @@
 //! The SIP user form, drawn over the card.
 
-use super::model::{PingMode, SaveOption, SipField, SipUserForm};
+use super::model::{PingMode, SipField, SipUserForm};
 use crate::domain::SipUser;
 use crate::domain::sip_user::{Codec, Protocol};
 use crate::text::{fit, printable};
 use crate::tui::chrome::{ERROR_MARK, centered};
-use crate::tui::widgets::form_status::FormStatus;
+use crate::tui::widgets::save_flow::SaveOption;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SipUserForm) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    match &form.conflict {
+    match &form.flow.conflict {
         Some(theirs) => draw_conflict(frame, body, form, theirs),
         None => draw_fields(frame, body, form),
     }
@@ -203,16 +203,13 @@ fn draw_conflict(frame: &mut Frame, area: Rect, form: &SipUserForm, theirs: &Sip
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &SipUserForm) {
-    let labels = SaveOption::ALL.map(SaveOption::label);
-    let status = FormStatus {
-        menu: form.menu.map(|cursor| (&labels[..], cursor)),
-        saving: form.saving,
-        confirm_discard: form.confirm_discard,
-        save_error: form.save_error.as_deref(),
-        field_error: form.error(form.focused()),
-        errors: form.errors.len(),
-        hint: "Enter: save options · Tab next field · ← → choose · Space tick · Esc cancel",
-    };
+    let labels: Vec<&str> = SaveOption::NOW.iter().map(|o| o.label()).collect();
+    let status = form.flow.status(
+        &labels,
+        form.error(form.focused()),
+        form.errors.len(),
+        "Enter: save options · Tab next field · ← → choose · Space tick · Esc cancel",
+    );
     frame.render_widget(
         Paragraph::new(status.line()).wrap(Wrap { trim: true }),
         area,

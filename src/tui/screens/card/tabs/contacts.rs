@@ -29,7 +29,7 @@ impl CardTab for ContactsTab {
             Action::Open => {
                 if let Some(k) = data.contacts.get(self.list.cursor) {
                     cx.open(Window::detail(
-                        format!("Contact: {} (Esc closes)", k.name),
+                        format!("Contact: {} (Esc closes)", k.spec.name),
                         k.describe(),
                     ));
                 }
@@ -77,17 +77,17 @@ fn draw_contacts(frame: &mut Frame, area: Rect, data: &CardData, list: &ListCurs
                 } else {
                     String::new()
                 },
-                k.name.clone(),
-                k.email.clone(),
-                k.phone.clone(),
+                k.spec.name.clone(),
+                k.spec.email.clone(),
+                k.spec.phone.clone(),
             ];
             if full {
-                cells.extend([k.mobile.clone(), k.contact_type.clone()]);
+                cells.extend([k.spec.mobile.clone(), k.spec.contact_type.clone()]);
             }
             cells.push(format!(
                 "{}/{}",
-                yes(k.email_verified),
-                yes(k.mobile_verified)
+                yes(k.spec.email_verified),
+                yes(k.spec.mobile_verified)
             ));
             cells
         },

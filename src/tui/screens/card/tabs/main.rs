@@ -89,8 +89,11 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData, cursor: &mut RowCur
         .flat_map(|k| {
             let star = if k.is_primary { "★ " } else { "  " };
             [
-                Line::from(fit(&format!("{star}{}  {}", k.name, k.phone), inner)),
-                Line::from(fit(&format!("  {}", k.email), inner)),
+                Line::from(fit(
+                    &format!("{star}{}  {}", k.spec.name, k.spec.phone),
+                    inner,
+                )),
+                Line::from(fit(&format!("  {}", k.spec.email), inner)),
             ]
         })
         .collect();
