@@ -83,8 +83,9 @@ fn board_search_card_tabs_edit_and_audit() {
         "Shift-Tab goes back to Contacts"
     );
 
-    // Edit: a bad channel count shows its reason and is not saved.
-    h.key(KeyCode::Char('e'));
+    // Edit (from Main: on Contacts, e edits the contact): a bad channel count shows its
+    // reason and is not saved.
+    h.key(KeyCode::Char('1')).key(KeyCode::Char('e'));
     assert!(h.screen().contains(&format!("Edit {}", target.name)));
     h.key(KeyCode::Tab); // Status
     h.key(KeyCode::Right); // the next status
@@ -1616,9 +1617,10 @@ fn a_message_stays_on_the_screen_it_is_about() {
     let (_dir, _path, service) = common::demo_db(4, 2);
     let mut h = Harness::new(service, 120, 30);
     let first = h.board().selected().unwrap().name.clone();
-    // From the Contacts tab: on Main, d releases a number block.
+    // From the Audit tab: on Main, d releases a number block, on Contacts it deletes a
+    // contact.
     h.key(KeyCode::Enter)
-        .key(KeyCode::Char('2'))
+        .key(KeyCode::Char('4'))
         .key(KeyCode::Char('d'))
         .keys(&first);
     h.key(KeyCode::Enter);

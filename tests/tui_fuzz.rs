@@ -23,12 +23,15 @@ use carrierdesk::tui::screens::bulk_form::BulkFormScreen;
 use carrierdesk::tui::screens::card::CardScreen;
 use carrierdesk::tui::screens::columns::ColumnChooser;
 use carrierdesk::tui::screens::confirm::Confirm;
+use carrierdesk::tui::screens::contact_delete::ContactDelete;
+use carrierdesk::tui::screens::contact_form::ContactFormScreen;
 use carrierdesk::tui::screens::customer_form::CustomerFormScreen;
+use carrierdesk::tui::screens::global_contacts::GlobalContacts;
 use carrierdesk::tui::screens::list::{ListKind, ListScreen};
 use carrierdesk::tui::screens::palette::PaletteScreen;
+use carrierdesk::tui::screens::password::PasswordScreen;
 use carrierdesk::tui::screens::prompt::{Prompt, Purpose};
 use carrierdesk::tui::screens::settings::SettingsScreen;
-use carrierdesk::tui::screens::sip_password::SipPasswordScreen;
 use carrierdesk::tui::screens::sip_user_form::SipUserFormScreen;
 use carrierdesk::tui::screens::window::Window;
 use carrierdesk::tui::shell::App;
@@ -177,6 +180,11 @@ enum Prefix {
     SipPassword,
     SipDeleteConfirm,
     BlockReleaseConfirm,
+    ContactAddForm,
+    ContactEditForm,
+    ContactDelete,
+    ContactPassword,
+    GlobalContacts,
 }
 
 impl Prefix {
@@ -224,6 +232,11 @@ impl Prefix {
         Prefix::SipPassword,
         Prefix::SipDeleteConfirm,
         Prefix::BlockReleaseConfirm,
+        Prefix::ContactAddForm,
+        Prefix::ContactEditForm,
+        Prefix::ContactDelete,
+        Prefix::ContactPassword,
+        Prefix::GlobalContacts,
     ];
 
     fn steps(self) -> Vec<Step> {
@@ -280,8 +293,9 @@ impl Prefix {
                 [typed("  e"), vec![key(Tab)], typed("77"), vec![key(Enter)]].concat()
             }
             Prefix::DeletePrompt => vec![key(Char('d'))],
-            // From the Contacts tab: on Main, d releases a number block.
-            Prefix::CardDeletePrompt => vec![key(Enter), key(Char('2')), key(Char('d'))],
+            // From the Audit tab: on Main, d releases a number block; on Contacts, it
+            // deletes a contact.
+            Prefix::CardDeletePrompt => vec![key(Enter), key(Char('4')), key(Char('d'))],
             Prefix::ImportPrompt => palette("import cdr"),
             Prefix::ImportReport => [
                 palette("import cdr"),
@@ -323,6 +337,11 @@ impl Prefix {
             Prefix::SipPassword => [sip_card, typed("5p")].concat(),
             Prefix::SipDeleteConfirm => [sip_card, typed("5d")].concat(),
             Prefix::BlockReleaseConfirm => [sip_card, typed("d")].concat(),
+            Prefix::ContactAddForm => vec![key(Enter), key(Char('2')), key(Char('a'))],
+            Prefix::ContactEditForm => vec![key(Enter), key(Char('2')), key(Char('e'))],
+            Prefix::ContactDelete => vec![key(Enter), key(Char('2')), key(Char('d'))],
+            Prefix::ContactPassword => vec![key(Enter), key(Char('2')), key(Char('P'))],
+            Prefix::GlobalContacts => palette("global contacts"),
         }
     }
 
@@ -338,6 +357,7 @@ impl Prefix {
         let form = || app.top_as::<CustomerFormScreen>().map(|s| &s.form);
         let settings = app.top_as::<SettingsScreen>();
         let sip_form = || app.top_as::<SipUserFormScreen>().map(|s| &s.form);
+        let contact_form = || app.top_as::<ContactFormScreen>().map(|s| &s.form);
         let prompt = |expected: fn(&Purpose) -> bool| match app.top_as::<Prompt>() {
             Some(p) if expected(&p.purpose) => Ok(()),
             Some(p) => Err(format!("a prompt for {:?}", p.purpose)),
@@ -468,16 +488,16 @@ impl Prefix {
             ),
             Prefix::SipUsers => card_tab("SIP users"),
             Prefix::SipAddForm => top(
-                sip_form().is_some_and(|f| f.is_new()) && context == Context::SipForm,
+                sip_form().is_some_and(|f| f.is_new()) && context == Context::FieldForm,
                 "SIP user form, adding",
             ),
-            Prefix::SipSaveMenu => top(context == Context::SipSaveMenu, "SIP user save options"),
+            Prefix::SipSaveMenu => top(context == Context::FieldSaveMenu, "SIP user save options"),
             Prefix::SipEditForm => top(
-                sip_form().is_some_and(|f| !f.is_new()) && context == Context::SipForm,
+                sip_form().is_some_and(|f| !f.is_new()) && context == Context::FieldForm,
                 "SIP user form, editing",
             ),
             Prefix::SipPassword => top(
-                app.top_as::<SipPasswordScreen>().is_some(),
+                app.top_as::<PasswordScreen>().is_some(),
                 "SIP password prompt",
             ),
             Prefix::SipDeleteConfirm => top(
@@ -489,6 +509,28 @@ impl Prefix {
                 app.top_as::<Confirm>()
                     .is_some_and(|c| c.question.starts_with("Release number block")),
                 "question whether to release a number block",
+            ),
+            Prefix::ContactAddForm => top(
+                contact_form().is_some_and(|f| f.is_new()) && context == Context::FieldForm,
+                "contact form, adding",
+            ),
+            Prefix::ContactEditForm => top(
+                contact_form().is_some_and(|f| !f.is_new()) && context == Context::FieldForm,
+                "contact form, editing",
+            ),
+            Prefix::ContactDelete => top(
+                app.top_as::<ContactDelete>().is_some(),
+                "question whether to delete a contact",
+            ),
+            Prefix::ContactPassword => top(
+                app.top_as::<PasswordScreen>().is_some(),
+                "portal password prompt",
+            ),
+            Prefix::GlobalContacts => top(
+                app.top_as::<GlobalContacts>()
+                    .is_some_and(|g| g.rows.is_some())
+                    && context == Context::ContactList,
+                "loaded global contacts",
             ),
         };
         result.map_err(|e| format!("{self:?}: {e} (top context {context:?})"))

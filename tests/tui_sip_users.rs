@@ -10,6 +10,7 @@ use carrierdesk::domain::{Currency, Customer, NumberBlock, SipUser, SipUserDraft
 use carrierdesk::service::{Service, SettingChange};
 use carrierdesk::tui::clock::Clock;
 use carrierdesk::tui::screens::card::CardScreen;
+use carrierdesk::tui::screens::field_form::FieldModel;
 use carrierdesk::tui::screens::sip_user_form::SipUserFormScreen;
 use crossterm::event::KeyCode;
 use tui_harness::Harness;

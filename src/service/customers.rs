@@ -26,6 +26,8 @@ pub struct CardData {
     pub today: i64,
     /// Pending Delay-and-Save changes, soonest first.
     pub scheduled: Vec<crate::domain::ScheduledChange>,
+    /// The `default_country` setting, for phone numbers typed in a national form.
+    pub country: Option<String>,
 }
 
 /// How far back the card's Daily view reaches.
@@ -70,6 +72,7 @@ impl Service {
             daily: roll_up(&hourly, Period::Daily),
             today: Period::Daily.start_of(now),
             scheduled: self.scheduled_changes(Some(id), false)?,
+            country: self.default_country()?,
             customer,
         })
     }

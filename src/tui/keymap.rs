@@ -58,10 +58,14 @@ contexts! {
     CardMain,
     /// The card's SIP users tab.
     SipUsers,
-    /// The SIP user form.
-    SipForm,
-    /// The save options of the SIP user form.
-    SipSaveMenu,
+    /// The card's Contacts tab.
+    Contacts,
+    /// A form of one page of fields (SIP user, contact).
+    FieldForm,
+    /// The save options of such a form.
+    FieldSaveMenu,
+    /// Global contacts: every contact of every customer, searched as typed.
+    ContactList,
 }
 
 /// What a key asks for: the screen on top carries it out, or passes it down the stack.
@@ -134,8 +138,14 @@ pub enum Action {
     CancelItem,
     /// Open the shared settings.
     Settings,
-    /// Set the password of the SIP user under the cursor.
+    /// Set the password of the SIP user or contact under the cursor.
     SetPassword,
+    /// Make the contact under the cursor its customer's primary one.
+    BecomePrimary,
+    /// The customer portal as the contact under the cursor sees it.
+    PortalLogin,
+    /// Every contact of every customer.
+    GlobalContacts,
     Left,
     Right,
     Submit,
@@ -201,6 +211,20 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SipUsers, [(Char('e'), NONE), (Enter, NONE)], "e/Enter", Action::Edit, "edit the SIP user", "edit"),
     bind!(SipUsers, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the SIP user (asks first)", "delete"),
     bind!(SipUsers, [(Char('p'), NONE)], "p", Action::SetPassword, "set the SIP user's password: generated (shown once) or typed", "password"),
+    bind!(Contacts, [(Char('a'), NONE), (Char('+'), NONE)], "a/+", Action::Add, "add a contact", "add"),
+    bind!(Contacts, [(Char('e'), NONE)], "e", Action::Edit, "edit the contact", "edit"),
+    bind!(Contacts, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d", Action::Delete, "delete the contact (asks first, and who takes over from a primary)", "delete"),
+    bind!(Contacts, [(Char('p'), NONE)], "p", Action::BecomePrimary, "become primary: the contact is the customer's primary one", "primary"),
+    bind!(Contacts, [(Char('P'), NONE)], "P", Action::SetPassword, "change the contact's portal password: generated (shown once) or typed", "password"),
+    bind!(Contacts, [(Char('L'), NONE)], "L", Action::PortalLogin, "portal login: the customer portal as the contact sees it (audited)", "portal"),
+    bind!(ContactList, [(Up, NONE)], "↑", Action::Up, "move up", ""),
+    bind!(ContactList, [(Down, NONE)], "↓", Action::Down, "move down", ""),
+    bind!(ContactList, [(PageUp, NONE)], "PgUp", Action::PageUp, "page up", ""),
+    bind!(ContactList, [(PageDown, NONE)], "PgDn", Action::PageDown, "page down", ""),
+    bind!(ContactList, [(Enter, NONE)], "Enter", Action::Open, "open the customer's card on the contact", "open"),
+    bind!(ContactList, [(Char('s'), CTRL)], "Ctrl-S", Action::SortNext, "sort by the next column", "sort"),
+    bind!(ContactList, [(Char('r'), CTRL)], "Ctrl-R", Action::SortReverse, "reverse the order", ""),
+    bind!(ContactList, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
     bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
     bind!(Grid, [(Right, NONE), (Char('l'), NONE)], "→/l", Action::Right, "cell to the right", ""),
     bind!(Grid, [(Up, SHIFT)], "Shift-↑", Action::ExtendUp, "extend the selection up", ""),
@@ -226,20 +250,20 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Form, [(Right, NONE)], "→", Action::Right, "next choice, flip a yes/no, or move in text", ""),
     bind!(Form, [(Enter, NONE), (Char('s'), CTRL)], "Enter/Ctrl-S", Action::Submit, "save options (in Vars, Enter is a new line: use Ctrl-S)", "save"),
     bind!(Form, [(Esc, NONE)], "Esc", Action::Back, "cancel (asks again when there are changes)", "cancel"),
-    bind!(SipForm, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
-    bind!(SipForm, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
-    bind!(SipForm, [(Left, NONE)], "←", Action::Left, "previous choice or codec, flip a yes/no, or move in text", ""),
-    bind!(SipForm, [(Right, NONE)], "→", Action::Right, "next choice or codec, flip a yes/no, or move in text", ""),
-    bind!(SipForm, [(Char(' '), NONE)], "Space", Action::Toggle, "allow or refuse the codec, flip a yes/no (in text: a space)", "tick"),
-    bind!(SipForm, [(Enter, NONE), (Char('s'), CTRL)], "Enter/Ctrl-S", Action::Submit, "save options", "save"),
-    bind!(SipForm, [(Esc, NONE)], "Esc", Action::Back, "cancel (asks again when there are changes)", "cancel"),
-    bind!(SipSaveMenu, [(Left, NONE), (BackTab, NONE)], "←", Action::Left, "previous option", ""),
-    bind!(SipSaveMenu, [(Right, NONE), (Tab, NONE)], "→", Action::Right, "next option", ""),
-    bind!(SipSaveMenu, [(Enter, NONE)], "Enter", Action::Submit, "use the highlighted option", "choose"),
-    bind!(SipSaveMenu, [(Char('c'), NONE)], "c", Action::SaveContinue, "Save and Continue: save, back to the card", "continue"),
-    bind!(SipSaveMenu, [(Char('s'), NONE)], "s", Action::SaveStay, "Save and Stay: save, keep the form open (a fresh one when adding)", "stay"),
-    bind!(SipSaveMenu, [(Esc, NONE)], "Esc", Action::Back, "back to the form", "back"),
-    bind!(SipSaveMenu, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
+    bind!(FieldForm, [(Tab, NONE), (Down, NONE)], "Tab/↓", Action::NextField, "next field", "next field"),
+    bind!(FieldForm, [(BackTab, NONE), (Up, NONE)], "Shift-Tab/↑", Action::PrevField, "previous field", ""),
+    bind!(FieldForm, [(Left, NONE)], "←", Action::Left, "previous choice or codec, flip a yes/no, or move in text", ""),
+    bind!(FieldForm, [(Right, NONE)], "→", Action::Right, "next choice or codec, flip a yes/no, or move in text", ""),
+    bind!(FieldForm, [(Char(' '), NONE)], "Space", Action::Toggle, "tick a codec or a messaging category, flip a yes/no (in text: a space)", "tick"),
+    bind!(FieldForm, [(Enter, NONE), (Char('s'), CTRL)], "Enter/Ctrl-S", Action::Submit, "save options", "save"),
+    bind!(FieldForm, [(Esc, NONE)], "Esc", Action::Back, "cancel (asks again when there are changes)", "cancel"),
+    bind!(FieldSaveMenu, [(Left, NONE), (BackTab, NONE)], "←", Action::Left, "previous option", ""),
+    bind!(FieldSaveMenu, [(Right, NONE), (Tab, NONE)], "→", Action::Right, "next option", ""),
+    bind!(FieldSaveMenu, [(Enter, NONE)], "Enter", Action::Submit, "use the highlighted option", "choose"),
+    bind!(FieldSaveMenu, [(Char('c'), NONE)], "c", Action::SaveContinue, "Save and Continue: save, back to the card", "continue"),
+    bind!(FieldSaveMenu, [(Char('s'), NONE)], "s", Action::SaveStay, "Save and Stay: save, keep the form open (a fresh one when adding)", "stay"),
+    bind!(FieldSaveMenu, [(Esc, NONE)], "Esc", Action::Back, "back to the form", "back"),
+    bind!(FieldSaveMenu, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
     bind!(SaveMenu, [(Left, NONE), (BackTab, NONE)], "←", Action::Left, "previous option", ""),
     bind!(SaveMenu, [(Right, NONE), (Tab, NONE)], "→", Action::Right, "next option", ""),
     bind!(SaveMenu, [(Enter, NONE)], "Enter", Action::Submit, "use the highlighted option", "choose"),
@@ -339,9 +363,12 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Confirm => &[Context::Confirm],
         Context::CardMain => &[Context::CardMain, Context::Card, Context::Global],
         Context::SipUsers => &[Context::SipUsers, Context::Card, Context::Global],
+        Context::Contacts => &[Context::Contacts, Context::Card, Context::Global],
+        // Typing searches: only the list's own keys, so letters reach the search.
+        Context::ContactList => &[Context::ContactList],
         // Typing: only the form's own keys, so letters reach the field.
-        Context::SipForm => &[Context::SipForm],
-        Context::SipSaveMenu => &[Context::SipSaveMenu],
+        Context::FieldForm => &[Context::FieldForm],
+        Context::FieldSaveMenu => &[Context::FieldSaveMenu],
         Context::Global => &[Context::Global],
     }
 }
@@ -434,7 +461,7 @@ mod tests {
             Context::Prompt,
             Context::SettingEdit,
             Context::Form,
-            Context::SipForm,
+            Context::FieldForm,
             Context::BulkForm,
         ];
         let alt = KeyModifiers::ALT;

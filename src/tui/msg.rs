@@ -157,8 +157,12 @@ pub enum ContactReply {
     },
     /// The portal as a contact sees it, or why it was refused.
     Portal(Result<Box<PortalView>, String>),
-    /// Every contact with its customer's name (Global contacts).
-    AllLoaded(Result<Vec<(Contact, String)>, String>),
+    /// Every contact with its customer's name (Global contacts), and the
+    /// `default_country` setting its search reads phone numbers with.
+    AllLoaded {
+        result: Result<Vec<(Contact, String)>, String>,
+        country: Option<String>,
+    },
 }
 
 /// A contact as saved.
@@ -167,15 +171,6 @@ pub struct ContactSaved {
     pub contact: Box<Contact>,
     /// The portal password generated with it, shown once and never stored.
     pub generated: Option<Secret>,
-}
-
-#[derive(Debug, Clone)]
-pub enum ContactSaveError {
-    /// Someone saved first; their version of the contact.
-    Conflict(Box<Contact>),
-    /// Rules refused, each on its field ("email", "phone", "password" ...).
-    Fields(Vec<FieldError>),
-    Failed(String),
 }
 
 /// A SIP user as saved.
@@ -188,14 +183,18 @@ pub struct SipSaved {
     pub password_cleared: bool,
 }
 
+/// Why a form's save did not happen; `T` is what the form edits.
 #[derive(Debug, Clone)]
-pub enum SipSaveError {
-    /// Someone saved first; their version of the SIP user.
-    Conflict(Box<SipUser>),
-    /// Rules refused, each on its field ("username", "channels", "password" ...).
+pub enum FormSaveError<T> {
+    /// Someone saved first; their version.
+    Conflict(Box<T>),
+    /// Rules refused, each on its field ("username", "email", "password" ...).
     Fields(Vec<FieldError>),
     Failed(String),
 }
+
+pub type SipSaveError = FormSaveError<SipUser>;
+pub type ContactSaveError = FormSaveError<Contact>;
 
 /// A password on its way to or from the database thread: its `Debug` never shows it, so
 /// no log line or test failure prints it.

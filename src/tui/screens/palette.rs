@@ -23,10 +23,12 @@ pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Board, "Scheduled changes (Delay and Save)", Action::ScheduledChanges),
     (Context::Board, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
     (Context::Board, "Settings shared by every operator", Action::Settings),
+    (Context::Board, "Global contacts: every contact of every customer", Action::GlobalContacts),
     (Context::Card, "Scheduled changes of this customer", Action::ScheduledChanges),
     (Context::Card, "Import CDRs", Action::ImportCdrs),
     (Context::Card, "Unmatched CDRs: calls that matched no customer", Action::UnmatchedCdrs),
     (Context::Card, "Settings shared by every operator", Action::Settings),
+    (Context::Card, "Global contacts: every contact of every customer", Action::GlobalContacts),
     (Context::Grid, "Copy with group headers", Action::CopyGroups),
     (Context::Grid, "Export the selection (or the whole view) to CSV", Action::Export),
 ];

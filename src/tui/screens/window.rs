@@ -9,15 +9,18 @@ use crossterm::event::{MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 pub struct Window {
     title: String,
     lines: Vec<Line<'static>>,
     /// Help lays itself out in two columns when it is long and the screen wide.
     help: bool,
+    /// Framed apart (double, coloured border): a view that is not the staff's own, such
+    /// as the customer portal preview.
+    apart: bool,
     /// First line shown.
     scroll: u16,
     /// Rows the last frame had room for (PgUp/PgDn).
@@ -31,6 +34,7 @@ impl Window {
             title: " Keys (↑↓ scroll, Esc closes) ".into(),
             lines: help_lines(context, extra),
             help: true,
+            apart: false,
             scroll: 0,
             page: 10,
         }
@@ -45,8 +49,18 @@ impl Window {
                 .map(|l| Line::from(printable(l).into_owned()))
                 .collect(),
             help: false,
+            apart: false,
             scroll: 0,
             page: 10,
+        }
+    }
+
+    /// Text shown as someone else sees it, framed so that nobody takes it for the staff
+    /// view.
+    pub fn apart(title: String, body: String) -> Window {
+        Window {
+            apart: true,
+            ..Window::detail(title, body)
         }
     }
 
@@ -113,7 +127,14 @@ fn draw(frame: &mut Frame, area: Rect, window: &mut Window) {
     let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(title);
+    let block = if window.apart {
+        Block::bordered()
+            .border_type(BorderType::Double)
+            .border_style(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
+            .title(title)
+    } else {
+        Block::bordered().title(title)
+    };
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if two {

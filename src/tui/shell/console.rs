@@ -4,7 +4,8 @@
 use super::App;
 use crate::text::printable;
 use crate::tui::keymap::Action;
-use crate::tui::msg::{Effect, Level, Reply, SettingRefusal};
+use crate::tui::msg::{ContactEffect, Effect, Level, Reply, SettingRefusal};
+use crate::tui::screens::global_contacts::GlobalContacts;
 use crate::tui::screens::list::ListScreen;
 use crate::tui::screens::palette::PaletteScreen;
 use crate::tui::screens::prompt::{Prompt, Purpose};
@@ -33,6 +34,11 @@ impl App {
             Action::Settings => {
                 self.push(Box::new(SettingsScreen::default()));
                 self.effects.push(Effect::LoadSettings);
+            }
+            Action::GlobalContacts => {
+                self.push(Box::new(GlobalContacts::loading()));
+                self.effects
+                    .push(Effect::Contact(ContactEffect::LoadAll));
             }
             // A screen's own action that reached the bottom: the screen it belongs to is
             // not open (a stale palette choice), so there is nothing to do.
@@ -94,6 +100,8 @@ impl App {
             | Action::ScheduledChanges
             | Action::CancelItem
             | Action::SetPassword
+            | Action::BecomePrimary
+            | Action::PortalLogin
             | Action::Left
             | Action::Right
             | Action::Submit => {}

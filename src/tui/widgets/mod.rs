@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod field_rows;
 pub mod form_status;
 pub mod grid;
 pub mod input;

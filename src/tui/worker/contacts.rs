@@ -77,9 +77,10 @@ pub(super) fn perform(
                 .map(Box::new)
                 .map_err(said),
         )),
-        ContactEffect::LoadAll => Reply::Contact(ContactReply::AllLoaded(
-            service.all_contacts().map_err(|e| e.to_string()),
-        )),
+        ContactEffect::LoadAll => Reply::Contact(ContactReply::AllLoaded {
+            result: service.all_contacts().map_err(|e| e.to_string()),
+            country: service.default_country().unwrap_or_default(),
+        }),
     }
 }
 

@@ -13,6 +13,7 @@ use super::list::ListScreen;
 use super::prompt::{Prompt, Purpose};
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::{Changes, Topic};
+use crate::domain::search::Search;
 use crate::domain::summary::Period;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply};
@@ -201,7 +202,8 @@ impl Screen for BoardScreen {
             Action::Open => {
                 if let Some(id) = board.selected().map(|r| r.id) {
                     let ticks = self.ticks.remove(&id).unwrap_or_default();
-                    CardScreen::open(id, ticks, cx);
+                    let search = Search::parse(&board.search, board.country.as_deref());
+                    CardScreen::open_found(id, ticks, search, cx);
                 }
             }
             Action::Refresh => cx.run(Effect::LoadBoard),

@@ -8,6 +8,7 @@ use super::customer_form::CustomerFormScreen;
 use super::list::ListScreen;
 use super::prompt::Prompt;
 use crate::domain::change::{Changes, Topic};
+use crate::domain::search::Search;
 use crate::domain::summary::Period;
 use crate::service::CardData;
 use crate::tui::keymap::{Action, Context};
@@ -33,14 +34,67 @@ pub struct CardScreen {
     fresh: Vec<bool>,
     /// Changes committed while another full-screen view covered the card.
     pending: Deferred,
+    /// The contact to show once the card has loaded.
+    pick: Option<ContactPick>,
+}
+
+/// Which contact a card opens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactPick {
+    /// This one (from Global contacts).
+    Id(i64),
+    /// The one the board's search found the customer through, if it was a contact's
+    /// email or number rather than the customer's own name, number or account code.
+    Found(Search),
 }
 
 impl CardScreen {
-    /// Opens customer `id`'s card with the usual tabs.
-    pub fn open(id: i64, ticked: HashSet<(Period, i64)>, cx: &mut Cx) {
-        let card = CardScreen::with_tabs(id, tabs::all(ticked));
+    /// Opens a card on its Contacts tab, at `contact`.
+    pub fn open_on_contact(id: i64, contact: i64, cx: &mut Cx) {
+        CardScreen::open_with(id, HashSet::new(), Some(ContactPick::Id(contact)), cx);
+    }
+
+    /// Opens customer `id`'s card, found by `search` on the board: on the contact it was
+    /// found through, if any. `ticked` are its Summary rows ticked when it was last open.
+    pub fn open_found(id: i64, ticked: HashSet<(Period, i64)>, search: Search, cx: &mut Cx) {
+        let pick = (!search.is_empty()).then_some(ContactPick::Found(search));
+        CardScreen::open_with(id, ticked, pick, cx);
+    }
+
+    fn open_with(id: i64, ticked: HashSet<(Period, i64)>, pick: Option<ContactPick>, cx: &mut Cx) {
+        let mut card = CardScreen::with_tabs(id, tabs::all(ticked));
+        card.pick = pick;
         cx.run(Effect::LoadCard(id));
         cx.open(card);
+    }
+
+    /// Shows the contact the card was opened on, now that the contacts are there.
+    fn show_pick(&mut self, cx: &mut Cx) {
+        let (Some(pick), Some(data)) = (self.pick.take(), &self.data) else {
+            return;
+        };
+        let c = &data.customer;
+        let contact = match pick {
+            ContactPick::Id(id) => Some(id),
+            ContactPick::Found(search) => {
+                let own = format!("{} {} {}", c.id, c.name, c.account_code).to_lowercase();
+                if search.matches(c.id, &own) {
+                    None
+                } else {
+                    data.contacts
+                        .iter()
+                        .find(|k| {
+                            let s = &k.spec;
+                            search.finds_in(&format!("{} {} {}", s.email, s.phone, s.mobile))
+                        })
+                        .map(|k| k.id)
+                }
+            }
+        };
+        let Some(contact) = contact else { return };
+        if let Some(tab) = self.tabs.iter_mut().position(|t| t.show_contact(contact)) {
+            self.switch(tab, cx);
+        }
     }
 
     pub fn with_tabs(id: i64, tabs: Vec<Box<dyn CardTab>>) -> CardScreen {
@@ -53,6 +107,7 @@ impl CardScreen {
             tab: 0,
             fresh,
             pending: Deferred::default(),
+            pick: None,
         }
     }
 
@@ -154,7 +209,8 @@ impl Screen for CardScreen {
             | Action::Palette
             | Action::ImportCdrs
             | Action::UnmatchedCdrs
-            | Action::Settings => {
+            | Action::Settings
+            | Action::GlobalContacts => {
                 return Flow::Pass;
             }
             // Anything else is the board's, which the card hides: it does nothing here.
@@ -176,6 +232,7 @@ impl Screen for CardScreen {
                     self.data = Some(data);
                     if first {
                         self.load_shown(cx);
+                        self.show_pick(cx);
                     }
                 }
                 Err(e) => {

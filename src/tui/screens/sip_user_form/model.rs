@@ -4,6 +4,7 @@
 
 use crate::domain::sip_user::{Codec, NatPing, Protocol};
 use crate::domain::{FieldError, SipUser, SipUserDraft};
+use crate::tui::screens::field_form::FieldModel;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::save_flow::SaveFlow;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -176,11 +177,6 @@ impl SipUserForm {
         }
     }
 
-    pub fn focused(&self) -> SipField {
-        let fields = self.fields();
-        fields[self.focus.min(fields.len() - 1)]
-    }
-
     /// The text field of `f`, if it is typed in (the NAT ping's seconds, when chosen).
     pub fn input(&self, f: SipField) -> Option<&TextInput> {
         match f {
@@ -207,26 +203,6 @@ impl SipUserForm {
     /// Whether the focused field takes typed text (a space too).
     pub fn typing(&self) -> bool {
         self.input(self.focused()).is_some()
-    }
-
-    /// The first rule a field breaks now, if any.
-    pub fn error(&self, f: SipField) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == f.name())
-            .map(|e| e.message.as_str())
-    }
-
-    /// Moves to the field called `name` (`SipField::name()`).
-    pub fn focus_on(&mut self, name: &str) {
-        if let Some(i) = self.fields().iter().position(|f| f.name() == name) {
-            self.focus = i;
-        }
-    }
-
-    pub fn next_field(&mut self, step: isize) {
-        let n = self.fields().len() as isize;
-        self.focus = (self.focus as isize + step).rem_euclid(n) as usize;
     }
 
     /// The codecs allowed now, in order of preference.

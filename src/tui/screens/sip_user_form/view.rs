@@ -3,13 +3,13 @@
 use super::model::{PingMode, SipField, SipUserForm};
 use crate::domain::SipUser;
 use crate::domain::sip_user::{Codec, Protocol};
-use crate::text::{fit, printable};
-use crate::tui::chrome::{ERROR_MARK, centered};
+use crate::text::printable;
+use crate::tui::chrome::centered;
+use crate::tui::screens::field_form::FieldModel;
+use crate::tui::widgets::field_rows;
 use crate::tui::widgets::save_flow::SaveOption;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 const LABEL: u16 = 18;
@@ -40,50 +40,26 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SipUserForm) {
 
 fn draw_fields(frame: &mut Frame, area: Rect, form: &SipUserForm) {
     let focused = form.focused();
-    for (row, &f) in form.fields().iter().enumerate() {
-        let y = area.y + row as u16;
-        if y >= area.bottom() {
+    for (i, &f) in form.fields().iter().enumerate() {
+        let Some(row) = field_rows::row(area, i, LABEL, VALUE) else {
             break;
-        }
-        let line = Rect {
-            y,
-            height: 1,
-            ..area
         };
-        let [label, value, reason] = Layout::horizontal([
-            Constraint::Length(LABEL),
-            Constraint::Length(VALUE),
-            Constraint::Min(0),
-        ])
-        .areas(line);
         let on = f == focused;
-        let label_style = if on {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        } else {
-            Style::new()
-        };
-        frame.render_widget(Paragraph::new(f.label()).style(label_style), label);
+        field_rows::label(frame, row.label, f.label(), on);
         // The codecs take the width of value and reason together; their reason shows on
         // the status line.
         if f == SipField::Codecs {
-            let [_, wide] =
-                Layout::horizontal([Constraint::Length(LABEL), Constraint::Min(0)]).areas(line);
-            draw_codecs(frame, wide, form, on);
+            let allowed = form.codecs();
+            let items: Vec<(&str, bool)> = Codec::ALL
+                .iter()
+                .map(|c| (c.label(), allowed.contains(c)))
+                .collect();
+            let broken = form.error(f).is_some();
+            field_rows::ticks(frame, row.wide, &items, on.then_some(form.codec), broken);
             continue;
         }
-        draw_value(frame, value, form, f, on);
-        if let Some(e) = form.error(f) {
-            let text = fit(&format!("{ERROR_MARK}{e}"), usize::from(reason.width));
-            frame.render_widget(
-                Paragraph::new(text).style(Style::new().fg(Color::Red)),
-                reason,
-            );
-        } else if let Some(hint) = hint(f) {
-            frame.render_widget(
-                Paragraph::new(hint).style(Style::new().fg(Color::DarkGray)),
-                reason,
-            );
-        }
+        draw_value(frame, row.value, form, f, on);
+        field_rows::beside(frame, row.beside, form.error(f), hint(f));
     }
 }
 
@@ -99,11 +75,7 @@ fn hint(f: SipField) -> Option<&'static str> {
 }
 
 fn draw_value(frame: &mut Frame, area: Rect, form: &SipUserForm, f: SipField, on: bool) {
-    let focus = if on {
-        Style::new().add_modifier(Modifier::UNDERLINED)
-    } else {
-        Style::new()
-    };
+    let focus = field_rows::focus_style(on);
     let choice = |text: String| Paragraph::new(format!("‹ {text} ›")).style(focus);
     match f {
         SipField::Protocol => {
@@ -144,62 +116,19 @@ fn draw_value(frame: &mut Frame, area: Rect, form: &SipUserForm, f: SipField, on
         }
         _ => {
             if let Some(input) = form.input(f) {
-                if on {
-                    input.draw(frame, area, focus, true);
-                } else {
-                    let text = printable(&input.text()).into_owned();
-                    frame.render_widget(Paragraph::new(fit(&text, usize::from(area.width))), area);
-                }
+                field_rows::text(frame, area, input, on);
             }
         }
     }
 }
 
-/// The fixed list of codecs, each ticked when allowed; the one under the cursor marked.
-fn draw_codecs(frame: &mut Frame, area: Rect, form: &SipUserForm, on: bool) {
-    let allowed = form.codecs();
-    let mut spans = Vec::new();
-    for (i, codec) in Codec::ALL.iter().enumerate() {
-        let tick = if allowed.contains(codec) { "x" } else { " " };
-        let style = if on && i == form.codec {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new()
-        };
-        spans.push(Span::styled(format!("[{tick}] {}", codec.label()), style));
-        spans.push(Span::raw(" "));
-    }
-    let style = if form.error(SipField::Codecs).is_some() {
-        Style::new().fg(Color::Red)
-    } else {
-        Style::new()
-    };
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(style), area);
-}
-
 fn draw_conflict(frame: &mut Frame, area: Rect, form: &SipUserForm, theirs: &SipUser) {
-    let mut lines = vec![
-        Line::from(Span::styled(
-            "Another operator saved this SIP user while you were editing. Nothing of yours is saved yet.",
-            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-        )),
-        Line::from(Span::styled(
-            format!("{:<20}{:<30}{:<30}", "Field", "Yours", "Theirs (saved)"),
-            Style::new().add_modifier(Modifier::UNDERLINED),
-        )),
-    ];
-    for (f, mine, their) in form.conflicting(theirs) {
-        lines.push(Line::from(format!(
-            "{:<20}{:<30}{:<30}",
-            f.label(),
-            fit(&printable(&mine), 29),
-            fit(&printable(&their), 29)
-        )));
-    }
-    lines.push(Line::from(
-        "r reload (take theirs) · o overwrite (yours on top of theirs) · Esc cancel",
-    ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    let rows: Vec<(&str, String, String)> = form
+        .conflicting(theirs)
+        .into_iter()
+        .map(|(f, mine, their)| (f.label(), mine, their))
+        .collect();
+    field_rows::conflict(frame, area, "SIP user", &rows);
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &SipUserForm) {

@@ -47,6 +47,11 @@ pub trait CardTab {
 
     fn on_mouse(&mut self, _event: MouseEvent) {}
 
+    /// Puts the cursor on contact `id` if the tab lists contacts; false if it does not.
+    fn show_contact(&mut self, _id: i64) -> bool {
+        false
+    }
+
     /// The card is closing: the tab may leave a note for the board (ticked rows).
     fn closing(&mut self, _customer: i64, _cx: &mut Cx) {}
 

@@ -14,7 +14,7 @@ use crate::tui::msg::{Effect, Reply, SipEffect, SipReply};
 use crate::tui::screen::{Cx, Flow, Ui};
 use crate::tui::screens::card::view::list_table;
 use crate::tui::screens::confirm::Confirm;
-use crate::tui::screens::sip_password::SipPasswordScreen;
+use crate::tui::screens::password::{Holder, PasswordScreen};
 use crate::tui::screens::sip_user_form::SipUserFormScreen;
 use crate::tui::widgets::list_cursor::RowCursor;
 use ratatui::Frame;
@@ -73,7 +73,10 @@ impl SipUsersTab {
             _ if matches!(self.realm, Some(Ok(None))) => cx.error(
                 "No SIP realm is set: set sip_realm on the Settings screen (palette: Settings) first, as passwords are digested for it",
             ),
-            _ => cx.open(SipPasswordScreen::new(user.id, &user.spec.username)),
+            _ => cx.open(PasswordScreen::new(Holder::Sip {
+                id: user.id,
+                username: user.spec.username.clone(),
+            })),
         }
     }
 }
