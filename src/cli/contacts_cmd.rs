@@ -6,7 +6,7 @@ use super::number_blocks_cmd::customer_label;
 use super::password_input::read_password;
 use crate::domain::contact::{Category, FIELDS, field_label};
 use crate::domain::{Actor, Contact, ContactDraft, Filter, ip_list};
-use crate::service::{PasswordChoice, Service};
+use crate::service::{PasswordChoice, Service, ServiceError};
 use crate::text::{Printable, padded};
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -110,7 +110,8 @@ struct FieldArgs {
 }
 
 impl FieldArgs {
-    /// Puts the given fields into `draft`; false when none was given.
+    /// Puts the given fields into `draft`; false when none was given. A value a field
+    /// cannot take (a yes/no flag's) is a refusal, as the rules' are.
     fn apply(self, draft: &mut ContactDraft) -> anyhow::Result<bool> {
         let given = [
             self.name,
@@ -126,11 +127,17 @@ impl FieldArgs {
             self.mobile_verified,
         ];
         let mut any = false;
+        let mut errors = Vec::new();
         for (field, value) in FIELDS.into_iter().zip(given) {
             if let Some(value) = value {
-                draft.set(field, &value)?;
+                if let Err(e) = draft.set(field, &value) {
+                    errors.push(e);
+                }
                 any = true;
             }
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::InvalidFields(errors).into());
         }
         Ok(any)
     }

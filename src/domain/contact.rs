@@ -370,6 +370,38 @@ impl ContactDraft {
             _ => Err(errors),
         }
     }
+
+    /// `validate` for an edit of `stored`. A phone or mobile number left as it is stored
+    /// but no longer read as a number (one kept from before numbers were checked, or made
+    /// up by the demo) stays as it is, so that an edit of another field is not refused over
+    /// a number nobody touched; one that reads is stored in E.164 as any other.
+    pub fn validate_edit(
+        &self,
+        country: Option<&str>,
+        stored: &ContactSpec,
+    ) -> Result<ContactSpec, Vec<FieldError>> {
+        let kept = |typed: &str, stored: &str| {
+            (typed.trim() == stored.trim() && phone::normalize(typed, country).is_err())
+                .then(|| stored.to_string())
+        };
+        let kept_phone = kept(&self.phone, &stored.phone);
+        let kept_mobile = kept(&self.mobile, &stored.mobile);
+        let mut probe = self.clone();
+        if kept_phone.is_some() {
+            probe.phone.clear();
+        }
+        if kept_mobile.is_some() {
+            probe.mobile.clear();
+        }
+        let mut spec = probe.validate(country)?;
+        if let Some(p) = kept_phone {
+            spec.phone = p;
+        }
+        if let Some(m) = kept_mobile {
+            spec.mobile = m;
+        }
+        Ok(spec)
+    }
 }
 
 /// The `'static` name of a field given by the command line.

@@ -25,6 +25,7 @@ pub struct SavedContact {
 /// keep to themselves (no private notes, no other contact's login state).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalView {
+    /// The contact logged in as, private notes blanked.
     pub contact: Contact,
     pub customer: Customer,
     /// The customer's contacts, private notes blanked.
@@ -277,7 +278,7 @@ impl Service {
     /// when the customer's portal access is off or the contact has no password to log in
     /// with.
     pub fn portal_login(&mut self, actor: &Actor, id: i64, now: i64) -> Result<PortalView> {
-        let contact = self.contact(id)?;
+        let mut contact = self.contact(id)?;
         let customer = self.customer(contact.customer_id)?;
         let refuse = |message: String| ServiceError::Invalid {
             field: "portal",
@@ -295,12 +296,16 @@ impl Service {
                 contact.spec.name
             )));
         }
+        // What the customer may see: staff's notes on nobody, and whether a contact has a
+        // login only for the one logged in.
+        contact.spec.private_notes.clear();
         let contacts = self
             .store
             .contacts(customer.id)?
             .into_iter()
             .map(|mut k| {
                 k.spec.private_notes.clear();
+                k.has_password &= k.id == id;
                 k
             })
             .collect();
@@ -355,7 +360,11 @@ fn checked(
             ),
         }]));
     }
-    draft.validate(country).map_err(ServiceError::InvalidFields)
+    match edited {
+        Some(k) => draft.validate_edit(country, &k.spec),
+        None => draft.validate(country),
+    }
+    .map_err(ServiceError::InvalidFields)
 }
 
 /// The hash of the chosen password, and the password itself when it was generated. A

@@ -81,12 +81,30 @@ pub fn contact_email_holder(
     email: &str,
     own: Option<i64>,
 ) -> Result<Option<(i64, i64, String)>> {
-    tx.query_opt(
-        "SELECT k.id, k.customer_id, c.name FROM contacts k JOIN customers c ON c.id = k.customer_id
-         WHERE lower(k.email) = lower(?1) AND (CAST(?2 AS BIGINT) IS NULL OR k.id <> ?2)",
-        &vals![email, own],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
+    let holder = |r: &Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
+    if email.is_ascii() {
+        return tx.query_opt(
+            "SELECT k.id, k.customer_id, c.name FROM contacts k JOIN customers c ON c.id = k.customer_id
+             WHERE lower(k.email) = lower(?1) AND (CAST(?2 AS BIGINT) IS NULL OR k.id <> ?2)",
+            &vals![email, own],
+            holder,
+        );
+    }
+    // SQLite's lower() (and PostgreSQL's, in the C locale) folds ASCII letters only, so
+    // "JÜRGEN@…" would pass for a login other than "jürgen@…": such an address is compared
+    // here, against every other contact's. Rare, and a form save reads them once.
+    let wanted = email.to_lowercase();
+    let all = tx.query(
+        "SELECT k.id, k.customer_id, c.name, k.email FROM contacts k
+         JOIN customers c ON c.id = k.customer_id
+         WHERE CAST(?1 AS BIGINT) IS NULL OR k.id <> ?1 ORDER BY k.id",
+        &vals![own],
+        |r| Ok((holder(r)?, r.get::<String>(3)?)),
+    )?;
+    Ok(all
+        .into_iter()
+        .find(|(_, e)| e.to_lowercase() == wanted)
+        .map(|(h, _)| h))
 }
 
 fn spec_values(spec: &ContactSpec) -> [Value; 12] {
