@@ -711,7 +711,7 @@ fn deleting_asks_for_the_name_and_another_save_conflicts() {
     );
     h.key(KeyCode::Char('x')).key(KeyCode::Esc);
     assert!(
-        h.form().is_some_and(|f| f.flow.conflict.is_some()),
+        h.form().is_some_and(|f| f.core.flow.conflict.is_some()),
         "still in the dialog"
     );
     assert!(

@@ -26,6 +26,7 @@ use carrierdesk::tui::screens::confirm::Confirm;
 use carrierdesk::tui::screens::contact_delete::ContactDelete;
 use carrierdesk::tui::screens::contact_form::ContactFormScreen;
 use carrierdesk::tui::screens::customer_form::CustomerFormScreen;
+use carrierdesk::tui::screens::field_form::FieldModel;
 use carrierdesk::tui::screens::global_contacts::GlobalContacts;
 use carrierdesk::tui::screens::list::{ListKind, ListScreen};
 use carrierdesk::tui::screens::palette::PaletteScreen;
@@ -400,12 +401,13 @@ impl Prefix {
                 "edit form over a card",
             ),
             Prefix::SaveMenu => top(
-                form().is_some_and(|f| f.flow.menu.is_some()) && context == Context::SaveMenu,
+                form().is_some_and(|f| f.core.flow.menu.is_some()) && context == Context::SaveMenu,
                 "save menu",
             ),
             Prefix::DelayPrompt => prompt(|p| *p == Purpose::DelayUntil),
             Prefix::Conflict => top(
-                form().is_some_and(|f| f.flow.conflict.is_some()) && context == Context::Conflict,
+                form().is_some_and(|f| f.core.flow.conflict.is_some())
+                    && context == Context::Conflict,
                 "conflict dialog",
             ),
             Prefix::Palette => top(

@@ -297,7 +297,7 @@ fn the_forms_rules_show_as_typed_and_the_services_refusals_on_their_field() {
     assert!(h.screen().contains("';' cannot be in a SIP username"));
     h.key(KeyCode::Enter);
     assert!(h.screen().contains("Fix the fields marked ✗ first."));
-    assert!(h.form().unwrap().form.flow.menu.is_none());
+    assert!(h.form().unwrap().form.core.flow.menu.is_none());
 
     // Outside the customer's blocks: the service's refusal, on the username.
     h.retype("99");

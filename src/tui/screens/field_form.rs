@@ -7,10 +7,42 @@ use crate::domain::FieldError;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, FormSaveError, Reply};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::save_flow::{SaveFlow, SaveOption, Step};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+
+/// What every form keeps beside its fields.
+pub struct FormCore<T> {
+    /// The focused field, an index into the form's fields.
+    pub focus: usize,
+    /// The rules' verdict on what is typed now, and the service's refusals, each named by
+    /// its field.
+    pub errors: Vec<FieldError>,
+    /// The save options, the save under way, a conflict, Esc's question.
+    pub flow: SaveFlow<T>,
+}
+
+impl<T> Default for FormCore<T> {
+    fn default() -> Self {
+        FormCore {
+            focus: 0,
+            errors: Vec::new(),
+            flow: SaveFlow::default(),
+        }
+    }
+}
+
+impl<T> FormCore<T> {
+    /// The first rule the field called `name` breaks now, if any.
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.as_str())
+    }
+}
 
 /// What the screen needs of a form's model.
 pub trait FieldModel {
@@ -19,33 +51,30 @@ pub trait FieldModel {
     /// What the form saves (its version comes back in a conflict).
     type Saved;
 
-    /// The fields shown, in order.
-    fn fields(&self) -> &'static [Self::Field];
+    /// Every field in order; the last is shown only when adding (the password set with a
+    /// new row; an existing row's is set from its tab).
+    const FIELDS: &'static [Self::Field];
     /// The name the rules give a field (`FieldError::field`).
     fn name_of(field: Self::Field) -> &'static str;
-    /// Index of the focused field in `fields()`.
-    fn focus(&self) -> usize;
-    fn set_focus(&mut self, index: usize);
-    /// The rules' verdict on what is typed now, and the service's refusals.
-    fn errors(&self) -> &[FieldError];
-    fn errors_mut(&mut self) -> &mut Vec<FieldError>;
-    fn flow(&self) -> &SaveFlow<Self::Saved>;
-    fn flow_mut(&mut self) -> &mut SaveFlow<Self::Saved>;
+    /// The focus, the errors and the save flow.
+    fn core(&self) -> &FormCore<Self::Saved>;
+    fn core_mut(&mut self) -> &mut FormCore<Self::Saved>;
 
     /// The customer whose card the form is over.
     fn customer(&self) -> i64;
-    fn is_new(&self) -> bool;
+    /// The row as loaded, None when adding: its version is what the save checks.
+    fn original(&self) -> Option<&Self::Saved>;
     /// Whether anything differs from what was loaded (or from a blank form).
     fn is_dirty(&self) -> bool;
     /// Whether the fields can be saved as they stand.
     fn is_valid(&self) -> bool;
-    /// Whether the focused field takes typed text (a space too).
-    fn typing(&self) -> bool;
+    /// The text input of a field typed in, None for one that is chosen or ticked.
+    fn input(&self, field: Self::Field) -> Option<&TextInput>;
+    fn input_mut(&mut self, field: Self::Field) -> Option<&mut TextInput>;
+    /// The input of `field` changed: its text goes into the draft, checked again.
+    fn typed(&mut self, field: Self::Field);
     /// ← → on the focused field.
     fn step(&mut self, forward: bool, key: KeyEvent);
-    /// Any other key, for the focused field.
-    fn key(&mut self, key: KeyEvent);
-    fn paste(&mut self, text: &str);
     /// Space on a field that is not text.
     fn toggle(&mut self);
     /// "Reload" in a conflict: their version, our edits dropped.
@@ -64,30 +93,78 @@ pub trait FieldModel {
     fn unsaved_line(&self) -> &'static str;
     fn draw(&self, frame: &mut Frame, area: Rect);
 
+    fn flow(&self) -> &SaveFlow<Self::Saved> {
+        &self.core().flow
+    }
+
+    fn flow_mut(&mut self) -> &mut SaveFlow<Self::Saved> {
+        &mut self.core_mut().flow
+    }
+
+    fn is_new(&self) -> bool {
+        self.original().is_none()
+    }
+
+    /// The fields shown, in order.
+    fn fields(&self) -> &'static [Self::Field] {
+        let all = Self::FIELDS;
+        if self.is_new() {
+            all
+        } else {
+            &all[..all.len() - 1]
+        }
+    }
+
+    /// Whether the focused field takes typed text (a space too).
+    fn typing(&self) -> bool {
+        self.input(self.focused()).is_some()
+    }
+
+    /// A key for the focused text field; Space elsewhere toggles.
+    fn key(&mut self, key: KeyEvent) {
+        let f = self.focused();
+        let changed = match self.input_mut(f) {
+            Some(input) => input.key(key),
+            None => {
+                if key.code == KeyCode::Char(' ') {
+                    self.toggle();
+                }
+                false
+            }
+        };
+        if changed {
+            self.typed(f);
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        let f = self.focused();
+        if self.input_mut(f).is_some_and(|input| input.paste(text)) {
+            self.typed(f);
+        }
+    }
+
     fn focused(&self) -> Self::Field {
         let fields = self.fields();
-        fields[self.focus().min(fields.len() - 1)]
+        fields[self.core().focus.min(fields.len() - 1)]
     }
 
     /// The first rule a field breaks now, if any.
     fn error(&self, field: Self::Field) -> Option<&str> {
-        let name = Self::name_of(field);
-        self.errors()
-            .iter()
-            .find(|e| e.field == name)
-            .map(|e| e.message.as_str())
+        self.core().error(Self::name_of(field))
     }
 
     /// Moves to the field called `name`.
     fn focus_on(&mut self, name: &str) {
         if let Some(i) = self.fields().iter().position(|f| Self::name_of(*f) == name) {
-            self.set_focus(i);
+            self.core_mut().focus = i;
         }
     }
 
     fn next_field(&mut self, step: isize) {
         let n = self.fields().len() as isize;
-        self.set_focus((self.focus() as isize + step).rem_euclid(n) as usize);
+        let core = self.core_mut();
+        core.focus = (core.focus as isize + step).rem_euclid(n) as usize;
     }
 
     /// A save refused: their version for the conflict dialog, or the reasons shown on
@@ -102,7 +179,7 @@ pub trait FieldModel {
                     self.focus_on(first.field);
                 }
                 // Shown beside their fields until the next change checks again.
-                self.errors_mut().extend(errors);
+                self.core_mut().errors.extend(errors);
             }
             FormSaveError::Failed(e) => {
                 self.flow_mut().save_error = Some(format!("Not saved: {e}"))

@@ -2,12 +2,17 @@
 //! typed by the domain's rules (the command line's words), with phone numbers read in the
 //! default country; and, when adding, the portal password set with the login.
 
+use super::view;
 use crate::domain::contact::{Category, check_notes_against, field_label};
-use crate::domain::{Contact, ContactDraft, FieldError, phone, portal_password};
-use crate::tui::screens::field_form::FieldModel;
+use crate::domain::{Contact, ContactDraft, ContactSpec, FieldError, phone, portal_password};
+use crate::tui::msg::{ContactEffect, ContactReply, Effect, NewPassword, Reply, Secret};
+use crate::tui::screen::Cx;
+use crate::tui::screens::field_form::{FieldModel, FormCore};
+use crate::tui::screens::password::Holder;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::save_flow::SaveFlow;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContactField {
@@ -106,13 +111,10 @@ pub struct ContactForm {
     inputs: [TextInput; 8],
     pub password: TextInput,
     pub mode: PasswordMode,
-    /// Index of the focused field in `fields()`.
-    pub focus: usize,
     /// The category under the cursor on the Messages line, an index into `Category::ALL`.
     pub category: usize,
-    /// The rules' verdict on what is typed now, and the service's refusals.
-    pub errors: Vec<FieldError>,
-    pub flow: SaveFlow<Contact>,
+    /// The focus, the rules' verdicts and the save flow.
+    pub core: FormCore<Contact>,
 }
 
 /// The fields typed as text, in the order of `ContactForm::inputs`.
@@ -148,53 +150,11 @@ impl ContactForm {
             inputs,
             password: TextInput::masked(),
             mode: PasswordMode::None,
-            focus: 0,
             category: 0,
-            errors: Vec::new(),
-            flow: SaveFlow::default(),
+            core: FormCore::default(),
         };
         form.revalidate();
         form
-    }
-
-    pub fn is_new(&self) -> bool {
-        self.original.is_none()
-    }
-
-    /// The fields shown: the password only when adding (an existing contact's is changed
-    /// with P on the tab).
-    pub fn fields(&self) -> &'static [ContactField] {
-        if self.is_new() {
-            &FIELDS
-        } else {
-            &FIELDS[..FIELDS.len() - 1]
-        }
-    }
-
-    /// The text field of `f`, if it is typed in (the password, when typed).
-    pub fn input(&self, f: ContactField) -> Option<&TextInput> {
-        match f {
-            ContactField::Password if self.mode == PasswordMode::Typed => Some(&self.password),
-            f => TEXT_FIELDS
-                .iter()
-                .position(|t| *t == f)
-                .map(|i| &self.inputs[i]),
-        }
-    }
-
-    fn input_mut(&mut self, f: ContactField) -> Option<&mut TextInput> {
-        match f {
-            ContactField::Password if self.mode == PasswordMode::Typed => Some(&mut self.password),
-            f => TEXT_FIELDS
-                .iter()
-                .position(|t| *t == f)
-                .map(|i| &mut self.inputs[i]),
-        }
-    }
-
-    /// Whether the focused field takes typed text (a space too).
-    pub fn typing(&self) -> bool {
-        self.input(self.focused()).is_some()
     }
 
     /// A phone number as it will be stored, when it reads as one and differs from what is
@@ -213,25 +173,6 @@ impl ContactForm {
         Category::parse_list(&self.draft.categories).unwrap_or_default()
     }
 
-    /// ← → on the focused field: the next category or password mode, flip a yes/no, or
-    /// move in text.
-    pub fn step(&mut self, forward: bool, key: KeyEvent) {
-        match self.focused() {
-            ContactField::Messages => {
-                let n = Category::ALL.len();
-                self.category = (self.category + if forward { 1 } else { n - 1 }) % n;
-            }
-            ContactField::EmailVerified | ContactField::MobileVerified => self.toggle(),
-            // Typed text takes the arrows once there is some.
-            ContactField::Password
-                if self.mode != PasswordMode::Typed || self.password.is_empty() =>
-            {
-                self.cycle_mode(forward);
-            }
-            _ => self.key(key),
-        }
-    }
-
     fn cycle_mode(&mut self, forward: bool) {
         let all = PasswordMode::ALL;
         let i = all.iter().position(|m| *m == self.mode).unwrap_or(0);
@@ -240,66 +181,8 @@ impl ContactForm {
         self.changed();
     }
 
-    /// Space: tick or untick the category under the cursor, or flip a yes/no.
-    pub fn toggle(&mut self) {
-        match self.focused() {
-            ContactField::Messages => {
-                let c = Category::ALL[self.category];
-                let mut list = self.categories();
-                match list.iter().position(|x| *x == c) {
-                    Some(i) => {
-                        list.remove(i);
-                    }
-                    None => list.push(c),
-                }
-                list.sort_by_key(|x| Category::ALL.iter().position(|a| a == x));
-                self.draft.categories = Category::list_text(&list);
-            }
-            ContactField::EmailVerified => self.draft.email_verified = !self.draft.email_verified,
-            ContactField::MobileVerified => {
-                self.draft.mobile_verified = !self.draft.mobile_verified;
-            }
-            _ => return,
-        }
-        self.changed();
-    }
-
-    /// A key for the focused text field; Space elsewhere toggles.
-    pub fn key(&mut self, key: KeyEvent) {
-        let f = self.focused();
-        let Some(input) = self.input_mut(f) else {
-            if key.code == KeyCode::Char(' ') {
-                self.toggle();
-            }
-            return;
-        };
-        if input.key(key) {
-            self.take_text(f);
-        }
-    }
-
-    pub fn paste(&mut self, text: &str) {
-        let f = self.focused();
-        if let Some(input) = self.input_mut(f)
-            && input.paste(text)
-        {
-            self.take_text(f);
-        }
-    }
-
-    /// The focused input's text into the draft (the password stays in its input).
-    fn take_text(&mut self, f: ContactField) {
-        if f != ContactField::Password
-            && let Some(text) = self.input(f).map(TextInput::text)
-            && let Some(field) = self.draft.text_mut(f.name())
-        {
-            *field = text;
-        }
-        self.changed();
-    }
-
     fn changed(&mut self) {
-        self.flow.edited();
+        self.core.flow.edited();
         self.revalidate();
     }
 
@@ -308,9 +191,18 @@ impl ContactForm {
         (self.is_new() && self.mode == PasswordMode::Typed).then(|| self.password.text())
     }
 
-    fn revalidate(&mut self) {
+    /// The rules' verdict on `draft`, as the service will check it: an edit keeps a stored
+    /// number nobody touched even if it does not read as one.
+    fn checked(&self, draft: &ContactDraft) -> Result<ContactSpec, Vec<FieldError>> {
         let country = self.owner.country.as_deref();
-        let (mut errors, spec) = match self.draft.validate(country) {
+        match &self.original {
+            Some(k) => draft.validate_edit(country, &k.spec),
+            None => draft.validate(country),
+        }
+    }
+
+    fn revalidate(&mut self) {
+        let (mut errors, spec) = match self.checked(&self.draft) {
             Ok(spec) => (Vec::new(), Some(spec)),
             Err(errors) => (errors, None),
         };
@@ -332,65 +224,20 @@ impl ContactForm {
                 }
             }
         }
-        self.errors = errors;
-    }
-
-    /// Whether anything differs from what was loaded (or from a blank form).
-    pub fn is_dirty(&self) -> bool {
-        let before = self
-            .original
-            .as_ref()
-            .map_or_else(ContactDraft::default, |k| ContactDraft::from(&k.spec));
-        let country = self.owner.country.as_deref();
-        let fields = match (self.draft.validate(country), before.validate(country)) {
-            // Checked values compare what they mean: "+44 20 7946 0018" is what is stored.
-            (Ok(now), Ok(then)) => now != then,
-            _ => self.draft != before,
-        };
-        fields || (self.is_new() && self.mode != PasswordMode::None)
+        self.core.errors = errors;
     }
 
     /// After "Save and Stay": a fresh form when adding, the saved contact when editing, at
     /// the same field.
     pub fn stay_after(&mut self, saved: &Contact) {
-        let focus = self.focus;
+        let focus = self.core.focus;
         let owner = self.owner.clone();
         *self = if self.is_new() {
             ContactForm::add(owner)
         } else {
             ContactForm::edit(owner, saved)
         };
-        self.focus = focus;
-    }
-
-    /// "Reload" in a conflict: their version, our edits dropped.
-    pub fn take_theirs(&mut self) {
-        if let Some(theirs) = self.flow.conflict.take() {
-            let focus = self.focus;
-            *self = ContactForm::edit(self.owner.clone(), &theirs);
-            self.focus = focus;
-        }
-    }
-
-    /// "Overwrite" in a conflict: the fields we changed on top of their version, so that
-    /// a field only they changed keeps their value; the next save expects their version.
-    pub fn ours_over_theirs(&mut self) {
-        let (Some(original), Some(theirs)) = (self.original.take(), self.flow.conflict.take())
-        else {
-            return;
-        };
-        let before = ContactDraft::from(&original.spec);
-        let mut merged = ContactDraft::from(&theirs.spec);
-        for name in crate::domain::contact::FIELDS {
-            let (mine, then) = (field_text(&self.draft, name), field_text(&before, name));
-            if mine != then {
-                // The text as ours has it: set can only fail for an unknown name.
-                let _ = merged.set(name, &mine);
-            }
-        }
-        let focus = self.focus;
-        *self = ContactForm::with(self.owner.clone(), Some(*theirs), merged);
-        self.focus = focus;
+        self.core.focus = focus;
     }
 
     /// The fields each side changed from what was loaded: (label, yours, theirs).
@@ -421,5 +268,220 @@ fn field_text(draft: &ContactDraft, name: &str) -> String {
         "email_verified" => yes(draft.email_verified),
         "mobile_verified" => yes(draft.mobile_verified),
         _ => draft.clone().text_mut(name).cloned().unwrap_or_default(),
+    }
+}
+
+impl FieldModel for ContactForm {
+    type Field = ContactField;
+    type Saved = Contact;
+
+    fn core(&self) -> &FormCore<Contact> {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut FormCore<Contact> {
+        &mut self.core
+    }
+
+    const FIELDS: &'static [ContactField] = &FIELDS;
+
+    fn original(&self) -> Option<&Contact> {
+        self.original.as_ref()
+    }
+
+    fn name_of(field: ContactField) -> &'static str {
+        field.name()
+    }
+
+    fn customer(&self) -> i64 {
+        self.owner.customer
+    }
+
+    fn is_valid(&self) -> bool {
+        self.core.errors.is_empty()
+    }
+
+    /// The text field of `f`, if it is typed in (the password, when typed).
+    fn input(&self, f: ContactField) -> Option<&TextInput> {
+        match f {
+            ContactField::Password if self.mode == PasswordMode::Typed => Some(&self.password),
+            f => TEXT_FIELDS
+                .iter()
+                .position(|t| *t == f)
+                .map(|i| &self.inputs[i]),
+        }
+    }
+
+    fn input_mut(&mut self, f: ContactField) -> Option<&mut TextInput> {
+        match f {
+            ContactField::Password if self.mode == PasswordMode::Typed => Some(&mut self.password),
+            f => TEXT_FIELDS
+                .iter()
+                .position(|t| *t == f)
+                .map(|i| &mut self.inputs[i]),
+        }
+    }
+
+    /// The focused input's text into the draft (the password stays in its input).
+    fn typed(&mut self, f: ContactField) {
+        if f != ContactField::Password
+            && let Some(text) = self.input(f).map(TextInput::text)
+            && let Some(field) = self.draft.text_mut(f.name())
+        {
+            *field = text;
+        }
+        self.changed();
+    }
+
+    /// ← → on the focused field: the next category or password mode, flip a yes/no, or
+    /// move in text.
+    fn step(&mut self, forward: bool, key: KeyEvent) {
+        match self.focused() {
+            ContactField::Messages => {
+                let n = Category::ALL.len();
+                self.category = (self.category + if forward { 1 } else { n - 1 }) % n;
+            }
+            ContactField::EmailVerified | ContactField::MobileVerified => self.toggle(),
+            // Typed text takes the arrows once there is some.
+            ContactField::Password
+                if self.mode != PasswordMode::Typed || self.password.is_empty() =>
+            {
+                self.cycle_mode(forward);
+            }
+            _ => self.key(key),
+        }
+    }
+
+    /// Space: tick or untick the category under the cursor, or flip a yes/no.
+    fn toggle(&mut self) {
+        match self.focused() {
+            ContactField::Messages => {
+                let c = Category::ALL[self.category];
+                let mut list = self.categories();
+                match list.iter().position(|x| *x == c) {
+                    Some(i) => {
+                        list.remove(i);
+                    }
+                    None => list.push(c),
+                }
+                list.sort_by_key(|x| Category::ALL.iter().position(|a| a == x));
+                self.draft.categories = Category::list_text(&list);
+            }
+            ContactField::EmailVerified => self.draft.email_verified = !self.draft.email_verified,
+            ContactField::MobileVerified => {
+                self.draft.mobile_verified = !self.draft.mobile_verified;
+            }
+            _ => return,
+        }
+        self.changed();
+    }
+
+    /// Whether anything differs from what was loaded (or from a blank form).
+    fn is_dirty(&self) -> bool {
+        let before = self
+            .original
+            .as_ref()
+            .map_or_else(ContactDraft::default, |k| ContactDraft::from(&k.spec));
+        let fields = match (self.checked(&self.draft), self.checked(&before)) {
+            // Checked values compare what they mean: "+44 20 7946 0018" is what is stored.
+            (Ok(now), Ok(then)) => now != then,
+            _ => self.draft != before,
+        };
+        fields || (self.is_new() && self.mode != PasswordMode::None)
+    }
+
+    /// "Reload" in a conflict: their version, our edits dropped.
+    fn take_theirs(&mut self) {
+        if let Some(theirs) = self.core.flow.conflict.take() {
+            let focus = self.core.focus;
+            *self = ContactForm::edit(self.owner.clone(), &theirs);
+            self.core.focus = focus;
+        }
+    }
+
+    /// "Overwrite" in a conflict: the fields we changed on top of their version, so that
+    /// a field only they changed keeps their value; the next save expects their version.
+    fn ours_over_theirs(&mut self) {
+        let (Some(original), Some(theirs)) = (self.original.take(), self.core.flow.conflict.take())
+        else {
+            return;
+        };
+        let before = ContactDraft::from(&original.spec);
+        let mut merged = ContactDraft::from(&theirs.spec);
+        for name in crate::domain::contact::FIELDS {
+            let (mine, then) = (field_text(&self.draft, name), field_text(&before, name));
+            if mine != then {
+                // The text as ours has it: set can only fail for an unknown name.
+                let _ = merged.set(name, &mine);
+            }
+        }
+        let focus = self.core.focus;
+        *self = ContactForm::with(self.owner.clone(), Some(*theirs), merged);
+        self.core.focus = focus;
+    }
+
+    fn what(&self) -> String {
+        format!("contact {}", self.draft.name.trim())
+    }
+
+    fn save_effect(&self, stay: bool) -> Effect {
+        let password = match self.mode {
+            _ if !self.is_new() => None,
+            PasswordMode::None => None,
+            PasswordMode::Generate => Some(NewPassword::Generate),
+            PasswordMode::Typed => Some(NewPassword::Typed(Secret(self.password.text()))),
+        };
+        Effect::Contact(ContactEffect::Save {
+            customer: self.owner.customer,
+            edit: self.original.as_ref().map(|k| (k.id, k.version)),
+            draft: Box::new(self.draft.clone()),
+            password,
+            stay,
+        })
+    }
+
+    fn take_answer(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
+        let Reply::Contact(ContactReply::Saved { result, stay }) = reply else {
+            return Some(reply);
+        };
+        self.core.flow.saving = false;
+        let saved = match result {
+            Ok(saved) => saved,
+            Err(e) => {
+                self.refused(e);
+                return None;
+            }
+        };
+        let k = &saved.contact;
+        let primary = if k.is_primary && self.is_new() {
+            ", the customer's primary contact"
+        } else {
+            ""
+        };
+        let line = format!("Saved contact {}{primary}", k.spec.name);
+        if stay {
+            self.stay_after(k);
+        } else {
+            cx.close();
+        }
+        if let Some(password) = &saved.generated {
+            let holder = Holder::Contact {
+                id: k.id,
+                name: k.spec.name.clone(),
+                email: k.spec.email.clone(),
+                customer: self.owner.name.clone(),
+            };
+            cx.open(holder.window(password));
+        }
+        cx.info(line);
+        None
+    }
+
+    fn unsaved_line(&self) -> &'static str {
+        "The contact form has unsaved changes"
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect) {
+        view::draw(frame, area, self);
     }
 }

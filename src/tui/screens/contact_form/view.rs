@@ -26,17 +26,17 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &ContactForm) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    match &form.flow.conflict {
+    match &form.core.flow.conflict {
         Some(theirs) => {
             field_rows::conflict(frame, body, "contact", &form.conflicting(theirs));
         }
         None => draw_fields(frame, body, form),
     }
     let labels: Vec<&str> = SaveOption::NOW.iter().map(|o| o.label()).collect();
-    let line = form.flow.status(
+    let line = form.core.flow.status(
         &labels,
         form.error(form.focused()),
-        form.errors.len(),
+        form.core.errors.len(),
         "Enter: save options · Tab next field · ← → choose · Space tick · Esc cancel · never put passwords in notes",
     );
     frame.render_widget(

@@ -65,10 +65,11 @@ impl CustomerFormScreen {
         };
         let fields = crate::domain::draft::changed_fields(original, &edited);
         if fields.as_object().is_none_or(|m| m.is_empty()) {
-            form.flow.save_error = Some("Nothing changed: there is nothing to schedule.".into());
+            form.core.flow.save_error =
+                Some("Nothing changed: there is nothing to schedule.".into());
             return;
         }
-        form.flow.saving = true;
+        form.core.flow.saving = true;
         cx.run(Effect::Schedule {
             customer: original.id,
             fields,
@@ -78,7 +79,7 @@ impl CustomerFormScreen {
 
     fn saved(&mut self, result: Result<Customer, SaveError>, stay: bool, cx: &mut Cx) {
         let form = &mut self.form;
-        form.flow.saving = false;
+        form.core.flow.saving = false;
         match result {
             Ok(customer) if stay => {
                 let next = if form.is_new() {
@@ -93,14 +94,14 @@ impl CustomerFormScreen {
                 cx.close();
                 cx.info(format!("Saved {} (#{})", customer.name, customer.id));
             }
-            Err(SaveError::Conflict(theirs)) => form.flow.conflict = Some(theirs),
+            Err(SaveError::Conflict(theirs)) => form.core.flow.conflict = Some(theirs),
             Err(SaveError::Field(error)) => {
-                form.flow.save_error = Some(format!("Not saved: {error}"));
+                form.core.flow.save_error = Some(format!("Not saved: {error}"));
                 // To the field to fix.
                 form.focus_on(error.field);
-                form.errors.push(error);
+                form.core.errors.push(error);
             }
-            Err(SaveError::Failed(e)) => form.flow.save_error = Some(e),
+            Err(SaveError::Failed(e)) => form.core.flow.save_error = Some(e),
         }
     }
 
@@ -111,7 +112,7 @@ impl CustomerFormScreen {
 
 /// Sends the form's customer to be saved; the form waits for the answer.
 fn save(form: &mut CustomerForm, customer: Customer, stay: bool, cx: &mut Cx) {
-    form.flow.start_save();
+    form.core.flow.start_save();
     cx.run(Effect::SaveCustomer {
         customer: Box::new(customer),
         stay,
@@ -120,7 +121,10 @@ fn save(form: &mut CustomerForm, customer: Customer, stay: bool, cx: &mut Cx) {
 
 impl Screen for CustomerFormScreen {
     fn context(&self) -> Context {
-        self.form.flow.context(Context::Form, Context::SaveMenu)
+        self.form
+            .core
+            .flow
+            .context(Context::Form, Context::SaveMenu)
     }
 
     /// ← → edit inside text (or cycle a choice); Enter is a new line in the TOML vars, and
@@ -143,7 +147,7 @@ impl Screen for CustomerFormScreen {
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
         // Any key but Esc takes back the question a first Esc asked, a cursor move too.
-        self.form.flow.confirm_discard = false;
+        self.form.core.flow.confirm_discard = false;
         // Under the save menu or the conflict dialog, the fields take no typing.
         if self.context() != Context::Form {
             return;
@@ -163,7 +167,7 @@ impl Screen for CustomerFormScreen {
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
         let form = &mut self.form;
         let dirty = form.is_dirty();
-        match form.flow.on_action(action, form.save_options(), dirty) {
+        match form.core.flow.on_action(action, form.save_options(), dirty) {
             Step::Done => {}
             Step::Close => cx.close(),
             Step::Save(option) => self.save_with(option, cx),
@@ -173,14 +177,16 @@ impl Screen for CustomerFormScreen {
             }
             Step::Overwrite => match form.ours_over_theirs() {
                 Ok(customer) => save(form, customer, false, cx),
-                Err(errors) => form.flow.save_error = errors.first().map(|e| e.message.clone()),
+                Err(errors) => {
+                    form.core.flow.save_error = errors.first().map(|e| e.message.clone())
+                }
             },
             Step::Fields(Action::NextField) => form.next_field(1),
             Step::Fields(Action::PrevField) => form.next_field(-1),
             Step::Fields(Action::NextFormTab) => form.next_tab(1),
             Step::Fields(Action::PrevFormTab) => form.next_tab(-1),
             // An invalid form stays open; its fields already show why.
-            Step::Fields(Action::Submit) => form.flow.submit(form.customer().is_ok()),
+            Step::Fields(Action::Submit) => form.core.flow.submit(form.customer().is_ok()),
             Step::Fields(_) => {}
         }
         Flow::Done
@@ -188,15 +194,17 @@ impl Screen for CustomerFormScreen {
 
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
         match reply {
-            Reply::Saved { result, stay } if self.form.flow.saving => self.saved(result, stay, cx),
-            Reply::Scheduled(result) if self.form.flow.saving => match result {
+            Reply::Saved { result, stay } if self.form.core.flow.saving => {
+                self.saved(result, stay, cx)
+            }
+            Reply::Scheduled(result) if self.form.core.flow.saving => match result {
                 Ok(line) => {
                     cx.close();
                     cx.info(line);
                 }
                 Err(e) => {
-                    self.form.flow.saving = false;
-                    self.form.flow.save_error = Some(e);
+                    self.form.core.flow.saving = false;
+                    self.form.core.flow.save_error = Some(e);
                 }
             },
             Reply::DelayChosen(due) => self.schedule(due, cx),

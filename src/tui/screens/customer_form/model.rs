@@ -5,8 +5,9 @@
 
 use crate::domain::draft::changed_fields;
 use crate::domain::{Customer, CustomerDraft, Field, FieldError, InvoiceSchedule, Status};
+use crate::tui::screens::field_form::FormCore;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::save_flow::{SaveFlow, SaveOption};
+use crate::tui::widgets::save_flow::SaveOption;
 use crossterm::event::KeyEvent;
 use std::collections::HashMap;
 
@@ -82,13 +83,9 @@ pub struct CustomerForm {
     pub draft: CustomerDraft,
     inputs: HashMap<Field, TextInput>,
     pub tab: FormTab,
-    /// Index of the focused field in the tab's fields.
-    pub focus: usize,
-    /// The rules' verdict on what is typed now, by field name.
-    pub errors: Vec<FieldError>,
-    /// The save options, the save under way, a conflict (their version shown beside
-    /// ours), Esc's question.
-    pub flow: SaveFlow<Customer>,
+    /// The focused field (an index into the tab's fields), the rules' verdicts by field
+    /// name, and the save flow (a conflict shows their version beside ours).
+    pub core: FormCore<Customer>,
 }
 
 impl CustomerForm {
@@ -129,9 +126,7 @@ impl CustomerForm {
             draft,
             inputs,
             tab: FormTab::Basic,
-            focus: 0,
-            errors: Vec::new(),
-            flow: SaveFlow::default(),
+            core: FormCore::default(),
         };
         form.revalidate();
         form
@@ -150,14 +145,14 @@ impl CustomerForm {
         for tab in FormTab::ALL {
             if let Some(i) = tab.fields().iter().position(|f| f.name() == name) {
                 self.tab = tab;
-                self.focus = i;
+                self.core.focus = i;
             }
         }
     }
 
     pub fn focused(&self) -> Field {
         let fields = self.tab.fields();
-        fields[self.focus.min(fields.len() - 1)]
+        fields[self.core.focus.min(fields.len() - 1)]
     }
 
     pub fn input(&self, f: Field) -> Option<&TextInput> {
@@ -166,7 +161,8 @@ impl CustomerForm {
 
     /// The first rule a field breaks now, if any.
     pub fn error(&self, f: Field) -> Option<&str> {
-        self.errors
+        self.core
+            .errors
             .iter()
             .find(|e| e.field == f.name())
             .map(|e| e.message.as_str())
@@ -182,7 +178,7 @@ impl CustomerForm {
 
     pub fn next_field(&mut self, step: isize) {
         let n = self.tab.fields().len() as isize;
-        self.focus = (self.focus as isize + step).rem_euclid(n) as usize;
+        self.core.focus = (self.core.focus as isize + step).rem_euclid(n) as usize;
     }
 
     pub fn next_tab(&mut self, step: isize) {
@@ -191,7 +187,7 @@ impl CustomerForm {
             .position(|t| *t == self.tab)
             .unwrap_or(0) as isize;
         self.tab = FormTab::ALL[(i + step).rem_euclid(3) as usize];
-        self.focus = 0;
+        self.core.focus = 0;
     }
 
     /// ← → on the focused field: cycle a choice, flip a toggle, move in text.
@@ -256,12 +252,12 @@ impl CustomerForm {
     }
 
     fn changed(&mut self) {
-        self.flow.edited();
+        self.core.flow.edited();
         self.revalidate();
     }
 
     fn revalidate(&mut self) {
-        self.errors = match self.draft.validate(self.original.as_ref()) {
+        self.core.errors = match self.draft.validate(self.original.as_ref()) {
             Ok(_) => Vec::new(),
             Err(errors) => errors,
         };
@@ -286,13 +282,13 @@ impl CustomerForm {
     /// After a save with "Save and Stay": a fresh form when adding, the saved customer when
     /// editing (its new version is what the next save checks).
     pub fn stay_after(&mut self, saved: &Customer) {
-        let (tab, focus) = (self.tab, self.focus);
+        let (tab, focus) = (self.tab, self.core.focus);
         *self = if self.is_new() {
             CustomerForm::add()
         } else {
             // The operator goes on editing where they were.
             let mut form = CustomerForm::edit(saved);
-            form.focus = focus;
+            form.core.focus = focus;
             form
         };
         self.tab = tab;
@@ -300,7 +296,7 @@ impl CustomerForm {
 
     /// "Reload" in a conflict: their version, our edits dropped.
     pub fn take_theirs(&mut self) {
-        if let Some(theirs) = self.flow.conflict.take() {
+        if let Some(theirs) = self.core.flow.conflict.take() {
             let tab = self.tab;
             *self = CustomerForm::edit(&theirs);
             self.tab = tab;
@@ -310,7 +306,7 @@ impl CustomerForm {
     /// "Overwrite" in a conflict: our changed fields applied on their current row, so
     /// fields only they changed keep their value.
     pub fn ours_over_theirs(&mut self) -> Result<Customer, Vec<FieldError>> {
-        let theirs = self.flow.conflict.take().map(|t| *t);
+        let theirs = self.core.flow.conflict.take().map(|t| *t);
         let (Some(original), Some(theirs)) = (&self.original, theirs) else {
             return self.customer();
         };
@@ -372,14 +368,14 @@ mod tests {
             f.key(key(c));
         }
         assert!(f.error(Field::Name).is_none());
-        f.focus = 5; // currency
+        f.core.focus = 5; // currency
         for c in "EURO".chars() {
             f.key(key(c));
         }
         assert!(f.error(Field::Currency).is_some());
         f.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
-        assert!(f.error(Field::Currency).is_none(), "{:?}", f.errors);
-        assert!(f.customer().is_ok(), "{:?}", f.errors);
+        assert!(f.error(Field::Currency).is_none(), "{:?}", f.core.errors);
+        assert!(f.customer().is_ok(), "{:?}", f.core.errors);
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     ])
     .areas(inner);
     draw_tabs(frame, tabs, form);
-    if let Some(theirs) = &form.flow.conflict {
+    if let Some(theirs) = &form.core.flow.conflict {
         draw_conflict(frame, body, form, theirs);
     } else {
         draw_fields(frame, body, form);
@@ -95,7 +95,7 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         if y + height > bottom {
             break;
         }
-        let focused = i == form.focus.min(form.tab.fields().len() - 1);
+        let focused = i == form.core.focus.min(form.tab.fields().len() - 1);
         let row = Rect { y, height, ..area };
         // Values take what the reasons beside them leave: an email or a URL reads whole on
         // a wide screen.
@@ -243,10 +243,10 @@ fn draw_conflict(
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     let labels: Vec<&str> = form.save_options().iter().map(|o| o.label()).collect();
-    let status = form.flow.status(
+    let status = form.core.flow.status(
         &labels,
         form.error(form.focused()),
-        form.errors.len(),
+        form.core.errors.len(),
         "Enter: save options · Tab next field · ← → choose · Esc cancel",
     );
     frame.render_widget(

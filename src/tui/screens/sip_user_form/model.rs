@@ -2,12 +2,17 @@
 //! as they are typed by the domain's `validate`, the same rules and words as the command
 //! line.
 
+use super::view;
 use crate::domain::sip_user::{Codec, NatPing, Protocol};
-use crate::domain::{FieldError, SipUser, SipUserDraft};
-use crate::tui::screens::field_form::FieldModel;
+use crate::domain::{SipUser, SipUserDraft};
+use crate::tui::msg::{Effect, Reply, SipEffect, SipReply};
+use crate::tui::screen::Cx;
+use crate::tui::screens::field_form::{FieldModel, FormCore};
+use crate::tui::screens::password::Holder;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::save_flow::SaveFlow;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SipField {
@@ -111,14 +116,10 @@ pub struct SipUserForm {
     pub ping: PingMode,
     /// Adding: a password is generated with the SIP user and shown once.
     pub generate: bool,
-    /// Index of the focused field in `fields()`.
-    pub focus: usize,
     /// The codec under the cursor on the Codecs line, an index into `Codec::ALL`.
     pub codec: usize,
-    /// The rules' verdict on what is typed now, and the service's refusals.
-    pub errors: Vec<FieldError>,
-    /// The save options, the save under way, a conflict, Esc's question.
-    pub flow: SaveFlow<SipUser>,
+    /// The focus, the rules' verdicts and the save flow.
+    pub core: FormCore<SipUser>,
 }
 
 impl SipUserForm {
@@ -154,31 +155,89 @@ impl SipUserForm {
             draft,
             ping,
             generate,
-            focus: 0,
             codec: 0,
-            errors: Vec::new(),
-            flow: SaveFlow::default(),
+            core: FormCore::default(),
         };
         form.revalidate();
         form
     }
 
-    pub fn is_new(&self) -> bool {
-        self.original.is_none()
+    /// The codecs allowed now, in order of preference.
+    pub fn codecs(&self) -> Vec<Codec> {
+        Codec::parse_list(&self.draft.codecs).unwrap_or_default()
     }
 
-    /// The fields shown: the password choice only when adding (an existing SIP user's
-    /// password is set with p on the tab).
-    pub fn fields(&self) -> &'static [SipField] {
-        if self.is_new() {
-            &FIELDS
+    fn changed(&mut self) {
+        self.core.flow.edited();
+        self.revalidate();
+    }
+
+    fn revalidate(&mut self) {
+        self.core.errors = self.draft.validate().err().unwrap_or_default();
+    }
+
+    /// After "Save and Stay": a fresh form when adding (the password choice kept), the
+    /// saved SIP user when editing, at the same field.
+    pub fn stay_after(&mut self, saved: &SipUser) {
+        let focus = self.core.focus;
+        *self = if self.is_new() {
+            SipUserForm::add(self.customer, self.generate)
         } else {
-            &FIELDS[..FIELDS.len() - 1]
-        }
+            SipUserForm::edit(saved)
+        };
+        self.core.focus = focus;
+    }
+
+    /// The fields each side changed from what was loaded: (field, yours, theirs).
+    pub fn conflicting(&self, theirs: &SipUser) -> Vec<(SipField, String, String)> {
+        let before = self
+            .original
+            .as_ref()
+            .map_or_else(SipUserDraft::default, |u| SipUserDraft::from(&u.spec));
+        let theirs = SipUserDraft::from(&theirs.spec);
+        FIELDS
+            .into_iter()
+            .filter_map(|f| {
+                let (mine, then, their) =
+                    (f.text(&self.draft)?, f.text(&before)?, f.text(&theirs)?);
+                (mine != then || their != then).then(|| (f, mine.clone(), their.clone()))
+            })
+            .collect()
+    }
+}
+
+impl FieldModel for SipUserForm {
+    type Field = SipField;
+    type Saved = SipUser;
+
+    fn core(&self) -> &FormCore<SipUser> {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut FormCore<SipUser> {
+        &mut self.core
+    }
+
+    const FIELDS: &'static [SipField] = &FIELDS;
+
+    fn original(&self) -> Option<&SipUser> {
+        self.original.as_ref()
+    }
+
+    fn name_of(field: SipField) -> &'static str {
+        field.name()
+    }
+
+    fn customer(&self) -> i64 {
+        self.customer
+    }
+
+    fn is_valid(&self) -> bool {
+        self.draft.validate().is_ok()
     }
 
     /// The text field of `f`, if it is typed in (the NAT ping's seconds, when chosen).
-    pub fn input(&self, f: SipField) -> Option<&TextInput> {
+    fn input(&self, f: SipField) -> Option<&TextInput> {
         match f {
             SipField::Username => Some(&self.username),
             SipField::Channels => Some(&self.channels),
@@ -200,19 +259,18 @@ impl SipUserForm {
         }
     }
 
-    /// Whether the focused field takes typed text (a space too).
-    pub fn typing(&self) -> bool {
-        self.input(self.focused()).is_some()
-    }
-
-    /// The codecs allowed now, in order of preference.
-    pub fn codecs(&self) -> Vec<Codec> {
-        Codec::parse_list(&self.draft.codecs).unwrap_or_default()
+    fn typed(&mut self, f: SipField) {
+        if let Some(text) = self.input(f).map(TextInput::text)
+            && let Some(field) = f.text_mut(&mut self.draft)
+        {
+            *field = text;
+        }
+        self.changed();
     }
 
     /// ← → on the focused field: the next protocol, NAT ping mode or codec, flip the
     /// password choice, or move in text.
-    pub fn step(&mut self, forward: bool, key: KeyEvent) {
+    fn step(&mut self, forward: bool, key: KeyEvent) {
         let cycle = |i: usize, n: usize| {
             if forward {
                 (i + 1) % n
@@ -249,7 +307,7 @@ impl SipUserForm {
 
     /// Space: allow or refuse the codec under the cursor (a newly allowed one is the last
     /// preferred), or flip the password choice.
-    pub fn toggle(&mut self) {
+    fn toggle(&mut self) {
         match self.focused() {
             SipField::Codecs => {
                 let codec = Codec::ALL[self.codec];
@@ -271,48 +329,8 @@ impl SipUserForm {
         }
     }
 
-    /// A key for the focused text field; Space elsewhere toggles.
-    pub fn key(&mut self, key: KeyEvent) {
-        let f = self.focused();
-        let Some(input) = self.input_mut(f) else {
-            if key.code == KeyCode::Char(' ') {
-                self.toggle();
-            }
-            return;
-        };
-        if input.key(key) {
-            let text = input.text();
-            if let Some(field) = f.text_mut(&mut self.draft) {
-                *field = text;
-            }
-            self.changed();
-        }
-    }
-
-    pub fn paste(&mut self, text: &str) {
-        let f = self.focused();
-        if let Some(input) = self.input_mut(f)
-            && input.paste(text)
-        {
-            let text = input.text();
-            if let Some(field) = f.text_mut(&mut self.draft) {
-                *field = text;
-            }
-            self.changed();
-        }
-    }
-
-    fn changed(&mut self) {
-        self.flow.edited();
-        self.revalidate();
-    }
-
-    fn revalidate(&mut self) {
-        self.errors = self.draft.validate().err().unwrap_or_default();
-    }
-
     /// Whether anything differs from what was loaded (or from a blank form).
-    pub fn is_dirty(&self) -> bool {
+    fn is_dirty(&self) -> bool {
         let before = self
             .original
             .as_ref()
@@ -324,31 +342,19 @@ impl SipUserForm {
         }
     }
 
-    /// After "Save and Stay": a fresh form when adding (the password choice kept), the
-    /// saved SIP user when editing, at the same field.
-    pub fn stay_after(&mut self, saved: &SipUser) {
-        let focus = self.focus;
-        *self = if self.is_new() {
-            SipUserForm::add(self.customer, self.generate)
-        } else {
-            SipUserForm::edit(saved)
-        };
-        self.focus = focus;
-    }
-
     /// "Reload" in a conflict: their version, our edits dropped.
-    pub fn take_theirs(&mut self) {
-        if let Some(theirs) = self.flow.conflict.take() {
-            let focus = self.focus;
+    fn take_theirs(&mut self) {
+        if let Some(theirs) = self.core.flow.conflict.take() {
+            let focus = self.core.focus;
             *self = SipUserForm::edit(&theirs);
-            self.focus = focus;
+            self.core.focus = focus;
         }
     }
 
     /// "Overwrite" in a conflict: the fields we changed on top of their version, so that
     /// a field only they changed keeps their value; the next save expects their version.
-    pub fn ours_over_theirs(&mut self) {
-        let (Some(original), Some(theirs)) = (self.original.take(), self.flow.conflict.take())
+    fn ours_over_theirs(&mut self) {
+        let (Some(original), Some(theirs)) = (self.original.take(), self.core.flow.conflict.take())
         else {
             return;
         };
@@ -364,32 +370,73 @@ impl SipUserForm {
                 out.clone_from(mine);
             }
         }
-        let focus = self.focus;
+        let focus = self.core.focus;
         *self = SipUserForm::with(theirs.customer_id, Some(*theirs), merged, false);
-        self.focus = focus;
+        self.core.focus = focus;
     }
 
-    /// The fields each side changed from what was loaded: (field, yours, theirs).
-    pub fn conflicting(&self, theirs: &SipUser) -> Vec<(SipField, String, String)> {
-        let before = self
-            .original
-            .as_ref()
-            .map_or_else(SipUserDraft::default, |u| SipUserDraft::from(&u.spec));
-        let theirs = SipUserDraft::from(&theirs.spec);
-        FIELDS
-            .into_iter()
-            .filter_map(|f| {
-                let (mine, then, their) =
-                    (f.text(&self.draft)?, f.text(&before)?, f.text(&theirs)?);
-                (mine != then || their != then).then(|| (f, mine.clone(), their.clone()))
-            })
-            .collect()
+    fn what(&self) -> String {
+        format!("SIP user {}", self.draft.username.trim())
+    }
+
+    fn save_effect(&self, stay: bool) -> Effect {
+        Effect::Sip(SipEffect::Save {
+            customer: self.customer,
+            edit: self.original.as_ref().map(|u| (u.id, u.version)),
+            draft: self.draft.clone(),
+            generate: self.is_new() && self.generate,
+            stay,
+        })
+    }
+
+    fn take_answer(&mut self, reply: Reply, cx: &mut Cx) -> Option<Reply> {
+        let Reply::Sip(SipReply::Saved { result, stay }) = reply else {
+            return Some(reply);
+        };
+        self.core.flow.saving = false;
+        let saved = match result {
+            Ok(saved) => saved,
+            Err(e) => {
+                self.refused(e);
+                return None;
+            }
+        };
+        let user = &saved.user;
+        let cleared = if saved.password_cleared {
+            "; its password was cleared, as the username changed: p sets a new one"
+        } else {
+            ""
+        };
+        let line = format!("Saved SIP user {}{cleared}", user.spec.username);
+        if stay {
+            self.stay_after(user);
+        } else {
+            cx.close();
+        }
+        if let Some(password) = &saved.generated {
+            let holder = Holder::Sip {
+                id: user.id,
+                username: user.spec.username.clone(),
+            };
+            cx.open(holder.window(password));
+        }
+        cx.info(line);
+        None
+    }
+
+    fn unsaved_line(&self) -> &'static str {
+        "The SIP user form has unsaved changes"
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect) {
+        view::draw(frame, area, self);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::KeyCode;
     use crossterm::event::KeyModifiers;
 
     fn press(form: &mut SipUserForm, code: KeyCode) {
@@ -406,7 +453,7 @@ mod tests {
         for c in "1001".chars() {
             press(&mut f, KeyCode::Char(c));
         }
-        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert!(f.core.errors.is_empty(), "{:?}", f.core.errors);
         f.focus_on("protocol");
         let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
         f.step(true, right);
@@ -463,8 +510,8 @@ mod tests {
         let mut theirs = user.clone();
         theirs.spec.cps = 5;
         theirs.version = 2;
-        f.flow.conflict = Some(Box::new(theirs));
-        let shown = f.conflicting(f.flow.conflict.as_deref().unwrap());
+        f.core.flow.conflict = Some(Box::new(theirs));
+        let shown = f.conflicting(f.core.flow.conflict.as_deref().unwrap());
         let names: Vec<&str> = shown.iter().map(|(field, ..)| field.name()).collect();
         assert_eq!(names, ["channels", "cps"]);
         f.ours_over_theirs();
@@ -473,6 +520,6 @@ mod tests {
             ("2", "5")
         );
         assert_eq!(f.original.as_ref().unwrap().version, 2);
-        assert!(f.flow.conflict.is_none());
+        assert!(f.core.flow.conflict.is_none());
     }
 }

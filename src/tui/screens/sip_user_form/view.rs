@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SipUserForm) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    match &form.flow.conflict {
+    match &form.core.flow.conflict {
         Some(theirs) => draw_conflict(frame, body, form, theirs),
         None => draw_fields(frame, body, form),
     }
@@ -133,10 +133,10 @@ fn draw_conflict(frame: &mut Frame, area: Rect, form: &SipUserForm, theirs: &Sip
 
 fn draw_status(frame: &mut Frame, area: Rect, form: &SipUserForm) {
     let labels: Vec<&str> = SaveOption::NOW.iter().map(|o| o.label()).collect();
-    let status = form.flow.status(
+    let status = form.core.flow.status(
         &labels,
         form.error(form.focused()),
-        form.errors.len(),
+        form.core.errors.len(),
         "Enter: save options · Tab next field · ← → choose · Space tick · Esc cancel",
     );
     frame.render_widget(
