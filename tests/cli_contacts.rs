@@ -315,14 +315,18 @@ fn contacts_are_added_listed_shown_updated_and_deleted() {
         let err = a.refused(&["contacts", "delete", "2", "--yes"]);
         assert_eq!(
             err,
-            "carrierdesk: new_primary: Bob is the primary contact: say which contact takes over (Ana Berg is #1)\n"
+            "carrierdesk: contact Bob (#2) of Atlas Networks (#1) is the primary contact: give --new-primary ID, the contact that takes over (Ana Berg is #1)\n"
         );
         let err = a.refused(&["contacts", "delete", "2", "--new-primary", "3", "--yes"]);
         assert!(
             err.contains("contact 3 is not another contact of this customer"),
             "{err}"
         );
-        let (_, err) = a.expect(a.run(&["contacts", "delete", "2"]), 2, &["delete 2"]);
+        let (_, err) = a.expect(
+            a.run(&["contacts", "delete", "2", "--new-primary", "1"]),
+            2,
+            &["delete 2"],
+        );
         assert!(err.contains("add --yes"), "{err}");
         assert_eq!(a.contacts().len(), 3, "{}: nothing deleted", a.db.engine);
 

@@ -427,6 +427,21 @@ fn delete(
         k.spec.name,
         customer_label(service, k.customer_id)
     );
+    // Asked before the confirmation: a primary needs its successor named on the line.
+    let others: Vec<String> = service
+        .contacts(k.customer_id)?
+        .iter()
+        .filter(|o| o.id != id)
+        .map(|o| format!("{} is #{}", o.spec.name, o.id))
+        .collect();
+    if k.is_primary && !others.is_empty() && new_primary.is_none() {
+        return Err(Stop::Refused(crate::text::printable(&format!(
+            "{name} is the primary contact: give --new-primary ID, the contact that takes over ({})",
+            others.join(", ")
+        ))
+        .into_owned())
+        .into());
+    }
     if !yes {
         confirm_delete(&format!("Delete {name}? Type its name"), &k.spec.name)?;
     }

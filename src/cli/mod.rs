@@ -151,7 +151,8 @@ fn exit_code(e: &anyhow::Error) -> u8 {
             Some(
                 ServiceError::Conflict(_)
                 | ServiceError::SettingConflict(_)
-                | ServiceError::SipUserConflict(_),
+                | ServiceError::SipUserConflict(_)
+                | ServiceError::ContactConflict(_),
             ),
         ) => EXIT_CONFLICT,
         (_, Some(s)) if s.is_refusal() => EXIT_REFUSED,
