@@ -993,3 +993,49 @@ fn deleting_a_customer_deletes_its_contacts() {
         add(s, blue, "Ana", "ana@example.com");
     }
 }
+
+/// Two operators on two connections, each making another contact of one customer its
+/// primary (and two adding a customer's first contacts) at the same moment: both changes
+/// land, one after the other, and the customer has exactly one primary.
+#[test]
+fn racing_changes_of_the_primary_leave_exactly_one() {
+    for mut db in each_engine_empty() {
+        let c = customer(&mut db.service, "Atlas Networks").id;
+        let a = add(&mut db.service, c, "Ana Berg", "ana@atlas.example").id;
+        let b = add(&mut db.service, c, "Bob Lee", "bob@atlas.example").id;
+        let d = add(&mut db.service, c, "Dee Roy", "dee@atlas.example").id;
+        let fresh = customer(&mut db.service, "Bluewave Voice").id;
+        let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let racers: Vec<_> = [(Some(b), "x"), (Some(d), "y"), (None, "p"), (None, "q")]
+            .into_iter()
+            .map(|(contact, tag)| {
+                let (location, start) = (db.location.clone(), start.clone());
+                std::thread::spawn(move || {
+                    let mut s = Service::open_at(&location).unwrap();
+                    start.wait();
+                    match contact {
+                        Some(id) => s.become_primary(&actor(tag), id).map(|_| ()),
+                        None => s
+                            .create_contact(
+                                &actor(tag),
+                                fresh,
+                                &draft(tag, &format!("{tag}@bluewave.example")),
+                                None,
+                            )
+                            .map(|_| ()),
+                    }
+                })
+            })
+            .collect();
+        for r in racers {
+            r.join().unwrap().unwrap_or_else(|e| panic!("{}: {e}", db.engine));
+        }
+        let s = db.open();
+        for customer in [c, fresh] {
+            let primaries = listed(&s, customer).iter().filter(|(_, p)| *p).count();
+            assert_eq!(primaries, 1, "{}: customer {customer}", db.engine);
+        }
+        let first = listed(&s, c)[0].0;
+        assert!(first == b || first == d, "{}: {first} (a was {a})", db.engine);
+    }
+}

@@ -149,7 +149,7 @@ impl Service {
     pub fn become_primary(&mut self, actor: &Actor, id: i64) -> Result<Contact> {
         let now = store::now_text();
         let tx = self.store.write()?;
-        let contact = stored(&tx, id)?;
+        let contact = with_customer_locked(&tx, id)?;
         if contact.is_primary {
             return Ok(contact);
         }
@@ -188,7 +188,7 @@ impl Service {
     ) -> Result<Contact> {
         let now = store::now_text();
         let tx = self.store.write()?;
-        let contact = stored(&tx, id)?;
+        let contact = with_customer_locked(&tx, id)?;
         let others: Vec<Contact> = store::get_contacts(&tx, contact.customer_id)?
             .into_iter()
             .filter(|k| k.id != id)
@@ -331,6 +331,18 @@ impl Service {
             daily,
         })
     }
+}
+
+/// The contact, read after its customer's row is locked (on PostgreSQL): changes to who is
+/// primary queue up behind each other, as adding a customer's first contact does, and the
+/// customer comes first as it does when the customer is deleted.
+fn with_customer_locked(tx: &Tx, id: i64) -> Result<Contact> {
+    let customer = store::contact_owner(tx, id)?.ok_or(ServiceError::Missing {
+        what: "contact",
+        id,
+    })?;
+    store::get_customer(tx, customer)?;
+    stored(tx, id)
 }
 
 fn stored(tx: &Tx, id: i64) -> Result<Contact> {

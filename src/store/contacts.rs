@@ -59,6 +59,15 @@ pub fn get_contact(tx: &Tx, id: i64) -> Result<Option<Contact>> {
     tx.query_opt(&sql, &vals![id], contact)
 }
 
+/// The customer a contact belongs to, read without a lock.
+pub fn contact_owner(tx: &Tx, id: i64) -> Result<Option<i64>> {
+    tx.query_opt(
+        "SELECT customer_id FROM contacts WHERE id = ?1",
+        &vals![id],
+        |r| r.get(0),
+    )
+}
+
 /// Every contact of every customer with its customer's name, by customer name then
 /// contact (the primary first).
 pub fn all_contacts(tx: &Tx) -> Result<Vec<(Contact, String)>> {

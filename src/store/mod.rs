@@ -324,8 +324,8 @@ pub use crate::domain::utc_text as time_text;
 pub use cdrs::{CdrWriter, Stored, cdr_customers, note_last_call, sip_users};
 pub use change_log::record_changes;
 pub use contacts::{
-    all_contacts, contact_email_holder, delete_contact, get_contact, get_contacts, insert_contact,
-    password_hash, set_password_hash, set_primary, update_contact,
+    all_contacts, contact_email_holder, contact_owner, delete_contact, get_contact, get_contacts,
+    insert_contact, password_hash, set_password_hash, set_primary, update_contact,
 };
 pub use customers::{
     account_code_holder, customer_named, customer_ties, delete_customer, get_customer,
