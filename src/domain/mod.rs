@@ -11,6 +11,7 @@ pub mod customer;
 pub mod draft;
 pub mod filter;
 pub mod ip_list;
+pub mod message;
 pub mod money;
 pub mod notes_guard;
 pub mod number_block;

@@ -81,6 +81,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v10_contacts.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("outbox_v11.sql"),
+        pg: include_str!("pg/v11_outbox.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.
