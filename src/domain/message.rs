@@ -174,9 +174,7 @@ fn unknown_placeholder(text: &str) -> Option<String> {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            return None;
-        };
+        let close = after.find('}')?;
         let name = &after[..close];
         if !name.is_empty()
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
