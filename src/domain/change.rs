@@ -28,16 +28,19 @@ pub enum Topic {
     /// Calls (CDR rows), including those that matched no customer.
     Calls,
     Settings,
+    /// Messages in the outbox: queued, claimed, sent or failed.
+    Messages,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 6] = [
+    pub const ALL: [Topic; 7] = [
         Topic::Customers,
         Topic::Contacts,
         Topic::Summaries,
         Topic::Scheduled,
         Topic::Calls,
         Topic::Settings,
+        Topic::Messages,
     ];
 }
 

@@ -51,7 +51,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Queued, Status::Sending, Status::Sent, Status::Failed];
+    pub const ALL: [Status; 4] = [
+        Status::Queued,
+        Status::Sending,
+        Status::Sent,
+        Status::Failed,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -201,6 +206,39 @@ fn fill(text: &str, v: &Values) -> String {
     out
 }
 
+/// A message in the outbox, as the email log and `outbox list --json` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outgoing {
+    pub id: i64,
+    pub kind: Kind,
+    pub customer_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub message_id: String,
+    pub status: Status,
+    /// The server's answer: why it failed, or what it said when it accepted.
+    pub reason: String,
+    pub attempts: i64,
+    /// When it may be tried (again), unix seconds.
+    pub next_at: i64,
+    pub queued_by: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+/// What a transport made of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server took it; its answer (an SMTP reply, an SMS id and status).
+    Accepted(String),
+    /// Not now (a busy or unreachable server): tried again after `backoff`.
+    Temporary(String),
+    /// Refused for good (no such mailbox, an invalid number).
+    Permanent(String),
+}
+
 /// A Message-ID that stays with a message through every try, so that a receiver can tell
 /// a repeat (a sender that died between the server's acceptance and recording it).
 pub fn message_id(random: [u8; 16], domain: &str) -> String {
@@ -252,7 +290,9 @@ mod tests {
         assert_eq!(field, "body");
         assert!(why.contains("{contcat}"), "{why}");
         assert!(
-            email("Hi", "JSON {\"a\": 1} and {} stay").problem().is_none(),
+            email("Hi", "JSON {\"a\": 1} and {} stay")
+                .problem()
+                .is_none(),
             "braces that are no placeholder are text"
         );
     }
