@@ -21,6 +21,7 @@ mod demo;
 mod import_cmd;
 mod number_blocks_cmd;
 mod password_input;
+mod send_cmd;
 mod settings_cmd;
 mod sip_users_cmd;
 mod summary;
@@ -78,6 +79,13 @@ pub enum Command {
     /// carrierdesk contacts add --customer 12 --name 'Ana Berg' --email ana@example.com
     #[command(subcommand)]
     Contacts(contacts_cmd::ContactsCommand),
+    /// Email or SMS to customers' contacts, through the outbox:
+    /// carrierdesk send email --filter 'tag:wholesale' --subject 'Maintenance tonight' --body 'Dear {contact}, …'
+    #[command(subcommand)]
+    Send(send_cmd::SendCommand),
+    /// The outbox of messages to contacts: carrierdesk outbox list --status failed
+    #[command(subcommand)]
+    Outbox(send_cmd::OutboxCommand),
     /// Internal number blocks of customers: carrierdesk number-blocks assign 12
     #[command(subcommand)]
     NumberBlocks(number_blocks_cmd::NumberBlocksCommand),
@@ -225,6 +233,15 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             contacts_cmd::run(&mut service, &actor, cmd)
+        }
+        Some(Command::Send(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            send_cmd::send(&mut service, &actor, cmd)
+        }
+        Some(Command::Outbox(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            send_cmd::outbox(&mut service, cmd)
         }
         Some(Command::NumberBlocks(cmd)) => {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;

@@ -1,0 +1,202 @@
+//! `carrierdesk send` and `carrierdesk outbox`: messages to customers' contacts, queued in
+//! the outbox, and the outbox itself.
+
+use super::customers::write_rows;
+use super::{Stop, count};
+use crate::domain::contact::Category;
+use crate::domain::message::{Kind, Status, Template};
+use crate::domain::{Actor, Filter};
+use crate::service::Service;
+use crate::text::{Printable, padded};
+use clap::{Args, Subcommand};
+use std::io::Write;
+
+#[derive(Subcommand, Debug)]
+pub enum SendCommand {
+    /// Email the contacts of customers, each their own message.
+    Email(EmailArgs),
+    /// An SMS to the mobile of the contacts of customers.
+    Sms(SmsArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("who").required(true).args(["customer", "filter", "all"]))]
+pub struct Audience {
+    /// This customer's contacts.
+    #[arg(long, value_name = "ID")]
+    customer: Option<i64>,
+    /// The contacts of the customers the board's filter matches: 'status:active tag:wholesale'.
+    #[arg(long, value_name = "EXPR", value_parser = parse_filter)]
+    filter: Option<Filter>,
+    /// Every customer's contacts.
+    #[arg(long)]
+    all: bool,
+    /// Which contacts: those receiving general (the default) or financial messages.
+    #[arg(long, default_value = "general", value_parser = parse_category)]
+    category: Category,
+    /// Say how many contacts would get it and show the first message; queue nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EmailArgs {
+    #[command(flatten)]
+    who: Audience,
+    /// The subject; placeholders {customer} {contact} {balance} {available} {currency}.
+    #[arg(long)]
+    subject: String,
+    /// The text, with the same placeholders.
+    #[arg(long)]
+    body: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SmsArgs {
+    #[command(flatten)]
+    who: Audience,
+    /// The text (at most 1,600 characters), with the placeholders of an email.
+    #[arg(long)]
+    body: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// The queue and the last 24 hours, newest first.
+    List {
+        /// Only messages in this state: queued, sending, sent or failed.
+        #[arg(long, value_parser = parse_status)]
+        status: Option<Status>,
+        /// A JSON array: id, kind, customer_id, contact_id, recipient, subject, body,
+        /// message_id, status, reason, attempts, next_at, queued_by, created_at, sent_at.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_filter(s: &str) -> Result<Filter, String> {
+    Filter::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_category(s: &str) -> Result<Category, String> {
+    match Category::parse_list(s)?.as_slice() {
+        [one] => Ok(*one),
+        _ => Err("one category: general or financial".into()),
+    }
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s).ok_or_else(|| format!("'{s}' is not a state: queued, sending, sent or failed"))
+}
+
+pub fn send(service: &mut Service, actor: &Actor, cmd: SendCommand) -> anyhow::Result<()> {
+    let (who, template) = match cmd {
+        SendCommand::Email(a) => (
+            a.who,
+            Template {
+                kind: Kind::Email,
+                subject: a.subject,
+                body: a.body,
+            },
+        ),
+        SendCommand::Sms(a) => (
+            a.who,
+            Template {
+                kind: Kind::Sms,
+                subject: String::new(),
+                body: a.body,
+            },
+        ),
+    };
+    let customers: Vec<i64> = match (who.customer, &who.filter) {
+        (Some(id), _) => vec![id],
+        (None, Some(filter)) if filter.is_empty() => {
+            return Err(Stop::Usage(
+                "the --filter is empty and would reach every customer; give --all if that is what you mean".into(),
+            )
+            .into());
+        }
+        (None, filter) => service
+            .board(chrono::Utc::now().timestamp())?
+            .iter()
+            .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
+            .map(|r| r.id)
+            .collect(),
+    };
+    let plan = service.plan_send(&customers, &template, who.category)?;
+    let mut out = Printable(std::io::stdout().lock());
+    let left_out = match plan.without_address {
+        0 => String::new(),
+        n => format!(
+            "; {} of the category without {} left out",
+            count(n, "contact"),
+            match template.kind {
+                Kind::Email => "an email address",
+                Kind::Sms => "a mobile",
+            }
+        ),
+    };
+    let what = format!(
+        "{} to {} of {}{left_out}",
+        template.kind.label(),
+        count(plan.messages.len(), "contact"),
+        count(plan.customers, "customer")
+    );
+    if plan.messages.is_empty() {
+        return Err(Stop::Refused(format!("nothing to send: no {what}")).into());
+    }
+    if let Some((to, subject, body)) = plan.first() {
+        writeln!(out, "first message, to {to}:")?;
+        if !subject.is_empty() {
+            writeln!(out, "  Subject: {subject}")?;
+        }
+        for line in body.lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    if who.dry_run {
+        writeln!(out, "would queue {what} (dry run: nothing queued)")?;
+        return Ok(());
+    }
+    let ids = service.queue(actor, &plan, chrono::Utc::now().timestamp())?;
+    writeln!(
+        out,
+        "queued {what} (outbox {}–{}); a running console or `carrierdesk outbox send` delivers them",
+        ids.first().copied().unwrap_or_default(),
+        ids.last().copied().unwrap_or_default()
+    )?;
+    Ok(())
+}
+
+pub fn outbox(service: &mut Service, cmd: OutboxCommand) -> anyhow::Result<()> {
+    match cmd {
+        OutboxCommand::List { status, json } => {
+            let since = crate::store::time_text(chrono::Utc::now() - chrono::Duration::hours(24));
+            let rows = service.outbox(status, &since, 100_000)?;
+            if json {
+                let columns: Vec<&str> = Vec::new();
+                return write_rows(&rows, &columns, true);
+            }
+            let mut out = Printable(std::io::stdout().lock());
+            writeln!(
+                out,
+                "{:>7} {:<5} {:<8} {:<32} {:<20} {:>3}  REASON",
+                "ID", "KIND", "STATUS", "RECIPIENT", "CREATED", "TRY"
+            )?;
+            for m in &rows {
+                writeln!(
+                    out,
+                    "{:>7} {:<5} {:<8} {} {:<20} {:>3}  {}",
+                    m.id,
+                    m.kind.key(),
+                    m.status.key(),
+                    padded(&m.recipient, 32),
+                    m.created_at,
+                    m.attempts,
+                    m.reason
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
