@@ -1,15 +1,17 @@
 //! Global contacts (palette: "Global contacts"): every contact of every customer, searched
 //! as you type (names, emails, customers, phone numbers in any written form), sorted by a
-//! column; Enter opens the customer's card on that contact.
+//! column; Enter opens the customer's card on that contact. The list is read again when
+//! contacts, customers or the settings change, here or in another console.
 
 use super::card::CardScreen;
 use super::card::view::list_table;
 use crate::domain::Contact;
+use crate::domain::change::{Changes, Topic};
 use crate::domain::search::Search;
 use crate::text::printable;
 use crate::tui::keymap::{Action, Context};
-use crate::tui::msg::{ContactReply, Reply};
-use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::msg::{ContactEffect, ContactReply, Effect, Reply};
+use crate::tui::screen::{Cx, Deferred, Flow, Screen, Ui};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list_cursor::ListCursor;
 use crossterm::event::KeyEvent;
@@ -63,6 +65,8 @@ pub struct GlobalContacts {
     pub view: Vec<usize>,
     pub list: ListCursor,
     pub sort: (SortBy, bool),
+    /// Changes committed while the card opened from here covered the list.
+    pending: Deferred,
 }
 
 impl GlobalContacts {
@@ -75,6 +79,25 @@ impl GlobalContacts {
             view: Vec::new(),
             list: ListCursor::default(),
             sort: (SortBy::Customer, false),
+            pending: Deferred::default(),
+        }
+    }
+
+    /// The contact under the cursor.
+    fn selected(&self) -> Option<i64> {
+        let &i = self.view.get(self.list.cursor)?;
+        match &self.rows {
+            Some(Ok(rows)) => rows.get(i).map(|(k, _)| k.id),
+            _ => None,
+        }
+    }
+
+    /// Reads every contact again when `changes` concern what the list shows: contacts,
+    /// their customers' names, or the default country its search reads numbers with.
+    fn reload(changes: &Changes, cx: &mut Cx) {
+        let topics = [Topic::Contacts, Topic::Customers, Topic::Settings];
+        if topics.iter().any(|t| changes.touches(*t)) {
+            cx.run(Effect::Contact(ContactEffect::LoadAll));
         }
     }
 
@@ -171,6 +194,8 @@ impl Screen for GlobalContacts {
     fn on_reply(&mut self, reply: Reply, _cx: &mut Cx) -> Option<Reply> {
         match reply {
             Reply::Contact(ContactReply::AllLoaded { result, country }) => {
+                // A reload keeps the search, the order and the contact under the cursor.
+                let selected = self.selected();
                 self.haystack = match &result {
                     Ok(rows) => rows.iter().map(haystack).collect(),
                     Err(_) => Vec::new(),
@@ -178,9 +203,29 @@ impl Screen for GlobalContacts {
                 self.country = country;
                 self.rows = Some(result);
                 self.refilter();
+                if let Some(rows) = self.rows.as_ref().and_then(|r| r.as_ref().ok())
+                    && let Some(at) = self
+                        .view
+                        .iter()
+                        .position(|&i| Some(rows[i].0.id) == selected)
+                {
+                    self.list.cursor = at;
+                }
                 None
             }
             other => Some(other),
+        }
+    }
+
+    fn on_changes(&mut self, changes: &Changes, showing: bool, cx: &mut Cx) {
+        if let Some(changes) = self.pending.now_or_later(changes, showing) {
+            GlobalContacts::reload(&changes, cx);
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Cx) {
+        if let Some(changes) = self.pending.take() {
+            GlobalContacts::reload(&changes, cx);
         }
     }
 

@@ -85,6 +85,13 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &ContactForm) {
                 };
                 frame.render_widget(Paragraph::new(text).style(focus), row.value);
             }
+            // A typed password is drawn by its own input, which masks it, focused or not
+            // (a field's plain text is what the others show once the focus leaves them).
+            ContactField::Password => {
+                if let Some(input) = form.input(f) {
+                    input.draw(frame, row.value, focus, on);
+                }
+            }
             _ => {
                 if let Some(input) = form.input(f) {
                     field_rows::text(frame, row.value, input, on);
