@@ -26,12 +26,14 @@ use carrierdesk::tui::screens::confirm::Confirm;
 use carrierdesk::tui::screens::contact_delete::ContactDelete;
 use carrierdesk::tui::screens::contact_form::ContactFormScreen;
 use carrierdesk::tui::screens::customer_form::CustomerFormScreen;
+use carrierdesk::tui::screens::email_log::EmailLog;
 use carrierdesk::tui::screens::field_form::FieldModel;
 use carrierdesk::tui::screens::global_contacts::GlobalContacts;
 use carrierdesk::tui::screens::list::{ListKind, ListScreen};
 use carrierdesk::tui::screens::palette::PaletteScreen;
 use carrierdesk::tui::screens::password::PasswordScreen;
 use carrierdesk::tui::screens::prompt::{Prompt, Purpose};
+use carrierdesk::tui::screens::send_form::{SendForm, Stage};
 use carrierdesk::tui::screens::settings::SettingsScreen;
 use carrierdesk::tui::screens::sip_user_form::SipUserFormScreen;
 use carrierdesk::tui::screens::window::Window;
@@ -186,6 +188,9 @@ enum Prefix {
     ContactDelete,
     ContactPassword,
     GlobalContacts,
+    SendEmail,
+    SendPreview,
+    EmailLog,
 }
 
 impl Prefix {
@@ -238,6 +243,9 @@ impl Prefix {
         Prefix::ContactDelete,
         Prefix::ContactPassword,
         Prefix::GlobalContacts,
+        Prefix::SendEmail,
+        Prefix::SendPreview,
+        Prefix::EmailLog,
     ];
 
     fn steps(self) -> Vec<Step> {
@@ -343,6 +351,22 @@ impl Prefix {
             Prefix::ContactDelete => vec![key(Enter), key(Char('2')), key(Char('d'))],
             Prefix::ContactPassword => vec![key(Enter), key(Char('2')), key(Char('P'))],
             Prefix::GlobalContacts => palette("global contacts"),
+            Prefix::SendEmail => [typed("  "), palette("send email")].concat(),
+            // A subject and a body, previewed.
+            Prefix::SendPreview => [
+                typed("  "),
+                palette("send email"),
+                typed("Maintenance"),
+                vec![key(Tab)],
+                typed("Tonight."),
+                vec![Step::Key(
+                    Char('s'),
+                    KeyModifiers::CONTROL,
+                    KeyEventKind::Press,
+                )],
+            ]
+            .concat(),
+            Prefix::EmailLog => palette("email log"),
         }
     }
 
@@ -527,6 +551,21 @@ impl Prefix {
             Prefix::ContactPassword => top(
                 app.top_as::<PasswordScreen>().is_some(),
                 "portal password prompt",
+            ),
+            Prefix::SendEmail => top(
+                app.top_as::<SendForm>()
+                    .is_some_and(|f| matches!(f.stage, Stage::Writing)),
+                "email being written",
+            ),
+            Prefix::SendPreview => top(
+                app.top_as::<SendForm>()
+                    .is_some_and(|f| matches!(f.stage, Stage::Preview(_))),
+                "preview of an email",
+            ),
+            Prefix::EmailLog => top(
+                app.top_as::<EmailLog>().is_some_and(|l| l.rows.is_some())
+                    && context == Context::EmailLog,
+                "loaded email log",
             ),
             Prefix::GlobalContacts => top(
                 app.top_as::<GlobalContacts>()

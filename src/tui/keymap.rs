@@ -66,6 +66,10 @@ contexts! {
     FieldSaveMenu,
     /// Global contacts: every contact of every customer, searched as typed.
     ContactList,
+    /// Writing an email or SMS to contacts, and its preview.
+    SendForm,
+    /// The email log: the outbox's queue and last day.
+    EmailLog,
 }
 
 /// What a key asks for: the screen on top carries it out, or passes it down the stack.
@@ -146,6 +150,11 @@ pub enum Action {
     PortalLogin,
     /// Every contact of every customer.
     GlobalContacts,
+    /// Write to the contacts of the marked customers (or the one shown).
+    SendEmail,
+    SendSms,
+    /// The outbox: what was sent, what waits, what failed.
+    EmailLog,
     Left,
     Right,
     Submit,
@@ -225,6 +234,16 @@ pub const BINDINGS: &[Binding] = &[
     bind!(ContactList, [(Char('s'), CTRL)], "Ctrl-S", Action::SortNext, "sort by the next column", "sort"),
     bind!(ContactList, [(Char('r'), CTRL)], "Ctrl-R", Action::SortReverse, "reverse the order", ""),
     bind!(ContactList, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
+    bind!(SendForm, [(Tab, NONE)], "Tab", Action::NextField, "next field", "next field"),
+    bind!(SendForm, [(BackTab, NONE)], "Shift-Tab", Action::PrevField, "previous field", ""),
+    bind!(SendForm, [(Left, NONE)], "←", Action::Left, "the other messaging category (or move in text)", ""),
+    bind!(SendForm, [(Right, NONE)], "→", Action::Right, "the other messaging category (or move in text)", ""),
+    bind!(SendForm, [(Char('s'), CTRL), (Enter, NONE)], "Ctrl-S/Enter", Action::Submit, "preview: how many contacts get it, and the first message; again: queue it (in the message, Enter is a new line: use Ctrl-S)", "preview"),
+    bind!(SendForm, [(Esc, NONE)], "Esc", Action::Back, "back from the preview, or cancel (asks first when something is written)", "cancel"),
+    bind!(EmailLog, [(Enter, NONE)], "Enter", Action::Open, "the message in full, with the server's answer", "open"),
+    bind!(EmailLog, [(Char('f'), NONE)], "f", Action::StatusFilter, "only queued, sending, sent or failed messages, or all", "filter"),
+    bind!(EmailLog, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload", ""),
+    bind!(EmailLog, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
     bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
     bind!(Grid, [(Right, NONE), (Char('l'), NONE)], "→/l", Action::Right, "cell to the right", ""),
     bind!(Grid, [(Up, SHIFT)], "Shift-↑", Action::ExtendUp, "extend the selection up", ""),
@@ -366,6 +385,9 @@ pub fn chain(context: Context) -> &'static [Context] {
         Context::Contacts => &[Context::Contacts, Context::Card, Context::Global],
         // Typing searches: only the list's own keys, so letters reach the search.
         Context::ContactList => &[Context::ContactList],
+        // Typing: only the form's own keys, so letters reach the field.
+        Context::SendForm => &[Context::SendForm],
+        Context::EmailLog => &[Context::EmailLog, Context::Global],
         // Typing: only the form's own keys, so letters reach the field.
         Context::FieldForm => &[Context::FieldForm],
         Context::FieldSaveMenu => &[Context::FieldSaveMenu],

@@ -5,12 +5,14 @@
 use crate::cdr::request::{Completion, ImportRequest};
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
+use crate::domain::contact::Category;
+use crate::domain::message::{Outgoing, Template};
 use crate::domain::summary::Period;
 use crate::domain::{
     AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Contact, ContactDraft, Customer, FieldError,
     ScheduledChange, SipUser, SipUserDraft, SummaryRow,
 };
-use crate::service::{CardData, CustomerImportReport, PortalView, Setting};
+use crate::service::{CardData, CustomerImportReport, PortalView, SendPlan, Setting};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::collections::HashSet;
 use std::fmt;
@@ -116,6 +118,7 @@ pub enum Reply {
     /// Number blocks and SIP users.
     Sip(SipReply),
     Contact(ContactReply),
+    Mail(MailReply),
     /// What Tab made of `typed` in a prompt, or why nothing fits.
     PathCompleted {
         typed: String,
@@ -163,6 +166,17 @@ pub enum ContactReply {
         result: Result<Vec<(Contact, String)>, String>,
         country: Option<String>,
     },
+}
+
+/// Answers about messages to contacts.
+#[derive(Debug)]
+pub enum MailReply {
+    /// What a send would do, or why it cannot be sent.
+    Planned(Result<Box<SendPlan>, String>),
+    /// The line saying what was queued, or why nothing was.
+    Queued(Result<String, String>),
+    /// The outbox: the queue and the last 24 hours, newest first.
+    LogLoaded(Result<Vec<Outgoing>, String>),
 }
 
 /// A contact as saved.
@@ -314,6 +328,7 @@ pub enum Effect {
     /// Number blocks and SIP users.
     Sip(SipEffect),
     Contact(ContactEffect),
+    Mail(MailEffect),
     /// Complete the file name at the end of `typed` (a prompt's text before its cursor).
     CompletePath {
         typed: String,
@@ -345,6 +360,30 @@ pub enum SipEffect {
         id: i64,
         typed: Option<Secret>,
     },
+}
+
+/// Work on messages to contacts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MailEffect {
+    /// Render `template` for the contacts of `customers` who receive `category`.
+    Plan {
+        customers: Vec<i64>,
+        template: Template,
+        category: Category,
+    },
+    /// Queue a plan the operator saw.
+    Queue(Box<SendPlan>),
+    LoadLog,
+}
+
+impl MailEffect {
+    fn label(&self) -> &'static str {
+        match self {
+            MailEffect::Plan { .. } => "plan a send",
+            MailEffect::Queue(_) => "queue messages",
+            MailEffect::LoadLog => "load the email log",
+        }
+    }
 }
 
 /// How a new contact or a password change gets its portal password.
@@ -438,6 +477,7 @@ impl Effect {
             Effect::ChangeSetting { .. } => "change setting",
             Effect::Sip(effect) => effect.label(),
             Effect::Contact(effect) => effect.label(),
+            Effect::Mail(effect) => effect.label(),
             Effect::CompletePath { .. } => "complete a path",
         }
     }
@@ -457,6 +497,7 @@ impl Effect {
                 | Effect::LoadSettings
                 | Effect::Sip(SipEffect::LoadRealm)
                 | Effect::Contact(ContactEffect::LoadAll)
+                | Effect::Mail(MailEffect::LoadLog)
         )
     }
 }

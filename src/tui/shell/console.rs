@@ -4,7 +4,8 @@
 use super::App;
 use crate::text::printable;
 use crate::tui::keymap::Action;
-use crate::tui::msg::{ContactEffect, Effect, Level, Reply, SettingRefusal};
+use crate::tui::msg::{ContactEffect, Effect, Level, MailEffect, Reply, SettingRefusal};
+use crate::tui::screens::email_log::EmailLog;
 use crate::tui::screens::global_contacts::GlobalContacts;
 use crate::tui::screens::list::ListScreen;
 use crate::tui::screens::palette::PaletteScreen;
@@ -34,6 +35,10 @@ impl App {
             Action::Settings => {
                 self.push(Box::new(SettingsScreen::default()));
                 self.effects.push(Effect::LoadSettings);
+            }
+            Action::EmailLog => {
+                self.push(Box::new(EmailLog::loading()));
+                self.effects.push(Effect::Mail(MailEffect::LoadLog));
             }
             Action::GlobalContacts => {
                 self.push(Box::new(GlobalContacts::loading()));
@@ -102,6 +107,8 @@ impl App {
             | Action::SetPassword
             | Action::BecomePrimary
             | Action::PortalLogin
+            | Action::SendEmail
+            | Action::SendSms
             | Action::Left
             | Action::Right
             | Action::Submit => {}

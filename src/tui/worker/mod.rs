@@ -5,6 +5,7 @@
 //! PostgreSQL a listener thread hears every commit as the server notifies it.
 
 mod contacts;
+mod mail;
 mod perform;
 mod sip;
 

@@ -11,8 +11,10 @@ use super::columns::ColumnChooser;
 use super::customer_form::CustomerFormScreen;
 use super::list::ListScreen;
 use super::prompt::{Prompt, Purpose};
+use super::send_form::SendForm;
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::{Changes, Topic};
+use crate::domain::message::Kind;
 use crate::domain::search::Search;
 use crate::domain::summary::Period;
 use crate::tui::keymap::{Action, Context};
@@ -87,13 +89,32 @@ impl BoardScreen {
         }
     }
 
-    fn delete(&self, cx: &mut Cx) {
+    /// The marked customers, or else the one under the cursor.
+    fn chosen(&self) -> Vec<i64> {
         let marked = self.board.marked_ids();
-        let ids = if marked.is_empty() {
+        if marked.is_empty() {
             self.board.selected().map(|r| r.id).into_iter().collect()
         } else {
             marked
+        }
+    }
+
+    /// Writing to the contacts of the chosen customers.
+    fn send(&self, kind: Kind, cx: &mut Cx) {
+        let ids = self.chosen();
+        let to = match ids.as_slice() {
+            [] => return cx.info("No customer to write to"),
+            [one] => self
+                .board
+                .row(*one)
+                .map_or_else(|| format!("customer #{one}"), |r| r.name.clone()),
+            many => format!("{} marked customers", many.len()),
         };
+        cx.open(SendForm::new(kind, ids, to));
+    }
+
+    fn delete(&self, cx: &mut Cx) {
+        let ids = self.chosen();
         // Only customers still on the board: the prompt names exactly what goes.
         let (ids, names): (Vec<i64>, Vec<String>) = ids
             .iter()
@@ -178,6 +199,8 @@ impl Screen for BoardScreen {
                 }
             }
             Action::Delete => self.delete(cx),
+            Action::SendEmail => self.send(Kind::Email, cx),
+            Action::SendSms => self.send(Kind::Sms, cx),
             Action::BulkUpload => cx.open(Prompt::new(
                 Purpose::BulkUpload,
                 "Bulk upload customers",

@@ -7,7 +7,9 @@ pub mod view;
 use super::customer_form::CustomerFormScreen;
 use super::list::ListScreen;
 use super::prompt::Prompt;
+use super::send_form::SendForm;
 use crate::domain::change::{Changes, Topic};
+use crate::domain::message::Kind;
 use crate::domain::search::Search;
 use crate::domain::summary::Period;
 use crate::service::CardData;
@@ -194,6 +196,16 @@ impl Screen for CardScreen {
                     cx.open(prompt);
                 }
             }
+            Action::SendEmail | Action::SendSms => {
+                if let Some(c) = self.data.as_ref().map(|d| &d.customer) {
+                    let kind = if action == Action::SendEmail {
+                        Kind::Email
+                    } else {
+                        Kind::Sms
+                    };
+                    cx.open(SendForm::new(kind, vec![c.id], c.name.clone()));
+                }
+            }
             Action::ScheduledChanges => {
                 cx.open(ListScreen::loading("Scheduled changes"));
                 cx.run(Effect::LoadScheduled {
@@ -210,7 +222,8 @@ impl Screen for CardScreen {
             | Action::ImportCdrs
             | Action::UnmatchedCdrs
             | Action::Settings
-            | Action::GlobalContacts => {
+            | Action::GlobalContacts
+            | Action::EmailLog => {
                 return Flow::Pass;
             }
             // Anything else is the board's, which the card hides: it does nothing here.
