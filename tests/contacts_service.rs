@@ -1028,7 +1028,9 @@ fn racing_changes_of_the_primary_leave_exactly_one() {
             })
             .collect();
         for r in racers {
-            r.join().unwrap().unwrap_or_else(|e| panic!("{}: {e}", db.engine));
+            r.join()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", db.engine));
         }
         let s = db.open();
         for customer in [c, fresh] {
@@ -1036,6 +1038,10 @@ fn racing_changes_of_the_primary_leave_exactly_one() {
             assert_eq!(primaries, 1, "{}: customer {customer}", db.engine);
         }
         let first = listed(&s, c)[0].0;
-        assert!(first == b || first == d, "{}: {first} (a was {a})", db.engine);
+        assert!(
+            first == b || first == d,
+            "{}: {first} (a was {a})",
+            db.engine
+        );
     }
 }

@@ -51,7 +51,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Queued, Status::Sending, Status::Sent, Status::Failed];
+    pub const ALL: [Status; 4] = [
+        Status::Queued,
+        Status::Sending,
+        Status::Sent,
+        Status::Failed,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -252,7 +257,9 @@ mod tests {
         assert_eq!(field, "body");
         assert!(why.contains("{contcat}"), "{why}");
         assert!(
-            email("Hi", "JSON {\"a\": 1} and {} stay").problem().is_none(),
+            email("Hi", "JSON {\"a\": 1} and {} stay")
+                .problem()
+                .is_none(),
             "braces that are no placeholder are text"
         );
     }
