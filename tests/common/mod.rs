@@ -38,6 +38,10 @@ pub fn demo_db_at(customers: usize, days: u32, now: i64) -> (TempDir, PathBuf, S
     (dir, path, service)
 }
 
+#[path = "http_recorder.rs"]
+pub mod http_recorder;
+#[path = "mail.rs"]
+pub mod mail;
 #[path = "pg.rs"]
 pub mod pg;
 
