@@ -3,10 +3,11 @@
 
 use super::customers::write_rows;
 use super::{Stop, count};
+use crate::config::{Config, Dirs};
 use crate::domain::contact::Category;
 use crate::domain::message::{Kind, Status, Template};
 use crate::domain::{Actor, Filter};
-use crate::service::Service;
+use crate::service::{Delivered, Service};
 use crate::text::{Printable, padded};
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -62,6 +63,13 @@ pub struct SmsArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum OutboxCommand {
+    /// Deliver what is due, until nothing is: for cron, e.g. every minute. Exit 0 when all
+    /// went (or waits to be retried), 3 when a message failed for good.
+    Send {
+        /// At most this many messages.
+        #[arg(long, default_value_t = 100_000)]
+        limit: usize,
+    },
     /// The queue and the last 24 hours, newest first.
     List {
         /// Only messages in this state: queued, sending, sent or failed.
@@ -170,6 +178,7 @@ pub fn send(service: &mut Service, actor: &Actor, cmd: SendCommand) -> anyhow::R
 
 pub fn outbox(service: &mut Service, cmd: OutboxCommand) -> anyhow::Result<()> {
     match cmd {
+        OutboxCommand::Send { limit } => deliver(service, limit),
         OutboxCommand::List { status, json } => {
             let since = crate::store::time_text(chrono::Utc::now() - chrono::Duration::hours(24));
             let rows = service.outbox(status, &since, 100_000)?;
@@ -200,3 +209,54 @@ pub fn outbox(service: &mut Service, cmd: OutboxCommand) -> anyhow::Result<()> {
         }
     }
 }
+
+/// Delivers rounds of due messages until a round finds none, or `limit` are handled.
+fn deliver(service: &mut Service, limit: usize) -> anyhow::Result<()> {
+    let config_path = Dirs::discover().ok().map(|d| d.config_file);
+    let config = Config::load(config_path.as_deref())?;
+    let couriers = service.couriers(&config)?;
+    for (kind, why) in couriers.missing() {
+        eprintln!(
+            "{} is not delivered from here: {}",
+            kind.label(),
+            crate::text::printable(why)
+        );
+    }
+    let ready = couriers.ready();
+    let sender = crate::service::sender_name();
+    let mut total = Delivered::default();
+    while total.handled() < limit {
+        let round = limit.saturating_sub(total.handled()).min(ROUND);
+        let done = service.deliver(&ready, &sender, chrono::Utc::now().timestamp(), round)?;
+        if done.handled() == 0 {
+            break;
+        }
+        total.sent += done.sent;
+        total.retried += done.retried;
+        total.failed += done.failed;
+        total.lost += done.lost;
+    }
+    writeln!(
+        Printable(std::io::stdout().lock()),
+        "sent {}, to be retried {}, failed {}{}",
+        total.sent,
+        total.retried,
+        total.failed,
+        match total.lost {
+            0 => String::new(),
+            n => format!(", {} taken over by another sender", count(n, "message")),
+        }
+    )?;
+    if total.failed > 0 {
+        return Err(Stop::Refused(format!(
+            "{} failed for good: carrierdesk outbox list --status failed says why",
+            count(total.failed, "message")
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Messages claimed at a time: a sender that dies leaves at most these to wait out their
+/// lease.
+const ROUND: usize = 50;

@@ -27,25 +27,8 @@ pub struct Envelope<'a> {
     pub message_id: &'a str,
 }
 
-/// What became of one try.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The server took it: its SMTP reply line, or the SMS's sid and status.
-    Accepted(String),
-    /// Try again later: a 4xx SMTP reply, HTTP 429 or 5xx, a refused connection, a timeout.
-    Temporary(String),
-    /// Refused for good: a 5xx SMTP reply (550 …), an HTTP 4xx other than 429.
-    Permanent(String),
-}
-
-impl Outcome {
-    /// The server's words (or ours, when it never answered).
-    pub fn text(&self) -> &str {
-        match self {
-            Outcome::Accepted(t) | Outcome::Temporary(t) | Outcome::Permanent(t) => t,
-        }
-    }
-}
+/// What became of one try: accepted, try again later, or refused for good.
+pub use crate::domain::message::Outcome;
 
 /// The environment variable that gives the mail server's password.
 pub const SMTP_PASSWORD_VAR: &str = "CARRIERDESK_SMTP_PASSWORD";

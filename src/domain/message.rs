@@ -228,15 +228,25 @@ pub struct Outgoing {
     pub sent_at: Option<String>,
 }
 
-/// What a transport made of one message.
+/// What became of one try of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The server took it; its answer (an SMTP reply, an SMS id and status).
+    /// The server took it: its SMTP reply line, or the SMS's sid and status.
     Accepted(String),
-    /// Not now (a busy or unreachable server): tried again after `backoff`.
+    /// Try again later (after `backoff`): a 4xx SMTP reply, HTTP 429 or 5xx, a refused
+    /// connection, a timeout.
     Temporary(String),
-    /// Refused for good (no such mailbox, an invalid number).
+    /// Refused for good: a 5xx SMTP reply (550 …), an HTTP 4xx other than 429.
     Permanent(String),
+}
+
+impl Outcome {
+    /// The server's words (or ours, when it never answered).
+    pub fn text(&self) -> &str {
+        match self {
+            Outcome::Accepted(t) | Outcome::Temporary(t) | Outcome::Permanent(t) => t,
+        }
+    }
 }
 
 /// A Message-ID that stays with a message through every try, so that a receiver can tell

@@ -207,6 +207,13 @@ impl Service {
     }
 }
 
+/// This process as a sender names itself in the outbox: host and process id, so that a
+/// message's claim says who holds it.
+pub fn sender_name() -> String {
+    let host = whoami::hostname().unwrap_or_else(|_| "localhost".into());
+    format!("{host}:{}", std::process::id())
+}
+
 /// What the placeholders stand for in a message to contact `k` of `c`.
 fn values(c: &Customer, k: &Contact) -> Values {
     Values {
