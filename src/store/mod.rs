@@ -336,7 +336,9 @@ pub use number_blocks::{
     block_holding, blocks_for_assignment, delete_block, get_block, get_number_blocks,
     insert_number_block, list_blocks,
 };
-pub use outbox::{Finish, NewMessage, claim as claim_outbox, enqueue, finish as finish_outbox};
+pub use outbox::{
+    Finish, NewMessage, claim as claim_outbox, enqueue, finish as finish_outbox, record_sent_now,
+};
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
     list_scheduled, next_due,

@@ -75,6 +75,43 @@ pub fn enqueue(
     Ok(ids)
 }
 
+/// Records a message that was handed to its server at once rather than queued (a portal
+/// password mailed by the process that made it): its recipient and outcome, with `body`
+/// saying what it was, never the secret it carried.
+pub fn record_sent_now(
+    tx: &Tx,
+    m: &NewMessage,
+    outcome: (Status, &str),
+    queued_by: &str,
+    now: i64,
+    now_text: &str,
+) -> Result<i64> {
+    let (status, reason) = outcome;
+    let sent_at = (status == Status::Sent).then_some(now_text);
+    let values: Vec<Value> = vec![
+        m.kind.key().into(),
+        m.customer_id.into(),
+        m.contact_id.into(),
+        m.recipient.as_str().into(),
+        m.subject.as_str().into(),
+        m.body.as_str().into(),
+        m.message_id.as_str().into(),
+        status.key().into(),
+        reason.into(),
+        now.into(),
+        queued_by.into(),
+        now_text.into(),
+        sent_at.into(),
+    ];
+    tx.query_one(
+        "INSERT INTO outbox (kind, customer_id, contact_id, recipient, subject, body,
+                message_id, status, reason, attempts, next_at, queued_by, created_at, sent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?12, ?13) RETURNING id",
+        &values,
+        |r| r.get(0),
+    )
+}
+
 /// Claims up to `limit` messages of `kinds` that are due at `now`: queued ones whose time
 /// has come, and ones a sender claimed whose lease ran out (it died). They become
 /// `sending`, leased to `sender` until `lease_until`, one more attempt counted. On
