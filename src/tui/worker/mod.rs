@@ -7,6 +7,7 @@
 mod contacts;
 mod mail;
 mod perform;
+mod sender;
 mod sip;
 
 pub use perform::import;
@@ -140,6 +141,8 @@ impl Database {
 /// A handle to the database thread. Dropping it stops the thread.
 pub struct Worker {
     requests: mpsc::Sender<Effect>,
+    /// Dropped with the handle: the outbox's sender stops.
+    _sender: mpsc::Sender<()>,
 }
 
 impl Worker {
@@ -152,11 +155,20 @@ impl Worker {
         if let Some(listener) = service.store().listener() {
             listen(listener, events.clone());
         }
+        let (sender_stop, stop) = mpsc::channel();
+        sender::spawn(
+            service.store().location().clone(),
+            session.config.clone(),
+            stop,
+        );
         std::thread::Builder::new()
             .name("database".into())
             .spawn(move || serve(Database::new(service, session), &inbox, &events))
             .expect("the database thread starts");
-        Worker { requests }
+        Worker {
+            requests,
+            _sender: sender_stop,
+        }
     }
 
     pub fn send(&self, effect: Effect) {
