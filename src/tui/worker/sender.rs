@@ -14,6 +14,9 @@ const IDLE: Duration = Duration::from_secs(5);
 /// Messages claimed in one round.
 const ROUND: usize = 20;
 
+/// The settings as read: each key and its value.
+type Snapshot = Vec<(String, Option<String>)>;
+
 /// Starts the sender; it stops when `stop`'s sender is dropped (the console closing).
 pub(super) fn spawn(location: Location, config: Config, stop: mpsc::Receiver<()>) {
     let started = std::thread::Builder::new()
@@ -34,13 +37,12 @@ fn run(location: &Location, config: &Config, stop: &mpsc::Receiver<()>) {
     };
     let sender = sender_name();
     // Couriers are made again only when the settings they come from change.
-    let mut made: Option<(Vec<(String, Option<String>)>, Couriers)> = None;
+    let mut made: Option<(Snapshot, Couriers)> = None;
     loop {
         let mut wait = IDLE;
         match service.settings() {
             Ok(settings) => {
-                let now: Vec<(String, Option<String>)> =
-                    settings.into_iter().map(|s| (s.key, s.value)).collect();
+                let now: Snapshot = settings.into_iter().map(|s| (s.key, s.value)).collect();
                 if made.as_ref().is_none_or(|(then, _)| *then != now) {
                     match service.couriers(config) {
                         Ok(couriers) => made = Some((now, couriers)),
