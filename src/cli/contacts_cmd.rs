@@ -4,6 +4,7 @@ use super::Stop;
 use super::customers::{confirm_delete, write_rows};
 use super::number_blocks_cmd::customer_label;
 use super::password_input::read_password;
+use crate::config::{Config, Dirs};
 use crate::domain::contact::{Category, FIELDS, field_label};
 use crate::domain::{Actor, Contact, ContactDraft, Filter, ip_list};
 use crate::service::{PasswordChoice, Service, ServiceError};
@@ -174,6 +175,11 @@ pub struct SetPasswordArgs {
     /// Generate one from the system's random source; it alone goes to stdout.
     #[arg(long)]
     generate: bool,
+    /// With --generate: mail it to the contact at once instead (through the mail server
+    /// the settings name; nothing goes to stdout). If the mail is not delivered, the
+    /// password is discarded and nothing changes.
+    #[arg(long, requires = "generate")]
+    email: bool,
     /// Read it from stdin: one line, at least 12 characters.
     #[arg(long)]
     stdin: bool,
@@ -460,6 +466,9 @@ fn delete(
 }
 
 fn set_password(service: &mut Service, actor: &Actor, args: SetPasswordArgs) -> anyhow::Result<()> {
+    if args.email {
+        return mail_password(service, actor, args.id);
+    }
     let typed = args.stdin.then(|| read_password(PROMPT)).transpose()?;
     let generated = service.set_contact_password(
         actor,
@@ -478,6 +487,27 @@ fn set_password(service: &mut Service, actor: &Actor, args: SetPasswordArgs) -> 
         Some(p) => print_generated(p),
         None => Ok(()),
     }
+}
+
+/// A generated password mailed to the contact by this process, at once.
+fn mail_password(service: &mut Service, actor: &Actor, id: i64) -> anyhow::Result<()> {
+    let config_path = Dirs::discover().ok().map(|d| d.config_file);
+    let config = Config::load(config_path.as_deref())?;
+    let couriers = service.couriers(&config)?;
+    let mail = couriers.email.as_ref().map_err(|why| {
+        Stop::Refused(
+            crate::text::printable(&format!("email is not sent from here: {why}")).into_owned(),
+        )
+    })?;
+    let k = service.mail_new_password(actor, id, mail, chrono::Utc::now().timestamp())?;
+    eprintln!(
+        "{}",
+        crate::text::printable(&format!(
+            "portal password of {} (#{}) set and mailed to {}",
+            k.spec.name, k.id, k.spec.email
+        ))
+    );
+    Ok(())
 }
 
 /// The generated password alone on one line of stdout, this once: only its hash is kept.

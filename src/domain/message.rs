@@ -228,6 +228,35 @@ pub struct Outgoing {
     pub sent_at: Option<String>,
 }
 
+impl Outgoing {
+    /// A message handed to its server at once, never queued: as a courier takes it.
+    pub fn direct(
+        kind: Kind,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        message_id: &str,
+    ) -> Outgoing {
+        Outgoing {
+            id: 0,
+            kind,
+            customer_id: None,
+            contact_id: None,
+            recipient: recipient.into(),
+            subject: subject.into(),
+            body: body.into(),
+            message_id: message_id.into(),
+            status: Status::Sending,
+            reason: String::new(),
+            attempts: 1,
+            next_at: 0,
+            queued_by: String::new(),
+            created_at: String::new(),
+            sent_at: None,
+        }
+    }
+}
+
 /// What became of one try of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

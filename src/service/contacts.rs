@@ -2,15 +2,17 @@
 //! portal passwords kept only as argon2id hashes, and the portal as a contact sees it.
 //! Each change is one transaction with its audit row, which never holds a password.
 
+use super::outbox::{Courier, random_id};
 use super::{PasswordChoice, Result, Service, ServiceError, commit};
 use crate::domain::audit::{diff, snapshot};
 use crate::domain::contact::check_notes_against;
+use crate::domain::message::{Kind, Outcome, Outgoing, Status, message_id};
 use crate::domain::summary::Period;
 use crate::domain::{
     Actor, Change, Contact, ContactDraft, ContactSpec, Customer, FieldError, SummaryRow, Topic,
     Verb, portal_password,
 };
-use crate::store::{self, NewAudit, Tx};
+use crate::store::{self, NewAudit, NewMessage, Tx};
 use serde_json::{Value, json};
 
 /// A contact as saved, with the portal password when one was generated: it is shown once
@@ -268,6 +270,92 @@ impl Service {
         Ok(generated)
     }
 
+    /// Generates a portal password and mails it to the contact at once, through `mail`,
+    /// from this process: the password is set only when the mail server took the message,
+    /// and is never stored, queued or audited. The outbox records the message, its
+    /// recipient and its outcome, with a body that says what it was. When the mail cannot be
+    /// delivered, the password is discarded and nothing changes but that record.
+    pub fn mail_new_password(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        mail: &dyn Courier,
+        now: i64,
+    ) -> Result<Contact> {
+        let contact = self.contact(id)?;
+        let customer = self.customer(contact.customer_id)?;
+        let password = portal_password::generate();
+        let domain = self
+            .setting("from_address")?
+            .value
+            .and_then(|a| a.split_once('@').map(|(_, d)| d.to_string()))
+            .unwrap_or_default();
+        let message = NewMessage {
+            kind: Kind::Email,
+            customer_id: customer.id,
+            contact_id: contact.id,
+            recipient: contact.spec.email.clone(),
+            subject: "Your password for the customer portal".into(),
+            body: password_mail(&contact, &customer, &password),
+            message_id: message_id(random_id(), &domain),
+        };
+        let outcome = mail.deliver(&Outgoing::direct(
+            Kind::Email,
+            &message.recipient,
+            &message.subject,
+            &message.body,
+            &message.message_id,
+        ));
+        // What the outbox keeps of it: never the password.
+        let kept = NewMessage {
+            body: format!(
+                "(A new portal password for {} (login {}), mailed at once and not kept.)",
+                contact.spec.name, contact.spec.email
+            ),
+            ..message
+        };
+        let now_text = store::now_text();
+        let tx = self.store.write()?;
+        let (status, answer) = match &outcome {
+            Outcome::Accepted(answer) => (Status::Sent, answer.as_str()),
+            Outcome::Temporary(why) | Outcome::Permanent(why) => (Status::Failed, why.as_str()),
+        };
+        store::record_sent_now(&tx, &kept, (status, answer), &actor.name, now, &now_text)?;
+        if status == Status::Failed {
+            commit(tx, [Change::ids(Topic::Messages, [customer.id])])?;
+            return Err(ServiceError::Invalid {
+                field: "password",
+                message: format!(
+                    "the mail to {} was not delivered ({answer}): the password was discarded; generate another",
+                    contact.spec.email
+                ),
+            });
+        }
+        let hash = portal_password::hash(&password);
+        store::set_password_hash(&tx, id, &hash, &now_text)?;
+        NewAudit {
+            actor,
+            verb: Verb::Put,
+            table: "contacts",
+            row_id: id,
+            customer_id: Some(contact.customer_id),
+            message: &format!(
+                "Set portal password of {}, mailed to {}",
+                contact.spec.name, contact.spec.email
+            ),
+            data: &json!({"portal_password": if contact.has_password { "changed" } else { "set" }, "mailed_to": contact.spec.email}),
+        }
+        .insert(&tx, &now_text)?;
+        commit(
+            tx,
+            [
+                Change::ids(Topic::Contacts, [contact.customer_id]),
+                Change::ids(Topic::Messages, [contact.customer_id]),
+            ],
+        )?;
+        self.contact(id)
+    }
+
     /// Whether `password` is the contact's portal password (what the portal's login checks).
     pub fn check_contact_password(&self, id: i64, password: &str) -> Result<bool> {
         let tx = self.store.read()?;
@@ -403,6 +491,14 @@ fn hashed(
     };
     check_notes_against(spec, &password).map_err(|e| ServiceError::InvalidFields(vec![e]))?;
     Ok((portal_password::hash(&password), generated))
+}
+
+/// The mail that carries a new portal password, which stands on a line of its own.
+fn password_mail(k: &Contact, c: &Customer, password: &str) -> String {
+    format!(
+        "Dear {},\n\nhere is your new password for the customer portal of {} (login {}):\n\n{password}\n\nIt is shown to nobody else and cannot be looked up: keep it safe. Reply to this mail if you did not ask for it.\n",
+        k.spec.name, c.name, k.spec.email
+    )
 }
 
 fn names(contacts: &[Contact]) -> String {

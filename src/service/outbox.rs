@@ -226,7 +226,7 @@ fn values(c: &Customer, k: &Contact) -> Values {
 }
 
 /// 16 bytes from the operating system's random source, for a Message-ID.
-fn random_id() -> [u8; 16] {
+pub(super) fn random_id() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     // A Message-ID only needs to be unique; should the random source fail, the clock is.
     if getrandom::fill(&mut bytes).is_err() {
