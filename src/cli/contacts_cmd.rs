@@ -4,7 +4,6 @@ use super::Stop;
 use super::customers::{confirm_delete, write_rows};
 use super::number_blocks_cmd::customer_label;
 use super::password_input::read_password;
-use crate::config::{Config, Dirs};
 use crate::domain::contact::{Category, FIELDS, field_label};
 use crate::domain::{Actor, Contact, ContactDraft, Filter, ip_list};
 use crate::service::{PasswordChoice, Service, ServiceError};
@@ -491,9 +490,7 @@ fn set_password(service: &mut Service, actor: &Actor, args: SetPasswordArgs) -> 
 
 /// A generated password mailed to the contact by this process, at once.
 fn mail_password(service: &mut Service, actor: &Actor, id: i64) -> anyhow::Result<()> {
-    let config_path = Dirs::discover().ok().map(|d| d.config_file);
-    let config = Config::load(config_path.as_deref())?;
-    let couriers = service.couriers(&config)?;
+    let couriers = service.couriers(&super::send_cmd::host_config()?)?;
     let mail = couriers.email.as_ref().map_err(|why| {
         Stop::Refused(
             crate::text::printable(&format!("email is not sent from here: {why}")).into_owned(),

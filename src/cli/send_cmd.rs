@@ -70,6 +70,14 @@ pub enum OutboxCommand {
         #[arg(long, default_value_t = 100_000)]
         limit: usize,
     },
+    /// Send a test email or SMS to TO at once (not queued) and say what the server answered.
+    Test {
+        /// email or sms.
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        /// An email address, or a mobile number in E.164 (+447700900123).
+        to: String,
+    },
     /// The queue and the last 24 hours, newest first.
     List {
         /// Only messages in this state: queued, sending, sent or failed.
@@ -91,6 +99,16 @@ fn parse_category(s: &str) -> Result<Category, String> {
         [one] => Ok(*one),
         _ => Err("one category: general or financial".into()),
     }
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| format!("'{s}' is not a kind of message: email or sms"))
+}
+
+/// This host's config file, where a mail server's password or a gateway's token may be.
+pub(super) fn host_config() -> anyhow::Result<Config> {
+    let path = Dirs::discover().ok().map(|d| d.config_file);
+    Config::load(path.as_deref())
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {
@@ -179,6 +197,16 @@ pub fn send(service: &mut Service, actor: &Actor, cmd: SendCommand) -> anyhow::R
 pub fn outbox(service: &mut Service, cmd: OutboxCommand) -> anyhow::Result<()> {
     match cmd {
         OutboxCommand::Send { limit } => deliver(service, limit),
+        OutboxCommand::Test { kind, to } => {
+            let couriers = service.couriers(&host_config()?)?;
+            match couriers.send_test(kind, &to) {
+                Ok(answer) => {
+                    writeln!(Printable(std::io::stdout().lock()), "{answer}")?;
+                    Ok(())
+                }
+                Err(why) => Err(Stop::Refused(crate::text::printable(&why).into_owned()).into()),
+            }
+        }
         OutboxCommand::List { status, json } => {
             let since = crate::store::time_text(chrono::Utc::now() - chrono::Duration::hours(24));
             let rows = service.outbox(status, &since, 100_000)?;
@@ -212,9 +240,7 @@ pub fn outbox(service: &mut Service, cmd: OutboxCommand) -> anyhow::Result<()> {
 
 /// Delivers rounds of due messages until a round finds none, or `limit` are handled.
 fn deliver(service: &mut Service, limit: usize) -> anyhow::Result<()> {
-    let config_path = Dirs::discover().ok().map(|d| d.config_file);
-    let config = Config::load(config_path.as_deref())?;
-    let couriers = service.couriers(&config)?;
+    let couriers = service.couriers(&host_config()?)?;
     for (kind, why) in couriers.missing() {
         eprintln!(
             "{} is not delivered from here: {}",

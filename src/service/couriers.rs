@@ -63,6 +63,33 @@ impl Service {
     }
 }
 
+impl Couriers {
+    /// Sends a test message of `kind` to `to` at once, not through the outbox, and says
+    /// what the server answered: Ok when it took the message.
+    pub fn send_test(&self, kind: Kind, to: &str) -> std::result::Result<String, String> {
+        let courier: &dyn Courier = match kind {
+            Kind::Email => self.email.as_ref().map(|m| m as &dyn Courier),
+            Kind::Sms => self.sms.as_ref().map(|s| s as &dyn Courier),
+        }
+        .map_err(|why| format!("no {} can be sent from here: {why}", kind.label()))?;
+        let (subject, body) = match kind {
+            Kind::Email => (
+                "carrierdesk test message",
+                "This is a test of the mail settings of carrierdesk. Nothing to do.",
+            ),
+            Kind::Sms => ("", "carrierdesk test SMS: the SMS settings work."),
+        };
+        let id =
+            crate::domain::message::message_id(super::outbox::random_id(), "carrierdesk.invalid");
+        let message = Outgoing::direct(kind, to, subject, body, &id);
+        match courier.deliver(&message) {
+            Outcome::Accepted(answer) => Ok(format!("accepted: {answer}")),
+            Outcome::Temporary(why) => Err(format!("not now (a temporary failure): {why}")),
+            Outcome::Permanent(why) => Err(format!("refused: {why}")),
+        }
+    }
+}
+
 fn envelope(m: &Outgoing) -> Envelope<'_> {
     Envelope {
         to: &m.recipient,

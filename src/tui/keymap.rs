@@ -155,6 +155,9 @@ pub enum Action {
     SendSms,
     /// The outbox: what was sent, what waits, what failed.
     EmailLog,
+    /// Send a test message at once and say what the server answered.
+    TestEmail,
+    TestSms,
     Left,
     Right,
     Submit,

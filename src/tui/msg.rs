@@ -6,7 +6,7 @@ use crate::cdr::request::{Completion, ImportRequest};
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::domain::contact::Category;
-use crate::domain::message::{Outgoing, Template};
+use crate::domain::message::{Kind, Outgoing, Template};
 use crate::domain::summary::Period;
 use crate::domain::{
     AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Contact, ContactDraft, Customer, FieldError,
@@ -374,6 +374,11 @@ pub enum MailEffect {
     /// Queue a plan the operator saw.
     Queue(Box<SendPlan>),
     LoadLog,
+    /// Send a test message at once; the answer comes back as a notice.
+    Test {
+        kind: Kind,
+        to: String,
+    },
 }
 
 impl MailEffect {
@@ -382,6 +387,7 @@ impl MailEffect {
             MailEffect::Plan { .. } => "plan a send",
             MailEffect::Queue(_) => "queue messages",
             MailEffect::LoadLog => "load the email log",
+            MailEffect::Test { .. } => "send a test message",
         }
     }
 }

@@ -35,6 +35,8 @@ pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Card, "Send email to this customer's contacts", Action::SendEmail),
     (Context::Card, "Send SMS to this customer's contacts", Action::SendSms),
     (Context::Card, "Email log: the outbox, what was sent and what failed", Action::EmailLog),
+    (Context::Settings, "Send test email: what the mail server answers", Action::TestEmail),
+    (Context::Settings, "Send test SMS: what the SMS gateway answers", Action::TestSms),
     (Context::Grid, "Copy with group headers", Action::CopyGroups),
     (Context::Grid, "Export the selection (or the whole view) to CSV", Action::Export),
 ];

@@ -3,9 +3,10 @@
 
 use super::list::ListScreen;
 use crate::cdr::request;
+use crate::domain::message::Kind;
 use crate::tui::chrome::centered;
 use crate::tui::keymap::{Action, Context};
-use crate::tui::msg::{Effect, Reply};
+use crate::tui::msg::{Effect, MailEffect, Reply};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
 use crate::tui::widgets::input::TextInput;
 use crossterm::event::KeyEvent;
@@ -25,6 +26,8 @@ pub enum Purpose {
     ConfirmDelete { ids: Vec<i64>, expected: String },
     /// Check a customers CSV file (then offer to create them).
     BulkUpload,
+    /// Send a test message of this kind to the address or number typed.
+    TestMessage(Kind),
 }
 
 impl Purpose {
@@ -34,6 +37,8 @@ impl Purpose {
             Purpose::ImportCdrs | Purpose::BulkUpload => "Type a file path first",
             Purpose::DelayUntil => "Type a date and time first",
             Purpose::ConfirmDelete { .. } => "Type the name (or the count) to confirm",
+            Purpose::TestMessage(Kind::Email) => "Type an email address first",
+            Purpose::TestMessage(Kind::Sms) => "Type a mobile number first",
         }
     }
 }
@@ -137,6 +142,13 @@ impl Prompt {
                     ));
                 }
                 cx.post(Reply::DelayChosen(due));
+            }
+            Purpose::TestMessage(kind) => {
+                cx.info(format!("Sending a test {} to {answer}…", kind.label()));
+                cx.run(Effect::Mail(MailEffect::Test {
+                    kind: *kind,
+                    to: answer,
+                }));
             }
             Purpose::ImportCdrs => {
                 let request = request::parse(&answer, home.as_deref())?;

@@ -109,6 +109,8 @@ impl App {
             | Action::PortalLogin
             | Action::SendEmail
             | Action::SendSms
+            | Action::TestEmail
+            | Action::TestSms
             | Action::Left
             | Action::Right
             | Action::Submit => {}

@@ -1,12 +1,36 @@
 //! Messages to contacts on the database thread: a send planned and queued, the email log.
 
 use super::sip::said;
+use crate::config::Config;
 use crate::domain::{Actor, count};
 use crate::service::Service;
-use crate::tui::msg::{MailEffect, MailReply, Reply};
+use crate::text::printable;
+use crate::tui::msg::{Level, MailEffect, MailReply, Reply};
 
-pub(super) fn perform(service: &mut Service, actor: &Actor, now: i64, effect: MailEffect) -> Reply {
+pub(super) fn perform(
+    service: &mut Service,
+    actor: &Actor,
+    config: &Config,
+    now: i64,
+    effect: MailEffect,
+) -> Reply {
     Reply::Mail(match effect {
+        MailEffect::Test { kind, to } => {
+            let answer = service
+                .couriers(config)
+                .map_err(|e| e.to_string())
+                .and_then(|c| c.send_test(kind, &to));
+            return match answer {
+                Ok(line) => Reply::Notice(
+                    Level::Info,
+                    printable(&format!("Test {} to {to}: {line}", kind.label())).into_owned(),
+                ),
+                Err(why) => Reply::Notice(
+                    Level::Error,
+                    printable(&format!("Test {} to {to}: {why}", kind.label())).into_owned(),
+                ),
+            };
+        }
         MailEffect::Plan {
             customers,
             template,

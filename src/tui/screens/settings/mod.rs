@@ -4,12 +4,14 @@
 //! so another operator's change in between is said and shown, never overwritten unseen.
 
 use crate::domain::change::{Changes, Topic};
+use crate::domain::message::Kind;
 use crate::domain::settings::{self, Key, Resolved};
 use crate::service::Setting;
 use crate::text::printable;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply, SettingRefusal};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::screens::prompt::{Prompt, Purpose};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list_cursor::ListCursor;
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -393,6 +395,21 @@ impl Screen for SettingsScreen {
                 };
             }
             (Mode::Browse, Action::Refresh) => cx.run(Effect::LoadSettings),
+            (Mode::Browse, Action::TestEmail | Action::TestSms) => {
+                let kind = if action == Action::TestEmail {
+                    Kind::Email
+                } else {
+                    Kind::Sms
+                };
+                cx.open(Prompt::new(
+                    Purpose::TestMessage(kind),
+                    &format!("Send a test {}", kind.label()),
+                    match kind {
+                        Kind::Email => "To which address? It is sent at once, not through the outbox, and the status line says what the mail server answered.",
+                        Kind::Sms => "To which mobile (+447700900123)? It is sent at once, not through the outbox, and the status line says what the gateway answered.",
+                    },
+                ));
+            }
             (Mode::Browse, Action::Back) => cx.close(),
             (Mode::Browse, Action::Quit | Action::Palette) => return Flow::Pass,
             (Mode::Browse, action) => {
