@@ -155,6 +155,8 @@ pub enum Action {
     SendSms,
     /// The outbox: what was sent, what waits, what failed.
     EmailLog,
+    /// Generate a contact's portal password and mail it to the contact.
+    MailPassword,
     /// Send a test message at once and say what the server answered.
     TestEmail,
     TestSms,
@@ -325,6 +327,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Confirm, [(Char('?'), NONE)], "?", Action::Help, "this help", "help"),
     bind!(Prompt, [(Enter, NONE)], "Enter", Action::Submit, "go ahead with this answer", "ok"),
     bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
+    bind!(Prompt, [(Char('g'), CTRL)], "Ctrl-G", Action::MailPassword, "a contact's portal password: generate one and mail it to the contact at once (set only when the mail server takes it)", ""),
     bind!(Prompt, [(Tab, NONE)], "Tab", Action::Complete, "complete the file name (Import CDRs, Bulk upload); again lists what fits", ""),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
     bind!(Palette, [(Esc, NONE)], "Esc", Action::Back, "close the palette", "close"),

@@ -423,6 +423,8 @@ pub enum ContactEffect {
         id: i64,
         password: NewPassword,
     },
+    /// Generate a portal password and mail it to the contact at once.
+    MailPassword(i64),
     /// The portal as the contact sees it (audited as a LOGIN).
     PortalLogin(i64),
     LoadAll,
@@ -435,6 +437,7 @@ impl ContactEffect {
             ContactEffect::Delete { .. } => "delete contact",
             ContactEffect::BecomePrimary(_) => "make contact primary",
             ContactEffect::SetPassword { .. } => "set portal password",
+            ContactEffect::MailPassword(_) => "mail a portal password",
             ContactEffect::PortalLogin(_) => "portal login",
             ContactEffect::LoadAll => "load all contacts",
         }

@@ -105,6 +105,8 @@ pub struct PasswordScreen {
     pub error: Option<String>,
     /// Sent; the answer decides whether the screen closes.
     saving: bool,
+    /// What was sent is a mailed password (the status line says so).
+    mailed: bool,
 }
 
 impl PasswordScreen {
@@ -114,6 +116,7 @@ impl PasswordScreen {
             input: TextInput::masked(),
             error: None,
             saving: false,
+            mailed: false,
         }
     }
 
@@ -124,6 +127,17 @@ impl PasswordScreen {
             .flatten()
     }
 
+    /// A contact's password generated and mailed to it, never shown here.
+    fn mail(&mut self, cx: &mut Cx) {
+        let Holder::Contact { id, .. } = &self.holder else {
+            return;
+        };
+        self.saving = true;
+        self.mailed = true;
+        self.error = None;
+        cx.run(Effect::Contact(ContactEffect::MailPassword(*id)));
+    }
+
     fn submit(&mut self, cx: &mut Cx) {
         if let Some(why) = self.problem() {
             self.error = Some(why);
@@ -131,6 +145,7 @@ impl PasswordScreen {
         }
         let text = self.input.text();
         self.saving = true;
+        self.mailed = false;
         self.error = None;
         cx.run(
             self.holder
@@ -162,6 +177,7 @@ impl Screen for PasswordScreen {
             _ if self.saving => {}
             Action::Back => cx.close(),
             Action::Submit => self.submit(cx),
+            Action::MailPassword => self.mail(cx),
             _ => {}
         }
         Flow::Done
@@ -184,7 +200,12 @@ impl Screen for PasswordScreen {
                 if let Some(password) = generated {
                     cx.open(self.holder.window(&password));
                 }
-                cx.info(format!("{} set", self.holder.title()));
+                let how = if self.mailed {
+                    ", and mailed to the contact"
+                } else {
+                    ""
+                };
+                cx.info(format!("{} set{how}", self.holder.title()));
             }
             Err(why) => self.error = Some(format!("Not set: {why}")),
         }
@@ -200,8 +221,14 @@ impl Screen for PasswordScreen {
             "Saving…".to_string()
         } else {
             let (min, generated) = self.holder.lengths();
+            let mail = match self.holder {
+                Holder::Contact { .. } => {
+                    " Ctrl-G generates one and mails it to the contact instead."
+                }
+                Holder::Sip { .. } => "",
+            };
             format!(
-                "Type a password of at least {min} characters, or leave the field empty: Enter then generates one of {generated}, shown once. Esc cancels."
+                "Type a password of at least {min} characters, or leave the field empty: Enter then generates one of {generated}, shown once.{mail} Esc cancels."
             )
         };
         let error = self.error.as_deref();

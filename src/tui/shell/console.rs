@@ -110,6 +110,7 @@ impl App {
             | Action::SendEmail
             | Action::SendSms
             | Action::TestEmail
+            | Action::MailPassword
             | Action::TestSms
             | Action::Left
             | Action::Right

@@ -1,6 +1,7 @@
 //! Contacts on the database thread: each effect run and its answer worded.
 
 use super::sip::{notice, said};
+use crate::config::Config;
 use crate::domain::{Actor, FieldError};
 use crate::service::{PasswordChoice, Service, ServiceError};
 use crate::tui::msg::{
@@ -10,6 +11,7 @@ use crate::tui::msg::{
 pub(super) fn perform(
     service: &mut Service,
     actor: &Actor,
+    config: &Config,
     now: i64,
     effect: ContactEffect,
 ) -> Reply {
@@ -64,6 +66,19 @@ pub(super) fn perform(
                 .map(|k| format!("{} is now the primary contact", k.spec.name)),
             "Not changed",
         ),
+        ContactEffect::MailPassword(id) => {
+            let result = service
+                .couriers(config)
+                .map_err(said)
+                .and_then(|c| match &c.email {
+                    Ok(mail) => service
+                        .mail_new_password(actor, id, mail, now)
+                        .map(|_| None)
+                        .map_err(said),
+                    Err(why) => Err(format!("no email can be sent from here: {why}")),
+                });
+            Reply::Contact(ContactReply::PasswordSet { id, result })
+        }
         ContactEffect::SetPassword { id, password } => {
             let result = service
                 .set_contact_password(actor, id, choice(&password))

@@ -262,7 +262,9 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             Reply::SettingChanged { key, result, note }
         }
         Effect::Sip(effect) => super::sip::perform(service, actor, effect),
-        Effect::Contact(effect) => super::contacts::perform(service, actor, now, effect),
+        Effect::Contact(effect) => {
+            super::contacts::perform(service, actor, &session.config, now, effect)
+        }
         Effect::Mail(effect) => super::mail::perform(service, actor, &session.config, now, effect),
         // The clipboard may need the terminal (OSC 52), which only the UI thread has.
         Effect::Copy { what, .. } => Reply::Notice(
