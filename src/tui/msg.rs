@@ -491,6 +491,15 @@ impl Effect {
         }
     }
 
+    /// Whether it waits on a mail server or an SMS gateway (and so runs apart from the
+    /// database thread).
+    pub fn waits_on_a_server(&self) -> bool {
+        matches!(
+            self,
+            Effect::Mail(MailEffect::Test { .. }) | Effect::Contact(ContactEffect::MailPassword(_))
+        )
+    }
+
     /// A read whose answer replaces the last one: two of them queued are worth one.
     pub fn is_load(&self) -> bool {
         matches!(

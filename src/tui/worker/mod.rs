@@ -36,6 +36,7 @@ const FIRST_SCREEN: usize = 300;
 const UNMATCHED_SHOWN: usize = 1000;
 
 /// Who is working, and their settings: what effects need besides the database.
+#[derive(Clone)]
 pub struct Session {
     pub actor: Actor,
     pub config: Config,
@@ -251,6 +252,10 @@ fn serve(
                 import_apart(&db, request, &importing, events);
                 continue;
             }
+            if effect.waits_on_a_server() {
+                server_apart(&db, effect, events);
+                continue;
+            }
             let started = std::time::Instant::now();
             let label = effect.label();
             let replies = db.run(effect);
@@ -262,6 +267,23 @@ fn serve(
             }
         }
     }
+}
+
+/// An effect that waits on a mail server or SMS gateway (a test message, a password mailed)
+/// runs on a thread and connection of its own: the database thread, and every view it
+/// loads, never waits on the network.
+fn server_apart(db: &Database, effect: Effect, events: &tokio::sync::mpsc::UnboundedSender<Event>) {
+    let location = db.service.store().location().clone();
+    let (session, events) = (db.session.clone(), events.clone());
+    std::thread::spawn(move || {
+        let replies = match Service::open_at(&location) {
+            Ok(own) => Database::new(own, session).run(effect),
+            Err(e) => vec![Reply::Notice(Level::Error, format!("No database: {e}"))],
+        };
+        for reply in replies {
+            let _ = events.send(Event::Reply(Box::new(reply)));
+        }
+    });
 }
 
 /// An import runs on a thread and connection of its own, so that the console keeps
