@@ -174,35 +174,46 @@ impl Template {
     }
 }
 
-/// The first `{name}` in `text` that is not a placeholder.
-fn unknown_placeholder(text: &str) -> Option<String> {
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = after.find('}')?;
-        let name = &after[..close];
-        if !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !PLACEHOLDERS.contains(&name)
-        {
-            return Some(name.to_string());
-        }
-        rest = &after[close + 1..];
-    }
-    None
+/// Each `{name}` in `text` whose name is letters, digits and `_`: where it is (the braces
+/// included) and the name. Other braces are text, and a brace left open hides no
+/// placeholder after it.
+fn placeholders(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    text.match_indices('{').filter_map(move |(open, _)| {
+        let after = &text[open + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        (len > 0 && after[len..].starts_with('}')).then(|| (open..open + len + 2, &after[..len]))
+    })
 }
 
+/// The first `{name}` in `text` that is not a placeholder.
+fn unknown_placeholder(text: &str) -> Option<String> {
+    placeholders(text)
+        .map(|(_, name)| name)
+        .find(|name| !PLACEHOLDERS.contains(name))
+        .map(str::to_string)
+}
+
+/// `text` with each placeholder replaced by its value, in one pass: a value that holds
+/// `{contact}` (a customer's name, say) is kept as it is, not filled in turn.
 fn fill(text: &str, v: &Values) -> String {
-    let mut out = text.to_string();
-    for (name, value) in [
-        ("customer", &v.customer),
-        ("contact", &v.contact),
-        ("balance", &v.balance),
-        ("available", &v.available),
-        ("currency", &v.currency),
-    ] {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for (at, name) in placeholders(text) {
+        let value = match name {
+            "customer" => &v.customer,
+            "contact" => &v.contact,
+            "balance" => &v.balance,
+            "available" => &v.available,
+            "currency" => &v.currency,
+            _ => continue,
+        };
+        out.push_str(&text[done..at.start]);
+        out.push_str(value);
+        done = at.end;
     }
+    out.push_str(&text[done..]);
     out
 }
 
@@ -334,6 +345,32 @@ mod tests {
                 .is_none(),
             "braces that are no placeholder are text"
         );
+    }
+
+    #[test]
+    fn a_brace_left_open_hides_no_misspelt_placeholder() {
+        let (field, why) = email("Hi", "Dear {contact, you have {balanse} left")
+            .problem()
+            .unwrap();
+        assert_eq!(field, "body");
+        assert!(why.contains("{balanse}"), "{why}");
+        assert_eq!(
+            email("Hi :-{ {customr}", "x").problem().unwrap().0,
+            "subject"
+        );
+    }
+
+    #[test]
+    fn values_are_not_read_as_placeholders() {
+        let t = email("{customer}", "{{contact}} {contact}: {currency}");
+        let (subject, body) = t.render(&Values {
+            customer: "Braces {contact} Ltd".into(),
+            contact: "Zed {currency}".into(),
+            currency: "EUR".into(),
+            ..Values::default()
+        });
+        assert_eq!(subject, "Braces {contact} Ltd");
+        assert_eq!(body, "{Zed {currency}} Zed {currency}: EUR");
     }
 
     #[test]

@@ -162,8 +162,9 @@ impl Service {
     }
 
     /// One round of delivery as `sender` (host and process): claims up to `limit` due
-    /// messages of the kinds `couriers` carry, hands each to its courier, and records what
-    /// the server said. A temporary failure is queued again after `backoff` until
+    /// messages of the kinds `couriers` carry, hands each to its courier while the claim is
+    /// still its own (renewing the lease; one another sender took over counts as lost), and
+    /// records what the server said. A temporary failure is queued again after `backoff` until
     /// `MAX_ATTEMPTS`; a permanent one fails with the server's reason.
     pub fn deliver(
         &mut self,
@@ -176,11 +177,21 @@ impl Service {
         let tx = self.store.write()?;
         let claimed = store::claim_outbox(&tx, &kinds, sender, now, now + LEASE_SECONDS, limit)?;
         commit(tx, [Change::many(Topic::Messages)])?;
+        let started = std::time::Instant::now();
         let mut done = Delivered::default();
         for m in &claimed {
             let Some(courier) = couriers.iter().find(|c| c.kind() == m.kind) else {
                 continue;
             };
+            // A slow server can make the round outlast the lease the messages were claimed
+            // under, and another sender take the rest over: hand a message to its server
+            // only while it is still ours, with a lease from now.
+            let elapsed = i64::try_from(started.elapsed().as_secs()).unwrap_or(i64::MAX);
+            let lease_until = now.saturating_add(elapsed).saturating_add(LEASE_SECONDS);
+            if !self.store.renew_outbox_lease(m.id, sender, lease_until)? {
+                done.lost += 1;
+                continue;
+            }
             let outcome = courier.deliver(m);
             let at = store::now_text();
             let how = match &outcome {

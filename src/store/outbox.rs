@@ -195,6 +195,18 @@ pub fn finish(tx: &Tx, id: i64, sender: &str, how: &Finish) -> Result<bool> {
     Ok(n == 1)
 }
 
+/// Extends `sender`'s lease on message `id` to `lease_until`, if it still holds it; false
+/// when another sender took it over after the lease ran out. Asked before each message of a
+/// round is handed to its server: a round can outlast the lease it was claimed under, and
+/// the messages taken over meanwhile are the other sender's to deliver.
+fn renew(tx: &Tx, id: i64, sender: &str, lease_until: i64) -> Result<bool> {
+    let n = tx.execute(
+        "UPDATE outbox SET lease_until = ?3 WHERE id = ?1 AND sender = ?2 AND status = 'sending'",
+        &vals![id, sender, lease_until],
+    )?;
+    Ok(n == 1)
+}
+
 /// Messages not yet sent or failed, and those created since `since` (RFC 3339 UTC), newest
 /// first; only those in `status` when given.
 pub fn list(tx: &Tx, status: Option<Status>, since: &str, limit: usize) -> Result<Vec<Outgoing>> {
@@ -213,6 +225,19 @@ pub fn list(tx: &Tx, status: Option<Status>, since: &str, limit: usize) -> Resul
 }
 
 impl Store {
+    /// `renew` in a transaction of its own: a lease changes nothing another console shows.
+    pub(crate) fn renew_outbox_lease(
+        &mut self,
+        id: i64,
+        sender: &str,
+        lease_until: i64,
+    ) -> Result<bool> {
+        let tx = self.write()?;
+        let held = renew(&tx, id, sender, lease_until)?;
+        tx.commit()?;
+        Ok(held)
+    }
+
     pub fn outbox(
         &self,
         status: Option<Status>,
