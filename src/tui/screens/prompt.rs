@@ -4,7 +4,7 @@
 use super::list::ListScreen;
 use crate::cdr::request;
 use crate::domain::message::Kind;
-use crate::tui::chrome::centered;
+use crate::tui::chrome::{centered, wrapped_rows};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, MailEffect, Reply};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
@@ -13,6 +13,7 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// What the answer is for; decides what Enter does with it.
@@ -281,7 +282,16 @@ pub fn draw_question(
     // that its end (say, "type 18 to confirm") is never cut off.
     let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2).max(1));
     let hint_rows = (hint.chars().count() / inner_width + 2) as u16;
-    let rect = centered(area, WIDTH, hint_rows + 4);
+    // The reason too is wrapped, whole: its end (say, that nothing was kept) matters as
+    // much as its start.
+    let error_rows = error.map_or(1, |e| {
+        u16::try_from(wrapped_rows(&[Line::from(e)], inner_width)).unwrap_or(u16::MAX)
+    });
+    let rect = centered(
+        area,
+        WIDTH,
+        hint_rows.saturating_add(error_rows).saturating_add(3),
+    );
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(format!(" {title} "));
     let inner = block.inner(rect);
@@ -289,7 +299,7 @@ pub fn draw_question(
     let [field, hint_area, error_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(error_rows),
     ])
     .areas(inner);
     input.draw(frame, field, Style::new(), true);
@@ -301,7 +311,9 @@ pub fn draw_question(
     );
     if let Some(e) = error {
         frame.render_widget(
-            Paragraph::new(e).style(Style::new().fg(Color::Red)),
+            Paragraph::new(e)
+                .wrap(Wrap { trim: true })
+                .style(Style::new().fg(Color::Red)),
             error_area,
         );
     }

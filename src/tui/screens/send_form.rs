@@ -161,6 +161,9 @@ impl Screen for SendForm {
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
         let asked = std::mem::take(&mut self.confirm_discard);
         match action {
+            // The messages are on their way to the outbox: dropping the form now would not
+            // stop them, and would hide the answer. It closes the form or says why not.
+            _ if matches!(self.stage, Stage::Queuing) => {}
             Action::Back if matches!(self.stage, Stage::Preview(_)) => self.stage = Stage::Writing,
             Action::Back if self.written() && !asked => self.confirm_discard = true,
             Action::Back => cx.close(),
