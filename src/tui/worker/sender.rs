@@ -71,6 +71,13 @@ fn run(location: &Location, config: &Config, stop: &mpsc::Receiver<()>) {
                 }
             }
         }
+        // A lost server (PostgreSQL restarted): a new connection for the next round.
+        if service.store().is_lost() {
+            match Service::open_at(location) {
+                Ok(fresh) => service = fresh,
+                Err(e) => tracing::warn!(error = %e, "outbox sender: not reconnected"),
+            }
+        }
         match stop.recv_timeout(wait) {
             Err(RecvTimeoutError::Timeout) => {}
             _ => return,
