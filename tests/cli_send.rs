@@ -688,3 +688,78 @@ fn a_mail_server_that_is_down_leaves_the_queue_for_the_next_run() {
         assert_eq!(out, "sent 0, to be retried 0, failed 0\n");
     }
 }
+
+/// `contacts set-password --generate --email`: the password goes to the contact in a mail
+/// of its own, and leaves no trace here: not on stdout, not in the outbox, not in a byte of
+/// the database (on SQLite the file and its WAL are searched).
+#[test]
+fn a_mailed_portal_password_reaches_the_contact_and_leaves_no_trace() {
+    for a in accounts() {
+        let Some(server) = SmtpServer::start() else {
+            return;
+        };
+        a.mail_to(&server.address());
+        let contacts: serde_json::Value =
+            serde_json::from_str(&a.ok(&["contacts", "list", "--json"])).unwrap();
+        let ana = contacts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["email"] == "ana@atlas.example")
+            .unwrap()["id"]
+            .to_string();
+        let (out, err) = a.run(
+            &["contacts", "set-password", &ana, "--generate", "--email"],
+            0,
+        );
+        assert_eq!(out, "", "{}: nothing on stdout", a.db.engine);
+        assert!(err.contains("mailed to ana@atlas.example"), "{err}");
+        let mails = server.messages();
+        assert_eq!(mails.len(), 1, "{mails:#?}");
+        assert_eq!(mails[0].header("X-RcptTo"), "ana@atlas.example");
+        // The password stands on a line of its own.
+        let password = mails[0]
+            .body
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() == 20 && !l.contains(' '))
+            .unwrap_or_else(|| panic!("no password line in {}", mails[0].body))
+            .to_string();
+        let shown = a.db.open().contact(ana.parse().unwrap()).unwrap();
+        assert!(shown.has_password, "{}: the login is set", a.db.engine);
+        assert!(
+            a.db.open()
+                .check_contact_password(shown.id, &password)
+                .unwrap(),
+            "{}: the mailed password is the contact's",
+            a.db.engine
+        );
+        let outbox = a.outbox(None);
+        assert_eq!(outbox.len(), 1, "{}: the mail is recorded", a.db.engine);
+        assert_eq!(outbox[0]["status"], "sent");
+        assert!(!outbox[0].to_string().contains(&password), "{}", outbox[0]);
+        for table in ["outbox", "audit_log", "contacts", "change_log"] {
+            let rows = a.db.raw.query(&format!("SELECT * FROM {table}"));
+            assert!(
+                !format!("{rows:?}").contains(&password),
+                "{}: the password in {table}",
+                a.db.engine
+            );
+        }
+        if let Location::File(path) = &a.db.location {
+            let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+            assert!(path.exists(), "{}", path.display());
+            for file in [path.clone(), wal] {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    assert!(
+                        !bytes
+                            .windows(password.len())
+                            .any(|w| w == password.as_bytes()),
+                        "the password in {}",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+}
