@@ -246,6 +246,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SendForm, [(Char('s'), CTRL), (Enter, NONE)], "Ctrl-S/Enter", Action::Submit, "preview: how many contacts get it, and the first message; again: queue it (in the message, Enter is a new line: use Ctrl-S)", "preview"),
     bind!(SendForm, [(Esc, NONE)], "Esc", Action::Back, "back from the preview, or cancel (asks first when something is written)", "cancel"),
     bind!(EmailLog, [(Enter, NONE)], "Enter", Action::Open, "the message in full, with the server's answer", "open"),
+    bind!(EmailLog, [(Char(']'), NONE)], "]", Action::NextView, "only emails, only SMS, or both", "kind"),
     bind!(EmailLog, [(Char('f'), NONE)], "f", Action::StatusFilter, "only queued, sending, sent or failed messages, or all", "filter"),
     bind!(EmailLog, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload", ""),
     bind!(EmailLog, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),

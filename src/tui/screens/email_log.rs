@@ -5,7 +5,7 @@
 use super::card::view::list_table;
 use super::window::Window;
 use crate::domain::change::{Changes, Topic};
-use crate::domain::message::{Outgoing, Status};
+use crate::domain::message::{Kind, Outgoing, Status};
 use crate::text::printable;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, MailEffect, MailReply, Reply};
@@ -21,6 +21,8 @@ pub struct EmailLog {
     pub rows: Option<Result<Vec<Outgoing>, String>>,
     /// Only messages in this state, when set.
     pub status: Option<Status>,
+    /// Only messages of this kind, when set.
+    pub kind: Option<Kind>,
     list: ListCursor,
     /// Changes made while a window covered the log.
     pending: Deferred,
@@ -32,6 +34,7 @@ impl EmailLog {
         EmailLog {
             rows: None,
             status: None,
+            kind: None,
             list: ListCursor::default(),
             pending: Deferred::default(),
         }
@@ -39,15 +42,20 @@ impl EmailLog {
 
     /// The messages shown, with the state filter applied.
     pub fn shown(&self) -> Vec<&Outgoing> {
-        shown(&self.rows, self.status)
+        shown(&self.rows, self.status, self.kind)
     }
 }
 
-fn shown(rows: &Option<Result<Vec<Outgoing>, String>>, status: Option<Status>) -> Vec<&Outgoing> {
+fn shown(
+    rows: &Option<Result<Vec<Outgoing>, String>>,
+    status: Option<Status>,
+    kind: Option<Kind>,
+) -> Vec<&Outgoing> {
     match rows {
         Some(Ok(rows)) => rows
             .iter()
             .filter(|m| status.is_none_or(|s| m.status == s))
+            .filter(|m| kind.is_none_or(|k| m.kind == k))
             .collect(),
         _ => Vec::new(),
     }
@@ -74,6 +82,14 @@ impl Screen for EmailLog {
                 self.status = match self.status {
                     None => Some(all[0]),
                     Some(s) => all.iter().skip_while(|x| **x != s).nth(1).copied(),
+                };
+                self.list = ListCursor::default();
+            }
+            Action::NextView => {
+                self.kind = match self.kind {
+                    None => Some(Kind::Email),
+                    Some(Kind::Email) => Some(Kind::Sms),
+                    Some(Kind::Sms) => None,
                 };
                 self.list = ListCursor::default();
             }
@@ -126,7 +142,7 @@ impl Screen for EmailLog {
             Constraint::Length(1),
         ])
         .areas(area);
-        let shown = shown(&self.rows, self.status);
+        let shown = shown(&self.rows, self.status, self.kind);
         let what = match &self.rows {
             None => "loading…".to_string(),
             Some(Err(e)) => format!("cannot be read: {}", printable(e)),
@@ -137,9 +153,10 @@ impl Screen for EmailLog {
                     .count();
                 let failed = rows.iter().filter(|m| m.status == Status::Failed).count();
                 format!(
-                    "{} shown · {waiting} waiting · {failed} failed · {}",
+                    "{} shown · {waiting} waiting · {failed} failed · {} · {}",
                     shown.len(),
-                    self.status.map_or("all states", |s| s.key())
+                    self.status.map_or("all states", |s| s.key()),
+                    self.kind.map_or("email and SMS", |k| k.label())
                 )
             }
         };
@@ -180,7 +197,9 @@ impl Screen for EmailLog {
         );
         frame.render_widget(widget, table);
         frame.render_widget(
-            Paragraph::new(" Enter the message in full · f one state · Ctrl-R reload · Esc close")
+            Paragraph::new(
+                " Enter the message in full · f one state · ] email, SMS or both · Ctrl-R reload · Esc close",
+            )
                 .style(Style::new().fg(Color::DarkGray)),
             hint,
         );
