@@ -30,6 +30,13 @@ pub struct Envelope<'a> {
 /// What became of one try: accepted, try again later, or refused for good.
 pub use crate::domain::message::Outcome;
 
+/// A shared setting's value as `get` gives it, trimmed; None when unset or blank.
+fn setting(get: &impl Fn(&str) -> Option<String>, key: &str) -> Option<String> {
+    get(key)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 /// The environment variable that gives the mail server's password.
 pub const SMTP_PASSWORD_VAR: &str = "CARRIERDESK_SMTP_PASSWORD";
 /// The environment variable that gives the SMS gateway's token.

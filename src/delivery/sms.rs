@@ -47,11 +47,7 @@ impl SmsConfig {
         get: impl Fn(&str) -> Option<String>,
         token: Option<String>,
     ) -> Result<SmsConfig, String> {
-        let get = |key: &str| {
-            get(key)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |key: &str| super::setting(&get, key);
         let base_url = get("sms_base_url").ok_or(
             "sms_base_url is not set: the SMS gateway's API address \
              (settings set sms_base_url https://api.twilio.com)",

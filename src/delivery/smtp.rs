@@ -110,11 +110,7 @@ impl SmtpConfig {
         get: impl Fn(&str) -> Option<String>,
         password: Option<String>,
     ) -> Result<SmtpConfig, String> {
-        let get = |key: &str| {
-            get(key)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |key: &str| super::setting(&get, key);
         let from_address = get("from_address").ok_or(
             "from_address is not set: the address mail to customers comes from \
              (settings set from_address noc@example.com)",
