@@ -406,16 +406,11 @@ fn update(service: &mut Service, actor: &Actor, args: UpdateArgs) -> anyhow::Res
     Ok(())
 }
 
-/// A field's value as the command line shows it: `-` for empty, yes/no for the flags.
+/// A field's value as the command line shows it: `-` for empty.
 fn text_of(draft: &ContactDraft, field: &str) -> String {
-    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
-    match field {
-        "email_verified" => yes(draft.email_verified),
-        "mobile_verified" => yes(draft.mobile_verified),
-        _ => match draft.clone().text_mut(field).map(|t| t.clone()) {
-            Some(t) if !t.is_empty() => t,
-            _ => "-".to_string(),
-        },
+    match draft.text(field) {
+        t if t.is_empty() => "-".to_string(),
+        t => t,
     }
 }
 

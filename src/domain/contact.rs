@@ -271,6 +271,16 @@ impl ContactDraft {
         })
     }
 
+    /// A field's value as text by its name, the yes/no ones as `yes` or `no`.
+    pub fn text(&self, field: &str) -> String {
+        let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+        match field {
+            "email_verified" => yes(self.email_verified),
+            "mobile_verified" => yes(self.mobile_verified),
+            _ => self.clone().text_mut(field).cloned().unwrap_or_default(),
+        }
+    }
+
     /// Sets a field from text as the command line gives it (`yes`/`no` for the flags).
     pub fn set(&mut self, field: &str, value: &str) -> Result<(), FieldError> {
         let flag = |v: &str| match v.trim().to_ascii_lowercase().as_str() {

@@ -285,11 +285,7 @@ impl Service {
         let contact = self.contact(id)?;
         let customer = self.customer(contact.customer_id)?;
         let password = portal_password::generate();
-        let domain = self
-            .setting("from_address")?
-            .value
-            .and_then(|a| a.split_once('@').map(|(_, d)| d.to_string()))
-            .unwrap_or_default();
+        let domain = self.message_domain()?;
         let message = NewMessage {
             kind: Kind::Email,
             customer_id: customer.id,

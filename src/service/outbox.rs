@@ -70,11 +70,7 @@ impl Service {
         if let Some((field, message)) = template.problem() {
             return Err(ServiceError::Invalid { field, message });
         }
-        let domain = self
-            .setting("from_address")?
-            .value
-            .and_then(|a| a.split_once('@').map(|(_, d)| d.to_string()))
-            .unwrap_or_default();
+        let domain = self.message_domain()?;
         let mut plan = SendPlan {
             messages: Vec::new(),
             customers: 0,
@@ -110,6 +106,15 @@ impl Service {
             plan.customers += usize::from(any);
         }
         Ok(plan)
+    }
+
+    /// The domain of the From address, which Message-IDs end in (empty when unset).
+    pub(super) fn message_domain(&self) -> Result<String> {
+        Ok(self
+            .setting("from_address")?
+            .value
+            .and_then(|a| a.split_once('@').map(|(_, d)| d.to_string()))
+            .unwrap_or_default())
     }
 
     /// Queues the plan's messages with a SEND audit row per customer, in one transaction:

@@ -250,24 +250,11 @@ impl ContactForm {
         crate::domain::contact::FIELDS
             .into_iter()
             .filter_map(|name| {
-                let (mine, then, their) = (
-                    field_text(&self.draft, name),
-                    field_text(&before, name),
-                    field_text(&theirs, name),
-                );
+                let (mine, then, their) =
+                    (self.draft.text(name), before.text(name), theirs.text(name));
                 (mine != then || their != then).then(|| (field_label(name), mine, their))
             })
             .collect()
-    }
-}
-
-/// A field of a draft as text, the yes/no ones as `yes` or `no`.
-fn field_text(draft: &ContactDraft, name: &str) -> String {
-    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
-    match name {
-        "email_verified" => yes(draft.email_verified),
-        "mobile_verified" => yes(draft.mobile_verified),
-        _ => draft.clone().text_mut(name).cloned().unwrap_or_default(),
     }
 }
 
@@ -409,7 +396,7 @@ impl FieldModel for ContactForm {
         let before = ContactDraft::from(&original.spec);
         let mut merged = ContactDraft::from(&theirs.spec);
         for name in crate::domain::contact::FIELDS {
-            let (mine, then) = (field_text(&self.draft, name), field_text(&before, name));
+            let (mine, then) = (self.draft.text(name), before.text(name));
             if mine != then {
                 // The text as ours has it: set can only fail for an unknown name.
                 let _ = merged.set(name, &mine);
