@@ -1,7 +1,7 @@
 //! `carrierdesk contacts`: customers' contacts, the primary one, and portal passwords.
 
 use super::Stop;
-use super::customers::{confirm_delete, write_rows};
+use super::customers::{confirm_delete, matching, write_rows};
 use super::number_blocks_cmd::customer_label;
 use super::password_input::read_password;
 use crate::domain::contact::{Category, FIELDS, field_label};
@@ -264,12 +264,8 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
     let contacts: Vec<Contact> = match (args.customer, &args.filter) {
         (Some(id), _) => service.contacts(id)?,
         (None, Some(filter)) => {
-            let ids: std::collections::HashSet<i64> = service
-                .board(chrono::Utc::now().timestamp())?
-                .iter()
-                .filter(|r| filter.matches(r))
-                .map(|r| r.id)
-                .collect();
+            let ids: std::collections::HashSet<i64> =
+                matching(service, Some(filter))?.into_iter().collect();
             service
                 .all_contacts()?
                 .into_iter()

@@ -263,6 +263,17 @@ fn list(service: &Service, args: ListArgs) -> anyhow::Result<()> {
 }
 
 /// Rows for scripts on stdout: a JSON array, or CSV with a header row.
+/// The ids of the customers `filter` matches (every customer without one), as the board
+/// would show them.
+pub(super) fn matching(service: &Service, filter: Option<&Filter>) -> anyhow::Result<Vec<i64>> {
+    Ok(service
+        .board(chrono::Utc::now().timestamp())?
+        .iter()
+        .filter(|r| filter.is_none_or(|f| f.matches(r)))
+        .map(|r| r.id)
+        .collect())
+}
+
 pub(super) fn write_rows<T: Serialize>(
     rows: &[T],
     columns: &[&str],

@@ -1,7 +1,7 @@
 //! `carrierdesk send` and `carrierdesk outbox`: messages to customers' contacts, queued in
 //! the outbox, and the outbox itself.
 
-use super::customers::write_rows;
+use super::customers::{matching, write_rows};
 use super::{Stop, count};
 use crate::config::{Config, Dirs};
 use crate::domain::contact::Category;
@@ -142,12 +142,7 @@ pub fn send(service: &mut Service, actor: &Actor, cmd: SendCommand) -> anyhow::R
             )
             .into());
         }
-        (None, filter) => service
-            .board(chrono::Utc::now().timestamp())?
-            .iter()
-            .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
-            .map(|r| r.id)
-            .collect(),
+        (None, filter) => matching(service, filter.as_ref())?,
     };
     let plan = service.plan_send(&customers, &template, who.category)?;
     let mut out = Printable(std::io::stdout().lock());
