@@ -48,7 +48,7 @@ fn eur() -> Currency {
 #[divan::bench(args = [1_000, 1_000_000])]
 fn frame(bencher: divan::Bencher, n: usize) {
     let rows = rows(n);
-    let src = SummaryGrid::new(&rows, Period::Daily, eur());
+    let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
     let mut state = GridState::new(n, 10);
     let mid = n / 2;
     state.set_cursor(Cell::new(mid + 19, 3));
@@ -67,7 +67,7 @@ fn frame(bencher: divan::Bencher, n: usize) {
 #[divan::bench]
 fn figures_of_a_million_cells(bencher: divan::Bencher) {
     let rows = rows(100_000);
-    let src = SummaryGrid::new(&rows, Period::Daily, eur());
+    let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
     let all = Selection::all(100_000, 10).expect("not empty");
     bencher.bench_local(|| Figures::compute(&src, divan::black_box(&all)));
 }

@@ -14,6 +14,10 @@ pub struct Config {
     pub clipboard: crate::clipboard::Strategy,
     /// Board columns after Name, in order, by their config names.
     pub board_columns: Vec<String>,
+    /// Decimals of money on screen; the currency's own (2 for EUR) when not set. Copies and
+    /// exports carry the exact amount whatever this says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money_decimals: Option<u8>,
     /// The mail server's password, when `CARRIERDESK_SMTP_PASSWORD` does not give it
     /// (`delivery::smtp_password` reads both).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +73,9 @@ impl Config {
         })?;
         if open_to_others && (config.smtp_password.is_some() || config.sms_token.is_some()) {
             config.exposed = path.map(Path::to_path_buf);
+        }
+        if config.money_decimals.is_some_and(|d| d > 6) {
+            anyhow::bail!("money_decimals is at most 6: amounts are kept to the millionth");
         }
         if let Some(bad) = config
             .board_columns

@@ -198,20 +198,20 @@ fn asterisk_master_csv_is_guessed_matched_and_rated() {
         assert_eq!(ids(&report.unrated), [BLUEWAVE]);
         assert_eq!(report.zone, "UTC");
 
-        // 120 s at 0.012 EUR a minute is 2.4 cents: 2 cents.
+        // 120 s at 0.012 EUR a minute is 2.4 cents, kept exactly: 0.024 EUR.
         let first = f.call(NORDLINK, "1793614500.1");
         assert_eq!(first.start_at, utc("2026-11-02 10:15:00"));
         assert!(first.answered);
         assert_eq!(
             (first.duration_s, first.billed_s, first.charge, first.cost),
-            (120, 120, 2, 0)
+            (120, 120, 24_000, 0)
         );
         assert_eq!(first.account_code, "AC000001");
         // The account code "1" is customer 1's id; 61 s bill as 120 s under 60/60.
         let by_id = f.call(NORDLINK, "1793616300.4");
         assert_eq!(
             (by_id.duration_s, by_id.billed_s, by_id.charge),
-            (61, 120, 2)
+            (61, 120, 24_000)
         );
         // Bluewave has no rate: billed in its increments, charged nothing.
         let unrated = f.call(BLUEWAVE, "1793617500.6");
@@ -219,7 +219,7 @@ fn asterisk_master_csv_is_guessed_matched_and_rated() {
         assert_eq!(
             f.hourly(NORDLINK),
             BTreeMap::from([
-                (utc("2026-11-02 10:00:00"), traffic(3, 2, 181, 240, 4)),
+                (utc("2026-11-02 10:00:00"), traffic(3, 2, 181, 240, 48_000)),
                 (utc("2026-11-02 11:00:00"), traffic(1, 0, 0, 0, 0)),
             ])
         );
@@ -247,8 +247,8 @@ fn the_sip_user_in_the_channel_name_finds_the_customer() {
         let calls = f.calls(ATLAS);
         let channels: Vec<&str> = calls.iter().map(|c| c.channel.as_ref()).collect();
         assert_eq!(channels, ["SIP/1001-0000abcd", "PJSIP/1002-00000012"]);
-        // 61 s under 6/6 bill as 66 s; at 0.006 EUR a minute that is 0.66 cents: 1 cent.
-        assert_eq!((calls[0].billed_s, calls[0].charge), (66, 1));
+        // 61 s under 6/6 bill as 66 s; at 0.006 EUR a minute that is 0.66 cents, exactly.
+        assert_eq!((calls[0].billed_s, calls[0].charge), (66, 6_600));
         assert!(!calls[1].answered);
     }
 }
@@ -276,10 +276,10 @@ fn unmatched_rows_are_counted_listed_and_claimed_once_their_customer_exists() {
             (0, 1, 7, 0)
         );
         assert_eq!(f.db.service.unmatched_cdrs(100).unwrap().0, 0);
-        // 45 s at 0.06 EUR a minute, per second: 4.5 cents, rounded half up to 5.
+        // 45 s at 0.06 EUR a minute, per second: 4.5 cents, kept exactly.
         assert_eq!(
             f.hourly(4),
-            BTreeMap::from([(utc("2026-11-02 11:00:00"), traffic(1, 1, 45, 45, 5))])
+            BTreeMap::from([(utc("2026-11-02 11:00:00"), traffic(1, 1, 45, 45, 45_000))])
         );
     }
 }
@@ -301,6 +301,67 @@ fn importing_the_same_file_twice_adds_nothing() {
             f.count("SELECT count(*) FROM audit_log WHERE table_name = 'cdrs' AND action = 'POST'"),
             2
         );
+    }
+}
+
+/// Customers in EUR (cents), JPY (no minor unit) and BHD (fils), with a call and an hour
+/// each, as schema 11 stored them: in minor units.
+const OLD_MONEY: &str = "
+    INSERT INTO customers (id, name, status, currency, created_at, updated_at) VALUES
+        (11, 'Euro Ltd', 'active', 'EUR', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z'),
+        (12, 'Yen KK', 'active', 'JPY', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z'),
+        (13, 'Dinar WLL', 'active', 'BHD', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+    INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge, cost)
+    VALUES ('e', 11, 1793614500, 1, 60, 60, 125, 100),
+           ('y', 12, 1793614500, 1, 60, 60, 7, 5),
+           ('b', 13, 1793614500, 1, 60, 60, 1234, 1000),
+           ('u', NULL, 1793614500, 1, 60, 0, 0, 0);
+    INSERT INTO summary_hourly (customer_id, hour, attempts, connected, duration_s, billed_s, charge, cost)
+    VALUES (11, 1793613600, 1, 1, 60, 60, 125, 100),
+           (12, 1793613600, 1, 1, 60, 60, 7, 5),
+           (13, 1793613600, 1, 1, 60, 60, 1234, 1000);";
+
+#[test]
+fn money_stored_in_minor_units_is_converted_to_millionths_by_the_migration() {
+    let sqlite = |path: &Path| {
+        let old = rusqlite::Connection::open(path).unwrap();
+        old.execute_batch(include_str!("../src/store/schema.sql"))
+            .unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute_batch(OLD_MONEY).unwrap();
+    };
+    let pg = |url: &str| {
+        let mut old = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        old.batch_execute(include_str!("../src/store/pg/v1_schema.sql"))
+            .unwrap();
+        old.batch_execute(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL);
+             INSERT INTO schema_version (version) VALUES (1);",
+        )
+        .unwrap();
+        old.batch_execute(OLD_MONEY).unwrap();
+    };
+    for db in each_engine_prepared(sqlite, pg) {
+        let f = Fixture::on(db);
+        // 1.25 EUR, 7 JPY and 1.234 BHD, in millionths; a call of nobody stays at zero.
+        for (uid, charge, cost) in [
+            ("e", 1_250_000, 1_000_000),
+            ("y", 7_000_000, 5_000_000),
+            ("b", 1_234_000, 1_000_000),
+            ("u", 0, 0),
+        ] {
+            assert_eq!(
+                f.count(&format!("SELECT charge FROM cdrs WHERE uid = '{uid}'")),
+                charge
+            );
+            assert_eq!(
+                f.count(&format!("SELECT cost FROM cdrs WHERE uid = '{uid}'")),
+                cost
+            );
+        }
+        assert_eq!(f.hourly(11).values().next().unwrap().charge, 1_250_000);
+        assert_eq!(f.hourly(12).values().next().unwrap().cost, 5_000_000);
+        assert_eq!(f.hourly(13).values().next().unwrap().charge, 1_234_000);
     }
 }
 
@@ -343,7 +404,7 @@ fn calls_stored_under_the_first_schema_are_still_known_after_the_migration() {
         assert_eq!(f.count(version), carrierdesk::store::SCHEMA_VERSION);
         let first = f.import_data(&["asterisk_master.csv"]);
         assert_eq!((first.inserted, first.claimed, first.duplicates), (7, 1, 0));
-        assert_eq!(f.call(NORDLINK, "1793614500.1").charge, 2);
+        assert_eq!(f.call(NORDLINK, "1793614500.1").charge, 24_000);
         let again = f.import_data(&["asterisk_master.csv"]);
         assert_eq!((again.inserted, again.claimed, again.duplicates), (0, 0, 8));
         assert_eq!(f.count("SELECT count(*) FROM cdrs"), 8);
@@ -430,7 +491,10 @@ fn asterisk_cdr_custom_puts_the_account_code_after_amaflags() {
         let report = f.import_data(&["asterisk_custom.csv"]);
         assert_eq!(report.files[0].format, Some(Format::AsteriskCustom));
         let call = f.call(NORDLINK, "1793980800.50#50");
-        assert_eq!((call.duration_s, call.billed_s, call.charge), (180, 180, 4));
+        assert_eq!(
+            (call.duration_s, call.billed_s, call.charge),
+            (180, 180, 36_000)
+        );
         // No account code: the SIP user 1001 in the channel name belongs to Atlas.
         let missed = f.call(ATLAS, "1793981100.52#52");
         assert!(!missed.answered);
@@ -483,11 +547,11 @@ fn native_rows_carry_their_own_price() {
         let call = f.call(NORDLINK, "n-1");
         assert_eq!(
             (call.duration_s, call.billed_s, call.charge, call.cost),
-            (95, 120, 5, 3)
+            (95, 120, 50_000, 30_000)
         );
         assert_eq!(f.call(NORDLINK, "n-2").start_at, utc("2026-11-09 10:30:00"));
         let call = f.call(BLUEWAVE, "n-3");
-        assert_eq!((call.charge, call.cost), (120, 85));
+        assert_eq!((call.charge, call.cost), (1_200_000, 850_000));
     }
 }
 
@@ -720,7 +784,7 @@ fn the_cdr_report_is_utc_csv_that_imports_back_unchanged() {
         assert_eq!(
             lines.next(),
             Some(
-                "1793614500.1,AC000001,4930111222,441632960001,SIP/gw1-00000001,2026-11-02T10:15:00Z,1,120,120,ANSWERED,0.02,0.00,EUR"
+                "1793614500.1,AC000001,4930111222,441632960001,SIP/gw1-00000001,2026-11-02T10:15:00Z,1,120,120,ANSWERED,0.024,0.00,EUR"
             )
         );
 
@@ -812,7 +876,10 @@ fn a_call_charged_below_zero_or_above_the_most_one_call_may_is_refused_by_its_li
         std::fs::write(&file, format!("{header}{good}")).unwrap();
         f.import(&[file], &ImportOptions::default()).unwrap();
         let hours = f.hourly(NORDLINK);
-        assert_eq!(hours.values().map(|t| t.charge).sum::<i64>(), 100_000_000);
+        assert_eq!(
+            hours.values().map(|t| t.charge).sum::<i64>(),
+            1_000_000_000_000
+        );
     }
 }
 

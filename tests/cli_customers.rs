@@ -1515,3 +1515,81 @@ fn bulk_update_says_what_it_changed_only_once_it_is_committed() {
         done.stdout()
     );
 }
+
+/// The worked example of rating at call precision: 20 s and 37 s on 30/6 at 0.0100 a minute
+/// are 0.005 and 0.007. The day owes 0.012: the summary shows it in cents, rounded once, and
+/// its CSV and JSON carry it exactly (per-call rounding would have made it 0.02).
+#[test]
+fn calls_are_charged_to_the_millionth_and_rounded_once_when_shown() {
+    let db = Db::demo();
+    let id = db
+        .count("SELECT min(id) FROM customers WHERE currency = 'EUR'")
+        .to_string();
+    db.run(&[
+        "customers",
+        "update",
+        &id,
+        "--rate",
+        "0.01",
+        "--billing-increment",
+        "30/6",
+        "--account-code",
+        "PREC1",
+    ])
+    .expect(0);
+    let row = |uid: &str, start: &str, answer: &str, end: &str, talk: u32| {
+        format!(
+            "\"PREC1\",\"4930111222\",\"441632960001\",\"from-customer\",\"\",\"SIP/gw1-1\",\"SIP/carrier-2\",\"Dial\",\"\",\"{start}\",\"{answer}\",\"{end}\",{},{talk},\"ANSWERED\",\"DOCUMENTATION\",\"{uid}\",\"\"\n",
+            talk + 2
+        )
+    };
+    let file = db.file(
+        "precision.csv",
+        &(row(
+            "p.1",
+            "2026-11-02 10:15:00",
+            "2026-11-02 10:15:02",
+            "2026-11-02 10:15:22",
+            20,
+        ) + &row(
+            "p.2",
+            "2026-11-02 11:15:00",
+            "2026-11-02 11:15:02",
+            "2026-11-02 11:15:39",
+            37,
+        )),
+    );
+    db.run(&["import", "cdrs", file.to_str().unwrap()])
+        .expect(0);
+    assert_eq!(
+        db.count("SELECT sum(charge) FROM cdrs WHERE account_code = 'PREC1'"),
+        12_000
+    );
+    let csv = db
+        .run(&["summary", "--customer", &id, "--period", "monthly", "--csv"])
+        .expect(0)
+        .stdout();
+    let november = csv.lines().find(|l| l.starts_with("2026-11")).unwrap();
+    assert!(november.contains(",0.012,"), "{csv}");
+    let json = db
+        .run(&[
+            "summary",
+            "--customer",
+            &id,
+            "--period",
+            "monthly",
+            "--json",
+        ])
+        .expect(0)
+        .stdout();
+    assert!(json.contains("\"charge\": \"0.012\""), "{json}");
+    let table = db
+        .run(&["summary", "--customer", &id, "--period", "monthly"])
+        .expect(0)
+        .stdout();
+    let november = table.lines().find(|l| l.starts_with("2026-11")).unwrap();
+    assert!(
+        november.contains(" 0.01 ") && !november.contains("0.012"),
+        "{table}"
+    );
+}

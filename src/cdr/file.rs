@@ -448,11 +448,11 @@ fn check(
                 )
             })?;
             let amount = |i: usize| {
-                let minor = currency
-                    .parse_amount(&lossy(raw(i)))
+                let micros = currency
+                    .parse_micros(&lossy(raw(i)))
                     .map_err(|m| fail(i, m))?;
-                check_call_amount(minor, currency).map_err(|m| fail(i, m))?;
-                Ok(minor)
+                check_call_amount(micros, currency).map_err(|m| fail(i, m))?;
+                Ok(micros)
             };
             let billed_s = seconds(p.billed)?;
             if !answered && billed_s > 0 {
@@ -642,7 +642,7 @@ impl<'r> Row<'r> {
                 } else {
                     0
                 };
-                let charge = c.tariff.charge(billed, c.currency);
+                let charge = c.tariff.charge(billed);
                 // A rate times a talk time of years: the talk time is what is wrong.
                 check_call_amount(charge, c.currency).map_err(|m| RowError {
                     line: 0,

@@ -11,7 +11,7 @@
 //! | duration | yes | talk time, whole seconds; 0 when not answered |
 //! | billed | yes | billed seconds; 0 when not answered |
 //! | disposition | no | ANSWERED, NO ANSWER, BUSY ... as the switch said it |
-//! | charge, cost | yes | plain decimals in `currency` (`12.5`, `0.0042` is refused for EUR): never floats |
+//! | charge, cost | yes | plain decimals in `currency`, up to six places (`12.5`, `0.0042`): never floats |
 //! | currency | yes | ISO 4217 code; must be the customer's currency |
 
 use super::time::utc_text;
@@ -68,8 +68,8 @@ impl<W: io::Write> NativeWriter<W> {
             &cdr.duration_s.to_string(),
             &cdr.billed_s.to_string(),
             &cdr.disposition,
-            &c.plain(cdr.charge),
-            &c.plain(cdr.cost),
+            &c.exact(cdr.charge),
+            &c.exact(cdr.cost),
             c.code(),
         ])?;
         Ok(())

@@ -63,9 +63,9 @@ pub fn run(service: &Service, args: SummaryArgs) -> anyhow::Result<()> {
                     connected: t.connected,
                     duration_s: t.duration_s,
                     billed_s: t.billed_s,
-                    charge: cur.plain(t.charge),
-                    cost: cur.plain(t.cost),
-                    profit: cur.plain(t.profit()),
+                    charge: cur.exact(t.charge),
+                    cost: cur.exact(t.cost),
+                    profit: cur.exact(t.profit()),
                     asr: round(t.asr()),
                     acd_s: round(t.acd()),
                     profit_percent: round(t.profit_percent()),
@@ -113,7 +113,7 @@ pub fn run(service: &Service, args: SummaryArgs) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "{}",
-                line(SummaryColumn::ALL.map(|c| c.display(r, args.period, cur)))
+                line(SummaryColumn::ALL.map(|c| c.display(r, args.period, cur, None)))
             )?;
         }
     }

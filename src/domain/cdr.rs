@@ -1,6 +1,6 @@
 //! Call detail records as stored, and who a call belongs to.
 
-use super::money::Currency;
+use super::money::{Currency, MICROS};
 use super::rating::Tariff;
 use super::summary::Traffic;
 use serde::Serialize;
@@ -11,20 +11,21 @@ use std::borrow::Cow;
 /// overflows: an hour's total would need billions of calls at the most.
 pub const MAX_CALL_AMOUNT: i64 = 1_000_000;
 
-/// Refuses a call's charge or cost below zero or above `MAX_CALL_AMOUNT`, saying why.
-pub fn check_call_amount(minor: i64, currency: Currency) -> Result<(), String> {
-    let max = MAX_CALL_AMOUNT * 10i64.pow(u32::from(currency.digits()));
-    if minor < 0 {
+/// Refuses a call's charge or cost, in millionths, below zero or above `MAX_CALL_AMOUNT`,
+/// saying why.
+pub fn check_call_amount(micros: i64, currency: Currency) -> Result<(), String> {
+    let max = MAX_CALL_AMOUNT * MICROS;
+    if micros < 0 {
         Err(format!(
             "{} is negative; a call's charge and cost cannot be",
-            currency.plain(minor)
+            currency.exact(micros)
         ))
-    } else if minor > max {
+    } else if micros > max {
         Err(format!(
             "{} {} is more than one call may come to ({} {})",
-            currency.plain(minor),
+            currency.exact(micros),
             currency.code(),
-            currency.plain(max),
+            currency.exact(max),
             currency.code()
         ))
     } else {
@@ -47,7 +48,7 @@ pub struct Cdr<'a> {
     pub duration_s: i64,
     /// Talk time rounded up to the customer's billing increments.
     pub billed_s: i64,
-    /// Minor units of the customer's currency.
+    /// Millionths of the major unit of the customer's currency (call precision).
     pub charge: i64,
     pub cost: i64,
     pub src: Cow<'a, str>,

@@ -198,6 +198,56 @@ impl Currency {
         parse_decimal(text, self.digits, self.code)
     }
 
+    /// Millionths of the major unit in one minor unit (10,000 for EUR, 1,000,000 for JPY).
+    pub fn micros_per_minor(self) -> i64 {
+        MICROS / self.scale()
+    }
+
+    /// Minor units as millionths: exact, or None past what an i64 holds.
+    pub fn micros_of_minor(self, minor: i64) -> Option<i64> {
+        minor.checked_mul(self.micros_per_minor())
+    }
+
+    /// Millionths rounded, half to even, to the currency's minor unit. Money is held at
+    /// call precision and rounded here, once, where it leaves call level (an invoice line,
+    /// a balance debit, a figure on screen); never per call.
+    pub fn minor_of_micros(self, micros: i64) -> i64 {
+        div_half_even(i128::from(micros), i128::from(self.micros_per_minor())) as i64
+    }
+
+    /// Parses a decimal amount at call precision ("0.0042", "12.5") into millionths:
+    /// up to six decimals, whatever the currency's minor unit.
+    pub fn parse_micros(self, text: &str) -> Result<i64, String> {
+        parse_decimal(text, MICROS_DIGITS, self.code)
+    }
+
+    /// Millionths as the shortest exact plain decimal, keeping at least the currency's own
+    /// decimals: 0.012 EUR is "0.012", 12 EUR "12.00", 5 JPY "5". What copies, exports and
+    /// the CDR report carry, so that a spreadsheet adds up exactly what the database holds.
+    pub fn exact(self, micros: i64) -> String {
+        let text = trimmed_decimal(micros, MICROS_DIGITS);
+        let decimals = text.split_once('.').map_or(0, |(_, f)| f.len());
+        let want = usize::from(self.digits);
+        match (decimals, want) {
+            (d, w) if d >= w => text,
+            (0, w) => format!("{text}.{:0w$}", 0),
+            (d, w) => format!("{text}{:0>pad$}", "", pad = w - d),
+        }
+    }
+
+    /// Millionths for a person, rounded half to even to `decimals` places (the currency's
+    /// own when None) and grouped: "1,234.57".
+    pub fn show(self, micros: i64, decimals: Option<u8>) -> String {
+        let decimals = decimals.unwrap_or(self.digits).min(MICROS_DIGITS);
+        let step = 10i64.pow(u32::from(MICROS_DIGITS - decimals));
+        let rounded = div_half_even(i128::from(micros), i128::from(step)) as i64;
+        let as_minor = Currency {
+            code: self.code,
+            digits: decimals,
+        };
+        as_minor.display(rounded)
+    }
+
     /// Minor units as a plain decimal: "-1234.50". No symbol, no separators:
     /// what spreadsheets and scripts read as a number.
     pub fn plain(self, minor: i64) -> String {
@@ -270,6 +320,21 @@ impl fmt::Display for Money {
 
 /// The most decimal places any currency has (BHD, KWD, ... have 3).
 pub const MAX_DIGITS: u8 = 3;
+
+/// Call precision: amounts of calls, rates and fees are millionths of the major unit.
+pub const MICROS_DIGITS: u8 = 6;
+pub const MICROS: i64 = 1_000_000;
+
+/// `n / d` rounded to the nearest integer, a tie to the even one (banker's rounding), so
+/// that rounding many amounts does not drift upwards. `d` is positive.
+pub fn div_half_even(n: i128, d: i128) -> i128 {
+    let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+    match (2 * r).cmp(&d) {
+        std::cmp::Ordering::Less => q,
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal => q + (q & 1),
+    }
+}
 
 /// An integer scaled by `digits` as the shortest exact decimal: (815, 2) → "8.15",
 /// (2000, 2) → "20", (12_000, 6) → "0.012".
@@ -479,6 +544,47 @@ mod tests {
         assert_eq!(
             Currency::parse("JPY").unwrap().display(1_234_567),
             "1,234,567"
+        );
+    }
+
+    #[test]
+    fn half_to_even_rounds_ties_to_the_even_neighbour() {
+        assert_eq!(div_half_even(5, 2), 2);
+        assert_eq!(div_half_even(7, 2), 4);
+        assert_eq!(div_half_even(-5, 2), -2);
+        assert_eq!(div_half_even(-7, 2), -4);
+        assert_eq!(div_half_even(6, 4), 2);
+        assert_eq!(div_half_even(86_415, 60), 1440);
+    }
+
+    #[test]
+    fn call_precision_is_kept_until_shown() {
+        let (jpy, bhd) = (
+            Currency::parse("JPY").unwrap(),
+            Currency::parse("BHD").unwrap(),
+        );
+        assert_eq!(eur().exact(12_000), "0.012");
+        assert_eq!(eur().exact(12_000_000), "12.00");
+        assert_eq!(eur().exact(12_500_000), "12.50");
+        assert_eq!(eur().exact(-1_234_500_000), "-1234.50");
+        assert_eq!(jpy.exact(5_000_000), "5");
+        assert_eq!(jpy.exact(5_500_000), "5.5");
+        assert_eq!(bhd.exact(1_000), "0.001");
+        assert_eq!(eur().show(12_000, None), "0.01");
+        assert_eq!(eur().show(15_000, None), "0.02");
+        assert_eq!(eur().show(25_000, None), "0.02");
+        assert_eq!(eur().show(12_345, Some(4)), "0.0123");
+        assert_eq!(eur().show(1_234_567_890_000, None), "1,234,567.89");
+        assert_eq!(jpy.show(1_500_000, None), "2");
+        assert_eq!(eur().minor_of_micros(12_000), 1);
+        assert_eq!(eur().minor_of_micros(-5_000), 0);
+        assert_eq!(eur().micros_of_minor(250), Some(2_500_000));
+        assert_eq!(eur().parse_micros("0.0042"), Ok(4_200));
+        assert!(
+            eur()
+                .parse_micros("0.0000001")
+                .unwrap_err()
+                .contains("at most 6 decimal places")
         );
     }
 

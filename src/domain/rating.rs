@@ -1,6 +1,6 @@
 //! Rating a call: the seconds billed under an increment, and the charge at a per-minute price.
 
-use super::money::Currency;
+use super::money::div_half_even;
 
 /// Seconds billed for a call of `d` seconds under a first/next increment (60/60, 6/6 ...):
 /// the first increment is charged whole, then every started `next` seconds.
@@ -34,15 +34,18 @@ impl Tariff {
         billed_seconds(talk_s, self.first_s, self.next_s)
     }
 
-    /// The charge for `billed_s` seconds in minor units of `currency`, rounded half up
-    /// once per call, as an invoice line for that call would be.
-    pub fn charge(&self, billed_s: i64, currency: Currency) -> i64 {
-        let micros_per_minor = 10i128.pow(6 - u32::from(currency.digits().min(6)));
-        let numerator = i128::from(billed_s) * i128::from(self.rate_micros);
-        let denominator = 60 * micros_per_minor;
-        let minor = (numerator + denominator / 2).div_euclid(denominator);
-        i64::try_from(minor).unwrap_or(i64::MAX)
+    /// The charge for `billed_s` seconds, in millionths of the currency's major unit.
+    pub fn charge(&self, billed_s: i64) -> i64 {
+        price_micros(billed_s, self.rate_micros)
     }
+}
+
+/// `billed_s` seconds at `rate_micros` a minute, in millionths, exactly and then rounded
+/// half to even to the millionth: 7 s at 0.012345 a minute is 1,440.25 millionths, 1,440.
+/// Rounding to the currency's minor unit waits until money leaves call level.
+pub fn price_micros(billed_s: i64, rate_micros: i64) -> i64 {
+    let exact = i128::from(billed_s) * i128::from(rate_micros);
+    i64::try_from(div_half_even(exact, 60)).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -60,24 +63,22 @@ mod tests {
     }
 
     #[test]
-    fn charge_is_per_call_and_rounds_half_up() {
-        let eur = Currency::parse("EUR").unwrap();
-        // 0.012 EUR a minute: 120 s cost 0.024 EUR, which is 2 cents; 150 s cost 0.03 EUR.
+    fn charges_are_exact_to_the_millionth() {
         let t = Tariff {
-            rate_micros: 12_000,
-            first_s: 60,
-            next_s: 60,
+            rate_micros: 10_000,
+            first_s: 30,
+            next_s: 6,
         };
-        assert_eq!(t.charge(120, eur), 2);
-        assert_eq!(t.charge(150, eur), 3);
-        assert_eq!(t.charge(0, eur), 0);
-        // 1.5 yen a minute: one minute rounds up to 2 yen.
-        let jpy = Currency::parse("JPY").unwrap();
-        let yen = Tariff {
-            rate_micros: 1_500_000,
-            ..t
-        };
-        assert_eq!(yen.charge(60, jpy), 2);
+        // The worked example: 20 s and 37 s on 30/6 at 0.0100 a minute are 0.005 and 0.007.
+        assert_eq!(t.charge(t.billed_seconds(20)), 5_000);
+        assert_eq!(t.charge(t.billed_seconds(37)), 7_000);
+        // 6 s at 0.0042 a minute is 0.00042: not nothing.
+        assert_eq!(price_micros(6, 4_200), 420);
+        // 7 s at 0.012345 a minute is 1,440.25 millionths; half to even at .5.
+        assert_eq!(price_micros(7, 12_345), 1_440);
+        assert_eq!(price_micros(1, 30), 0);
+        assert_eq!(price_micros(1, 90), 2);
+        assert_eq!(price_micros(0, 12_345), 0);
         assert!(
             !Tariff {
                 rate_micros: 0,

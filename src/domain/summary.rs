@@ -32,7 +32,7 @@ pub fn mss(seconds: f64) -> String {
 }
 
 /// The summed traffic of one period (an hour, day, week or month) for one customer.
-/// Money in minor units of the customer's currency.
+/// Money in millionths of the major unit of the customer's currency (call precision).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Traffic {
     pub attempts: i64,
@@ -56,13 +56,15 @@ impl Traffic {
         })
     }
 
+    /// Adds hours up into days, weeks and months. Each stored hour was added with checked
+    /// arithmetic; a view's total saturates rather than wrap, were it ever to reach i64.
     pub fn add(&mut self, other: &Traffic) {
-        self.attempts += other.attempts;
-        self.connected += other.connected;
-        self.duration_s += other.duration_s;
-        self.billed_s += other.billed_s;
-        self.charge += other.charge;
-        self.cost += other.cost;
+        self.attempts = self.attempts.saturating_add(other.attempts);
+        self.connected = self.connected.saturating_add(other.connected);
+        self.duration_s = self.duration_s.saturating_add(other.duration_s);
+        self.billed_s = self.billed_s.saturating_add(other.billed_s);
+        self.charge = self.charge.saturating_add(other.charge);
+        self.cost = self.cost.saturating_add(other.cost);
     }
 
     pub fn asr(&self) -> Option<f64> {
@@ -74,7 +76,7 @@ impl Traffic {
     }
 
     pub fn profit(&self) -> i64 {
-        self.charge - self.cost
+        self.charge.saturating_sub(self.cost)
     }
 
     pub fn profit_percent(&self) -> Option<f64> {

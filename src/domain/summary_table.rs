@@ -2,7 +2,7 @@
 //! selections), as plain text (for copies and CSV) and as text for the screen. The CLI, the
 //! grid and the exports all read cells from here, so they cannot disagree.
 
-use super::money::Currency;
+use super::money::{Currency, MICROS};
 use super::summary::{Period, SummaryRow, hms, mss};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,9 +80,9 @@ impl SummaryColumn {
 
     /// The cell as a number in the unit of `header_with_unit`; None for dates and for
     /// ratios of nothing (ASR with no attempts).
-    pub fn value(self, row: &SummaryRow, currency: Currency) -> Option<f64> {
+    pub fn value(self, row: &SummaryRow) -> Option<f64> {
         let t = &row.traffic;
-        let money = |minor: i64| minor as f64 / 10f64.powi(i32::from(currency.digits()));
+        let money = |micros: i64| micros as f64 / MICROS as f64;
         match self {
             SummaryColumn::Date => None,
             SummaryColumn::Asr => t.asr(),
@@ -98,7 +98,7 @@ impl SummaryColumn {
     }
 
     /// The cell for a spreadsheet: a plain number (decimal point, no symbol, no separators),
-    /// money exact from minor units, or the period's label.
+    /// money exact to the millionth, or the period's label.
     pub fn plain(self, row: &SummaryRow, period: Period, currency: Currency) -> String {
         let t = &row.traffic;
         let ratio = |v: Option<f64>, decimals: usize| {
@@ -108,9 +108,9 @@ impl SummaryColumn {
             SummaryColumn::Date => period.label(row.start),
             SummaryColumn::Asr => ratio(t.asr(), 2),
             SummaryColumn::Acd => ratio(t.acd(), 2),
-            SummaryColumn::Profit => currency.plain(t.profit()),
+            SummaryColumn::Profit => currency.exact(t.profit()),
             SummaryColumn::ProfitPercent => ratio(t.profit_percent(), 2),
-            SummaryColumn::Charge => currency.plain(t.charge),
+            SummaryColumn::Charge => currency.exact(t.charge),
             SummaryColumn::Attempts => t.attempts.to_string(),
             SummaryColumn::Connected => t.connected.to_string(),
             SummaryColumn::Duration => t.duration_s.to_string(),
@@ -118,17 +118,24 @@ impl SummaryColumn {
         }
     }
 
-    /// The cell on screen: money grouped, durations as h:mm:ss, ACD as m:ss.
-    pub fn display(self, row: &SummaryRow, period: Period, currency: Currency) -> String {
+    /// The cell on screen: money grouped and rounded to `decimals` places (the currency's
+    /// own when None), durations as h:mm:ss, ACD as m:ss.
+    pub fn display(
+        self,
+        row: &SummaryRow,
+        period: Period,
+        currency: Currency,
+        decimals: Option<u8>,
+    ) -> String {
         let t = &row.traffic;
         let percent = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}%"));
         match self {
             SummaryColumn::Date => period.label(row.start),
             SummaryColumn::Asr => percent(t.asr()),
             SummaryColumn::Acd => t.acd().map_or("-".into(), mss),
-            SummaryColumn::Profit => currency.display(t.profit()),
+            SummaryColumn::Profit => currency.show(t.profit(), decimals),
             SummaryColumn::ProfitPercent => percent(t.profit_percent()),
-            SummaryColumn::Charge => currency.display(t.charge),
+            SummaryColumn::Charge => currency.show(t.charge, decimals),
             SummaryColumn::Attempts => t.attempts.to_string(),
             SummaryColumn::Connected => t.connected.to_string(),
             SummaryColumn::Duration => hms(t.duration_s),
@@ -152,19 +159,31 @@ mod tests {
                 connected: 600,
                 duration_s: 72_000,
                 billed_s: 74_000,
-                charge: 123_456,
-                cost: 100_000,
+                charge: 1_234_564_200,
+                cost: 1_000_000_000,
             },
         };
         let d = Period::Daily;
-        assert_eq!(SummaryColumn::Charge.plain(&row, d, eur), "1234.56");
-        assert_eq!(SummaryColumn::Charge.display(&row, d, eur), "1,234.56");
+        // Copies carry the exact amount; the screen rounds it to cents, or to four places
+        // when the operator asks.
+        assert_eq!(SummaryColumn::Charge.plain(&row, d, eur), "1234.5642");
+        assert_eq!(
+            SummaryColumn::Charge.display(&row, d, eur, None),
+            "1,234.56"
+        );
+        assert_eq!(
+            SummaryColumn::Charge.display(&row, d, eur, Some(4)),
+            "1,234.5642"
+        );
         assert_eq!(SummaryColumn::Asr.plain(&row, d, eur), "50.00");
-        assert_eq!(SummaryColumn::Duration.display(&row, d, eur), "20:00:00");
+        assert_eq!(
+            SummaryColumn::Duration.display(&row, d, eur, None),
+            "20:00:00"
+        );
         assert_eq!(SummaryColumn::Duration.plain(&row, d, eur), "72000");
         assert_eq!(SummaryColumn::Date.plain(&row, d, eur), "2026-11-01");
-        assert_eq!(SummaryColumn::Profit.value(&row, eur), Some(234.56));
-        assert_eq!(SummaryColumn::Date.value(&row, eur), None);
+        assert_eq!(SummaryColumn::Profit.value(&row), Some(234.5642));
+        assert_eq!(SummaryColumn::Date.value(&row), None);
         assert_eq!(SummaryColumn::Profit.header_with_unit(eur), "Profit (EUR)");
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Result, Service, commit};
 use crate::domain::audit::snapshot;
-use crate::domain::rating::billed_seconds;
+use crate::domain::rating::{billed_seconds, price_micros};
 use crate::domain::sip_user::{Codec, NatPing, Protocol};
 use crate::domain::summary::Period;
 use crate::domain::{
@@ -535,7 +535,6 @@ impl Profile {
             attempts,
             ..Traffic::default()
         };
-        let (mut charge_micros, mut cost_micros) = (0i64, 0i64);
         for _ in 0..attempts {
             if rng.f64() >= self.asr {
                 continue;
@@ -547,13 +546,10 @@ impl Profile {
             t.connected += 1;
             t.duration_s += d;
             t.billed_s += billed;
-            charge_micros += billed * self.rate_micros / 60;
-            cost_micros +=
-                (billed as f64 * self.rate_micros as f64 * self.cost_ratio / 60.0) as i64;
+            let charge = price_micros(billed, self.rate_micros);
+            t.charge += charge;
+            t.cost += (charge as f64 * self.cost_ratio).round() as i64;
         }
-        let per_minor = 10i64.pow(6 - u32::from(self.currency.digits()));
-        t.charge = (charge_micros + per_minor / 2) / per_minor;
-        t.cost = (cost_micros + per_minor / 2) / per_minor;
         t
     }
 }

@@ -86,6 +86,14 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v11_outbox.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("call_precision_v12.sql"),
+        pg: include_str!("pg/v12_call_precision.sql"),
+        step: Some(Step {
+            sqlite: super::call_precision::to_micros_sqlite,
+            pg: super::call_precision::to_micros_pg,
+        }),
+    },
 ];
 
 /// The schema version this build knows.

@@ -4,6 +4,7 @@
 mod audit;
 mod audit_chain;
 mod board;
+mod call_precision;
 mod cdrs;
 mod change_log;
 mod contacts;

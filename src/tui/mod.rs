@@ -130,6 +130,7 @@ async fn event_loop(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut app = App::new(BoardScreen::new(session.board_columns()));
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.money_decimals = session.config.money_decimals;
     let worker = worker::Worker::spawn(service, session, tx);
     for effect in app.start() {
         worker.send(effect);

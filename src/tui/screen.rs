@@ -118,6 +118,8 @@ pub struct Ui {
     pub no_color: bool,
     /// Now, in unix seconds, for relative times ("5m ago").
     pub now: i64,
+    /// Decimals of money on screen (the config's `money_decimals`); None: the currency's.
+    pub money_decimals: Option<u8>,
 }
 
 /// What a handler may ask of the shell, collected and carried out after it returns.

@@ -69,7 +69,7 @@ pub fn portal_window(view: &PortalView) -> Window {
                 asr,
                 acd,
                 hms(t.duration_s),
-                money(t.charge)
+                format!("{} {}", c.currency.show(t.charge, None), c.currency)
             ));
         }
     }

@@ -42,6 +42,7 @@ pub struct App {
     /// Set when state changed and a frame is due.
     pub dirty: bool,
     pub no_color: bool,
+    pub money_decimals: Option<u8>,
     /// The last frame had no room for the console: keys other than quit do nothing.
     too_small: bool,
     effects: Vec<Effect>,
@@ -66,6 +67,7 @@ impl App {
             home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
             dirty: true,
             no_color: false,
+            money_decimals: None,
             too_small: false,
             effects: Vec::new(),
         }
@@ -323,6 +325,7 @@ impl App {
         let ui = Ui {
             no_color: self.no_color,
             now: self.clock.now(),
+            money_decimals: self.money_decimals,
         };
         let from = self.showing();
         for (_, screen) in &mut self.stack[from..] {

@@ -7,6 +7,7 @@ use ratatui::layout::HorizontalAlignment;
 
 use super::grid::GridSource;
 use crate::domain::Currency;
+use crate::domain::money::MICROS;
 use crate::domain::selection::Metric;
 use crate::domain::summary::{Period, SummaryRow, Traffic, hms, mss};
 use crate::domain::summary_table::SummaryColumn;
@@ -16,14 +17,22 @@ pub struct SummaryGrid<'a> {
     rows: &'a [SummaryRow],
     period: Period,
     currency: Currency,
+    /// Decimals of money on screen; None: the currency's. Copies are exact whatever it is.
+    decimals: Option<u8>,
 }
 
 impl<'a> SummaryGrid<'a> {
-    pub fn new(rows: &'a [SummaryRow], period: Period, currency: Currency) -> SummaryGrid<'a> {
+    pub fn new(
+        rows: &'a [SummaryRow],
+        period: Period,
+        currency: Currency,
+        decimals: Option<u8>,
+    ) -> SummaryGrid<'a> {
         SummaryGrid {
             rows,
             period,
             currency,
+            decimals,
         }
     }
 
@@ -92,12 +101,14 @@ impl GridSource for SummaryGrid<'_> {
 
     fn text(&self, row: usize, col: usize) -> Cow<'_, str> {
         self.rows.get(row).map_or("".into(), |r| {
-            Self::col(col).display(r, self.period, self.currency).into()
+            Self::col(col)
+                .display(r, self.period, self.currency, self.decimals)
+                .into()
         })
     }
 
     fn value(&self, row: usize, col: usize) -> Option<f64> {
-        Self::col(col).value(self.rows.get(row)?, self.currency)
+        Self::col(col).value(self.rows.get(row)?)
     }
 
     fn copy_text(&self, row: usize, col: usize) -> Cow<'_, str> {
@@ -110,11 +121,9 @@ impl GridSource for SummaryGrid<'_> {
         match Self::col(col) {
             SummaryColumn::Asr | SummaryColumn::ProfitPercent => format!("{v:.1}%"),
             SummaryColumn::Acd => mss(v),
-            SummaryColumn::Profit | SummaryColumn::Charge => {
-                let digits = i32::from(self.currency.digits());
-                self.currency
-                    .display((v * 10f64.powi(digits)).round() as i64)
-            }
+            SummaryColumn::Profit | SummaryColumn::Charge => self
+                .currency
+                .show((v * MICROS as f64).round() as i64, self.decimals),
             SummaryColumn::Duration | SummaryColumn::Billed => hms(v.round() as i64),
             SummaryColumn::Date | SummaryColumn::Attempts | SummaryColumn::Connected => {
                 if v.fract() == 0.0 {

@@ -437,15 +437,16 @@ mod tests {
             .timestamp()
     }
 
-    /// A busy day at 50% ASR, a small day at 100%, and a day without traffic.
+    /// A busy day at 50% ASR, a small day at 100%, and a day without traffic; money given
+    /// in cents here, held in millionths.
     fn rows() -> Vec<SummaryRow> {
-        let t = |attempts, connected, duration_s, billed_s, charge, cost| Traffic {
+        let t = |attempts, connected, duration_s, billed_s, cents: i64, cost: i64| Traffic {
             attempts,
             connected,
             duration_s,
             billed_s,
-            charge,
-            cost,
+            charge: cents * 10_000,
+            cost: cost * 10_000,
         };
         vec![
             SummaryRow {
@@ -524,7 +525,7 @@ mod tests {
                 traffic: Traffic::default(),
             })
             .collect();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(100, 10);
         // 10 lines: group line, header line, 8 rows.
         draw(&src, &mut s, 80, 10);
@@ -588,7 +589,7 @@ mod tests {
     #[test]
     fn clicks_find_the_cell_drawn_under_them() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         assert_eq!(s.cell_at(0, 2), None, "nothing drawn yet");
         draw(&src, &mut s, 80, 8);
@@ -645,7 +646,7 @@ mod tests {
     #[test]
     fn draws_group_headers_headers_and_rows() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         let buf = draw(&src, &mut s, 80, 6);
         assert_eq!(
@@ -664,7 +665,7 @@ mod tests {
     #[test]
     fn short_areas_drop_the_footer_then_the_group_line() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         s.select_all();
         for h in 0..6 {
@@ -681,7 +682,7 @@ mod tests {
 
     #[test]
     fn an_empty_view_says_so() {
-        let src = SummaryGrid::new(&[], Period::Monthly, eur());
+        let src = SummaryGrid::new(&[], Period::Monthly, eur(), None);
         let mut s = GridState::new(0, 10);
         s.move_cursor(Move::Down);
         s.extend(Move::Right);
@@ -696,7 +697,7 @@ mod tests {
     #[test]
     fn scrolling_right_keeps_the_date_column() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         s.move_cursor(Move::RowEnd);
         let buf = draw(&src, &mut s, 80, 4);
@@ -714,7 +715,7 @@ mod tests {
     #[test]
     fn selected_cells_and_the_cursor_are_highlighted() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let st = GridStyles::default();
         let mut s = GridState::new(3, 10);
         // Select ASR and ACD of the first two days with keys: l, then Shift+→, Shift+↓.
@@ -757,7 +758,7 @@ mod tests {
         }
         assert_ne!(m.selected, m.cursor);
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         s.extend(Move::Down);
         let mut term = Terminal::new(TestBackend::new(40, 5)).unwrap();
@@ -771,7 +772,7 @@ mod tests {
     #[test]
     fn the_status_line_labels_weighted_figures_apart_from_the_mean() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         s.move_cursor(Move::Right);
         s.select_column();
@@ -880,7 +881,7 @@ mod tests {
     #[test]
     fn copies_are_tsv_with_plain_numbers_and_unit_headers() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut s = GridState::new(3, 10);
         // Profit, Profit % and Charge of the first two days.
         for _ in 0..3 {
@@ -954,7 +955,7 @@ mod tests {
     #[test]
     fn exports_the_view_or_the_selection_as_csv() {
         let rows = rows();
-        let src = SummaryGrid::new(&rows, Period::Daily, eur());
+        let src = SummaryGrid::new(&rows, Period::Daily, eur(), None);
         let mut out = Vec::new();
         write_csv(&src, &Selection::all(3, 10).unwrap(), &mut out).unwrap();
         assert_eq!(

@@ -65,14 +65,20 @@ impl CardTab for MainTab {
         Flow::Done
     }
 
-    fn draw(&mut self, frame: &mut Frame, area: Rect, data: &CardData, _ui: &Ui) {
+    fn draw(&mut self, frame: &mut Frame, area: Rect, data: &CardData, ui: &Ui) {
         let ids: Vec<i64> = data.blocks.iter().map(|b| b.id).collect();
         self.blocks.follow(&ids);
-        draw_main(frame, area, data, &mut self.blocks);
+        draw_main(frame, area, data, &mut self.blocks, ui.money_decimals);
     }
 }
 
-fn draw_main(frame: &mut Frame, area: Rect, data: &CardData, cursor: &mut RowCursor) {
+fn draw_main(
+    frame: &mut Frame,
+    area: Rect,
+    data: &CardData,
+    cursor: &mut RowCursor,
+    decimals: Option<u8>,
+) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
     let rows = data.blocks.len().clamp(1, BLOCK_ROWS);
@@ -178,7 +184,7 @@ fn draw_main(frame: &mut Frame, area: Rect, data: &CardData, cursor: &mut RowCur
                 t.attempts,
                 t.asr().map_or("-".into(), |a| format!("{a:.0}%")),
                 t.acd().map_or("-".into(), mss),
-                c.currency.display(t.charge),
+                c.currency.show(t.charge, decimals),
             )));
         }
     }

@@ -87,7 +87,12 @@ impl SummaryTab {
     }
 
     pub fn source(&self, currency: Currency) -> SummaryGrid<'_> {
-        SummaryGrid::new(self.rows.as_deref().unwrap_or(&[]), self.period, currency)
+        SummaryGrid::new(
+            self.rows.as_deref().unwrap_or(&[]),
+            self.period,
+            currency,
+            None,
+        )
     }
 
     /// The row under the cursor.
@@ -323,17 +328,11 @@ impl CardTab for SummaryTab {
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, data: &CardData, ui: &Ui) {
-        draw_summary(frame, area, data.customer.currency, self, ui.no_color);
+        draw_summary(frame, area, data.customer.currency, self, ui);
     }
 }
 
-fn draw_summary(
-    frame: &mut Frame,
-    area: Rect,
-    currency: Currency,
-    view: &mut SummaryTab,
-    no_color: bool,
-) {
+fn draw_summary(frame: &mut Frame, area: Rect, currency: Currency, view: &mut SummaryTab, ui: &Ui) {
     let [views, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let mut spans: Vec<Span> = Period::ALL
         .iter()
@@ -366,7 +365,7 @@ fn draw_summary(
         frame.render_widget(Paragraph::new("No traffic in this view."), rest);
         return;
     }
-    let source = SummaryGrid::new(rows, view.period, currency);
+    let source = SummaryGrid::new(rows, view.period, currency, ui.money_decimals);
     // The selection's figures take a second line rather than lose their end on a narrow screen.
     let line = status_line(&source, &mut view.grid);
     let figure_rows = if line.chars().count() > usize::from(rest.width) {
@@ -379,7 +378,7 @@ fn draw_summary(
     // The Action column: a tick box per row, drawn beside the grid's rows.
     let [ticks, cells] =
         Layout::horizontal([Constraint::Length(4), Constraint::Min(1)]).areas(grid_area);
-    let styles = if no_color {
+    let styles = if ui.no_color {
         GridStyles::monochrome()
     } else {
         GridStyles::colored()

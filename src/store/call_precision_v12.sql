@@ -1,0 +1,3 @@
+-- Money of calls at call precision: charge and cost of cdrs and summary_hourly become
+-- millionths of the major unit of the customer's currency. The scaling needs each
+-- currency's minor unit, which the step in call_precision.rs applies after this.
