@@ -5,7 +5,9 @@ use super::layout::{Answered, Layout};
 use super::time::{FileZone, LocalClock, STAMP_SHAPE, parse_stamp, utc_text};
 use super::{Field, Format, RowError};
 use crate::csv_input::{Rows, Size};
-use crate::domain::cdr::check_call_amount;
+use crate::domain::cdr::{check_call_amount, provider};
+use crate::domain::rater::{CallToRate, Rated, Rater};
+use crate::domain::rating::{ChargedBy, CostBy};
 use crate::domain::{Cdr, CdrCustomer, Currency};
 use crate::private;
 use crate::spreadsheet;
@@ -331,6 +333,11 @@ impl CheckedRows {
             src: text(l.src),
             dst: text(l.dst),
             channel: text(l.channel),
+            provider: match (l.format, text(l.provider)) {
+                (Format::Native, name) => name,
+                (_, Cow::Borrowed(c)) => Cow::Borrowed(provider(c).unwrap_or("")),
+                (_, Cow::Owned(c)) => Cow::Owned(provider(&c).unwrap_or("").to_string()),
+            },
             disposition: text(l.disposition),
             start_at: checked.start_at,
             answered: checked.answered,
@@ -604,6 +611,8 @@ pub struct Row<'r> {
     pub src: Cow<'r, str>,
     pub dst: Cow<'r, str>,
     pub channel: Cow<'r, str>,
+    /// The provider the call went out through ("" when the file does not say).
+    pub provider: Cow<'r, str>,
     pub disposition: Cow<'r, str>,
     pub start_at: i64,
     pub answered: bool,
@@ -618,13 +627,22 @@ pub struct Row<'r> {
 
 impl<'r> Row<'r> {
     /// The call as stored, priced for `customer`: with the price the row carries, which must
-    /// be in the customer's currency, or else at the customer's rate and increments (the
-    /// carrier's cost is not in these files and stays zero). A call of no customer is
-    /// stored unpriced, to be listed and claimed by a later import. An error's line is left
-    /// for `CheckedRows::locate` to find.
-    pub fn into_cdr(self, customer: Option<&CdrCustomer>) -> Result<Cdr<'r>, RowError> {
-        let (billed_s, charge, cost) = match (customer, self.price) {
-            (None, _) => (0, 0, 0),
+    /// be in the customer's currency, or else by `rater` (the customer's card or flat rate,
+    /// the provider's cost card). A call of no customer is stored unpriced, to be listed and
+    /// claimed by a later import. An error's line is left for `CheckedRows::locate` to find.
+    pub fn into_cdr(
+        self,
+        customer: Option<&CdrCustomer>,
+        rater: &Rater,
+    ) -> Result<Cdr<'r>, RowError> {
+        let rated = match (customer, self.price) {
+            (None, _) => Rated {
+                billed_s: 0,
+                charge: 0,
+                charged_by: ChargedBy::Nobody,
+                cost: 0,
+                cost_by: CostBy::Nobody,
+            },
             (Some(c), Some(p)) if p.currency != c.currency => {
                 return Err(RowError {
                     line: 0,
@@ -635,21 +653,27 @@ impl<'r> Row<'r> {
                     ),
                 });
             }
-            (Some(_), Some(p)) => (p.billed_s, p.charge, p.cost),
+            (Some(_), Some(p)) => Rated {
+                billed_s: p.billed_s,
+                charge: p.charge,
+                charged_by: ChargedBy::File,
+                cost: p.cost,
+                cost_by: CostBy::File,
+            },
             (Some(c), None) => {
-                let billed = if self.answered {
-                    c.tariff.billed_seconds(self.talk_s)
-                } else {
-                    0
+                let call = CallToRate {
+                    dst: &self.dst,
+                    start_at: self.start_at,
+                    answered: self.answered,
+                    talk_s: self.talk_s,
+                    provider: &self.provider,
                 };
-                let charge = c.tariff.charge(billed);
                 // A rate times a talk time of years: the talk time is what is wrong.
-                check_call_amount(charge, c.currency).map_err(|m| RowError {
+                rater.rate(c, &call).map_err(|message| RowError {
                     line: 0,
                     field: Some(self.talk_field),
-                    message: format!("rated at the customer's rate, {m}"),
-                })?;
-                (billed, charge, 0)
+                    message,
+                })?
             }
         };
         Ok(Cdr {
@@ -658,13 +682,14 @@ impl<'r> Row<'r> {
             start_at: self.start_at,
             answered: self.answered,
             duration_s: self.talk_s,
-            billed_s,
-            charge,
-            cost,
+            billed_s: rated.billed_s,
+            charge: rated.charge,
+            cost: rated.cost,
             src: self.src,
             dst: self.dst,
             disposition: self.disposition,
             channel: self.channel,
+            provider: self.provider,
             account_code: self.account_code,
         })
     }

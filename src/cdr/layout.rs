@@ -109,6 +109,9 @@ pub struct Layout {
     pub src: Option<usize>,
     pub dst: Option<usize>,
     pub channel: Option<usize>,
+    /// Where the call went out: Asterisk's `dstchannel` names the provider's trunk; a
+    /// native file's `provider` names it. FreeSWITCH's default templates name no gateway.
+    pub provider: Option<usize>,
     pub disposition: Option<usize>,
     pub start: usize,
     /// Answer and end times: checked when present, not stored.
@@ -158,6 +161,7 @@ impl Layout {
                 "dst"
             }),
             channel: at("channel"),
+            provider: at("dstchannel"),
             disposition: at(if freeswitch {
                 "hangup_cause"
             } else {
@@ -226,6 +230,7 @@ impl Layout {
             src: at("src"),
             dst: at("dst"),
             channel: at("channel"),
+            provider: at("provider"),
             disposition: at("disposition"),
             start: must("start"),
             answer: None,

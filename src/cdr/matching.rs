@@ -86,6 +86,7 @@ mod tests {
                 first_s: 60,
                 next_s: 60,
             },
+            tech_prefixes: Vec::new(),
         }
     }
 

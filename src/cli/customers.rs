@@ -80,6 +80,13 @@ pub struct UpdateArgs {
     /// Apply the change at this time instead of now, e.g. 2026-12-01T00:00:00Z (Delay and Save).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<DateTime<Utc>>,
+    /// Price the customer's calls by this rate card, which must be in its currency; calls
+    /// before --rate-card-from keep the card (or flat rate) in force then.
+    #[arg(long, value_name = "CARD", conflicts_with = "at")]
+    rate_card: Option<String>,
+    /// When the card takes over: a day (YYYY-MM-DD, UTC) or an instant. Default: now.
+    #[arg(long, value_name = "DATE", value_parser = super::import_cmd::parse_from, requires = "rate_card")]
+    rate_card_from: Option<i64>,
     #[command(flatten)]
     fields: FieldArgs,
 }
@@ -442,11 +449,28 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
 
 fn update(service: &mut Service, actor: &Actor, args: UpdateArgs) -> anyhow::Result<()> {
     let FieldArgs(values) = args.fields;
-    if values.is_empty() {
+    if values.is_empty() && args.rate_card.is_none() {
         return Err(Stop::Usage(
             "give at least one field to change, like --channels 40 (see --help)".into(),
         )
         .into());
+    }
+    if let Some(card) = &args.rate_card {
+        let from = args
+            .rate_card_from
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
+        service.assign_rate_card(actor, args.id, card, from)?;
+        let c = service.customer(args.id)?;
+        writeln!(
+            Printable(std::io::stdout().lock()),
+            "{} (#{}): rate card {card} from {}",
+            c.name,
+            c.id,
+            crate::cdr::time::utc_text(from)
+        )?;
+        if values.is_empty() {
+            return Ok(());
+        }
     }
     let current = service.customer(args.id)?;
     let mut draft = CustomerDraft::from_customer(&current);

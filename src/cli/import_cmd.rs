@@ -4,6 +4,7 @@ use super::count;
 use crate::cdr::sample::write_asterisk_sample;
 use crate::cdr::time::utc_text;
 use crate::cdr::{FileZone, Format};
+use crate::domain::Cdr;
 use crate::service::{ImportOptions, ImportProgress, ImportReport, Service, actor_from_env};
 use crate::spreadsheet;
 use crate::text::Printable;
@@ -15,11 +16,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// `carrierdesk import cdrs FILE... [--format F] [--tz ZONE] [--skip-bad] [--unmatched]`
+/// `carrierdesk import cdrs FILE... [--format F] [--tz ZONE] [--skip-bad] [--unmatched] [--unrated]`
 #[derive(clap::Args, Debug)]
 pub struct ImportCdrsArgs {
     /// CDR files, imported together in one transaction: all of them or nothing.
-    #[arg(value_name = "FILE", required_unless_present = "unmatched")]
+    #[arg(value_name = "FILE", required_unless_present_any = ["unmatched", "unrated"])]
     pub files: Vec<PathBuf>,
     /// The files' format; auto guesses it from each file's first rows and says what it guessed.
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
@@ -38,6 +39,10 @@ pub struct ImportCdrsArgs {
     /// List the calls that match no customer, as CSV, after importing FILE... if given.
     #[arg(long)]
     pub unmatched: bool,
+    /// List the calls rating could not price (no row of the customer's rate card covers the
+    /// number) or cost (no cost card, or no exchange rate), as CSV, newest first.
+    #[arg(long)]
+    pub unrated: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +116,9 @@ pub fn run(service: &mut Service, args: ImportCdrsArgs) -> anyhow::Result<()> {
     if args.unmatched {
         list_unmatched(service)?;
     }
+    if args.unrated {
+        list_unrated(service)?;
+    }
     Ok(())
 }
 
@@ -147,10 +155,7 @@ fn summary(r: &ImportReport, seconds: f64) -> String {
 
 /// The calls that matched no customer, as CSV on stdout.
 fn list_unmatched(service: &Service) -> anyhow::Result<()> {
-    let (count, calls) = service.unmatched_cdrs(UNMATCHED_LISTED)?;
-    // Caller ids and account codes come from CDR files as they were written.
-    let mut out = spreadsheet::Writer::from_writer(Printable(std::io::stdout().lock()));
-    out.write_record([
+    let columns = [
         "uid",
         "start",
         "account_code",
@@ -159,23 +164,64 @@ fn list_unmatched(service: &Service) -> anyhow::Result<()> {
         "dst",
         "disposition",
         "duration",
-    ])?;
+    ];
+    list_calls(service.unmatched_cdrs(UNMATCHED_LISTED)?, "unmatched call", &columns, |c| {
+        vec![
+            c.uid.to_string(),
+            utc_text(c.start_at),
+            c.account_code.to_string(),
+            c.channel.to_string(),
+            c.src.to_string(),
+            c.dst.to_string(),
+            c.disposition.to_string(),
+            c.duration_s.to_string(),
+        ]
+    })
+}
+
+/// The calls rating could not price or cost, as CSV on stdout.
+fn list_unrated(service: &Service) -> anyhow::Result<()> {
+    let columns = [
+        "uid",
+        "start",
+        "customer_id",
+        "dst",
+        "provider",
+        "duration",
+        "charged_by",
+        "cost_by",
+    ];
+    list_calls(service.not_rated_cdrs(UNMATCHED_LISTED)?, "call", &columns, |c| {
+        vec![
+            c.uid.to_string(),
+            utc_text(c.start_at),
+            c.customer_id.map_or(String::new(), |id| id.to_string()),
+            c.dst.to_string(),
+            c.provider.to_string(),
+            c.duration_s.to_string(),
+            c.charged_by.name().to_string(),
+            c.cost_by.name().to_string(),
+        ]
+    })
+}
+
+/// Calls as CSV on stdout, and on stderr how many more there are than were listed. Their
+/// text comes from CDR files as they were written: escaped for the terminal.
+fn list_calls(
+    (total, calls): (i64, Vec<Cdr<'static>>),
+    what: &str,
+    columns: &[&str],
+    cells: impl Fn(&Cdr) -> Vec<String>,
+) -> anyhow::Result<()> {
+    let mut out = spreadsheet::Writer::from_writer(Printable(std::io::stdout().lock()));
+    out.write_record(columns)?;
     for c in &calls {
-        out.write_record([
-            c.uid.as_ref(),
-            &utc_text(c.start_at),
-            &c.account_code,
-            &c.channel,
-            &c.src,
-            &c.dst,
-            &c.disposition,
-            &c.duration_s.to_string(),
-        ])?;
+        out.write_record(cells(c))?;
     }
     out.flush()?;
-    if count > calls.len() as i64 {
-        let more = count - calls.len() as i64;
-        eprintln!("… and {} more", super::count(more, "unmatched call"));
+    if total > calls.len() as i64 {
+        let more = total - calls.len() as i64;
+        eprintln!("… and {} more", super::count(more, what));
     }
     Ok(())
 }
@@ -236,11 +282,11 @@ pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()>
     Ok(())
 }
 
-fn parse_from(text: &str) -> Result<i64, String> {
+pub(super) fn parse_from(text: &str) -> Result<i64, String> {
     parse_date(text, false)
 }
 
-fn parse_to(text: &str) -> Result<i64, String> {
+pub(super) fn parse_to(text: &str) -> Result<i64, String> {
     parse_date(text, true)
 }
 

@@ -21,6 +21,7 @@ mod demo;
 mod import_cmd;
 mod number_blocks_cmd;
 mod password_input;
+mod rerate_cmd;
 mod send_cmd;
 mod settings_cmd;
 mod sip_users_cmd;
@@ -68,6 +69,9 @@ pub enum Command {
     /// Export call detail records: carrierdesk export cdrs --customer 12 --from 2026-11-01 --to 2026-11-02
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Price a customer's stored calls again after its rate card changed:
+    /// carrierdesk rerate --customer 12 --from 2026-11-01 --to 2026-11-30
+    Rerate(rerate_cmd::RerateArgs),
     /// Build a demo database of any size: carrierdesk demo --db big.db --customers 100000 --days 7
     Demo(demo::DemoArgs),
     /// Apply the scheduled changes that are due; for cron, e.g. every minute.
@@ -268,6 +272,11 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
         Some(Command::Import(ImportCommand::Cdrs(args))) => {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             import_cmd::run(&mut service, args)
+        }
+        Some(Command::Rerate(args)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            rerate_cmd::run(&mut service, &actor, args)
         }
         Some(Command::Export(ExportCommand::Cdrs(args))) => {
             let service = service_for(cli.db.as_ref(), cli.demo)?;

@@ -1,7 +1,7 @@
 //! Call detail records as stored, and who a call belongs to.
 
 use super::money::{Currency, MICROS};
-use super::rating::Tariff;
+use super::rating::{ChargedBy, CostBy, Tariff};
 use super::summary::Traffic;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -56,6 +56,10 @@ pub struct Cdr<'a> {
     pub disposition: Cow<'a, str>,
     pub channel: Cow<'a, str>,
     pub account_code: Cow<'a, str>,
+    /// The provider the call went out through, as the file named it; "" when unknown.
+    pub provider: Cow<'a, str>,
+    pub charged_by: ChargedBy,
+    pub cost_by: CostBy,
 }
 
 impl Cdr<'_> {
@@ -76,6 +80,9 @@ impl Cdr<'_> {
             disposition: own(self.disposition),
             channel: own(self.channel),
             account_code: own(self.account_code),
+            provider: own(self.provider),
+            charged_by: self.charged_by,
+            cost_by: self.cost_by,
         }
     }
 
@@ -100,6 +107,15 @@ pub struct CdrCustomer {
     pub account_code: String,
     pub currency: Currency,
     pub tariff: Tariff,
+    /// Taken off a dialled number before rating (`9#`), the longest that matches.
+    pub tech_prefixes: Vec<String>,
+}
+
+/// The provider an Asterisk call went out through, from its `dstchannel`: the trunk to a
+/// provider is a SIP peer too, so `SIP/carrierA-0000001f` and `PJSIP/carrierA-00000003`
+/// give `carrierA`.
+pub fn provider(dst_channel: &str) -> Option<&str> {
+    sip_user(dst_channel)
 }
 
 /// The SIP user (extension) in an Asterisk channel name: `SIP/1001-0000abcd` and

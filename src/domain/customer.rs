@@ -153,6 +153,9 @@ pub struct Customer {
     /// Billing increment "first/next" in seconds, e.g. 60/60, 6/6, 1/1.
     pub bill_first_s: u32,
     pub bill_next_s: u32,
+    /// Taken off a dialled number before it is rated ("9#"), the longest that matches.
+    #[serde(default)]
+    pub tech_prefixes: Vec<String>,
     pub parent_id: Option<i64>,
     /// RFC 3339 UTC.
     pub last_call_at: Option<String>,
@@ -212,6 +215,7 @@ impl Customer {
             rate_micros: 0,
             bill_first_s: 60,
             bill_next_s: 60,
+            tech_prefixes: Vec::new(),
             parent_id: None,
             last_call_at: None,
             version: 1,

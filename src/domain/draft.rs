@@ -40,10 +40,11 @@ pub enum Field {
     AccountCode,
     Rate,
     BillingIncrement,
+    TechPrefixes,
 }
 
 impl Field {
-    pub const ALL: [Field; 22] = [
+    pub const ALL: [Field; 23] = [
         Field::Name,
         Field::Status,
         Field::DebitLimit,
@@ -66,6 +67,7 @@ impl Field {
         Field::AccountCode,
         Field::Rate,
         Field::BillingIncrement,
+        Field::TechPrefixes,
     ];
 
     /// The field's name outside the code: form field, CSV column, `--set` and flag name.
@@ -98,6 +100,7 @@ impl Field {
             Field::AccountCode => "Account code",
             Field::Rate => "Rate per minute",
             Field::BillingIncrement => "Billing increment",
+            Field::TechPrefixes => "Technical prefixes",
         }
     }
 
@@ -125,6 +128,7 @@ impl Field {
             Field::AccountCode => "AC000123",
             Field::Rate => "0.012, per minute",
             Field::BillingIncrement => "60/60, 30/6, 6/6 or 1/1",
+            Field::TechPrefixes => "9#, taken off dialled numbers before rating",
         }
     }
 
@@ -155,7 +159,7 @@ impl Field {
 }
 
 /// `Field::name()` by discriminant; a static array so that `json_keys` can lend a slice of it.
-const NAMES: [&str; 22] = [
+const NAMES: [&str; 23] = [
     "name",
     "status",
     "debit_limit",
@@ -178,6 +182,7 @@ const NAMES: [&str; 22] = [
     "account_code",
     "rate",
     "billing_increment",
+    "tech_prefixes",
 ];
 
 impl fmt::Display for Field {
@@ -244,6 +249,8 @@ pub struct CustomerDraft {
     pub rate: String,
     /// "first/next" seconds: "60/60", "30/6", "6/6", "1/1".
     pub billing_increment: String,
+    /// Comma separated ("9#, 8#").
+    pub tech_prefixes: String,
 }
 
 /// Most invoice terms are 7 to 90 days; a year is the outer bound of a sane one.
@@ -261,6 +268,8 @@ const MAX_TAG_CHARS: usize = 50;
 const MAX_TAGS: usize = 50;
 const MAX_VARS_CHARS: usize = 10_000;
 const MAX_ACCOUNT_CODE_CHARS: usize = 64;
+const MAX_TECH_PREFIX_CHARS: usize = 10;
+const MAX_TECH_PREFIXES: usize = 10;
 
 /// The text of a text field as (text, multi-line, most characters): what `text_rule`
 /// checks before the field's own rule, so that no message quotes a value it refuses.
@@ -277,6 +286,11 @@ fn texts(c: &Customer, f: Field) -> Vec<(&str, bool, usize)> {
             .collect(),
         Field::Vars => vec![(c.vars.as_str(), true, MAX_VARS_CHARS)],
         Field::AccountCode => vec![(c.account_code.as_str(), false, MAX_ACCOUNT_CODE_CHARS)],
+        Field::TechPrefixes => c
+            .tech_prefixes
+            .iter()
+            .map(|p| (p.as_str(), false, MAX_TECH_PREFIX_CHARS))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -287,6 +301,9 @@ fn text_rules(c: &Customer, f: Field) -> Result<(), String> {
     let label = f.label();
     if f == Field::Tags && c.tags.len() > MAX_TAGS {
         return Err(format!("{label}: at most {MAX_TAGS} tags"));
+    }
+    if f == Field::TechPrefixes && c.tech_prefixes.len() > MAX_TECH_PREFIXES {
+        return Err(format!("{label}: at most {MAX_TECH_PREFIXES}"));
     }
     for (text, multi_line, max) in texts(c, f) {
         if let Some(problem) = super::text_rule::text_problem(text, multi_line) {
@@ -325,6 +342,7 @@ impl CustomerDraft {
             account_code: String::new(),
             rate: "0".into(),
             billing_increment: "60/60".into(),
+            tech_prefixes: String::new(),
         }
     }
 
@@ -353,6 +371,7 @@ impl CustomerDraft {
             account_code: c.account_code.clone(),
             rate: trimmed_decimal(c.rate_micros, RATE_DIGITS),
             billing_increment: format!("{}/{}", c.bill_first_s, c.bill_next_s),
+            tech_prefixes: c.tech_prefixes.join(", "),
         }
     }
 
@@ -382,6 +401,7 @@ impl CustomerDraft {
             Field::AccountCode => self.account_code.clone(),
             Field::Rate => self.rate.clone(),
             Field::BillingIncrement => self.billing_increment.clone(),
+            Field::TechPrefixes => self.tech_prefixes.clone(),
         }
     }
 
@@ -430,6 +450,7 @@ impl CustomerDraft {
             Field::AccountCode => self.account_code = text.to_string(),
             Field::Rate => self.rate = text.to_string(),
             Field::BillingIncrement => self.billing_increment = text.to_string(),
+            Field::TechPrefixes => self.tech_prefixes = text.to_string(),
         }
         Ok(())
     }
@@ -580,6 +601,11 @@ impl CustomerDraft {
             Field::BillingIncrement => {
                 (c.bill_first_s, c.bill_next_s) = parse_increment(&self.billing_increment)?
             }
+            Field::TechPrefixes => {
+                let mut prefixes = split_tags(&self.tech_prefixes);
+                dedup_ignoring_case(&mut prefixes);
+                c.tech_prefixes = prefixes;
+            }
         }
         Ok(())
     }
@@ -637,6 +663,14 @@ fn rule(c: &Customer, f: Field) -> Result<(), String> {
         }),
         Field::Rate => ok(c.rate_micros >= 0, &|| "rate cannot be negative".into()),
         Field::BillingIncrement => check_increment(c.bill_first_s, c.bill_next_s),
+        Field::TechPrefixes => ok(
+            c.tech_prefixes.iter().all(|p| {
+                !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit() || ch == '#' || ch == '*')
+            }),
+            &|| {
+                "technical prefixes are digits, # and * (like 9#), separated by commas".into()
+            },
+        ),
         Field::Status
         | Field::DebitLimit
         | Field::Currency

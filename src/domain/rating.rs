@@ -1,6 +1,7 @@
 //! Rating a call: the seconds billed under an increment, and the charge at a per-minute price.
 
 use super::money::div_half_even;
+use serde::Serialize;
 
 /// Seconds billed for a call of `d` seconds under a first/next increment (60/60, 6/6 ...):
 /// the first increment is charged whole, then every started `next` seconds.
@@ -14,6 +15,57 @@ pub fn billed_seconds(d: i64, first: u32, next: u32) -> i64 {
         first + (d - first + next - 1) / next * next
     }
 }
+
+/// How a call's charge was found. Stored with the call, so that a list of unrated calls and
+/// a later re-rating know which calls a card priced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChargedBy {
+    /// A call of no customer (yet): nothing to charge.
+    #[default]
+    Nobody,
+    /// A native file carried the price.
+    File,
+    /// The customer's rate card, at the row of the number's longest prefix.
+    Card,
+    /// The customer's flat per-minute rate (customers without a card).
+    Flat,
+    /// The customer has a card and no row of it covers the number: charged nothing, listed.
+    Unrated,
+}
+
+/// How a call's cost to the carrier was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CostBy {
+    /// A call of no customer (yet).
+    #[default]
+    Nobody,
+    File,
+    /// The provider's cost card (or the default cost card), converted where needed.
+    Card,
+    /// No cost card covers the call, or no exchange rate converts it: stored as 0 and
+    /// listed, never taken for a real cost of 0.
+    Unknown,
+}
+
+macro_rules! stored_names {
+    ($t:ty { $($v:ident => $name:literal),* $(,)? }) => {
+        impl $t {
+            /// The name stored in the database and shown in lists.
+            pub fn name(self) -> &'static str {
+                match self { $(Self::$v => $name),* }
+            }
+
+            pub fn parse(name: &str) -> Option<Self> {
+                match name { $($name => Some(Self::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+stored_names!(ChargedBy { Nobody => "", File => "file", Card => "card", Flat => "flat", Unrated => "unrated" });
+stored_names!(CostBy { Nobody => "", File => "file", Card => "card", Unknown => "unknown" });
 
 /// A customer's price for calls: per minute, in millionths of the currency's major unit,
 /// billed in first/next second increments.

@@ -455,6 +455,7 @@ impl Profile {
             rate_micros: self.rate_micros,
             bill_first_s: self.bill_first_s,
             bill_next_s: self.bill_next_s,
+            tech_prefixes: Vec::new(),
             parent_id: None,
             last_call_at: None,
             version: 1,

@@ -6,6 +6,8 @@ use crate::cdr::{
     CdrFile, Field, FileZone, Format, Matcher, RejectFile, Row, RowError, Totals, uid_taken,
 };
 use crate::csv_input::MAX_BAD_ROWS_IN_A_ROW;
+use crate::domain::rater::Rater;
+use crate::domain::rating::{ChargedBy, CostBy};
 use crate::domain::{Actor, Cdr, Change, Topic, Verb, count};
 use crate::store::{self, CdrWriter, HourlyWriter, NewAudit, Stored};
 use csv::ByteRecord;
@@ -70,20 +72,42 @@ pub struct ImportReport {
     /// Rows skipped as bad (only with a reject file).
     pub rejected: u64,
     pub reject_file: Option<PathBuf>,
-    /// Customers whose new calls were priced at their per-minute rate.
+    /// Customers whose new calls were priced at their flat per-minute rate.
     pub rated: Vec<CustomerRef>,
-    /// Customers with new calls but no rate: those calls were stored with a zero charge.
-    pub unrated: Vec<CustomerRef>,
+    /// Customers with new calls but neither a rate card nor a rate: charged 0.
+    pub no_rate: Vec<CustomerRef>,
     /// Customers whose new calls came priced, in native files.
     pub priced_by_file: Vec<CustomerRef>,
+    /// Customers whose new calls were priced by their rate card.
+    pub by_card: Vec<CustomerRef>,
+    /// New calls by how their charge was found.
+    pub calls: PricedCalls,
     /// Hourly summary rows added to or created.
     pub hours: u64,
 }
 
+/// How many new calls each way of pricing priced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PricedCalls {
+    pub by_card: u64,
+    pub by_flat_rate: u64,
+    pub by_file: u64,
+    /// Answered calls of customers with a card that no row of it covers: charged nothing,
+    /// listed by `import cdrs --unrated`.
+    pub unrated: u64,
+    /// Calls whose cost no cost card gives (or no exchange rate converts): stored as 0 and
+    /// listed, never taken for a cost of 0.
+    pub cost_unknown: u64,
+    /// Calls that named no provider and took the default cost card (FreeSWITCH's templates
+    /// name no gateway).
+    pub default_cost_card: u64,
+}
+
 /// How the new calls of a customer were priced in an import, as bits.
 const RATED: u8 = 1;
-const UNRATED: u8 = 2;
+const NO_RATE: u8 = 2;
 const PRICED_BY_FILE: u8 = 4;
+const BY_CARD: u8 = 8;
 
 impl Service {
     /// Imports CDR files in one transaction: each row is checked, matched to its customer,
@@ -112,6 +136,7 @@ impl Service {
         ));
         let mut import = Import {
             pricing: vec![0; matcher.customer_count()],
+            rater: store::rater(&tx)?,
             matcher,
             zone: options.zone,
             totals: Totals::default(),
@@ -212,8 +237,9 @@ impl Service {
 struct Import {
     /// Shared with the threads that read the files, which match each row to its customer.
     matcher: Arc<Matcher>,
-    /// Per customer index: how its new calls were priced (RATED, UNRATED, PRICED_BY_FILE).
+    /// Per customer index: how its new calls were priced (RATED, NO_RATE, ...), as bits.
     pricing: Vec<u8>,
+    rater: Rater,
     zone: FileZone,
     totals: Totals,
     rejects: Option<RejectFile>,
@@ -227,7 +253,6 @@ struct Priced<'r> {
     cdr: Cdr<'r>,
     /// Its customer's index in the matcher, if it matched one.
     index: Option<usize>,
-    priced_by_file: bool,
 }
 
 impl Import {
@@ -315,12 +340,10 @@ impl Import {
     /// Matches and prices one checked row.
     fn price<'r>(&self, row: Row<'r>) -> std::result::Result<Priced<'r>, RowError> {
         let index = row.customer;
-        let priced_by_file = row.price.is_some();
         let customer = index.map(|i| self.matcher.customer(i));
         Ok(Priced {
-            cdr: row.into_cdr(customer)?,
+            cdr: row.into_cdr(customer, &self.rater)?,
             index,
-            priced_by_file,
         })
     }
 
@@ -333,11 +356,7 @@ impl Import {
         stored: Stored,
         uid_field: Option<Field>,
     ) -> std::result::Result<Option<Cdr<'r>>, RowError> {
-        let Priced {
-            cdr,
-            index,
-            priced_by_file,
-        } = priced;
+        let Priced { cdr, index } = priced;
         let r = &mut self.report;
         match &stored {
             Stored::Inserted => r.inserted += 1,
@@ -353,13 +372,37 @@ impl Import {
             // New calls without a customer: one stored before is a duplicate, counted there.
             (None, _) if stored != Stored::Duplicate => r.unmatched += 1,
             (Some(i), Some(c)) if stored != Stored::Duplicate => {
-                self.pricing[i] |= if priced_by_file {
-                    PRICED_BY_FILE
-                } else if c.tariff.is_priced() {
-                    RATED
-                } else {
-                    UNRATED
+                let calls = &mut r.calls;
+                self.pricing[i] |= match cdr.charged_by {
+                    ChargedBy::File => {
+                        calls.by_file += 1;
+                        PRICED_BY_FILE
+                    }
+                    ChargedBy::Card => {
+                        calls.by_card += 1;
+                        BY_CARD
+                    }
+                    ChargedBy::Unrated => {
+                        calls.unrated += 1;
+                        BY_CARD
+                    }
+                    ChargedBy::Flat if c.tariff.is_priced() => {
+                        calls.by_flat_rate += 1;
+                        RATED
+                    }
+                    ChargedBy::Flat | ChargedBy::Nobody => {
+                        calls.by_flat_rate += 1;
+                        NO_RATE
+                    }
                 };
+                if cdr.cost_by == CostBy::Unknown {
+                    calls.cost_unknown += 1;
+                } else if cdr.cost_by == CostBy::Card
+                    && cdr.provider.is_empty()
+                    && self.rater.cost_card("").is_some()
+                {
+                    calls.default_cost_card += 1;
+                }
             }
             _ => {}
         }
@@ -406,8 +449,9 @@ impl Import {
             };
             for (bit, list) in [
                 (RATED, &mut self.report.rated),
-                (UNRATED, &mut self.report.unrated),
+                (NO_RATE, &mut self.report.no_rate),
                 (PRICED_BY_FILE, &mut self.report.priced_by_file),
+                (BY_CARD, &mut self.report.by_card),
             ] {
                 if how & bit != 0 {
                     list.push(who());
@@ -420,7 +464,7 @@ impl Import {
 
 /// An hourly total that the import's calls would take past what it can hold is a refusal
 /// with its reason, on either engine.
-fn summary_error(e: store::Error) -> ServiceError {
+pub(super) fn summary_error(e: store::Error) -> ServiceError {
     match e {
         store::Error::Overflow => ServiceError::Invalid {
             field: "hourly summary",
@@ -506,12 +550,33 @@ impl ImportReport {
             };
             let _ = writeln!(s, "{label}: {}{more}", names.join(", "));
         };
-        customers(&mut s, "Rated at the customer's rate", &r.rated);
-        customers(&mut s, "No rate, charged 0", &r.unrated);
-        customers(&mut s, "Priced by the file", &r.priced_by_file);
-        if !r.rated.is_empty() || !r.unrated.is_empty() {
-            s.push_str("Carrier cost is not in Asterisk or FreeSWITCH CDRs: it was stored as 0.\n");
+        let c = &r.calls;
+        line(&mut s, "by card", c.by_card, "  priced by the customer's rate card");
+        line(&mut s, "flat rate", c.by_flat_rate, "  priced at the customer's per-minute rate");
+        line(&mut s, "by file", c.by_file, "  priced in the file");
+        let unrated_note = if c.unrated > 0 {
+            "  no row of the customer's card covers the number: charged nothing, listed by `import cdrs --unrated`"
+        } else {
+            ""
+        };
+        line(&mut s, "unrated", c.unrated, unrated_note);
+        let unknown_note = if c.cost_unknown > 0 {
+            "  no cost card covers them (or no fx rate converts it): cost stored as 0, listed by `import cdrs --unrated`"
+        } else {
+            ""
+        };
+        line(&mut s, "cost unknown", c.cost_unknown, unknown_note);
+        if c.default_cost_card > 0 {
+            let _ = writeln!(
+                s,
+                "  {} named no provider (FreeSWITCH's templates name no gateway): costed by the default cost card",
+                count(c.default_cost_card, "call")
+            );
         }
+        customers(&mut s, "Priced by rate card", &r.by_card);
+        customers(&mut s, "Rated at the customer's rate", &r.rated);
+        customers(&mut s, "No rate card or rate, charged 0", &r.no_rate);
+        customers(&mut s, "Priced by the file", &r.priced_by_file);
         s
     }
 
@@ -542,10 +607,16 @@ impl ImportReport {
         if self.rejected > 0 {
             parts.push(format!("{} rejected", self.rejected));
         }
-        if !self.unrated.is_empty() {
+        if self.calls.unrated > 0 {
+            parts.push(format!("{} unrated", self.calls.unrated));
+        }
+        if self.calls.cost_unknown > 0 {
+            parts.push(format!("{} of unknown cost", self.calls.cost_unknown));
+        }
+        if !self.no_rate.is_empty() {
             parts.push(format!(
                 "{} customers without a rate (charged 0)",
-                self.unrated.len()
+                self.no_rate.len()
             ));
         }
         parts.join(" · ")

@@ -3,6 +3,8 @@
 use super::rows::currency;
 use super::sql::{Dialect, Result, Row, Tx};
 use super::{Store, time_text};
+use crate::domain::rating::{ChargedBy, CostBy};
+use crate::domain::customer::split_tags;
 use crate::domain::{Cdr, CdrCustomer, Tariff};
 use crate::vals;
 use rusqlite::{CachedStatement, Connection, params};
@@ -30,13 +32,15 @@ const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 
 const INSERT_CDR: &str =
     "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
-                               cost, src, dst, disposition, channel, account_code)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                               cost, src, dst, disposition, channel, account_code, provider,
+                               charged_by, cost_by)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
      ON CONFLICT (uid) DO NOTHING";
 const STORED_CDR: &str =
     "SELECT customer_id, start_at, answered, duration_s, src, dst, channel, account_code
      FROM cdrs WHERE uid = ?1";
-const CLAIM_CDR: &str = "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5
+const CLAIM_CDR: &str = "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5,
+                                 charged_by = ?6, cost_by = ?7
      WHERE uid = ?1 AND customer_id IS NULL";
 
 /// Stores calls inside the caller's transaction. On SQLite its statements are prepared once
@@ -154,7 +158,8 @@ const PG_IMPORT_LOCK: i64 = 0x0063_6472_5f69_6d70;
 
 /// The COPY of new calls on PostgreSQL, and the types of its columns in order.
 const COPY_CDRS: &str = "COPY cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, \
-    charge, cost, src, dst, disposition, channel, account_code) FROM STDIN (FORMAT binary)";
+    charge, cost, src, dst, disposition, channel, account_code, provider, charged_by, cost_by) \
+    FROM STDIN (FORMAT binary)";
 
 impl<'c, 'a> CdrWriter<'c, 'a> {
     pub fn new(tx: &'c Tx<'a>) -> Result<Self> {
@@ -243,6 +248,9 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
             text.clone(),
             text.clone(),
             text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
             text,
         ];
         self.tx
@@ -262,6 +270,9 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                         &c.disposition.as_ref(),
                         &c.channel.as_ref(),
                         &c.account_code.as_ref(),
+                        &c.provider.as_ref(),
+                        &c.charged_by.name(),
+                        &c.cost_by.name(),
                     ])?;
                 }
                 Ok(())
@@ -279,14 +290,18 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
         let customer: Vec<Option<i64>> = cdrs.iter().map(|c| c.customer_id).collect();
         let int = |f: fn(&Cdr) -> i64| cdrs.iter().map(|c| f(c)).collect::<Vec<_>>();
         let (billed, charge, cost) = (int(|c| c.billed_s), int(|c| c.charge), int(|c| c.cost));
+        let charged_by: Vec<&str> = cdrs.iter().map(|c| c.charged_by.name()).collect();
+        let cost_by: Vec<&str> = cdrs.iter().map(|c| c.cost_by.name()).collect();
         self.tx
             .pg_query(
                 "UPDATE cdrs SET customer_id = u.customer_id, billed_s = u.billed_s,
-                                 charge = u.charge, cost = u.cost
-                 FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[], ?4::bigint[], ?5::bigint[])
-                      AS u (uid, customer_id, billed_s, charge, cost)
+                                 charge = u.charge, cost = u.cost, charged_by = u.charged_by,
+                                 cost_by = u.cost_by
+                 FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[], ?4::bigint[], ?5::bigint[],
+                             ?6::text[], ?7::text[])
+                      AS u (uid, customer_id, billed_s, charge, cost, charged_by, cost_by)
                  WHERE cdrs.uid = u.uid AND cdrs.customer_id IS NULL",
-                &[&uid, &customer, &billed, &charge, &cost],
+                &[&uid, &customer, &billed, &charge, &cost, &charged_by, &cost_by],
             )
             .expect("a PostgreSQL transaction")?;
         Ok(())
@@ -342,6 +357,9 @@ impl SqliteStatements<'_> {
             cdr.disposition,
             cdr.channel,
             cdr.account_code,
+            cdr.provider,
+            cdr.charged_by.name(),
+            cdr.cost_by.name(),
         ])?;
         if inserted > 0 {
             return Ok(Stored::Inserted);
@@ -365,7 +383,9 @@ impl SqliteStatements<'_> {
                 cdr.customer_id,
                 cdr.billed_s,
                 cdr.charge,
-                cdr.cost
+                cdr.cost,
+                cdr.charged_by.name(),
+                cdr.cost_by.name()
             ])?;
         }
         Ok(outcome)
@@ -384,7 +404,8 @@ impl Drop for CdrWriter<'_, '_> {
 /// Every customer with what an import needs to match and price its calls.
 pub fn cdr_customers(tx: &Tx) -> Result<Vec<CdrCustomer>> {
     tx.query(
-        "SELECT id, name, account_code, currency, rate_micros, bill_first_s, bill_next_s
+        "SELECT id, name, account_code, currency, rate_micros, bill_first_s, bill_next_s,
+                tech_prefixes
          FROM customers ORDER BY id",
         &[],
         |r| {
@@ -398,6 +419,7 @@ pub fn cdr_customers(tx: &Tx) -> Result<Vec<CdrCustomer>> {
                     first_s: r.get(5)?,
                     next_s: r.get(6)?,
                 },
+                tech_prefixes: split_tags(r.text(7)?),
             })
         },
     )
@@ -424,11 +446,20 @@ pub fn note_last_call(tx: &Tx, customer_id: i64, at: i64) -> Result<()> {
     Ok(())
 }
 
-const CDR_COLUMNS: &str = "uid, customer_id, start_at, answered, duration_s, billed_s, charge, \
-    cost, src, dst, disposition, channel, account_code";
+pub(super) const CDR_COLUMNS: &str = "uid, customer_id, start_at, answered, duration_s, billed_s, charge, \
+    cost, src, dst, disposition, channel, account_code, provider, charged_by, cost_by";
+
+/// How a stored call was rated, as its column names it.
+fn rated<T>(r: &Row, col: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let name = r.text(col)?;
+    parse(name).ok_or_else(|| super::sql::Error::Column {
+        col,
+        message: format!("'{name}' is not a way of rating a call"),
+    })
+}
 
 /// A stored call.
-fn cdr(r: &Row) -> Result<Cdr<'static>> {
+pub(super) fn cdr(r: &Row) -> Result<Cdr<'static>> {
     let text = |i: usize| -> Result<Cow<'static, str>> { Ok(Cow::Owned(r.get(i)?)) };
     Ok(Cdr {
         uid: text(0)?,
@@ -444,6 +475,9 @@ fn cdr(r: &Row) -> Result<Cdr<'static>> {
         disposition: text(10)?,
         channel: text(11)?,
         account_code: text(12)?,
+        provider: text(13)?,
+        charged_by: rated(r, 14, ChargedBy::parse)?,
+        cost_by: rated(r, 15, CostBy::parse)?,
     })
 }
 
@@ -487,6 +521,23 @@ impl Store {
             "SELECT {CDR_COLUMNS} FROM cdrs WHERE customer_id IS NULL ORDER BY start_at, uid LIMIT ?1"
         );
         self.read()?.query(&sql, &vals![limit as i64], cdr)
+    }
+
+    /// Calls of a customer that rating could not price (no row of its card covers the
+    /// number) or whose cost is unknown, newest first, at most `limit`; and how many there
+    /// are in all.
+    pub fn not_rated_cdrs(&self, limit: usize) -> Result<(i64, Vec<Cdr<'static>>)> {
+        let tx = self.read()?;
+        const NOT_RATED: &str = "(charged_by = 'unrated' OR cost_by = 'unknown')";
+        let count = tx.query_one(
+            &format!("SELECT count(*) FROM cdrs WHERE {NOT_RATED}"),
+            &[],
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "SELECT {CDR_COLUMNS} FROM cdrs WHERE {NOT_RATED} ORDER BY start_at DESC, uid LIMIT ?1"
+        );
+        Ok((count, tx.query(&sql, &vals![limit as i64], cdr)?))
     }
 
     /// How many calls matched no customer.

@@ -85,7 +85,7 @@ pub fn update_customer(tx: &Tx, c: &Customer, now: &str) -> Result<bool> {
                 email_verification = ?15, mobile_verification = ?16, approved_clis_only = ?17,
                 invoice_schedule = ?18, invoice_due_days = ?19, account_code = ?20,
                 rate_micros = ?21, bill_first_s = ?22, bill_next_s = ?23, parent_id = ?24,
-                version = version + 1, updated_at = ?25
+                version = version + 1, updated_at = ?25, tech_prefixes = ?28
              WHERE id = ?26 AND version = ?27",
         &vals![
             c.name,
@@ -115,6 +115,7 @@ pub fn update_customer(tx: &Tx, c: &Customer, now: &str) -> Result<bool> {
             now,
             c.id,
             c.version,
+            c.tech_prefixes.join(","),
         ],
     )?;
     Ok(changed == 1)
@@ -129,7 +130,7 @@ pub fn insert_customer(tx: &Tx, c: &Customer) -> Result<i64> {
             currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address,
             tags, vars, email_verification, mobile_verification, approved_clis_only,
             invoice_schedule, invoice_due_days, account_code, rate_micros, bill_first_s,
-            bill_next_s, parent_id, last_call_at, version, created_at, updated_at)
+            bill_next_s, parent_id, last_call_at, version, created_at, updated_at, tech_prefixes)
          VALUES (
             -- Never the id of a deleted customer (SQLite would hand out the highest again):
             -- an open form or card of the deleted one must not land on a new customer, and
@@ -137,7 +138,7 @@ pub fn insert_customer(tx: &Tx, c: &Customer) -> Result<i64> {
             coalesce(?1, {greatest}(coalesce((SELECT max(id) FROM customers), 0),
                              coalesce((SELECT max(customer_id) FROM audit_log), 0)) + 1),
             ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, 1, ?29, ?30)
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, 1, ?29, ?30, ?31)
          RETURNING id"
     );
     tx.query_one(
@@ -173,6 +174,7 @@ pub fn insert_customer(tx: &Tx, c: &Customer) -> Result<i64> {
             c.last_call_at,
             &c.created_at,
             &c.updated_at,
+            c.tech_prefixes.join(","),
         ],
         |r| r.get(0),
     )

@@ -13,6 +13,7 @@ mod customers;
 pub mod listen;
 mod migrations;
 mod number_blocks;
+mod rating;
 mod outbox;
 pub mod pg_config;
 mod rows;
@@ -351,3 +352,4 @@ pub use sip_users::{
     update_sip_user,
 };
 pub use summary::HourlyWriter;
+pub use rating::{assign_card, calls_between, customer_cards, rater, reprice_calls};

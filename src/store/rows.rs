@@ -8,7 +8,7 @@ pub const CUSTOMER_COLUMNS: &str = "id, name, status, balance, debit_limit, mini
     currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address, tags, \
     vars, email_verification, mobile_verification, approved_clis_only, invoice_schedule, \
     invoice_due_days, account_code, rate_micros, bill_first_s, bill_next_s, parent_id, \
-    last_call_at, version, created_at, updated_at";
+    last_call_at, version, created_at, updated_at, tech_prefixes";
 
 fn bad(col: usize, what: &str, value: &str) -> Error {
     Error::column(col, format!("unknown {what} '{value}'"))
@@ -59,6 +59,7 @@ pub fn customer(row: &Row) -> Result<Customer> {
         version: row.get(28)?,
         created_at: row.get(29)?,
         updated_at: row.get(30)?,
+        tech_prefixes: split_tags(&row.get::<String>(31)?),
     })
 }
 

@@ -53,6 +53,7 @@ impl FormTab {
                 Field::AccountCode,
                 Field::Rate,
                 Field::BillingIncrement,
+                Field::TechPrefixes,
             ],
             FormTab::Verification => &[
                 Field::EmailVerification,
