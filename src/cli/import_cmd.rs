@@ -236,7 +236,7 @@ pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()>
     Ok(())
 }
 
-fn parse_from(text: &str) -> Result<i64, String> {
+pub(super) fn parse_from(text: &str) -> Result<i64, String> {
     parse_date(text, false)
 }
 

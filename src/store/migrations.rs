@@ -86,6 +86,12 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v11_outbox.sql"),
         step: None,
     },
+    // 12: call precision (millionths)
+    Migration {
+        sqlite: include_str!("rate_cards_v13.sql"),
+        pg: include_str!("pg/v13_rate_cards.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

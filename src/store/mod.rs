@@ -14,6 +14,7 @@ mod migrations;
 mod number_blocks;
 mod outbox;
 pub mod pg_config;
+mod rate_cards;
 mod rows;
 mod schedule;
 mod settings;
@@ -338,6 +339,10 @@ pub use number_blocks::{
 };
 pub use outbox::{
     Finish, NewMessage, claim as claim_outbox, enqueue, finish as finish_outbox, record_sent_now,
+};
+pub use rate_cards::{
+    all_versions, card_named, card_versions, customers_of_card, delete_card, insert_card,
+    insert_version, list_cards, rows_with_prefixes, settings_naming_card, version_rows,
 };
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
