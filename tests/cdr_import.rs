@@ -6,6 +6,7 @@ mod common;
 
 use carrierdesk::cdr::Format;
 use carrierdesk::cdr::sample::write_asterisk_sample;
+use carrierdesk::domain::rating::{ChargedBy, CostBy};
 use carrierdesk::domain::{Actor, Cdr, Traffic};
 use carrierdesk::service::{ImportOptions, ImportReport, ServiceError};
 use common::{Db, each_engine_empty, each_engine_prepared};
@@ -195,7 +196,7 @@ fn asterisk_master_csv_is_guessed_matched_and_rated() {
             (8, 8, 0, 1, 0)
         );
         assert_eq!(ids(&report.rated), [NORDLINK, ATLAS]);
-        assert_eq!(ids(&report.unrated), [BLUEWAVE]);
+        assert_eq!(ids(&report.no_rate), [BLUEWAVE]);
         assert_eq!(report.zone, "UTC");
 
         // 120 s at 0.012 EUR a minute is 2.4 cents, kept exactly: 0.024 EUR.
@@ -533,7 +534,7 @@ fn a_fixed_offset_zone_shifts_every_time_alike() {
         let call = &f.calls(BLUEWAVE)[0];
         assert_eq!(call.start_at, utc("2026-11-08 14:30:00"));
         assert_eq!((call.duration_s, call.billed_s, call.charge), (300, 300, 0));
-        assert_eq!(ids(&report.unrated), [BLUEWAVE]);
+        assert_eq!(ids(&report.no_rate), [BLUEWAVE]);
     }
 }
 
@@ -543,7 +544,7 @@ fn native_rows_carry_their_own_price() {
         let report = f.import_data(&["native.csv"]);
         assert_eq!(report.files[0].format, Some(Format::Native));
         assert_eq!(ids(&report.priced_by_file), [NORDLINK, BLUEWAVE]);
-        assert!(report.rated.is_empty() && report.unrated.is_empty());
+        assert!(report.rated.is_empty() && report.no_rate.is_empty());
         let call = f.call(NORDLINK, "n-1");
         assert_eq!(
             (call.duration_s, call.billed_s, call.charge, call.cost),
@@ -778,20 +779,31 @@ fn the_cdr_report_is_utc_csv_that_imports_back_unchanged() {
         assert_eq!(
             lines.next(),
             Some(
-                "uid,account_code,src,dst,channel,start,answered,duration,billed,disposition,charge,cost,currency"
+                "uid,account_code,src,dst,channel,provider,start,answered,duration,billed,disposition,charge,cost,currency"
             )
         );
         assert_eq!(
             lines.next(),
             Some(
-                "1793614500.1,AC000001,4930111222,441632960001,SIP/gw1-00000001,2026-11-02T10:15:00Z,1,120,120,ANSWERED,0.024,0.00,EUR"
+                "1793614500.1,AC000001,4930111222,441632960001,SIP/gw1-00000001,carrier,2026-11-02T10:15:00Z,1,120,120,ANSWERED,0.024,0.00,EUR"
             )
         );
 
         let back = other.import(&[report], &ImportOptions::default()).unwrap();
         assert_eq!(back.files[0].format, Some(Format::Native));
         assert_eq!(other.hourly(NORDLINK), f.hourly(NORDLINK));
-        assert_eq!(other.calls(NORDLINK), f.calls(NORDLINK));
+        // The same calls, now priced by the file rather than rated.
+        let by_file = |calls: Vec<Cdr<'static>>| {
+            calls
+                .into_iter()
+                .map(|c| Cdr {
+                    charged_by: ChargedBy::File,
+                    cost_by: CostBy::File,
+                    ..c
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(other.calls(NORDLINK), by_file(f.calls(NORDLINK)));
     }
 }
 
@@ -827,7 +839,7 @@ fn the_cdr_report_neutralises_formulas_and_imports_them_back_unchanged() {
         let text = std::fs::read_to_string(&report).unwrap();
         assert!(
             text.contains(
-                "'=1+1,AC000001,+442079460000,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",'@SUM(A1),2026-11-09T10:00:00Z,1,60,60,'-x,0.10,0.05,EUR"
+                "'=1+1,AC000001,+442079460000,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",'@SUM(A1),,2026-11-09T10:00:00Z,1,60,60,'-x,0.10,0.05,EUR"
             ),
             "{text}"
         );

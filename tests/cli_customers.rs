@@ -121,6 +121,7 @@ fn show_prints_every_field_for_people_and_for_scripts() {
         "channels",
         "rate",
         "billing_increment",
+        "tech_prefixes",
         "balance",
         "version",
     ] {
@@ -737,8 +738,8 @@ fn show_json_gives_counts_as_numbers_and_decimals_as_exact_strings() {
     for key in ["balance", "minimum_payment", "rate", "billing_increment"] {
         assert!(json[key].is_string(), "{key} in {json}");
     }
-    // The keys and their order are those of before: the editable fields as `update` takes
-    // them, then what is read-only.
+    // The keys and their order: the editable fields as `update` takes them, then what is
+    // read-only.
     let keys: Vec<&str> = json
         .as_object()
         .unwrap()
@@ -777,6 +778,7 @@ fn show_json_gives_counts_as_numbers_and_decimals_as_exact_strings() {
         "account_code",
         "rate",
         "billing_increment",
+        "tech_prefixes",
         "balance",
         "channels_in_use",
         "parent_id",

@@ -33,6 +33,10 @@ const EXPECTED: &[(&str, &str)] = &[
         "The same for contacts.email.",
     ),
     (
+        "rate_cards: index name rate_cards_name_nocase only in PostgreSQL",
+        "The same for rate_cards.name.",
+    ),
+    (
         "audit_log: trigger audit_log_no_truncate only in PostgreSQL",
         "TRUNCATE fires no row trigger in PostgreSQL; SQLite has no TRUNCATE.",
     ),

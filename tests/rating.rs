@@ -92,7 +92,12 @@ impl Fixture {
         let path = self.file("Master.csv", &rows.concat());
         self.db
             .service
-            .import_cdrs(&actor("alice"), &[path], &ImportOptions::default(), &mut |_| {})
+            .import_cdrs(
+                &actor("alice"),
+                &[path],
+                &ImportOptions::default(),
+                &mut |_| {},
+            )
             .unwrap()
     }
 
@@ -168,24 +173,65 @@ fn calls_are_priced_by_the_card_in_force_and_costed_by_their_provider() {
         f.card("SELL", "EUR", NOV_1 + 10 * 86_400, SELL_V2);
         f.card("CARRIERA", "EUR", 0, CARRIER_A);
         f.set("provider_card.carrierA", "CARRIERA");
-        f.db
-            .service
+        f.db.service
             .assign_rate_card(&actor("alice"), EURO, "SELL", NOV_1)
             .unwrap();
         let day = 86_400;
         let report = f.import(&[
             // Before the card: the flat 0.01 a minute, 61 s billed as 120 s.
-            row("flat", "EU1", "442071234567", "SIP/carrierA-01", NOV_1 - day, 61),
+            row(
+                "flat",
+                "EU1",
+                "442071234567",
+                "SIP/carrierA-01",
+                NOV_1 - day,
+                61,
+            ),
             // Version 1: 44 at 0.0042 60/60; the technical prefix and 00 come off.
-            row("v1", "EU1", "9#00442071234567", "SIP/carrierA-02", NOV_1 + day, 61),
+            row(
+                "v1",
+                "EU1",
+                "9#00442071234567",
+                "SIP/carrierA-02",
+                NOV_1 + day,
+                61,
+            ),
             // 447: 30/6 at 0.0123 with a 0.005 fee, 37 s billed as 42 s.
-            row("mob", "EU1", "+447700900123", "PJSIP/carrierA-03", NOV_1 + day, 37),
+            row(
+                "mob",
+                "EU1",
+                "+447700900123",
+                "PJSIP/carrierA-03",
+                NOV_1 + day,
+                37,
+            ),
             // Version 2 from the 11th: 44 at 0.005, 60/60.
-            row("v2", "EU1", "442071234567", "SIP/carrierA-04", NOV_1 + 11 * day, 60),
+            row(
+                "v2",
+                "EU1",
+                "442071234567",
+                "SIP/carrierA-04",
+                NOV_1 + 11 * day,
+                60,
+            ),
             // No row covers France: unrated, never priced at zero silently.
-            row("fr", "EU1", "33123456789", "SIP/carrierA-05", NOV_1 + day, 60),
+            row(
+                "fr",
+                "EU1",
+                "33123456789",
+                "SIP/carrierA-05",
+                NOV_1 + day,
+                60,
+            ),
             // A provider without a card, and no default: the cost is unknown.
-            row("other", "EU1", "442071234567", "SIP/carrierB-06", NOV_1 + day, 60),
+            row(
+                "other",
+                "EU1",
+                "442071234567",
+                "SIP/carrierB-06",
+                NOV_1 + day,
+                60,
+            ),
         ]);
         let c = |uid| f.call(EURO, uid);
         let flat = c("flat");
@@ -197,17 +243,32 @@ fn calls_are_priced_by_the_card_in_force_and_costed_by_their_provider() {
         assert_eq!(c("v1").charged_by, ChargedBy::Card);
         assert_eq!((c("mob").billed_s, c("mob").charge), (42, 8_610 + 5_000));
         assert_eq!(c("v2").charge, 5_000);
-        assert_eq!((c("fr").charge, c("fr").charged_by), (0, ChargedBy::Unrated));
+        assert_eq!(
+            (c("fr").charge, c("fr").charged_by),
+            (0, ChargedBy::Unrated)
+        );
         // Costs: carrierA's card, 1/1 at 0.002 a minute.
         assert_eq!((c("v1").cost, c("v1").cost_by), (2_033, CostBy::Card));
         assert_eq!(c("v1").provider, "carrierA");
         assert_eq!((c("other").cost, c("other").cost_by), (0, CostBy::Unknown));
         let p = &report.calls;
         assert_eq!(
-            (p.by_card, p.by_flat_rate, p.by_file, p.unrated, p.cost_unknown),
+            (
+                p.by_card,
+                p.by_flat_rate,
+                p.by_file,
+                p.unrated,
+                p.cost_unknown
+            ),
             (4, 1, 0, 1, 2)
         );
-        assert!(report.details().contains("unrated               1"), "{}", report.details());
+        let details = report.details();
+        let line = |words: [&str; 2]| {
+            details
+                .lines()
+                .any(|l| l.split_whitespace().take(2).eq(words))
+        };
+        assert!(line(["unrated", "1"]), "{details}");
         let (total, listed) = f.db.service.not_rated_cdrs(100).unwrap();
         assert_eq!(total, 2);
         let mut uids: Vec<&str> = listed.iter().map(|c| c.uid.as_ref()).collect();
@@ -222,13 +283,16 @@ fn calls_are_priced_by_the_card_in_force_and_costed_by_their_provider() {
 fn currencies_without_and_with_three_decimals_keep_call_precision() {
     for mut f in fixtures() {
         f.card("YEN", "JPY", 0, "prefix,rate\n81,1.5\n");
-        f.card("DINAR", "BHD", 0, "prefix,rate,first_increment,next_increment\n973,0.0125,1,1\n");
-        f.db
-            .service
+        f.card(
+            "DINAR",
+            "BHD",
+            0,
+            "prefix,rate,first_increment,next_increment\n973,0.0125,1,1\n",
+        );
+        f.db.service
             .assign_rate_card(&actor("alice"), YEN, "YEN", 0)
             .unwrap();
-        f.db
-            .service
+        f.db.service
             .assign_rate_card(&actor("alice"), DINAR, "DINAR", 0)
             .unwrap();
         f.import(&[
@@ -240,11 +304,10 @@ fn currencies_without_and_with_three_decimals_keep_call_precision() {
         // 7 s at 0.0125 BHD a minute is 0.00145833…: 1,458 millionths.
         assert_eq!(f.call(DINAR, "bh").charge, 1_458);
         // A card in another currency than the customer's is refused.
-        let err = f
-            .db
-            .service
-            .assign_rate_card(&actor("alice"), EURO, "YEN", 0)
-            .unwrap_err();
+        let err =
+            f.db.service
+                .assign_rate_card(&actor("alice"), EURO, "YEN", 0)
+                .unwrap_err();
         assert!(err.to_string().contains("in JPY"), "{err}");
     }
 }
@@ -280,25 +343,22 @@ fn re_rating_prices_calls_again_once_and_keeps_the_summary_equal_to_its_calls() 
         ]);
         assert_eq!(f.call(EURO, "r1").charged_by, ChargedBy::Flat);
         f.card("SELL", "EUR", 0, SELL_V1);
-        f.db
-            .service
+        f.db.service
             .assign_rate_card(&actor("alice"), EURO, "SELL", 0)
             .unwrap();
-        let first = f
-            .db
-            .service
-            .rerate(&actor("alice"), EURO, NOV_1, NOV_1 + 30 * day)
-            .unwrap();
+        let first =
+            f.db.service
+                .rerate(&actor("alice"), EURO, NOV_1, NOV_1 + 30 * day)
+                .unwrap();
         assert_eq!((first.calls, first.changed, first.unrated), (3, 3, 1));
         assert_eq!(f.call(EURO, "r1").charge, 8_400);
         assert_eq!(f.call(EURO, "r2").charge, 13_610);
         let (stored, direct) = f.summary_and_calls(EURO);
         assert_eq!(stored, direct);
-        let again = f
-            .db
-            .service
-            .rerate(&actor("alice"), EURO, NOV_1, NOV_1 + 30 * day)
-            .unwrap();
+        let again =
+            f.db.service
+                .rerate(&actor("alice"), EURO, NOV_1, NOV_1 + 30 * day)
+                .unwrap();
         assert_eq!(again.changed, 0);
         assert_eq!(f.summary_and_calls(EURO).0, stored);
         assert_eq!(

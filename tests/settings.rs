@@ -153,7 +153,10 @@ fn bad_values_unknown_keys_and_secrets_are_refused_in_one_line() {
             "{err}"
         );
         let err = refused(&db, &["settings", "get", "colour"]);
-        assert!(err.contains("sip_realm, fx.FROM.TO"), "{err}");
+        assert!(
+            err.contains("sip_realm, default_cost_card, fx.FROM.TO"),
+            "{err}"
+        );
         let err = refused(&db, &["settings", "set", "smtp_password", "hunter2"]);
         assert!(err.contains("secrets are never settings"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");

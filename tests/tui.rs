@@ -26,19 +26,6 @@ impl Harness {
     fn board(&self) -> &Board {
         &self.app.find::<BoardScreen>().expect("the board").board
     }
-
-    /// The last screen line that contains `text`, and whether it is drawn reversed (the cursor).
-    fn line_with(&mut self, text: &str) -> Option<(String, bool)> {
-        let screen = self.screen();
-        let lines: Vec<&str> = screen.lines().collect();
-        let y = lines.iter().rposition(|l| l.contains(text))?;
-        let buffer = self.terminal.backend().buffer();
-        let x = lines[y].find(text)?;
-        let reversed = buffer[(x as u16, y as u16)]
-            .modifier
-            .contains(Modifier::REVERSED);
-        Some((lines[y].to_string(), reversed))
-    }
 }
 
 #[test]

@@ -9,7 +9,6 @@ use carrierdesk::service::{Service, SettingChange};
 use carrierdesk::tui::clock::Clock;
 use carrierdesk::tui::screens::settings::SettingsScreen;
 use crossterm::event::KeyCode;
-use ratatui::style::Modifier;
 use tui_harness::Harness;
 
 /// The console at a fixed "now" (relative times on screen do not move), 100 × 34.
@@ -18,15 +17,6 @@ fn harness(service: Service) -> Harness {
 }
 
 impl Harness {
-    /// The first screen line holding `text`, and whether it is drawn reversed (the cursor).
-    fn line_with(&mut self, text: &str) -> Option<(String, bool)> {
-        let screen = self.screen();
-        let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains(text))?;
-        let x = line[..line.find(text)?].chars().count();
-        let cell = &self.terminal.backend().buffer()[(x as u16, y as u16)];
-        Some((line.to_string(), cell.modifier.contains(Modifier::REVERSED)))
-    }
-
     /// Opens Settings through the palette and waits on its rows.
     fn open_settings(&mut self) {
         self.key(KeyCode::Char(':')).keys("settings");
@@ -40,7 +30,7 @@ impl Harness {
         self.key(KeyCode::Char('g'));
         for _ in 0..30 {
             if self.screen().contains(&format!("{key}: ")) {
-                let (line, on_cursor) = self.line_with(&format!("  {key} ")).unwrap();
+                let (line, on_cursor) = self.first_line_with(&format!("  {key} ")).unwrap();
                 assert!(on_cursor, "{line}");
                 return;
             }
@@ -86,10 +76,10 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
     ] {
         assert!(screen.contains(section), "{section}: {screen}");
     }
-    let (line, on_cursor) = h.line_with("from_address").unwrap();
+    let (line, on_cursor) = h.first_line_with("from_address").unwrap();
     assert!(line.contains("noc@carrier.example") && on_cursor, "{line}");
-    assert!(h.line_with("from_name").unwrap().0.contains("not set"));
-    assert!(h.line_with("fx.FROM.TO").unwrap().0.contains("not set"));
+    assert!(h.first_line_with("from_name").unwrap().0.contains("not set"));
+    assert!(h.first_line_with("fx.FROM.TO").unwrap().0.contains("not set"));
     // The selected row's rule, help, and who changed it last.
     assert!(
         screen.contains("from_address: an email address"),
@@ -111,12 +101,12 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
     h.keys("0");
     let reason = "block_size: must be a whole number from 1 to 1000000";
     let screen = h.screen();
-    let (line, _) = h.line_with(reason).expect(&screen);
+    let (line, _) = h.first_line_with(reason).expect(&screen);
     assert!(line.starts_with("  "), "under the field: {screen}");
     h.key(KeyCode::Enter);
     let screen = h.screen();
     assert!(
-        h.line_with(reason).unwrap().0.starts_with("  "),
+        h.first_line_with(reason).unwrap().0.starts_with("  "),
         "Enter keeps the edit: {screen}"
     );
     assert!(screen.contains("Not saved"), "{screen}");
@@ -135,7 +125,7 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
         (saved.updated_by.as_str(), saved.version),
         ("tester", before.version + 1)
     );
-    assert!(h.line_with("  block_size ").unwrap().0.contains("250"));
+    assert!(h.first_line_with("  block_size ").unwrap().0.contains("250"));
     assert!(screen.contains("Last changed by tester"), "{screen}");
 
     // Esc cancels an edit, then goes back to the board.
@@ -161,7 +151,7 @@ fn d_asks_then_y_unsets_a_value_and_n_keeps_it() {
     assert_eq!(h.value("number_range_start"), None);
     let screen = h.screen();
     assert!(screen.contains("number_range_start unset"), "{screen}");
-    let (line, _) = h.line_with("  number_range_start ").unwrap();
+    let (line, _) = h.first_line_with("  number_range_start ").unwrap();
     assert!(line.contains("not set"), "{line}");
     // Nothing more to unset: it says so and asks nothing.
     h.key(KeyCode::Char('d'));
@@ -189,7 +179,7 @@ fn a_rate_is_added_by_its_key_and_another_operators_changes_show() {
         .keys("0.92")
         .key(KeyCode::Enter);
     assert_eq!(h.value("fx.USD.EUR").as_deref(), Some("0.92"));
-    assert!(h.line_with("fx.USD.EUR").unwrap().0.contains("0.92"));
+    assert!(h.first_line_with("fx.USD.EUR").unwrap().0.contains("0.92"));
 
     // Another console's change shows once the database thread hears of it.
     set(
@@ -200,7 +190,7 @@ fn a_rate_is_added_by_its_key_and_another_operators_changes_show() {
     );
     h.poll();
     assert!(
-        h.line_with("  sip_realm ")
+        h.first_line_with("  sip_realm ")
             .unwrap()
             .0
             .contains("sip.carrier.example")
@@ -217,7 +207,7 @@ fn a_rate_is_added_by_its_key_and_another_operators_changes_show() {
         "{screen}"
     );
     assert_eq!(h.value("block_size").as_deref(), Some("2000"));
-    assert!(h.line_with("  block_size ").unwrap().0.contains("1005"));
+    assert!(h.first_line_with("  block_size ").unwrap().0.contains("1005"));
     // Enter again, knowing: theirs is overwritten.
     h.key(KeyCode::Enter);
     assert_eq!(h.value("block_size").as_deref(), Some("1005"));

@@ -10,7 +10,7 @@ use carrierdesk::config::Config;
 use carrierdesk::domain::Topic;
 use carrierdesk::service::Service;
 use carrierdesk::tui::clock::Clock;
-use carrierdesk::tui::msg::{Effect, Event, Reply};
+use carrierdesk::tui::msg::{CallList, Effect, Event, Reply};
 use carrierdesk::tui::screens::board::BoardScreen;
 use carrierdesk::tui::screens::card::CardScreen;
 use carrierdesk::tui::shell::App;
@@ -239,12 +239,10 @@ fn a_cdr_import_reports_progress_then_its_end_and_the_worker_answers_meanwhile()
     }
 
     // Still answering, and the calls are there for everyone.
-    thread.worker.send(Effect::LoadUnmatched);
-    let (reply, _) = thread.until("UnmatchedLoaded", |r| {
-        matches!(r, Reply::UnmatchedLoaded(_))
-    });
+    thread.worker.send(Effect::LoadCalls(CallList::Unmatched));
+    let (reply, _) = thread.until("CallsLoaded", |r| matches!(r, Reply::CallsLoaded(..)));
     assert!(
-        matches!(reply, Reply::UnmatchedLoaded(Ok((0, _)))),
+        matches!(reply, Reply::CallsLoaded(CallList::Unmatched, Ok((0, _)))),
         "{}",
         short(&reply)
     );

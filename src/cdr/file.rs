@@ -691,6 +691,8 @@ impl<'r> Row<'r> {
             channel: self.channel,
             provider: self.provider,
             account_code: self.account_code,
+            charged_by: rated.charged_by,
+            cost_by: rated.cost_by,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! | uid | no | the call's unique id; a hash of the row when missing or empty |
 //! | account_code | no | the customer's account code, or its id |
 //! | src, dst, channel | no | caller, callee, Asterisk channel name (`SIP/1001-0000abcd`) |
+//! | provider | no | the provider the call went out through (`carrierA`), kept for costing again |
 //! | start | yes | `YYYY-MM-DD HH:MM:SS` in the file's zone (`--tz`), or RFC 3339 with `Z` or an offset |
 //! | answered | yes | `1`/`0`, `yes`/`no` or `true`/`false` |
 //! | duration | yes | talk time, whole seconds; 0 when not answered |
@@ -26,6 +27,7 @@ pub const COLUMNS: &[&str] = &[
     "src",
     "dst",
     "channel",
+    "provider",
     "start",
     "answered",
     "duration",
@@ -63,6 +65,7 @@ impl<W: io::Write> NativeWriter<W> {
             &cdr.src,
             &cdr.dst,
             &cdr.channel,
+            &cdr.provider,
             &utc_text(cdr.start_at),
             if cdr.answered { "1" } else { "0" },
             &cdr.duration_s.to_string(),

@@ -165,18 +165,23 @@ fn list_unmatched(service: &Service) -> anyhow::Result<()> {
         "disposition",
         "duration",
     ];
-    list_calls(service.unmatched_cdrs(UNMATCHED_LISTED)?, "unmatched call", &columns, |c| {
-        vec![
-            c.uid.to_string(),
-            utc_text(c.start_at),
-            c.account_code.to_string(),
-            c.channel.to_string(),
-            c.src.to_string(),
-            c.dst.to_string(),
-            c.disposition.to_string(),
-            c.duration_s.to_string(),
-        ]
-    })
+    list_calls(
+        service.unmatched_cdrs(UNMATCHED_LISTED)?,
+        "unmatched call",
+        &columns,
+        |c| {
+            vec![
+                c.uid.to_string(),
+                utc_text(c.start_at),
+                c.account_code.to_string(),
+                c.channel.to_string(),
+                c.src.to_string(),
+                c.dst.to_string(),
+                c.disposition.to_string(),
+                c.duration_s.to_string(),
+            ]
+        },
+    )
 }
 
 /// The calls rating could not price or cost, as CSV on stdout.
@@ -191,18 +196,23 @@ fn list_unrated(service: &Service) -> anyhow::Result<()> {
         "charged_by",
         "cost_by",
     ];
-    list_calls(service.not_rated_cdrs(UNMATCHED_LISTED)?, "call", &columns, |c| {
-        vec![
-            c.uid.to_string(),
-            utc_text(c.start_at),
-            c.customer_id.map_or(String::new(), |id| id.to_string()),
-            c.dst.to_string(),
-            c.provider.to_string(),
-            c.duration_s.to_string(),
-            c.charged_by.name().to_string(),
-            c.cost_by.name().to_string(),
-        ]
-    })
+    list_calls(
+        service.not_rated_cdrs(UNMATCHED_LISTED)?,
+        "call",
+        &columns,
+        |c| {
+            vec![
+                c.uid.to_string(),
+                utc_text(c.start_at),
+                c.customer_id.map_or(String::new(), |id| id.to_string()),
+                c.dst.to_string(),
+                c.provider.to_string(),
+                c.duration_s.to_string(),
+                c.charged_by.name().to_string(),
+                c.cost_by.name().to_string(),
+            ]
+        },
+    )
 }
 
 /// Calls as CSV on stdout, and on stderr how many more there are than were listed. Their
@@ -445,7 +455,7 @@ mod tests {
             rows: 3,
             inserted: 2,
             unmatched: 1,
-            unrated: vec![crate::service::CustomerRef {
+            no_rate: vec![crate::service::CustomerRef {
                 id: 2,
                 name: "Bluewave Voice GmbH".into(),
             }],
@@ -460,7 +470,7 @@ mod tests {
             "Master.csv: Asterisk cdr_csv (Master.csv), guessed from its first rows, 3 rows"
         ));
         assert!(text.contains("times read as Europe/Berlin"));
-        assert!(text.contains("No rate, charged 0: Bluewave Voice GmbH (#2)"));
+        assert!(text.contains("No rate card or rate, charged 0: Bluewave Voice GmbH (#2)"));
         assert!(text.contains("listed by `import cdrs --unmatched`"));
     }
 }

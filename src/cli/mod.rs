@@ -2,7 +2,7 @@
 //! Errors print on stderr, one line each, and the exit code says what kind of failure it was:
 //!
 //! - 0: done (or nothing to do)
-//! - 1: error: a database or file problem, a customer that does not exist
+//! - 1: error: a database or file problem, a customer (or rate card) that does not exist
 //! - 2: usage: the command line is wrong (clap's own code; also a bad --filter or --set, an
 //!   empty --filter without --all, a missing --yes, no field to change)
 //! - 3: refused: the change breaks a rule (validation, a name taken, a customer that must be
@@ -21,6 +21,7 @@ mod demo;
 mod import_cmd;
 mod number_blocks_cmd;
 mod password_input;
+mod rates_cmd;
 mod rerate_cmd;
 mod send_cmd;
 mod settings_cmd;
@@ -97,6 +98,10 @@ pub enum Command {
     /// carrierdesk sip-users add --customer 12 --username 1001 --generate-password
     #[command(subcommand)]
     SipUsers(sip_users_cmd::SipUsersCommand),
+    /// Rate cards: what destinations cost a minute, by prefix, in versions over time:
+    /// carrierdesk rates import uk-wholesale uk.csv --currency GBP --effective 2026-12-01
+    #[command(subcommand)]
+    Rates(rates_cmd::RatesCommand),
     /// The audit log's proof: carrierdesk audit verify [--anchor ID:HASH], carrierdesk audit head
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -256,6 +261,11 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             let mut service = service_for(cli.db.as_ref(), cli.demo)?;
             let actor = service::actor_from_env(service.store());
             sip_users_cmd::run(&mut service, &actor, cmd)
+        }
+        Some(Command::Rates(cmd)) => {
+            let mut service = service_for(cli.db.as_ref(), cli.demo)?;
+            let actor = service::actor_from_env(service.store());
+            rates_cmd::run(&mut service, &actor, cmd)
         }
         Some(Command::Audit(cmd)) => {
             let service = service_for(cli.db.as_ref(), cli.demo)?;

@@ -1,9 +1,9 @@
 //! `carrierdesk rerate`: a customer's stored calls priced again after a card changed.
 
-use crate::text::Printable;
 use super::import_cmd::{parse_from, parse_to};
 use crate::domain::{Actor, count};
 use crate::service::Service;
+use crate::text::Printable;
 use std::io::Write;
 
 /// `carrierdesk rerate --customer ID --from DATE --to DATE`

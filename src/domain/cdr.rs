@@ -162,6 +162,9 @@ mod tests {
             disposition: "ANSWERED".into(),
             channel: "".into(),
             account_code: "".into(),
+            provider: "".into(),
+            charged_by: ChargedBy::Flat,
+            cost_by: CostBy::Unknown,
         };
         let t = cdr.traffic();
         assert_eq!(

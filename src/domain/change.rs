@@ -30,10 +30,12 @@ pub enum Topic {
     Settings,
     /// Messages in the outbox: queued, claimed, sent or failed.
     Messages,
+    /// Rate cards and their versions.
+    RateCards,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 7] = [
+    pub const ALL: [Topic; 8] = [
         Topic::Customers,
         Topic::Contacts,
         Topic::Summaries,
@@ -41,6 +43,7 @@ impl Topic {
         Topic::Calls,
         Topic::Settings,
         Topic::Messages,
+        Topic::RateCards,
     ];
 }
 

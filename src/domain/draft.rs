@@ -665,11 +665,11 @@ fn rule(c: &Customer, f: Field) -> Result<(), String> {
         Field::BillingIncrement => check_increment(c.bill_first_s, c.bill_next_s),
         Field::TechPrefixes => ok(
             c.tech_prefixes.iter().all(|p| {
-                !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit() || ch == '#' || ch == '*')
+                !p.is_empty()
+                    && p.chars()
+                        .all(|ch| ch.is_ascii_digit() || ch == '#' || ch == '*')
             }),
-            &|| {
-                "technical prefixes are digits, # and * (like 9#), separated by commas".into()
-            },
+            &|| "technical prefixes are digits, # and * (like 9#), separated by commas".into(),
         ),
         Field::Status
         | Field::DebitLimit

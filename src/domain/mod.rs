@@ -17,6 +17,7 @@ pub mod notes_guard;
 pub mod number_block;
 pub mod phone;
 pub mod portal_password;
+pub mod rate_card;
 pub mod rater;
 pub mod rating;
 pub mod schedule;

@@ -62,6 +62,8 @@ pub enum Rule {
     Domain,
     /// A decimal above 0, with at most 6 decimals.
     Rate,
+    /// The name of a rate card (that a card of that name exists is the service's to check).
+    CardName,
 }
 
 /// The longest value of any setting, whatever its rule.
@@ -82,6 +84,7 @@ impl Rule {
             Rule::Positive(max) => format!("a whole number from 1 to {max}"),
             Rule::Domain => "a domain name".into(),
             Rule::Rate => "a decimal above 0, at most 6 decimals".into(),
+            Rule::CardName => "the name of a rate card".into(),
         }
     }
 
@@ -134,6 +137,10 @@ impl Rule {
                 Ok(micros) if micros > 0 => Ok(decimal_text(micros)),
                 Ok(_) => Err("must be above 0".into()),
                 Err(_) => Err(format!("must be {}", self.describe())),
+            },
+            Rule::CardName => match super::rate_card::name_problem(v) {
+                None => Ok(v.to_string()),
+                Some(why) => Err(format!("must be {}: {why}", self.describe())),
             },
         }
     }
@@ -208,8 +215,7 @@ pub struct Key {
 }
 
 /// Every setting, grouped as the Settings screen shows them. Families, whose keys carry a
-/// name of their own, come after the plain keys of their group. The rating issue's
-/// `default_cost_card` and `provider_card.NAME` join this list with rate cards.
+/// name of their own, come after the plain keys of their group.
 pub static KEYS: &[Key] = &[
     Key {
         name: "from_address",
@@ -284,10 +290,22 @@ pub static KEYS: &[Key] = &[
         help: "The SIP domain of the SIP users, in their digest passwords and the switch export.",
     },
     Key {
+        name: "default_cost_card",
+        group: Group::Rating,
+        rule: Rule::CardName,
+        help: "The rate card calls cost when their provider has no card of its own.",
+    },
+    Key {
         name: "fx.FROM.TO",
         group: Group::Rating,
         rule: Rule::Rate,
         help: "An exchange rate: one FROM is this many TO, e.g. fx.USD.EUR = 0.92 (currency codes).",
+    },
+    Key {
+        name: "provider_card.NAME",
+        group: Group::Rating,
+        rule: Rule::CardName,
+        help: "The rate card a provider's calls cost, e.g. provider_card.telia = telia-2026 (NAME: letters, digits, - and _).",
     },
 ];
 
@@ -342,6 +360,26 @@ pub fn resolve(key: &str) -> Result<Resolved, SettingError> {
         return Ok(Resolved {
             key: fx,
             name: format!("fx.{from}.{to}"),
+        });
+    }
+    if let Some(provider) = key.strip_prefix("provider_card.") {
+        let family = KEYS
+            .iter()
+            .find(|k| k.name == "provider_card.NAME")
+            .expect("listed");
+        let ok = (1..=64).contains(&provider.len())
+            && provider
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            return Err(SettingError(format!(
+                "provider_card.NAME: {} is not a provider's name (1 to 64 letters, digits, - and _)",
+                shown(provider)
+            )));
+        }
+        return Ok(Resolved {
+            key: family,
+            name: key.to_string(),
         });
     }
     let lower = key.to_ascii_lowercase();
@@ -454,6 +492,18 @@ mod tests {
                 "sip example",
             ),
             ("fx.usd.eur", "0.920000", "0.92", "0"),
+            (
+                "default_cost_card",
+                " uk-wholesale ",
+                "uk-wholesale",
+                "uk wholesale",
+            ),
+            (
+                "provider_card.telia",
+                "telia-2026",
+                "telia-2026",
+                "telia/2026",
+            ),
         ];
         for &(key, good, stored, bad) in cases {
             assert_eq!(set(key, good).as_deref(), Ok(stored), "{key} = {good:?}");
@@ -502,6 +552,15 @@ mod tests {
                 .contains("'XYZ' is not a currency code")
         );
         assert!(set("fx.EUR.eur", "1").unwrap_err().contains("to itself"));
+        assert!(
+            set("provider_card.a b", "x")
+                .unwrap_err()
+                .contains("'a b' is not a provider's name")
+        );
+        assert_eq!(
+            resolve("provider_card.Telia").unwrap().name,
+            "provider_card.Telia"
+        );
         assert_eq!(resolve("fx.usd.gbp").unwrap().name, "fx.USD.GBP");
         let err = set("evil\u{1b}[2J", "1").unwrap_err();
         assert!(!err.contains('\u{1b}'), "{err:?}");

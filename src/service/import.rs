@@ -551,8 +551,18 @@ impl ImportReport {
             let _ = writeln!(s, "{label}: {}{more}", names.join(", "));
         };
         let c = &r.calls;
-        line(&mut s, "by card", c.by_card, "  priced by the customer's rate card");
-        line(&mut s, "flat rate", c.by_flat_rate, "  priced at the customer's per-minute rate");
+        line(
+            &mut s,
+            "by card",
+            c.by_card,
+            "  priced by the customer's rate card",
+        );
+        line(
+            &mut s,
+            "flat rate",
+            c.by_flat_rate,
+            "  priced at the customer's per-minute rate",
+        );
         line(&mut s, "by file", c.by_file, "  priced in the file");
         let unrated_note = if c.unrated > 0 {
             "  no row of the customer's card covers the number: charged nothing, listed by `import cdrs --unrated`"

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod import;
 mod number_blocks;
 mod outbox;
+mod rate_cards;
 mod rating;
 mod schedule;
 mod settings;
@@ -27,6 +28,7 @@ pub use couriers::Couriers;
 pub use customers::CardData;
 pub use import::{CustomerRef, FileReport, ImportOptions, ImportProgress, ImportReport};
 pub use outbox::{Courier, Delivered, SendPlan, sender_name};
+pub use rate_cards::{CardImport, CardImportReport, CardRows, CardSummary, Priced};
 pub use rating::RerateReport;
 pub use schedule::ApplyReport;
 pub use settings::{Setting, SettingChange};
@@ -84,6 +86,14 @@ pub enum ServiceError {
     /// A row of an import file that cannot be understood: `calls.csv line 12, field ...`.
     #[error("{} {error}", path.display())]
     BadRow { path: PathBuf, error: RowError },
+    /// Problems in a rate-card file, each with its line and field; nothing was imported.
+    #[error("{}: nothing imported, {}:\n{}", path.display(), crate::domain::count(.problems.len(), "problem"), lines(.problems))]
+    CardProblems {
+        path: PathBuf,
+        problems: Vec<crate::domain::rate_card::CardProblem>,
+    },
+    #[error("there is no rate card named {0} (carrierdesk rates list shows them)")]
+    NoCard(String),
     /// A file that cannot be read or written, or whose format is not known.
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
@@ -114,6 +124,7 @@ impl ServiceError {
                 | ServiceError::InvalidCustomers(_)
                 | ServiceError::Kept(_)
                 | ServiceError::BadRow { .. }
+                | ServiceError::CardProblems { .. }
                 | ServiceError::Setting(_)
         )
     }

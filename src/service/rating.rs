@@ -65,10 +65,7 @@ impl Service {
             table: "customer_rate_cards",
             row_id: customer_id,
             customer_id: Some(customer_id),
-            message: &format!(
-                "Rate card of {} from {since}: {}",
-                customer.name, card.name
-            ),
+            message: &format!("Rate card of {} from {since}: {}", customer.name, card.name),
             data: &json!({ "card": card.name, "from": since, "replaced_card_id": replaced }),
         }
         .insert(&tx, &now)?;
@@ -125,12 +122,13 @@ impl Service {
                     talk_s: old.duration_s,
                     provider: &old.provider,
                 };
-                let rated = rater
-                    .rate(&customer, &call)
-                    .map_err(|message| ServiceError::Invalid {
-                        field: "call",
-                        message: format!("call {}: {message}", old.uid),
-                    })?;
+                let rated =
+                    rater
+                        .rate(&customer, &call)
+                        .map_err(|message| ServiceError::Invalid {
+                            field: "call",
+                            message: format!("call {}: {message}", old.uid),
+                        })?;
                 Cdr {
                     billed_s: rated.billed_s,
                     charge: rated.charge,
@@ -141,12 +139,13 @@ impl Service {
                 }
             };
             report.unrated += u64::from(new.charged_by == ChargedBy::Unrated);
-            report.cost_unknown +=
-                u64::from(new.cost_by == crate::domain::rating::CostBy::Unknown);
+            report.cost_unknown += u64::from(new.cost_by == crate::domain::rating::CostBy::Unknown);
             report.charge_after = report.charge_after.saturating_add(new.charge);
             report.cost_after = report.cost_after.saturating_add(new.cost);
             if new != *old {
-                let delta = deltas.entry(Period::Hourly.start_of(new.start_at)).or_default();
+                let delta = deltas
+                    .entry(Period::Hourly.start_of(new.start_at))
+                    .or_default();
                 let overflow = || ServiceError::Invalid {
                     field: "hourly summary",
                     message: "an hour's total would overflow; nothing was changed".into(),

@@ -2,7 +2,7 @@
 //! their previous and new value, and guarded by their version like every other edit.
 
 use super::{Result, Service, ServiceError, commit};
-use crate::domain::settings::{self, Key, Resolved};
+use crate::domain::settings::{self, Key, Resolved, Rule};
 use crate::domain::{Actor, Change, Topic, Verb};
 use crate::store::{self, NewAudit, StoredSetting};
 
@@ -110,6 +110,19 @@ impl Service {
         if change.expect.is_some_and(|v| v != before.version) {
             return Err(ServiceError::SettingConflict(Box::new(before)));
         }
+        // A card setting names a card that exists, as the card spells its name.
+        let value = match value {
+            Some(name) if resolved.key.rule == Rule::CardName => {
+                let card = store::card_named(&tx, &name)?.ok_or_else(|| {
+                    ServiceError::Setting(format!(
+                        "{}: there is no rate card named {name} (carrierdesk rates list shows them)",
+                        resolved.name
+                    ))
+                })?;
+                Some(card.name)
+            }
+            other => other,
+        };
         if before.value == value {
             return Ok(before);
         }

@@ -3,8 +3,8 @@
 use super::rows::currency;
 use super::sql::{Dialect, Result, Row, Tx};
 use super::{Store, time_text};
-use crate::domain::rating::{ChargedBy, CostBy};
 use crate::domain::customer::split_tags;
+use crate::domain::rating::{ChargedBy, CostBy};
 use crate::domain::{Cdr, CdrCustomer, Tariff};
 use crate::vals;
 use rusqlite::{CachedStatement, Connection, params};
@@ -301,7 +301,15 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                              ?6::text[], ?7::text[])
                       AS u (uid, customer_id, billed_s, charge, cost, charged_by, cost_by)
                  WHERE cdrs.uid = u.uid AND cdrs.customer_id IS NULL",
-                &[&uid, &customer, &billed, &charge, &cost, &charged_by, &cost_by],
+                &[
+                    &uid,
+                    &customer,
+                    &billed,
+                    &charge,
+                    &cost,
+                    &charged_by,
+                    &cost_by,
+                ],
             )
             .expect("a PostgreSQL transaction")?;
         Ok(())

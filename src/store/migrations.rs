@@ -94,6 +94,16 @@ const MIGRATIONS: &[Migration] = &[
             pg: super::call_precision::to_micros_pg,
         }),
     },
+    Migration {
+        sqlite: include_str!("rate_cards_v13.sql"),
+        pg: include_str!("pg/v13_rate_cards.sql"),
+        step: None,
+    },
+    Migration {
+        sqlite: include_str!("cdr_rating_v14.sql"),
+        pg: include_str!("pg/v14_cdr_rating.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

@@ -13,9 +13,10 @@ mod customers;
 pub mod listen;
 mod migrations;
 mod number_blocks;
-mod rating;
 mod outbox;
 pub mod pg_config;
+mod rate_cards;
+mod rating;
 mod rows;
 mod schedule;
 mod settings;
@@ -341,6 +342,11 @@ pub use number_blocks::{
 pub use outbox::{
     Finish, NewMessage, claim as claim_outbox, enqueue, finish as finish_outbox, record_sent_now,
 };
+pub use rate_cards::{
+    all_versions, card_named, card_versions, customers_of_card, delete_card, insert_card,
+    insert_version, list_cards, rows_with_prefixes, settings_naming_card, version_rows,
+};
+pub use rating::{assign_card, calls_between, customer_cards, rater, reprice_calls};
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
     list_scheduled, next_due,
@@ -352,4 +358,3 @@ pub use sip_users::{
     update_sip_user,
 };
 pub use summary::HourlyWriter;
-pub use rating::{assign_card, calls_between, customer_cards, rater, reprice_calls};

@@ -5,10 +5,10 @@
 use super::cdrs::{CDR_COLUMNS, cdr};
 use super::rate_cards::{all_versions, list_cards, version_rows};
 use super::sql::{Result, Tx};
-use crate::domain::{Cdr, Currency};
 use crate::domain::money::parse_decimal;
 use crate::domain::rate_card::{PrefixTable, RateCard};
 use crate::domain::rater::Rater;
+use crate::domain::{Cdr, Currency};
 use crate::vals;
 use std::collections::{HashMap, HashSet};
 
@@ -143,7 +143,9 @@ pub fn reprice_calls(tx: &Tx, calls: &[&Cdr]) -> Result<()> {
         return Ok(());
     }
     for chunk in calls.chunks(10_000) {
-        let text = |f: fn(&Cdr) -> &str| chunk.iter().map(|c| f(c)).collect::<Vec<&str>>();
+        let text = |f: for<'c> fn(&'c Cdr<'c>) -> &'c str| {
+            chunk.iter().map(|c| f(c)).collect::<Vec<&str>>()
+        };
         let int = |f: fn(&Cdr) -> i64| chunk.iter().map(|c| f(c)).collect::<Vec<i64>>();
         let (uid, charged_by, cost_by) = (
             text(|c| c.uid.as_ref()),

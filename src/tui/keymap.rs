@@ -139,6 +139,8 @@ pub enum Action {
     ScheduledChanges,
     /// List the calls that matched no customer.
     UnmatchedCdrs,
+    /// List the calls rating could not price or cost.
+    UnratedCdrs,
     CancelItem,
     /// Open the shared settings.
     Settings,

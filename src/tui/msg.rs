@@ -101,8 +101,8 @@ pub enum Reply {
     CustomerGone(i64),
     /// A CDR import ended: its one line and its details, or why nothing was imported.
     Imported(Result<(String, String), String>),
-    /// How many calls matched no customer, and the oldest of them.
-    UnmatchedLoaded(Result<(i64, Vec<Cdr<'static>>), String>),
+    /// How many calls a list of calls holds, and the first of them.
+    CallsLoaded(CallList, Result<(i64, Vec<Cdr<'static>>), String>),
     /// Notes between screens, never from the database:
     /// the column chooser's choice, for the board.
     ColumnsChosen(Vec<ColumnId>),
@@ -247,6 +247,23 @@ pub enum Level {
 }
 
 /// Work for the database thread (or, for `Copy`, the terminal's thread).
+/// The lists of calls that need an operator: those that matched no customer, and those
+/// rating could not price or cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallList {
+    Unmatched,
+    Unrated,
+}
+
+impl CallList {
+    pub fn title(self) -> &'static str {
+        match self {
+            CallList::Unmatched => "Unmatched CDRs",
+            CallList::Unrated => "Unrated CDRs",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// The first screenful of the board, fast, before the full load.
@@ -299,7 +316,7 @@ pub enum Effect {
     LoadScheduled {
         customer: Option<i64>,
     },
-    LoadUnmatched,
+    LoadCalls(CallList),
     CancelScheduled {
         id: i64,
         customer: Option<i64>,
@@ -477,7 +494,8 @@ impl Effect {
             Effect::BulkApply { .. } => "bulk apply",
             Effect::BulkUpload { .. } => "bulk upload",
             Effect::LoadScheduled { .. } => "load scheduled changes",
-            Effect::LoadUnmatched => "load unmatched calls",
+            Effect::LoadCalls(CallList::Unmatched) => "load unmatched calls",
+            Effect::LoadCalls(CallList::Unrated) => "load unrated calls",
             Effect::CancelScheduled { .. } => "cancel scheduled change",
             Effect::ImportCdrs(_) => "import CDRs",
             Effect::CdrReport { .. } => "CDR report",
@@ -511,7 +529,7 @@ impl Effect {
                 | Effect::LoadAudit(_)
                 | Effect::LoadSummary { .. }
                 | Effect::LoadScheduled { .. }
-                | Effect::LoadUnmatched
+                | Effect::LoadCalls(_)
                 | Effect::LoadSettings
                 | Effect::Sip(SipEffect::LoadRealm)
                 | Effect::Contact(ContactEffect::LoadAll)

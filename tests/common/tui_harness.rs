@@ -12,6 +12,7 @@ use carrierdesk::tui::worker::{Database, Session};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 
 pub struct Harness {
     pub app: App,
@@ -89,6 +90,31 @@ impl Harness {
             self.key(KeyCode::Char(c));
         }
         self
+    }
+
+    /// The last screen line that contains `text`, and whether it is drawn reversed (the cursor).
+    pub fn line_with(&mut self, text: &str) -> Option<(String, bool)> {
+        let screen = self.screen();
+        let (y, line) = screen
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(text))
+            .last()?;
+        Some((line.to_string(), self.reversed_at(y, line, text)?))
+    }
+
+    /// The first screen line that contains `text`, and whether it is drawn reversed.
+    pub fn first_line_with(&mut self, text: &str) -> Option<(String, bool)> {
+        let screen = self.screen();
+        let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains(text))?;
+        Some((line.to_string(), self.reversed_at(y, line, text)?))
+    }
+
+    /// Whether `text` in `line`, row `y` of the last frame, is drawn reversed.
+    fn reversed_at(&self, y: usize, line: &str, text: &str) -> Option<bool> {
+        let x = line[..line.find(text)?].chars().count();
+        let cell = &self.terminal.backend().buffer()[(x as u16, y as u16)];
+        Some(cell.modifier.contains(Modifier::REVERSED))
     }
 
     pub fn screen(&mut self) -> String {

@@ -10,7 +10,7 @@ use crate::service::CustomerImportReport;
 use crate::text::printable;
 use crate::tui::chrome::{centered, cursor_style};
 use crate::tui::keymap::{Action, Context};
-use crate::tui::msg::{Effect, Reply};
+use crate::tui::msg::{CallList, Effect, Reply};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
 use crate::tui::widgets::list_cursor::ListCursor;
 use ratatui::Frame;
@@ -169,44 +169,66 @@ impl ListScreen {
         }
     }
 
-    /// The calls that matched no customer, oldest first: what to add as an account code or a
-    /// SIP user before importing the file again, which then claims them.
-    pub fn unmatched(count: i64, calls: &[Cdr]) -> ListScreen {
+    /// A list of calls: those that matched no customer, oldest first (what to add as an
+    /// account code or a SIP user before importing the file again, which then claims them);
+    /// or those no rate card priced or costed, newest first.
+    pub fn calls(list: CallList, count: i64, calls: &[Cdr]) -> ListScreen {
+        let or_dash = |s: &str| {
+            if s.is_empty() {
+                "-".to_string()
+            } else {
+                s.to_string()
+            }
+        };
         let lines = calls
             .iter()
             .map(|c| {
-                let account = if c.account_code.is_empty() {
-                    "-"
-                } else {
-                    &c.account_code
-                };
-                format!(
-                    "{} UTC  account {account}  {}  {} → {}  {}  {}",
-                    chrono::DateTime::from_timestamp(c.start_at, 0).map_or_else(
-                        || c.start_at.to_string(),
-                        |t| t.format("%Y-%m-%d %H:%M:%S").to_string()
+                let at = chrono::DateTime::from_timestamp(c.start_at, 0).map_or_else(
+                    || c.start_at.to_string(),
+                    |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                );
+                match list {
+                    CallList::Unmatched => format!(
+                        "{at} UTC  account {}  {}  {} → {}  {}  {}",
+                        or_dash(&c.account_code),
+                        c.channel,
+                        c.src,
+                        c.dst,
+                        c.disposition,
+                        hms(c.duration_s),
                     ),
-                    c.channel,
-                    c.src,
-                    c.dst,
-                    c.disposition,
-                    hms(c.duration_s),
-                )
+                    CallList::Unrated => format!(
+                        "{at} UTC  customer #{}  → {}  via {}  {}  charge {}  cost {}",
+                        c.customer_id.unwrap_or_default(),
+                        c.dst,
+                        or_dash(&c.provider),
+                        hms(c.duration_s),
+                        c.charged_by.name(),
+                        c.cost_by.name(),
+                    ),
+                }
             })
             .collect::<Vec<_>>();
         let more = count - calls.len() as i64;
+        let footer = match (list, count, more > 0) {
+            (CallList::Unmatched, 0, _) => "Every imported call has its customer · Esc closes".into(),
+            (CallList::Unrated, 0, _) => {
+                "Every call of a customer with a card is priced and costed · Esc closes".into()
+            }
+            (CallList::Unmatched, _, true) => format!(
+                "The oldest {} shown; `carrierdesk import cdrs --unmatched` lists more · Esc closes",
+                calls.len()
+            ),
+            (CallList::Unrated, _, true) => format!(
+                "The newest {} shown; `carrierdesk import cdrs --unrated` lists more · Esc closes",
+                calls.len()
+            ),
+            (CallList::Unmatched, _, false) => "Give a customer the calls' account code (e, Config tab), then import the file again · Esc closes".into(),
+            (CallList::Unrated, _, false) => "Add the prefixes to the card (rates import), set provider_card.NAME or an fx rate, then `carrierdesk rerate` · Esc closes".into(),
+        };
         ListScreen {
-            title: format!("Unmatched CDRs ({count})"),
-            footer: if count == 0 {
-                "Every imported call has its customer · Esc closes".into()
-            } else if more > 0 {
-                format!(
-                    "The oldest {} shown; `carrierdesk import cdrs --unmatched` lists more · Esc closes",
-                    calls.len()
-                )
-            } else {
-                "Give a customer the calls' account code (e, Config tab), then import the file again · Esc closes".into()
-            },
+            title: format!("{} ({count})", list.title()),
+            footer,
             lines,
             list: ListCursor::default(),
             kind: ListKind::Info,
@@ -370,8 +392,8 @@ impl Screen for ListScreen {
                     Err(e) => cx.error(e),
                 }
             }
-            Reply::UnmatchedLoaded(result) if loading => match result {
-                Ok((n, calls)) => self.replace(ListScreen::unmatched(n, &calls)),
+            Reply::CallsLoaded(list, result) if loading => match result {
+                Ok((n, calls)) => self.replace(ListScreen::calls(list, n, &calls)),
                 Err(e) => {
                     cx.close();
                     cx.error(e);

@@ -4,7 +4,7 @@
 use super::App;
 use crate::text::printable;
 use crate::tui::keymap::Action;
-use crate::tui::msg::{ContactEffect, Effect, Level, MailEffect, Reply, SettingRefusal};
+use crate::tui::msg::{CallList, ContactEffect, Effect, Level, MailEffect, Reply, SettingRefusal};
 use crate::tui::screens::email_log::EmailLog;
 use crate::tui::screens::global_contacts::GlobalContacts;
 use crate::tui::screens::list::ListScreen;
@@ -28,9 +28,14 @@ impl App {
                 "Import CDRs",
                 "Files (Tab completes a name; quote paths with spaces), then if needed: --tz ZONE (default UTC), --format NAME (default: guessed), --skip-bad.",
             ))),
-            Action::UnmatchedCdrs => {
-                self.push(Box::new(ListScreen::loading("Unmatched CDRs")));
-                self.effects.push(Effect::LoadUnmatched);
+            Action::UnmatchedCdrs | Action::UnratedCdrs => {
+                let list = if action == Action::UnmatchedCdrs {
+                    CallList::Unmatched
+                } else {
+                    CallList::Unrated
+                };
+                self.push(Box::new(ListScreen::loading(list.title())));
+                self.effects.push(Effect::LoadCalls(list));
             }
             Action::Settings => {
                 self.push(Box::new(SettingsScreen::default()));

@@ -32,8 +32,8 @@ const POLL: Duration = Duration::from_secs(1);
 const APPLY_DUE_EVERY: u64 = 15;
 /// Rows in the quick first load: more than any terminal shows.
 const FIRST_SCREEN: usize = 300;
-/// The unmatched calls a list shows at most; the CLI lists them all.
-const UNMATCHED_SHOWN: usize = 1000;
+/// The calls a list of calls shows at most; the CLI lists them all.
+const CALLS_SHOWN: usize = 1000;
 
 /// Who is working, and their settings: what effects need besides the database.
 #[derive(Clone)]

@@ -1,12 +1,12 @@
 //! Running one effect against the database and wording its reply: the part of the database
 //! thread that knows what each effect means.
 
-use super::{FIRST_SCREEN, Session, UNMATCHED_SHOWN};
+use super::{CALLS_SHOWN, FIRST_SCREEN, Session};
 use crate::cdr::request::{self, ImportRequest};
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError, SettingChange};
-use crate::tui::msg::{Effect, Level, Reply, SaveError, SettingRefusal};
+use crate::tui::msg::{CallList, Effect, Level, Reply, SaveError, SettingRefusal};
 use std::path::Path;
 
 /// Runs one effect on the calling thread and returns its reply.
@@ -224,10 +224,13 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
                 .scheduled_changes(customer, false)
                 .map_err(|e| e.to_string()),
         },
-        Effect::LoadUnmatched => Reply::UnmatchedLoaded(
-            service
-                .unmatched_cdrs(UNMATCHED_SHOWN)
-                .map_err(|e| e.to_string()),
+        Effect::LoadCalls(list) => Reply::CallsLoaded(
+            list,
+            match list {
+                CallList::Unmatched => service.unmatched_cdrs(CALLS_SHOWN),
+                CallList::Unrated => service.not_rated_cdrs(CALLS_SHOWN),
+            }
+            .map_err(|e| e.to_string()),
         ),
         Effect::CancelScheduled { id, customer } => match service.cancel_scheduled(actor, id) {
             Ok(()) => Reply::ScheduledLoaded {

@@ -221,6 +221,7 @@ impl Screen for CardScreen {
             | Action::Palette
             | Action::ImportCdrs
             | Action::UnmatchedCdrs
+            | Action::UnratedCdrs
             | Action::Settings
             | Action::GlobalContacts
             | Action::EmailLog => {
