@@ -64,11 +64,6 @@ impl CardRows {
                 && (needle.is_empty() || r.description.to_lowercase().contains(&needle))
         });
     }
-
-    /// A lookup table of the rows, for pricing numbers against this version.
-    pub fn table(&self) -> PrefixTable {
-        PrefixTable::new(self.rows.clone())
-    }
 }
 
 /// The row pricing a number: the version in force and the row of its longest prefix.
