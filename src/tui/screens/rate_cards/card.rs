@@ -94,7 +94,7 @@ impl RateCardScreen {
                 (Some(digits), Some(Ok(card))) => match card.table.find(&digits) {
                     Some(r) => format!(
                         "{digits} → {} {} · {} a minute · connection {} · {}/{} s",
-                        shown_prefix(r),
+                        r.shown_prefix(),
                         r.description,
                         money_text(r.rate),
                         money_text(r.connection_fee),
@@ -124,11 +124,6 @@ impl RateCardScreen {
             None => {}
         }
     }
-}
-
-/// A row's prefix for people: the catch-all as `*`.
-fn shown_prefix(r: &RateRow) -> &str {
-    if r.prefix.is_empty() { "*" } else { &r.prefix }
 }
 
 impl Screen for RateCardScreen {
@@ -287,7 +282,7 @@ impl Screen for RateCardScreen {
             |&i| {
                 let r = &rows[i];
                 vec![
-                    shown_prefix(r).to_string(),
+                    r.shown_prefix().to_string(),
                     r.description.clone(),
                     money_text(r.rate),
                     money_text(r.connection_fee),

@@ -7,8 +7,8 @@ mod card;
 pub use card::RateCardScreen;
 
 use super::card::view::list_table;
+use crate::cdr::time::utc_text;
 use crate::domain::change::{Changes, Topic};
-use crate::domain::utc_text;
 use crate::service::CardSummary;
 use crate::text::printable;
 use crate::tui::keymap::{Action, Context};
@@ -48,8 +48,7 @@ impl RateCardsScreen {
 
 /// Unix seconds as the console prints times; "-" for none.
 pub(super) fn since(at: Option<i64>) -> String {
-    at.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map_or_else(|| "-".to_string(), utc_text)
+    at.map_or_else(|| "-".to_string(), utc_text)
 }
 
 fn reload(changes: &Changes, cx: &mut Cx) {
