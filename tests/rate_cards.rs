@@ -5,7 +5,7 @@
 
 mod common;
 
-use carrierdesk::domain::rate_card::RateRow;
+use carrierdesk::domain::rate_card::{PrefixTable, RateRow};
 use carrierdesk::service::{CardImport, Service, ServiceError, SettingChange};
 use common::{Db, actor, each_engine_empty};
 use std::path::{Path, PathBuf};
@@ -341,6 +341,9 @@ fn a_card_of_100000_rows_imports_in_one_version() {
         assert_eq!((rate, description.as_str()), (1, "Destination 1"));
         let all = db.service.rate_card_rows("big", DEC).unwrap();
         assert_eq!(all.rows.len(), 100_000);
-        assert_eq!(all.table().find("7999930").map(|r| r.rate), Some(99_999));
+        assert_eq!(
+            PrefixTable::new(all.rows).find("7999930").map(|r| r.rate),
+            Some(99_999)
+        );
     }
 }

@@ -33,6 +33,7 @@ use carrierdesk::tui::screens::list::{ListKind, ListScreen};
 use carrierdesk::tui::screens::palette::PaletteScreen;
 use carrierdesk::tui::screens::password::PasswordScreen;
 use carrierdesk::tui::screens::prompt::{Prompt, Purpose};
+use carrierdesk::tui::screens::rate_cards::{RateCardScreen, RateCardsScreen};
 use carrierdesk::tui::screens::send_form::{SendForm, Stage};
 use carrierdesk::tui::screens::settings::SettingsScreen;
 use carrierdesk::tui::screens::sip_user_form::SipUserFormScreen;
@@ -191,6 +192,9 @@ enum Prefix {
     SendEmail,
     SendPreview,
     EmailLog,
+    RateCards,
+    RateCard,
+    RateCardPrice,
 }
 
 impl Prefix {
@@ -246,6 +250,9 @@ impl Prefix {
         Prefix::SendEmail,
         Prefix::SendPreview,
         Prefix::EmailLog,
+        Prefix::RateCards,
+        Prefix::RateCard,
+        Prefix::RateCardPrice,
     ];
 
     fn steps(self) -> Vec<Step> {
@@ -367,6 +374,11 @@ impl Prefix {
             ]
             .concat(),
             Prefix::EmailLog => palette("email log"),
+            Prefix::RateCards => palette("rate cards"),
+            Prefix::RateCard => [palette("rate cards"), vec![key(Enter)]].concat(),
+            Prefix::RateCardPrice => {
+                [palette("rate cards"), vec![key(Enter), key(Char('p'))]].concat()
+            }
         }
     }
 
@@ -566,6 +578,24 @@ impl Prefix {
                 app.top_as::<EmailLog>().is_some_and(|l| l.rows.is_some())
                     && context == Context::EmailLog,
                 "loaded email log",
+            ),
+            Prefix::RateCards => top(
+                app.top_as::<RateCardsScreen>()
+                    .is_some_and(|l| l.cards.is_some())
+                    && context == Context::RateCards,
+                "loaded rate cards",
+            ),
+            Prefix::RateCard => top(
+                app.top_as::<RateCardScreen>()
+                    .is_some_and(|c| c.loaded.is_some())
+                    && context == Context::RateCard,
+                "a loaded rate card",
+            ),
+            Prefix::RateCardPrice => top(
+                app.top_as::<RateCardScreen>()
+                    .is_some_and(|c| c.loaded.as_ref().is_some_and(Result::is_ok))
+                    && context == Context::RateCardInput,
+                "a rate card's price line",
             ),
             Prefix::GlobalContacts => top(
                 app.top_as::<GlobalContacts>()
@@ -1064,6 +1094,7 @@ impl Demo {
     fn new() -> Demo {
         let (dir, path, mut service) = common::demo_db(30, 2);
         with_a_sip_user(&mut service, 1);
+        with_a_rate_card(&mut service, dir.path());
         std::fs::create_dir_all(dir.path().join("exports")).unwrap();
         Demo {
             dir,
@@ -1097,6 +1128,26 @@ fn with_a_sip_user(service: &mut Service, id: i64) {
         ..SipUserDraft::default()
     };
     service.create_sip_user(&actor, id, &draft, None).unwrap();
+}
+
+/// A rate card in force, for the rate card prefixes to open.
+fn with_a_rate_card(service: &mut Service, dir: &std::path::Path) {
+    let path = dir.join("card.csv");
+    std::fs::write(
+        &path,
+        "prefix,description,rate\n44,UK,0.0042\n447,UK mobile,0.012\n,Rest,0.25\n",
+    )
+    .unwrap();
+    let import = carrierdesk::service::CardImport {
+        card: "wholesale",
+        path: &path,
+        currency: Some("EUR"),
+        effective_from: Some(0),
+        dry_run: false,
+    };
+    service
+        .import_rate_card(&common::actor("setup"), &import)
+        .unwrap();
 }
 
 /// Runs one case; the contexts shown on top along the way go into `seen`.

@@ -3,8 +3,9 @@
 use super::count;
 use super::customers::confirm_delete;
 use super::import_cmd::parse_from;
+use crate::cdr::time::utc_text as time;
+use crate::domain::Actor;
 use crate::domain::rate_card::{RateRow, Version, money_text};
-use crate::domain::{Actor, utc_text};
 use crate::service::{CardImport, Service};
 use crate::text::Printable;
 use clap::Subcommand;
@@ -254,10 +255,6 @@ fn json_out(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn time(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0).map_or_else(|| at.to_string(), utc_text)
-}
-
 fn version_json(v: &Version) -> serde_json::Value {
     json!({
         "id": v.id,
@@ -279,11 +276,11 @@ fn row_json(r: &RateRow) -> serde_json::Value {
     })
 }
 
-/// A row for people: the catch-all's prefix shown as `*`.
+/// A row for people.
 fn row_line(r: &RateRow) -> String {
-    let prefix = if r.prefix.is_empty() { "*" } else { &r.prefix };
     format!(
-        "{prefix:<15}  {}  {:>12}  {:>12}  {}/{}",
+        "{:<15}  {}  {:>12}  {:>12}  {}/{}",
+        r.shown_prefix(),
         crate::text::padded(&r.description, 30),
         money_text(r.rate),
         money_text(r.connection_fee),

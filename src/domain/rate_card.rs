@@ -86,6 +86,15 @@ impl Column {
 }
 
 impl RateRow {
+    /// The prefix for people: the catch-all as `*`.
+    pub fn shown_prefix(&self) -> &str {
+        if self.prefix.is_empty() {
+            "*"
+        } else {
+            &self.prefix
+        }
+    }
+
     /// A row's cells, as the import reads them and an export writes them.
     pub fn cells(&self) -> [String; 6] {
         [
@@ -195,7 +204,7 @@ pub fn read_card(input: impl Read) -> Result<Vec<RateRow>, CardError> {
                     "prefix",
                     format!(
                         "{} is on line {first} already: a prefix appears once",
-                        shown_prefix(&p)
+                        named_prefix(&p)
                     ),
                 )),
                 (None, Ok(r)) => card.push(r),
@@ -239,7 +248,7 @@ fn problem(line: u64, field: &str, message: String) -> CardProblem {
     }
 }
 
-fn shown_prefix(prefix: &str) -> String {
+fn named_prefix(prefix: &str) -> String {
     if prefix.is_empty() {
         "the catch-all (empty prefix)".into()
     } else {

@@ -3,8 +3,9 @@
 //! with its audit row.
 
 use super::{Result, Service, ServiceError, commit};
+use crate::cdr::time::utc_text as when;
 use crate::domain::rate_card::{self, Card, CardError, PrefixTable, RateRow, Version, version_at};
-use crate::domain::{Actor, Change, Currency, Topic, Verb, count, utc_text};
+use crate::domain::{Actor, Change, Currency, Topic, Verb, count};
 use crate::store::{self, NewAudit, Tx};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -63,11 +64,6 @@ impl CardRows {
             r.prefix.starts_with(prefix)
                 && (needle.is_empty() || r.description.to_lowercase().contains(&needle))
         });
-    }
-
-    /// A lookup table of the rows, for pricing numbers against this version.
-    pub fn table(&self) -> PrefixTable {
-        PrefixTable::new(self.rows.clone())
     }
 }
 
@@ -394,9 +390,4 @@ fn not_in_force(card: &Card, at: i64) -> ServiceError {
             when(at)
         ),
     )
-}
-
-/// Unix seconds as the console prints times.
-fn when(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0).map_or_else(|| at.to_string(), utc_text)
 }

@@ -70,6 +70,12 @@ contexts! {
     SendForm,
     /// The email log: the outbox's queue and last day.
     EmailLog,
+    /// The rate cards.
+    RateCards,
+    /// The rows of a rate card in force now.
+    RateCard,
+    /// Typing a search of a rate card's rows, or a number to price.
+    RateCardInput,
 }
 
 /// What a key asks for: the screen on top carries it out, or passes it down the stack.
@@ -157,6 +163,10 @@ pub enum Action {
     SendSms,
     /// The outbox: what was sent, what waits, what failed.
     EmailLog,
+    /// The rate cards and their rows.
+    RateCards,
+    /// Type a number and see which row prices it.
+    PriceNumber,
     /// Generate a contact's portal password and mail it to the contact.
     MailPassword,
     /// Send a test message at once and say what the server answered.
@@ -252,6 +262,17 @@ pub const BINDINGS: &[Binding] = &[
     bind!(EmailLog, [(Char('f'), NONE)], "f", Action::StatusFilter, "only queued, sending, sent or failed messages, or all", "filter"),
     bind!(EmailLog, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload", ""),
     bind!(EmailLog, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
+    bind!(RateCards, [(Enter, NONE)], "Enter", Action::Open, "the card's rows in force now", "open"),
+    bind!(RateCards, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload", ""),
+    bind!(RateCards, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
+    bind!(RateCard, [(Char('/'), NONE)], "/", Action::Search, "search the rows: a prefix's first digits or words of the description", "search"),
+    bind!(RateCard, [(Char('p'), NONE)], "p", Action::PriceNumber, "price a number: which row prices it now, answered as you type", "price"),
+    bind!(RateCard, [(Char('r'), CTRL)], "Ctrl-R", Action::Refresh, "reload", ""),
+    bind!(RateCard, [(Esc, NONE)], "Esc", Action::Back, "back to the cards (clears a search first)", "back"),
+    bind!(RateCardInput, [(Enter, NONE)], "Enter", Action::SearchDone, "keep what is typed and go back to the rows", "done"),
+    bind!(RateCardInput, [(Esc, NONE)], "Esc", Action::Back, "clear what is typed", "clear"),
+    bind!(RateCardInput, [(Up, NONE)], "↑", Action::Up, "move up", ""),
+    bind!(RateCardInput, [(Down, NONE)], "↓", Action::Down, "move down", ""),
     bind!(Grid, [(Left, NONE), (Char('h'), NONE)], "←/h", Action::Left, "cell to the left", ""),
     bind!(Grid, [(Right, NONE), (Char('l'), NONE)], "→/l", Action::Right, "cell to the right", ""),
     bind!(Grid, [(Up, SHIFT)], "Shift-↑", Action::ExtendUp, "extend the selection up", ""),
@@ -397,6 +418,10 @@ pub fn chain(context: Context) -> &'static [Context] {
         // Typing: only the form's own keys, so letters reach the field.
         Context::SendForm => &[Context::SendForm],
         Context::EmailLog => &[Context::EmailLog, Context::Global],
+        Context::RateCards => &[Context::RateCards, Context::Global],
+        Context::RateCard => &[Context::RateCard, Context::Global],
+        // Typing: only the field's own keys, so digits and letters reach it.
+        Context::RateCardInput => &[Context::RateCardInput],
         // Typing: only the form's own keys, so letters reach the field.
         Context::FieldForm => &[Context::FieldForm],
         Context::FieldSaveMenu => &[Context::FieldSaveMenu],

@@ -7,12 +7,13 @@ use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::domain::contact::Category;
 use crate::domain::message::{Kind, Outgoing, Template};
+use crate::domain::rate_card::{Card, PrefixTable, Version};
 use crate::domain::summary::Period;
 use crate::domain::{
     AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Contact, ContactDraft, Customer, FieldError,
     ScheduledChange, SipUser, SipUserDraft, SummaryRow,
 };
-use crate::service::{CardData, CustomerImportReport, PortalView, SendPlan, Setting};
+use crate::service::{CardData, CardSummary, CustomerImportReport, PortalView, SendPlan, Setting};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::collections::HashSet;
 use std::fmt;
@@ -64,6 +65,13 @@ pub enum Reply {
     Changed(Changes),
     /// A line for the status bar.
     Notice(Level, String),
+    /// Every rate card, with its versions in force now and next.
+    RateCardsLoaded(Result<Vec<CardSummary>, String>),
+    /// A card's rows in force now, in a table that prices numbers.
+    RateCardLoaded {
+        name: String,
+        result: Result<Box<LoadedCard>, String>,
+    },
     /// Delay and Save stored the change (a line saying when and what), or why not.
     Scheduled(Result<String, String>),
     /// A long job's progress, as a line to show.
@@ -177,6 +185,15 @@ pub enum MailReply {
     Queued(Result<String, String>),
     /// The outbox: the queue and the last 24 hours, newest first.
     LogLoaded(Result<Vec<Outgoing>, String>),
+}
+
+/// A rate card as its screen shows it: the version in force now and its rows.
+#[derive(Debug)]
+pub struct LoadedCard {
+    pub card: Card,
+    /// None when no version is in force yet (the table is then empty).
+    pub version: Option<Version>,
+    pub table: PrefixTable,
 }
 
 /// A contact as saved.
@@ -336,6 +353,9 @@ pub enum Effect {
         contents: String,
     },
     LoadSettings,
+    LoadRateCards,
+    /// A card's rows in force now, by the card's name.
+    LoadRateCard(String),
     /// Set (or, with no value, unset) a setting that was at version `expect` when read.
     ChangeSetting {
         key: String,
@@ -501,6 +521,8 @@ impl Effect {
             Effect::CdrReport { .. } => "CDR report",
             Effect::Export { .. } => "export",
             Effect::LoadSettings => "load settings",
+            Effect::LoadRateCards => "load the rate cards",
+            Effect::LoadRateCard(_) => "load a rate card",
             Effect::ChangeSetting { .. } => "change setting",
             Effect::Sip(effect) => effect.label(),
             Effect::Contact(effect) => effect.label(),
@@ -531,6 +553,8 @@ impl Effect {
                 | Effect::LoadScheduled { .. }
                 | Effect::LoadCalls(_)
                 | Effect::LoadSettings
+                | Effect::LoadRateCards
+                | Effect::LoadRateCard(_)
                 | Effect::Sip(SipEffect::LoadRealm)
                 | Effect::Contact(ContactEffect::LoadAll)
                 | Effect::Mail(MailEffect::LoadLog)

@@ -17,6 +17,7 @@ pub mod palette;
 pub mod password;
 pub mod portal_view;
 pub mod prompt;
+pub mod rate_cards;
 pub mod send_form;
 pub mod settings;
 pub mod sip_user_form;

@@ -10,6 +10,7 @@ use crate::tui::screens::global_contacts::GlobalContacts;
 use crate::tui::screens::list::ListScreen;
 use crate::tui::screens::palette::PaletteScreen;
 use crate::tui::screens::prompt::{Prompt, Purpose};
+use crate::tui::screens::rate_cards::RateCardsScreen;
 use crate::tui::screens::settings::SettingsScreen;
 use crate::tui::screens::window::Window;
 
@@ -45,6 +46,10 @@ impl App {
                 self.push(Box::new(EmailLog::loading()));
                 self.effects.push(Effect::Mail(MailEffect::LoadLog));
             }
+            Action::RateCards => {
+                self.push(Box::new(RateCardsScreen::loading()));
+                self.effects.push(Effect::LoadRateCards);
+            }
             Action::GlobalContacts => {
                 self.push(Box::new(GlobalContacts::loading()));
                 self.effects
@@ -72,6 +77,7 @@ impl App {
             | Action::Edit
             | Action::Refresh
             | Action::Mark
+            | Action::PriceNumber
             | Action::MarkAll
             | Action::Complete
             | Action::Columns

@@ -3,10 +3,13 @@
 
 use super::{CALLS_SHOWN, FIRST_SCREEN, Session};
 use crate::cdr::request::{self, ImportRequest};
+use crate::domain::rate_card::PrefixTable;
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError, SettingChange};
-use crate::tui::msg::{CallList, Effect, Level, Reply, SaveError, SettingRefusal};
+use crate::tui::msg::{
+    CallList, Effect, Level, LoadedCard, Reply, SaveError, SettingRefusal,
+};
 use std::path::Path;
 
 /// Runs one effect on the calling thread and returns its reply.
@@ -244,6 +247,23 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
         Effect::CompletePath { typed, home } => Reply::PathCompleted {
             result: request::complete(&typed, home.as_deref()),
             typed,
+        },
+        Effect::LoadRateCards => {
+            Reply::RateCardsLoaded(service.rate_cards(now).map_err(|e| e.to_string()))
+        }
+        // The lookup table is built here, off the UI thread, once per load.
+        Effect::LoadRateCard(name) => Reply::RateCardLoaded {
+            result: service
+                .rate_card_rows(&name, now)
+                .map(|shown| {
+                    Box::new(LoadedCard {
+                        card: shown.card,
+                        version: shown.version,
+                        table: PrefixTable::new(shown.rows),
+                    })
+                })
+                .map_err(|e| e.to_string()),
+            name,
         },
         Effect::LoadSettings => {
             Reply::SettingsLoaded(service.settings().map_err(|e| e.to_string()))

@@ -224,7 +224,8 @@ impl Screen for CardScreen {
             | Action::UnratedCdrs
             | Action::Settings
             | Action::GlobalContacts
-            | Action::EmailLog => {
+            | Action::EmailLog
+            | Action::RateCards => {
                 return Flow::Pass;
             }
             // Anything else is the board's, which the card hides: it does nothing here.
