@@ -87,25 +87,12 @@ impl Fixture {
         self.import(&files, &ImportOptions::default()).unwrap()
     }
 
-    /// A customer's stored calls, oldest first.
     fn calls(&self, customer: i64) -> Vec<Cdr<'static>> {
-        let mut calls = Vec::new();
-        self.db
-            .service
-            .store()
-            .for_each_cdr(customer, i64::MIN, i64::MAX, |c| {
-                calls.push(c.clone().into_owned());
-                Ok::<_, carrierdesk::store::Error>(())
-            })
-            .unwrap();
-        calls
+        common::calls(&self.db.service, customer)
     }
 
     fn call(&self, customer: i64, uid: &str) -> Cdr<'static> {
-        self.calls(customer)
-            .into_iter()
-            .find(|c| c.uid == uid)
-            .unwrap_or_else(|| panic!("no call {uid} for customer {customer}"))
+        common::call(&self.db.service, customer, uid)
     }
 
     /// The hourly summary as stored.
@@ -305,6 +292,31 @@ fn importing_the_same_file_twice_adds_nothing() {
     }
 }
 
+/// A database on each engine at the first schema with `rows` in it (the same SQL on both),
+/// then migrated and opened as carrierdesk does.
+fn at_the_first_schema(rows: &'static str) -> Vec<Db> {
+    let sqlite = |path: &Path| {
+        let old = rusqlite::Connection::open(path).unwrap();
+        old.execute_batch(include_str!("../src/store/schema.sql"))
+            .unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute_batch(rows).unwrap();
+    };
+    // The version as `db migrate` records it on PostgreSQL.
+    let pg = |url: &str| {
+        let mut old = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        old.batch_execute(include_str!("../src/store/pg/v1_schema.sql"))
+            .unwrap();
+        old.batch_execute(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL);
+             INSERT INTO schema_version (version) VALUES (1);",
+        )
+        .unwrap();
+        old.batch_execute(rows).unwrap();
+    };
+    each_engine_prepared(sqlite, pg)
+}
+
 /// Customers in EUR (cents), JPY (no minor unit) and BHD (fils), with a call and an hour
 /// each, as schema 11 stored them: in minor units.
 const OLD_MONEY: &str = "
@@ -324,25 +336,7 @@ const OLD_MONEY: &str = "
 
 #[test]
 fn money_stored_in_minor_units_is_converted_to_millionths_by_the_migration() {
-    let sqlite = |path: &Path| {
-        let old = rusqlite::Connection::open(path).unwrap();
-        old.execute_batch(include_str!("../src/store/schema.sql"))
-            .unwrap();
-        old.pragma_update(None, "user_version", 1).unwrap();
-        old.execute_batch(OLD_MONEY).unwrap();
-    };
-    let pg = |url: &str| {
-        let mut old = postgres::Client::connect(url, postgres::NoTls).unwrap();
-        old.batch_execute(include_str!("../src/store/pg/v1_schema.sql"))
-            .unwrap();
-        old.batch_execute(
-            "CREATE TABLE schema_version (version BIGINT NOT NULL);
-             INSERT INTO schema_version (version) VALUES (1);",
-        )
-        .unwrap();
-        old.batch_execute(OLD_MONEY).unwrap();
-    };
-    for db in each_engine_prepared(sqlite, pg) {
+    for db in at_the_first_schema(OLD_MONEY) {
         let f = Fixture::on(db);
         // 1.25 EUR, 7 JPY and 1.234 BHD, in millionths; a call of nobody stays at zero.
         for (uid, charge, cost) in [
@@ -376,26 +370,7 @@ const OLD_CALL: &str =
 
 #[test]
 fn calls_stored_under_the_first_schema_are_still_known_after_the_migration() {
-    let sqlite = |path: &Path| {
-        let old = rusqlite::Connection::open(path).unwrap();
-        old.execute_batch(include_str!("../src/store/schema.sql"))
-            .unwrap();
-        old.pragma_update(None, "user_version", 1).unwrap();
-        old.execute_batch(OLD_CALL).unwrap();
-    };
-    // The same on PostgreSQL: its first migration, the version as `db migrate` records it.
-    let pg = |url: &str| {
-        let mut old = postgres::Client::connect(url, postgres::NoTls).unwrap();
-        old.batch_execute(include_str!("../src/store/pg/v1_schema.sql"))
-            .unwrap();
-        old.batch_execute(
-            "CREATE TABLE schema_version (version BIGINT NOT NULL);
-             INSERT INTO schema_version (version) VALUES (1);",
-        )
-        .unwrap();
-        old.batch_execute(OLD_CALL).unwrap();
-    };
-    for db in each_engine_prepared(sqlite, pg) {
+    for db in at_the_first_schema(OLD_CALL) {
         let version = if db.is_pg() {
             "SELECT version FROM schema_version"
         } else {

@@ -122,6 +122,7 @@ fn show_prints_every_field_for_people_and_for_scripts() {
         "rate",
         "billing_increment",
         "tech_prefixes",
+        "rate_card",
         "balance",
         "version",
     ] {
@@ -779,6 +780,7 @@ fn show_json_gives_counts_as_numbers_and_decimals_as_exact_strings() {
         "rate",
         "billing_increment",
         "tech_prefixes",
+        "rate_card",
         "balance",
         "channels_in_use",
         "parent_id",
@@ -1593,5 +1595,79 @@ fn calls_are_charged_to_the_millionth_and_rounded_once_when_shown() {
     assert!(
         november.contains(" 0.01 ") && !november.contains("0.012"),
         "{table}"
+    );
+}
+
+/// Rating through the binary: a card assigned from a date, a call no row covers listed by
+/// `import cdrs --unrated`, then priced by `rerate` once the card covers it.
+#[test]
+fn unrated_calls_are_listed_and_priced_again_by_rerate() {
+    let db = Db::demo();
+    let id = db
+        .count("SELECT min(id) FROM customers WHERE currency = 'EUR'")
+        .to_string();
+    let v1 = db.file("sell-v1.csv", "prefix,rate\n44,0.0042\n");
+    let v2 = db.file("sell-v2.csv", "prefix,rate\n44,0.0042\n33,0.0100\n");
+    let card = |file: &PathBuf, from: &str| {
+        db.run(&[
+            "rates",
+            "import",
+            "SELL",
+            file.to_str().unwrap(),
+            "--currency",
+            "EUR",
+            "--effective",
+            from,
+        ])
+        .expect(0);
+    };
+    card(&v1, "2026-10-01");
+    db.run(&[
+        "customers",
+        "update",
+        &id,
+        "--account-code",
+        "RATE1",
+        "--rate-card",
+        "SELL",
+        "--rate-card-from",
+        "2026-10-01",
+    ])
+    .expect(0);
+    let row = |uid: &str, dst: &str| {
+        format!(
+            "\"RATE1\",\"4930111222\",\"{dst}\",\"from-customer\",\"\",\"SIP/gw1-1\",\"SIP/carrierA-2\",\"Dial\",\"\",\"2026-11-02 10:15:00\",\"2026-11-02 10:15:02\",\"2026-11-02 10:16:02\",62,60,\"ANSWERED\",\"DOCUMENTATION\",\"{uid}\",\"\"\n"
+        )
+    };
+    let calls = db.file("rated.csv", &(row("uk", "442079460000") + &row("fr", "33612345678")));
+    let report = db
+        .run(&["import", "cdrs", calls.to_str().unwrap()])
+        .expect(0)
+        .stdout();
+    let line = |text: &str, words: [&str; 2]| {
+        text.lines()
+            .any(|l| l.split_whitespace().take(2).eq(words))
+    };
+    assert!(line(&report, ["unrated", "1"]), "{report}");
+    let listed = db.run(&["import", "cdrs", "--unrated"]).expect(0).stdout();
+    assert!(listed.contains("fr,2026-11-02T10:15:00Z"), "{listed}");
+    assert!(listed.contains(",33612345678,carrierA,60,unrated,unknown"), "{listed}");
+
+    card(&v2, "2026-11-01");
+    let rerated = db
+        .run(&["rerate", "--customer", &id, "--from", "2026-11-01", "--to", "2026-11-30"])
+        .expect(0)
+        .stdout();
+    assert!(rerated.contains("2 calls re-rated, 1 changed"), "{rerated}");
+    assert!(rerated.contains("charge 0.0042 EUR → 0.0142 EUR"), "{rerated}");
+    let again = db
+        .run(&["rerate", "--customer", &id, "--from", "2026-11-01", "--to", "2026-11-30"])
+        .expect(0)
+        .stdout();
+    assert!(again.contains("0 changed"), "{again}");
+    let listed = db.run(&["import", "cdrs", "--unrated"]).expect(0).stdout();
+    assert!(
+        !listed.contains(",unrated,") && listed.contains(",card,unknown"),
+        "{listed}"
     );
 }

@@ -6,7 +6,8 @@
 mod common;
 
 use carrierdesk::domain::rating::{ChargedBy, CostBy};
-use carrierdesk::domain::{Cdr, Traffic};
+use carrierdesk::domain::draft::{CustomerDraft, Field};
+use carrierdesk::domain::{BulkEdit, Cdr, Traffic};
 use carrierdesk::service::{CardImport, ImportOptions, ImportReport, SettingChange};
 use common::{Db, actor, each_engine_empty};
 use std::collections::BTreeMap;
@@ -102,23 +103,11 @@ impl Fixture {
     }
 
     fn call(&self, customer: i64, uid: &str) -> Cdr<'static> {
-        self.calls(customer)
-            .into_iter()
-            .find(|c| c.uid == uid)
-            .unwrap_or_else(|| panic!("no call {uid}"))
+        common::call(&self.db.service, customer, uid)
     }
 
     fn calls(&self, customer: i64) -> Vec<Cdr<'static>> {
-        let mut calls = Vec::new();
-        self.db
-            .service
-            .store()
-            .for_each_cdr(customer, i64::MIN, i64::MAX, |c| {
-                calls.push(c.clone().into_owned());
-                Ok::<_, carrierdesk::store::Error>(())
-            })
-            .unwrap();
-        calls
+        common::calls(&self.db.service, customer)
     }
 
     /// The stored hourly summary of a customer, and the same computed from its calls.
@@ -367,5 +356,48 @@ fn re_rating_prices_calls_again_once_and_keeps_the_summary_equal_to_its_calls() 
             ),
             2
         );
+    }
+}
+
+#[test]
+fn the_form_and_bulk_edit_give_customers_a_card_from_now_on() {
+    for mut f in fixtures() {
+        f.card("SELL", "EUR", 0, SELL_V1);
+        f.card("YEN", "JPY", 0, "prefix,rate\n81,1.5\n");
+        let alice = actor("alice");
+        // The form: the Rate card field on the Config tab, saved like any other field.
+        let current = f.db.service.customer(EURO).unwrap();
+        let mut draft = CustomerDraft::from_customer(&current);
+        draft.set(Field::RateCard, "sell").unwrap();
+        let edited = draft.apply_to(&current, &[Field::RateCard]).unwrap();
+        let saved = f.db.service.update_customer(&alice, &edited).unwrap();
+        assert_eq!(saved.rate_card, "SELL");
+        assert_eq!(f.db.service.customer(EURO).unwrap().rate_card, "SELL");
+        // Bulk edit: a card in another currency than one of the customers' is refused,
+        // naming the field, and nothing changes.
+        let mut edit = BulkEdit::default();
+        edit.parse_assignment("rate_card=YEN").unwrap();
+        let err = f
+            .db
+            .service
+            .bulk_apply(&alice, &[YEN, DINAR], &edit)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("in JPY, but the customer is billed in BHD"), "{err}");
+        assert_eq!(f.db.service.customer(YEN).unwrap().rate_card, "");
+        f.db.service.bulk_apply(&alice, &[YEN], &edit).unwrap();
+        assert_eq!(f.db.service.customer(YEN).unwrap().rate_card, "YEN");
+        // Its calls from then on are priced by the card.
+        f.import(&[row("later", "JP1", "81312345678", "", 2_000_000_000, 60)]);
+        assert_eq!(f.call(YEN, "later").charged_by, ChargedBy::Card);
+        // A card cannot be taken away, only replaced; nor can one that does not exist be given.
+        for (value, says) in [("", "cannot be removed"), ("NOPE", "no rate card 'NOPE'")] {
+            let current = f.db.service.customer(EURO).unwrap();
+            let mut draft = CustomerDraft::from_customer(&current);
+            draft.set(Field::RateCard, value).unwrap();
+            let edited = draft.apply_to(&current, &[Field::RateCard]).unwrap();
+            let err = f.db.service.update_customer(&alice, &edited).unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
+        }
     }
 }

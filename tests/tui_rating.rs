@@ -6,9 +6,9 @@ mod common;
 mod tui_harness;
 
 use carrierdesk::service::{CardImport, ImportOptions};
-use tui_harness::Harness;
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
+use tui_harness::Harness;
 
 /// A demo database, its first EUR customer on 30/6 at 0.01 a minute with account PREC1,
 /// and a file of that customer's calls written beside it.

@@ -78,8 +78,18 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
     }
     let (line, on_cursor) = h.first_line_with("from_address").unwrap();
     assert!(line.contains("noc@carrier.example") && on_cursor, "{line}");
-    assert!(h.first_line_with("from_name").unwrap().0.contains("not set"));
-    assert!(h.first_line_with("fx.FROM.TO").unwrap().0.contains("not set"));
+    assert!(
+        h.first_line_with("from_name")
+            .unwrap()
+            .0
+            .contains("not set")
+    );
+    assert!(
+        h.first_line_with("fx.FROM.TO")
+            .unwrap()
+            .0
+            .contains("not set")
+    );
     // The selected row's rule, help, and who changed it last.
     assert!(
         screen.contains("from_address: an email address"),
@@ -125,7 +135,12 @@ fn settings_show_their_sections_and_refuse_a_bad_value_as_it_is_typed() {
         (saved.updated_by.as_str(), saved.version),
         ("tester", before.version + 1)
     );
-    assert!(h.first_line_with("  block_size ").unwrap().0.contains("250"));
+    assert!(
+        h.first_line_with("  block_size ")
+            .unwrap()
+            .0
+            .contains("250")
+    );
     assert!(screen.contains("Last changed by tester"), "{screen}");
 
     // Esc cancels an edit, then goes back to the board.
@@ -207,7 +222,12 @@ fn a_rate_is_added_by_its_key_and_another_operators_changes_show() {
         "{screen}"
     );
     assert_eq!(h.value("block_size").as_deref(), Some("2000"));
-    assert!(h.first_line_with("  block_size ").unwrap().0.contains("1005"));
+    assert!(
+        h.first_line_with("  block_size ")
+            .unwrap()
+            .0
+            .contains("1005")
+    );
     // Enter again, knowing: theirs is overwritten.
     h.key(KeyCode::Enter);
     assert_eq!(h.value("block_size").as_deref(), Some("1005"));

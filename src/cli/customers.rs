@@ -80,12 +80,10 @@ pub struct UpdateArgs {
     /// Apply the change at this time instead of now, e.g. 2026-12-01T00:00:00Z (Delay and Save).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<DateTime<Utc>>,
-    /// Price the customer's calls by this rate card, which must be in its currency; calls
-    /// before --rate-card-from keep the card (or flat rate) in force then.
-    #[arg(long, value_name = "CARD", conflicts_with = "at")]
-    rate_card: Option<String>,
-    /// When the card takes over: a day (YYYY-MM-DD, UTC) or an instant. Default: now.
-    #[arg(long, value_name = "DATE", value_parser = super::import_cmd::parse_from, requires = "rate_card")]
+    /// When the card of --rate-card takes over: a day (YYYY-MM-DD, UTC) or an instant,
+    /// past or future. Default: now. Calls before it keep what priced them then.
+    #[arg(long, value_name = "DATE", value_parser = super::import_cmd::parse_from,
+          requires = "rate_card", conflicts_with = "at")]
     rate_card_from: Option<i64>,
     #[command(flatten)]
     fields: FieldArgs,
@@ -448,18 +446,20 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
 }
 
 fn update(service: &mut Service, actor: &Actor, args: UpdateArgs) -> anyhow::Result<()> {
-    let FieldArgs(values) = args.fields;
-    if values.is_empty() && args.rate_card.is_none() {
+    let FieldArgs(mut values) = args.fields;
+    if values.is_empty() {
         return Err(Stop::Usage(
             "give at least one field to change, like --channels 40 (see --help)".into(),
         )
         .into());
     }
-    if let Some(card) = &args.rate_card {
-        let from = args
-            .rate_card_from
-            .unwrap_or_else(|| chrono::Utc::now().timestamp());
-        service.assign_rate_card(actor, args.id, card, from)?;
+    // A card from a date of its own is an assignment apart; from now, it is a field like
+    // the others.
+    if let Some(from) = args.rate_card_from
+        && let Some(i) = values.iter().position(|(f, _)| *f == Field::RateCard)
+    {
+        let (_, card) = values.remove(i);
+        service.assign_rate_card(actor, args.id, &card, from)?;
         let c = service.customer(args.id)?;
         writeln!(
             Printable(std::io::stdout().lock()),

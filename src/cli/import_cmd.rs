@@ -236,9 +236,9 @@ fn list_calls(
     Ok(())
 }
 
-/// `carrierdesk export cdrs --customer ID --from DATE --to DATE [--out PATH]`
+/// A customer's calls of a period: `--customer ID --from DATE --to DATE`.
 #[derive(clap::Args, Debug)]
-pub struct ExportCdrsArgs {
+pub struct CustomerPeriod {
     /// The customer's id.
     #[arg(long, value_name = "ID")]
     pub customer: i64,
@@ -248,6 +248,13 @@ pub struct ExportCdrsArgs {
     /// Last day, included (YYYY-MM-DD, UTC), or an instant, excluded.
     #[arg(long, value_name = "DATE", value_parser = parse_to)]
     pub to: i64,
+}
+
+/// `carrierdesk export cdrs --customer ID --from DATE --to DATE [--out PATH]`
+#[derive(clap::Args, Debug)]
+pub struct ExportCdrsArgs {
+    #[command(flatten)]
+    pub period: CustomerPeriod,
     /// The CSV file to write. Default: cdrs-ID-FROM-TO.csv in the current directory.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -255,12 +262,12 @@ pub struct ExportCdrsArgs {
 
 /// Writes a customer's CDRs of a period as CSV, times in UTC.
 pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()> {
-    if args.from >= args.to {
+    if args.period.from >= args.period.to {
         return Err(super::Stop::Usage("--from must come before --to".into()).into());
     }
     // Whole days are named by their dates, the last one included; other bounds by the
     // instant, so that an hour's report does not take the name of its day's.
-    let whole_days = args.from % 86_400 == 0 && args.to % 86_400 == 0;
+    let whole_days = args.period.from % 86_400 == 0 && args.period.to % 86_400 == 0;
     let stamp = |t: i64| {
         let format = if whole_days {
             "%Y-%m-%d"
@@ -270,24 +277,33 @@ pub fn run_export(service: &Service, args: ExportCdrsArgs) -> anyhow::Result<()>
         chrono::DateTime::from_timestamp(t, 0)
             .map_or_else(|| t.to_string(), |d| d.format(format).to_string())
     };
-    let last = if whole_days { args.to - 1 } else { args.to };
+    let last = if whole_days {
+        args.period.to - 1
+    } else {
+        args.period.to
+    };
     let path = args.out.unwrap_or_else(|| {
         PathBuf::from(format!(
             "cdrs-{}-{}-{}.csv",
-            args.customer,
-            stamp(args.from),
+            args.period.customer,
+            stamp(args.period.from),
             stamp(last)
         ))
     });
-    let n = service.export_cdrs(args.customer, args.from, args.to, &path)?;
+    let n = service.export_cdrs(
+        args.period.customer,
+        args.period.from,
+        args.period.to,
+        &path,
+    )?;
     writeln!(
         std::io::stdout().lock(),
         "{}: {} of customer {} from {} to {} (UTC)",
         path.display(),
         count(n, "call"),
-        args.customer,
-        utc_text(args.from),
-        utc_text(args.to)
+        args.period.customer,
+        utc_text(args.period.from),
+        utc_text(args.period.to)
     )?;
     Ok(())
 }

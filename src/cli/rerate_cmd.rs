@@ -1,24 +1,13 @@
 //! `carrierdesk rerate`: a customer's stored calls priced again after a card changed.
 
-use super::import_cmd::{parse_from, parse_to};
+use super::import_cmd::CustomerPeriod;
 use crate::domain::{Actor, count};
 use crate::service::Service;
 use crate::text::Printable;
 use std::io::Write;
 
 /// `carrierdesk rerate --customer ID --from DATE --to DATE`
-#[derive(clap::Args, Debug)]
-pub struct RerateArgs {
-    /// The customer's id.
-    #[arg(long, value_name = "ID")]
-    pub customer: i64,
-    /// First day, UTC (YYYY-MM-DD), or an instant (2026-11-02T10:00:00Z).
-    #[arg(long, value_name = "DATE", value_parser = parse_from)]
-    pub from: i64,
-    /// Last day, included (YYYY-MM-DD, UTC), or an instant, excluded.
-    #[arg(long, value_name = "DATE", value_parser = parse_to)]
-    pub to: i64,
-}
+pub type RerateArgs = CustomerPeriod;
 
 /// Rates the calls again in one transaction and says what changed, after the commit.
 pub fn run(service: &mut Service, actor: &Actor, args: RerateArgs) -> anyhow::Result<()> {

@@ -21,11 +21,12 @@ pub struct BulkEdit {
     pub tags_add: Vec<String>,
     pub tags_remove: Vec<String>,
     pub invoice_schedule: Option<InvoiceSchedule>,
+    /// A rate card's name: it prices their calls from now on.
+    pub rate_card: Option<String>,
 }
 
 /// What `--set` understands, for its error message.
-const SETTABLE: &str =
-    "channels, status, cps, portal_access, debit_limit, tax, invoice_schedule, tags+= and tags-=";
+const SETTABLE: &str = "channels, status, cps, portal_access, debit_limit, tax, invoice_schedule, rate_card, tags+= and tags-=";
 
 impl BulkEdit {
     /// The fields this edit sets, in form order.
@@ -42,6 +43,7 @@ impl BulkEdit {
                 !self.tags_add.is_empty() || !self.tags_remove.is_empty(),
             ),
             (Field::InvoiceSchedule, self.invoice_schedule.is_some()),
+            (Field::RateCard, self.rate_card.is_some()),
         ];
         set.into_iter()
             .filter(|(_, on)| *on)
@@ -62,6 +64,7 @@ impl BulkEdit {
         d.cps = text(&self.cps);
         d.debit_limit = text(&self.debit_limit);
         d.tax = text(&self.tax);
+        d.rate_card = text(&self.rate_card);
         d.status = self.status.unwrap_or(c.status);
         d.portal_access = self.portal_access.unwrap_or(c.portal_access);
         d.invoice_schedule = self.invoice_schedule.unwrap_or(c.invoice_schedule);
@@ -169,6 +172,7 @@ impl BulkEdit {
             (Field::Cps, _) => self.cps = Some(value.to_string()),
             (Field::DebitLimit, _) => self.debit_limit = Some(value.to_string()),
             (Field::Tax, _) => self.tax = Some(value.to_string()),
+            (Field::RateCard, _) => self.rate_card = Some(value.trim().to_string()),
             (Field::Status, _) => {
                 typed.set(field, value)?;
                 self.status = Some(typed.status);

@@ -156,6 +156,10 @@ pub struct Customer {
     /// Taken off a dialled number before it is rated ("9#"), the longest that matches.
     #[serde(default)]
     pub tech_prefixes: Vec<String>,
+    /// The rate card assigned last (its name), which prices its calls from then on; empty
+    /// while it has none. Its assignments with their dates are kept apart.
+    #[serde(default)]
+    pub rate_card: String,
     pub parent_id: Option<i64>,
     /// RFC 3339 UTC.
     pub last_call_at: Option<String>,
@@ -216,6 +220,7 @@ impl Customer {
             bill_first_s: 60,
             bill_next_s: 60,
             tech_prefixes: Vec::new(),
+            rate_card: String::new(),
             parent_id: None,
             last_call_at: None,
             version: 1,

@@ -41,10 +41,11 @@ pub enum Field {
     Rate,
     BillingIncrement,
     TechPrefixes,
+    RateCard,
 }
 
 impl Field {
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 24] = [
         Field::Name,
         Field::Status,
         Field::DebitLimit,
@@ -68,6 +69,7 @@ impl Field {
         Field::Rate,
         Field::BillingIncrement,
         Field::TechPrefixes,
+        Field::RateCard,
     ];
 
     /// The field's name outside the code: form field, CSV column, `--set` and flag name.
@@ -101,6 +103,7 @@ impl Field {
             Field::Rate => "Rate per minute",
             Field::BillingIncrement => "Billing increment",
             Field::TechPrefixes => "Technical prefixes",
+            Field::RateCard => "Rate card",
         }
     }
 
@@ -129,6 +132,9 @@ impl Field {
             Field::Rate => "0.012, per minute",
             Field::BillingIncrement => "60/60, 30/6, 6/6 or 1/1",
             Field::TechPrefixes => "9#, taken off dialled numbers before rating",
+            Field::RateCard => {
+                "WHOLESALE-EUR, in the customer's currency: prices its calls from now on"
+            }
         }
     }
 
@@ -159,7 +165,7 @@ impl Field {
 }
 
 /// `Field::name()` by discriminant; a static array so that `json_keys` can lend a slice of it.
-const NAMES: [&str; 23] = [
+const NAMES: [&str; 24] = [
     "name",
     "status",
     "debit_limit",
@@ -183,6 +189,7 @@ const NAMES: [&str; 23] = [
     "rate",
     "billing_increment",
     "tech_prefixes",
+    "rate_card",
 ];
 
 impl fmt::Display for Field {
@@ -251,6 +258,8 @@ pub struct CustomerDraft {
     pub billing_increment: String,
     /// Comma separated ("9#, 8#").
     pub tech_prefixes: String,
+    /// The name of the rate card that prices its calls from now on; empty for none.
+    pub rate_card: String,
 }
 
 /// Most invoice terms are 7 to 90 days; a year is the outer bound of a sane one.
@@ -286,6 +295,7 @@ fn texts(c: &Customer, f: Field) -> Vec<(&str, bool, usize)> {
             .collect(),
         Field::Vars => vec![(c.vars.as_str(), true, MAX_VARS_CHARS)],
         Field::AccountCode => vec![(c.account_code.as_str(), false, MAX_ACCOUNT_CODE_CHARS)],
+        Field::RateCard => vec![(c.rate_card.as_str(), false, super::rate_card::MAX_NAME)],
         Field::TechPrefixes => c
             .tech_prefixes
             .iter()
@@ -343,6 +353,7 @@ impl CustomerDraft {
             rate: "0".into(),
             billing_increment: "60/60".into(),
             tech_prefixes: String::new(),
+            rate_card: String::new(),
         }
     }
 
@@ -372,6 +383,7 @@ impl CustomerDraft {
             rate: trimmed_decimal(c.rate_micros, RATE_DIGITS),
             billing_increment: format!("{}/{}", c.bill_first_s, c.bill_next_s),
             tech_prefixes: c.tech_prefixes.join(", "),
+            rate_card: c.rate_card.clone(),
         }
     }
 
@@ -402,6 +414,7 @@ impl CustomerDraft {
             Field::Rate => self.rate.clone(),
             Field::BillingIncrement => self.billing_increment.clone(),
             Field::TechPrefixes => self.tech_prefixes.clone(),
+            Field::RateCard => self.rate_card.clone(),
         }
     }
 
@@ -451,6 +464,7 @@ impl CustomerDraft {
             Field::Rate => self.rate = text.to_string(),
             Field::BillingIncrement => self.billing_increment = text.to_string(),
             Field::TechPrefixes => self.tech_prefixes = text.to_string(),
+            Field::RateCard => self.rate_card = text.to_string(),
         }
         Ok(())
     }
@@ -606,6 +620,7 @@ impl CustomerDraft {
                 dedup_ignoring_case(&mut prefixes);
                 c.tech_prefixes = prefixes;
             }
+            Field::RateCard => c.rate_card = self.rate_card.trim().to_string(),
         }
         Ok(())
     }
@@ -671,6 +686,10 @@ fn rule(c: &Customer, f: Field) -> Result<(), String> {
             }),
             &|| "technical prefixes are digits, # and * (like 9#), separated by commas".into(),
         ),
+        Field::RateCard => match super::rate_card::name_problem(&c.rate_card) {
+            Some(problem) if !c.rate_card.is_empty() => Err(problem),
+            _ => Ok(()),
+        },
         Field::Status
         | Field::DebitLimit
         | Field::Currency

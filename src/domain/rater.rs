@@ -121,6 +121,9 @@ impl Rater {
     /// What the call costs the carrier, in `currency`; unknown without a cost card that
     /// covers it, or without an exchange rate to `currency`.
     fn cost(&self, currency: Currency, digits: Option<&str>, call: &CallToRate) -> (i64, CostBy) {
+        if !call.answered {
+            return (0, CostBy::Nobody);
+        }
         let Some(card) = self.cost_card(call.provider) else {
             return (0, CostBy::Unknown);
         };

@@ -38,7 +38,7 @@ pub enum ChargedBy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CostBy {
-    /// A call of no customer (yet).
+    /// Nothing to cost: a call of no customer (yet), or one nobody answered.
     #[default]
     Nobody,
     File,

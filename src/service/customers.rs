@@ -203,6 +203,9 @@ pub(super) fn insert_new(
         ..c.clone()
     };
     let id = store::insert_customer(tx, &row)?;
+    if !row.rate_card.is_empty() {
+        assign_named_card(tx, actor, &Customer { id, ..row.clone() }, "", now)?;
+    }
     let saved = store::get_customer(tx, id)?.ok_or(ServiceError::NotFound(id))?;
     NewAudit {
         actor,
@@ -232,7 +235,11 @@ pub(super) fn write_fields(
     if fields.as_object().is_some_and(|m| m.is_empty()) {
         return Ok(None);
     }
-    let row = with_fields(current, fields).map_err(ServiceError::InvalidFields)?;
+    let mut row = with_fields(current, fields).map_err(ServiceError::InvalidFields)?;
+    if row.rate_card != current.rate_card {
+        // As the card is named, whatever case it was typed in.
+        row.rate_card = assign_named_card(tx, actor, &row, &current.rate_card, now)?;
+    }
     let changes = diff(&to_json(current), &to_json(&row));
     let Some(changed) = changes.as_object().filter(|m| !m.is_empty()) else {
         return Ok(None);
@@ -265,6 +272,40 @@ pub(super) fn write_fields(
         updated_at: now.to_string(),
         ..row
     }))
+}
+
+/// Gives `c` the rate card its `rate_card` names, from now on: an existing card, in the
+/// customer's currency; returns the card's name as stored. A card cannot be taken away
+/// (calls must be priced by something from then on), only replaced.
+fn assign_named_card(
+    tx: &Tx,
+    actor: &Actor,
+    c: &Customer,
+    before: &str,
+    now: &str,
+) -> Result<String> {
+    let refuse = |message: String| {
+        ServiceError::InvalidFields(vec![FieldError {
+            field: "rate_card",
+            message,
+        }])
+    };
+    if c.rate_card.is_empty() {
+        return Err(refuse(format!(
+            "the rate card {before} cannot be removed, only replaced by another card"
+        )));
+    }
+    let card = store::card_named(tx, &c.rate_card)?
+        .ok_or_else(|| refuse(format!("there is no rate card '{}'", c.rate_card)))?;
+    if card.currency != c.currency {
+        return Err(refuse(format!(
+            "rate card {} is in {}, but the customer is billed in {}",
+            card.name, card.currency, c.currency
+        )));
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(now).map_or(0, |t| t.timestamp());
+    store::assign_card(tx, c.id, card.id, at, now, &actor.name)?;
+    Ok(card.name)
 }
 
 /// Names are unique ignoring case; `own` is the customer being renamed, if any.

@@ -456,6 +456,7 @@ impl Profile {
             bill_first_s: self.bill_first_s,
             bill_next_s: self.bill_next_s,
             tech_prefixes: Vec::new(),
+            rate_card: String::new(),
             parent_id: None,
             last_call_at: None,
             version: 1,

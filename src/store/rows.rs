@@ -8,7 +8,9 @@ pub const CUSTOMER_COLUMNS: &str = "id, name, status, balance, debit_limit, mini
     currency, channels, channels_in_use, cps, portal_access, paypal_email, website, address, tags, \
     vars, email_verification, mobile_verification, approved_clis_only, invoice_schedule, \
     invoice_due_days, account_code, rate_micros, bill_first_s, bill_next_s, parent_id, \
-    last_call_at, version, created_at, updated_at, tech_prefixes";
+    last_call_at, version, created_at, updated_at, tech_prefixes, \
+    coalesce((SELECT r.name FROM customer_rate_cards a JOIN rate_cards r ON r.id = a.card_id \
+              WHERE a.customer_id = customers.id ORDER BY a.effective_from DESC LIMIT 1), '')";
 
 fn bad(col: usize, what: &str, value: &str) -> Error {
     Error::column(col, format!("unknown {what} '{value}'"))
@@ -60,6 +62,7 @@ pub fn customer(row: &Row) -> Result<Customer> {
         created_at: row.get(29)?,
         updated_at: row.get(30)?,
         tech_prefixes: split_tags(&row.get::<String>(31)?),
+        rate_card: row.get(32)?,
     })
 }
 

@@ -293,3 +293,24 @@ pub fn each_engine_prepared(sqlite: impl FnOnce(&Path), pg: impl FnOnce(&str)) -
     }
     all
 }
+
+/// A customer's stored calls, oldest first.
+pub fn calls(service: &Service, customer: i64) -> Vec<carrierdesk::domain::Cdr<'static>> {
+    let mut calls = Vec::new();
+    service
+        .store()
+        .for_each_cdr(customer, i64::MIN, i64::MAX, |c| {
+            calls.push(c.clone().into_owned());
+            Ok::<_, carrierdesk::store::Error>(())
+        })
+        .unwrap();
+    calls
+}
+
+/// A customer's call by its uid.
+pub fn call(service: &Service, customer: i64, uid: &str) -> carrierdesk::domain::Cdr<'static> {
+    calls(service, customer)
+        .into_iter()
+        .find(|c| c.uid == uid)
+        .unwrap_or_else(|| panic!("no call {uid} for customer {customer}"))
+}

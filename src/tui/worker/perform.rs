@@ -7,9 +7,7 @@ use crate::domain::rate_card::PrefixTable;
 use crate::domain::{Actor, FieldError, count};
 use crate::service::import::{ImportOptions, ImportProgress};
 use crate::service::{Service, ServiceError, SettingChange};
-use crate::tui::msg::{
-    CallList, Effect, Level, LoadedCard, Reply, SaveError, SettingRefusal,
-};
+use crate::tui::msg::{CallList, Effect, Level, LoadedCard, Reply, SaveError, SettingRefusal};
 use std::path::Path;
 
 /// Runs one effect on the calling thread and returns its reply.

@@ -16,10 +16,11 @@ pub enum BulkField {
     TagsAdd,
     TagsRemove,
     InvoiceSchedule,
+    RateCard,
 }
 
 impl BulkField {
-    pub const ALL: [BulkField; 9] = [
+    pub const ALL: [BulkField; 10] = [
         BulkField::Status,
         BulkField::Channels,
         BulkField::Cps,
@@ -29,6 +30,7 @@ impl BulkField {
         BulkField::TagsAdd,
         BulkField::TagsRemove,
         BulkField::InvoiceSchedule,
+        BulkField::RateCard,
     ];
 
     pub fn label(self) -> &'static str {
@@ -42,6 +44,7 @@ impl BulkField {
             BulkField::TagsAdd => "Add tags",
             BulkField::TagsRemove => "Remove tags",
             BulkField::InvoiceSchedule => "Invoice schedule",
+            BulkField::RateCard => "Rate card",
         }
     }
 
@@ -183,6 +186,7 @@ impl BulkForm {
             tags_add: tags(BulkField::TagsAdd),
             tags_remove: tags(BulkField::TagsRemove),
             invoice_schedule: self.invoice_schedule,
+            rate_card: some(BulkField::RateCard),
         }
     }
 }

@@ -54,6 +54,7 @@ impl FormTab {
                 Field::Rate,
                 Field::BillingIncrement,
                 Field::TechPrefixes,
+                Field::RateCard,
             ],
             FormTab::Verification => &[
                 Field::EmailVerification,
