@@ -201,7 +201,12 @@ pub fn settings_naming_card(tx: &Tx, name: &str) -> Result<Vec<String>> {
     )
 }
 
-/// Deletes a card with its versions and rows.
+/// Deletes a card with its versions and rows (the rows have no foreign key to cascade).
 pub fn delete_card(tx: &Tx, card_id: i64) -> Result<bool> {
+    tx.execute(
+        "DELETE FROM rate_card_rows WHERE version_id IN
+         (SELECT id FROM rate_card_versions WHERE card_id = ?1)",
+        &vals![card_id],
+    )?;
     Ok(tx.execute("DELETE FROM rate_cards WHERE id = ?1", &vals![card_id])? == 1)
 }

@@ -4,6 +4,11 @@
 -- millionths of the card's currency. customer_rate_cards says which card prices a
 -- customer's calls from when. A card's name is unique ignoring case (ASCII only, so
 -- SQLite's NOCASE and PostgreSQL's lower() agree).
+--
+-- rate_card_rows has no foreign key to its version: the rows are written only with their
+-- version, in its transaction, and deleted with it (store/rate_cards.rs). On PostgreSQL a
+-- foreign key is checked by a trigger per row, which took a COPY of 100,000 rows from about
+-- 0.6 s to 1.4 s.
 
 CREATE TABLE rate_cards (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -24,7 +29,7 @@ CREATE TABLE rate_card_versions (
 );
 
 CREATE TABLE rate_card_rows (
-    version_id      INTEGER NOT NULL REFERENCES rate_card_versions (id) ON DELETE CASCADE,
+    version_id      INTEGER NOT NULL,
     prefix          TEXT NOT NULL,
     description     TEXT NOT NULL DEFAULT '',
     rate            INTEGER NOT NULL CHECK (rate >= 0),

@@ -21,7 +21,7 @@ CREATE TABLE rate_card_versions (
 );
 
 CREATE TABLE rate_card_rows (
-    version_id      BIGINT NOT NULL REFERENCES rate_card_versions (id) ON DELETE CASCADE,
+    version_id      BIGINT NOT NULL,  -- no foreign key: see ../rate_cards_v13.sql
     prefix          TEXT NOT NULL,
     description     TEXT NOT NULL DEFAULT '',
     rate            BIGINT NOT NULL CHECK (rate >= 0),
