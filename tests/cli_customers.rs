@@ -1639,29 +1639,52 @@ fn unrated_calls_are_listed_and_priced_again_by_rerate() {
             "\"RATE1\",\"4930111222\",\"{dst}\",\"from-customer\",\"\",\"SIP/gw1-1\",\"SIP/carrierA-2\",\"Dial\",\"\",\"2026-11-02 10:15:00\",\"2026-11-02 10:15:02\",\"2026-11-02 10:16:02\",62,60,\"ANSWERED\",\"DOCUMENTATION\",\"{uid}\",\"\"\n"
         )
     };
-    let calls = db.file("rated.csv", &(row("uk", "442079460000") + &row("fr", "33612345678")));
+    let calls = db.file(
+        "rated.csv",
+        &(row("uk", "442079460000") + &row("fr", "33612345678")),
+    );
     let report = db
         .run(&["import", "cdrs", calls.to_str().unwrap()])
         .expect(0)
         .stdout();
-    let line = |text: &str, words: [&str; 2]| {
-        text.lines()
-            .any(|l| l.split_whitespace().take(2).eq(words))
-    };
+    let line =
+        |text: &str, words: [&str; 2]| text.lines().any(|l| l.split_whitespace().take(2).eq(words));
     assert!(line(&report, ["unrated", "1"]), "{report}");
     let listed = db.run(&["import", "cdrs", "--unrated"]).expect(0).stdout();
     assert!(listed.contains("fr,2026-11-02T10:15:00Z"), "{listed}");
-    assert!(listed.contains(",33612345678,carrierA,60,unrated,unknown"), "{listed}");
+    assert!(
+        listed.contains(",33612345678,carrierA,60,unrated,unknown"),
+        "{listed}"
+    );
 
     card(&v2, "2026-11-01");
     let rerated = db
-        .run(&["rerate", "--customer", &id, "--from", "2026-11-01", "--to", "2026-11-30"])
+        .run(&[
+            "rerate",
+            "--customer",
+            &id,
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+        ])
         .expect(0)
         .stdout();
     assert!(rerated.contains("2 calls re-rated, 1 changed"), "{rerated}");
-    assert!(rerated.contains("charge 0.0042 EUR → 0.0142 EUR"), "{rerated}");
+    assert!(
+        rerated.contains("charge 0.0042 EUR → 0.0142 EUR"),
+        "{rerated}"
+    );
     let again = db
-        .run(&["rerate", "--customer", &id, "--from", "2026-11-01", "--to", "2026-11-30"])
+        .run(&[
+            "rerate",
+            "--customer",
+            &id,
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+        ])
         .expect(0)
         .stdout();
     assert!(again.contains("0 changed"), "{again}");

@@ -5,8 +5,8 @@
 
 mod common;
 
-use carrierdesk::domain::rating::{ChargedBy, CostBy};
 use carrierdesk::domain::draft::{CustomerDraft, Field};
+use carrierdesk::domain::rating::{ChargedBy, CostBy};
 use carrierdesk::domain::{BulkEdit, Cdr, Traffic};
 use carrierdesk::service::{CardImport, ImportOptions, ImportReport, SettingChange};
 use common::{Db, actor, each_engine_empty};
@@ -377,13 +377,15 @@ fn the_form_and_bulk_edit_give_customers_a_card_from_now_on() {
         // naming the field, and nothing changes.
         let mut edit = BulkEdit::default();
         edit.parse_assignment("rate_card=YEN").unwrap();
-        let err = f
-            .db
-            .service
-            .bulk_apply(&alice, &[YEN, DINAR], &edit)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("in JPY, but the customer is billed in BHD"), "{err}");
+        let err =
+            f.db.service
+                .bulk_apply(&alice, &[YEN, DINAR], &edit)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("in JPY, but the customer is billed in BHD"),
+            "{err}"
+        );
         assert_eq!(f.db.service.customer(YEN).unwrap().rate_card, "");
         f.db.service.bulk_apply(&alice, &[YEN], &edit).unwrap();
         assert_eq!(f.db.service.customer(YEN).unwrap().rate_card, "YEN");
