@@ -97,31 +97,12 @@ impl Fixture {
 
     /// The hourly summary as stored.
     fn hourly(&self, customer: i64) -> BTreeMap<i64, Traffic> {
-        self.db
-            .service
-            .store()
-            .hourly(customer, i64::MIN, i64::MAX)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.start, r.traffic))
-            .collect()
+        common::hourly(&self.db.service, customer)
     }
 
     /// The hourly summary computed straight from the stored calls.
     fn summed_from_calls(&self, customer: i64) -> BTreeMap<i64, Traffic> {
-        let mut hours: BTreeMap<i64, Traffic> = BTreeMap::new();
-        for c in self.calls(customer) {
-            let t = hours
-                .entry(c.start_at - c.start_at.rem_euclid(3600))
-                .or_default();
-            t.attempts += 1;
-            t.connected += i64::from(c.answered);
-            t.duration_s += c.duration_s;
-            t.billed_s += c.billed_s;
-            t.charge += c.charge;
-            t.cost += c.cost;
-        }
-        hours
+        common::hourly_from_calls(&self.db.service, customer)
     }
 
     fn path(&self, name: &str) -> PathBuf {

@@ -1658,8 +1658,8 @@ fn unrated_calls_are_listed_and_priced_again_by_rerate() {
     );
 
     card(&v2, "2026-11-01");
-    let rerated = db
-        .run(&[
+    let rerate = || {
+        db.run(&[
             "rerate",
             "--customer",
             &id,
@@ -1669,24 +1669,15 @@ fn unrated_calls_are_listed_and_priced_again_by_rerate() {
             "2026-11-30",
         ])
         .expect(0)
-        .stdout();
+        .stdout()
+    };
+    let rerated = rerate();
     assert!(rerated.contains("2 calls re-rated, 1 changed"), "{rerated}");
     assert!(
         rerated.contains("charge 0.0042 EUR → 0.0142 EUR"),
         "{rerated}"
     );
-    let again = db
-        .run(&[
-            "rerate",
-            "--customer",
-            &id,
-            "--from",
-            "2026-11-01",
-            "--to",
-            "2026-11-30",
-        ])
-        .expect(0)
-        .stdout();
+    let again = rerate();
     assert!(again.contains("0 changed"), "{again}");
     let listed = db.run(&["import", "cdrs", "--unrated"]).expect(0).stdout();
     assert!(

@@ -106,29 +106,12 @@ impl Fixture {
         common::call(&self.db.service, customer, uid)
     }
 
-    fn calls(&self, customer: i64) -> Vec<Cdr<'static>> {
-        common::calls(&self.db.service, customer)
-    }
-
     /// The stored hourly summary of a customer, and the same computed from its calls.
     fn summary_and_calls(&self, customer: i64) -> (BTreeMap<i64, Traffic>, BTreeMap<i64, Traffic>) {
-        let stored: BTreeMap<i64, Traffic> = self
-            .db
-            .service
-            .store()
-            .hourly(customer, i64::MIN, i64::MAX)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.start, r.traffic))
-            .collect();
-        let mut direct: BTreeMap<i64, Traffic> = BTreeMap::new();
-        for c in self.calls(customer) {
-            direct
-                .entry(c.start_at - c.start_at.rem_euclid(3600))
-                .or_default()
-                .add(&c.traffic());
-        }
-        (stored, direct)
+        (
+            common::hourly(&self.db.service, customer),
+            common::hourly_from_calls(&self.db.service, customer),
+        )
     }
 }
 

@@ -314,3 +314,32 @@ pub fn call(service: &Service, customer: i64, uid: &str) -> carrierdesk::domain:
         .find(|c| c.uid == uid)
         .unwrap_or_else(|| panic!("no call {uid} for customer {customer}"))
 }
+
+/// A customer's hourly summary as stored, by hour.
+pub fn hourly(
+    service: &Service,
+    customer: i64,
+) -> std::collections::BTreeMap<i64, carrierdesk::domain::Traffic> {
+    service
+        .store()
+        .hourly(customer, i64::MIN, i64::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.start, r.traffic))
+        .collect()
+}
+
+/// The same summary computed straight from the customer's stored calls.
+pub fn hourly_from_calls(
+    service: &Service,
+    customer: i64,
+) -> std::collections::BTreeMap<i64, carrierdesk::domain::Traffic> {
+    let mut hours = std::collections::BTreeMap::new();
+    for c in calls(service, customer) {
+        hours
+            .entry(c.start_at - c.start_at.rem_euclid(3600))
+            .or_insert_with(carrierdesk::domain::Traffic::default)
+            .add(&c.traffic());
+    }
+    hours
+}
