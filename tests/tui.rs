@@ -752,6 +752,7 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
         h.screen()
             .contains("Delay and Save: apply the change at (UTC)")
     );
+    h.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
     h.keys("2020-01-01 00:00");
     h.key(KeyCode::Enter);
     // Said in the prompt, which stays open with the time to correct.
@@ -764,9 +765,7 @@ fn delay_and_save_schedules_the_change_and_it_can_be_cancelled() {
         screen.contains("Delay and Save: apply the change at (UTC)"),
         "{screen}"
     );
-    for _ in 0.."2020-01-01 00:00".len() {
-        h.key(KeyCode::Backspace);
-    }
+    h.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
     h.keys("2099-12-31 23:00");
     h.key(KeyCode::Enter);
     assert!(h.screen().contains("Scheduled change #"), "{}", h.screen());
@@ -1988,4 +1987,62 @@ fn an_audit_row_window_shows_every_field_at_80_by_24() {
     ] {
         assert!(screen.contains(shown), "{shown}: {screen}");
     }
+}
+
+/// The support-call task of the issue: Delay and Save a status change for tomorrow 00:00 UTC.
+/// The prompt comes with the next midnight in it and reads the time back as it is typed, so
+/// it takes e, Tab, →, Enter, d, Enter: six keys.
+#[test]
+fn delay_and_save_for_tomorrow_midnight_takes_six_keys() {
+    let (_dir, _path, service) = common::demo_db(3, 0);
+    let mut h = Harness::new(service, 160, 40);
+    h.key(KeyCode::Char('e'));
+    let id = h.form().unwrap().original.as_ref().unwrap().id;
+    h.key(KeyCode::Tab).key(KeyCode::Right);
+    h.key(KeyCode::Enter).key(KeyCode::Char('d'));
+    let midnight = carrierdesk::domain::when::next_midnight(chrono::Utc::now());
+    let screen = h.screen();
+    assert!(
+        screen.contains(&midnight.format("%Y-%m-%d 00:00").to_string()),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!(
+            "→ {} UTC, in ",
+            midnight.format("%a %Y-%m-%d 00:00")
+        )),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Scheduled change #"), "{}", h.screen());
+    let scheduled = h.db.service.scheduled_changes(Some(id), false).unwrap();
+    assert_eq!(scheduled.len(), 1);
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&scheduled[0].due_at)
+            .unwrap()
+            .timestamp(),
+        midnight.timestamp()
+    );
+
+    // Other ways of saying when, read back before Enter.
+    h.key(KeyCode::Char('e'))
+        .key(KeyCode::Tab)
+        .key(KeyCode::Right);
+    h.key(KeyCode::Enter).key(KeyCode::Char('d'));
+    h.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .keys("tomorrow 06:00");
+    let six = midnight + chrono::Duration::hours(6);
+    assert!(
+        h.screen()
+            .contains(&format!("→ {} UTC", six.format("%a %Y-%m-%d 06:00"))),
+        "{}",
+        h.screen()
+    );
+    h.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .keys("soon");
+    assert!(
+        h.screen().contains("'soon' is not a time"),
+        "{}",
+        h.screen()
+    );
 }

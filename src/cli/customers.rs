@@ -57,9 +57,7 @@ fn parse_filter(s: &str) -> Result<Filter, String> {
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{e}; give an RFC 3339 time like 2026-12-01T00:00:00Z"))
+    crate::domain::when::parse_when(s, Utc::now())
 }
 
 #[derive(Args, Debug)]
@@ -77,7 +75,8 @@ pub struct ShowArgs {
 #[derive(Args, Debug)]
 pub struct UpdateArgs {
     id: i64,
-    /// Apply the change at this time instead of now, e.g. 2026-12-01T00:00:00Z (Delay and Save).
+    /// Apply the change at this time instead of now (Delay and Save), in UTC: tomorrow,
+    /// 'tomorrow 06:00', +2h, 2026-12-01, '2026-12-01 14:00' or 2026-12-01T00:00:00Z.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<DateTime<Utc>>,
     /// When the card of --rate-card takes over: a day (YYYY-MM-DD, UTC) or an instant,

@@ -29,6 +29,7 @@ pub mod sip_user;
 pub mod summary;
 pub mod summary_table;
 pub mod text_rule;
+pub mod when;
 
 pub use audit::{Actor, AuditEntry, Verb};
 pub use bulk::{BulkChange, BulkEdit};

@@ -4,6 +4,7 @@
 use super::list::ListScreen;
 use crate::cdr::request;
 use crate::domain::message::Kind;
+use crate::domain::when::{next_midnight, parse_when, span};
 use crate::tui::chrome::{centered, wrapped_rows};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, MailEffect, Reply};
@@ -66,6 +67,41 @@ impl Prompt {
             error: None,
             choices: None,
         }
+    }
+
+    /// Delay and Save's question: when the change applies, prefilled with the next midnight
+    /// UTC, the time read back as it is typed.
+    pub fn delay_until(now: i64) -> Prompt {
+        let now = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
+        let mut prompt = Prompt::new(
+            Purpose::DelayUntil,
+            "Delay and Save: apply the change at (UTC)",
+            "tomorrow, tomorrow 06:00, +2h, +30m, 2026-12-03 or 2026-12-03 14:00, in UTC. Whichever console is running then applies it, or `carrierdesk apply-due` from cron.",
+        );
+        prompt
+            .input
+            .set_text(&next_midnight(now).format("%Y-%m-%d %H:%M").to_string());
+        prompt
+    }
+
+    /// For Delay and Save: the typed time as read, or why it cannot be, shown as it is typed.
+    fn reading(&self, now: i64) -> Option<String> {
+        if self.purpose != Purpose::DelayUntil || self.input.is_empty() {
+            return None;
+        }
+        let now_utc = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
+        Some(match parse_when(&self.answer(), now_utc) {
+            Ok(due) if due.timestamp() <= now => format!(
+                "{} UTC has passed: choose a time to come",
+                due.format("%Y-%m-%d %H:%M")
+            ),
+            Ok(due) => format!(
+                "→ {} UTC, in {}",
+                due.format("%a %Y-%m-%d %H:%M"),
+                span(due.timestamp() - now)
+            ),
+            Err(e) => e,
+        })
     }
 
     pub fn answer(&self) -> String {
@@ -133,7 +169,8 @@ impl Prompt {
                 });
             }
             Purpose::DelayUntil => {
-                let due = parse_utc(&answer)?;
+                let now = chrono::DateTime::from_timestamp(cx.now(), 0).unwrap_or_default();
+                let due = parse_when(&answer, now)?;
                 // Said here, with the time still there to correct; the service checks
                 // again when it stores the change.
                 if due.timestamp() <= cx.now() {
@@ -219,28 +256,9 @@ impl Screen for Prompt {
         Flow::Done
     }
 
-    fn draw(&mut self, frame: &mut Frame, area: Rect, _ui: &Ui) {
-        draw_prompt(frame, area, self);
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        draw_prompt(frame, area, self, ui.now);
     }
-}
-
-/// A UTC time typed by a person: "2026-12-01 00:00", "2026-12-01T00:00", with seconds, or
-/// RFC 3339 with an offset.
-fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    let t = text.trim();
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.with_timezone(&chrono::Utc));
-    }
-    [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-    ]
-    .iter()
-    .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
-    .map(|n| n.and_utc())
-    .ok_or_else(|| format!("'{t}' is not a date and time like 2026-12-01 00:00 (UTC)"))
 }
 
 /// The names that fit, as many as a prompt has room for, and how many more there are.
@@ -255,15 +273,20 @@ fn shown_choices(choices: &[String]) -> Option<String> {
 }
 
 /// A question with a text field.
-fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
-    let error = prompt.error.as_deref();
+fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt, now: i64) {
+    let reading = prompt.reading(now);
+    let hint = match (&prompt.choices, &reading) {
+        (Some(choices), _) => choices.clone(),
+        (None, Some(reading)) => format!("{reading} · {}", prompt.hint),
+        (None, None) => prompt.hint.clone(),
+    };
     draw_question(
         frame,
         area,
         &prompt.title,
         &prompt.input,
-        prompt.choices.as_deref().unwrap_or(&prompt.hint),
-        error,
+        &hint,
+        prompt.error.as_deref(),
     );
 }
 

@@ -6,7 +6,7 @@ mod view;
 
 pub use model::{CustomerForm, FormTab, Kind};
 
-use super::prompt::{Prompt, Purpose};
+use super::prompt::Prompt;
 use crate::domain::Customer;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply, SaveError};
@@ -50,11 +50,7 @@ impl CustomerFormScreen {
         match option {
             SaveOption::Continue => save(form, customer, false, cx),
             SaveOption::Stay => save(form, customer, true, cx),
-            SaveOption::Delay => cx.open(Prompt::new(
-                Purpose::DelayUntil,
-                "Delay and Save: apply the change at (UTC)",
-                "A UTC date and time, e.g. 2026-12-01 00:00. Whichever console is running then applies it, or `carrierdesk apply-due` from cron.",
-            )),
+            SaveOption::Delay => cx.open(Prompt::delay_until(cx.now())),
         }
     }
 
