@@ -2046,3 +2046,33 @@ fn delay_and_save_for_tomorrow_midnight_takes_six_keys() {
         h.screen()
     );
 }
+
+/// Last week's or last month's rows, selected with one key and copied with their headers
+/// with one more (the web console: about six clicks, counting the week's rows by hand).
+#[test]
+fn w_and_m_select_last_week_and_last_month_ready_for_y() {
+    let (_dir, mut h, _id, rows) = summary_of_busiest(40);
+    let now = chrono::Utc::now().timestamp();
+    for (key, unit) in [('w', Period::Weekly), ('m', Period::Monthly)] {
+        let (start, end) = unit.last_complete(now).unwrap();
+        let days: Vec<String> = rows
+            .iter()
+            .filter(|r| r.start >= start && r.start < end)
+            .map(|r| Period::Daily.label(r.start))
+            .collect();
+        assert!(
+            days.len() >= 5,
+            "the demo has traffic on most of those days"
+        );
+        h.key(KeyCode::Char(key)).key(KeyCode::Char('Y'));
+        let copied = h.copied.last().unwrap().clone();
+        let lines: Vec<&str> = copied.lines().collect();
+        assert!(lines[0].starts_with("Date (UTC)\tASR (%)"), "{copied}");
+        let copied_days: Vec<&str> = lines[1..]
+            .iter()
+            .map(|l| l.split('\t').next().unwrap())
+            .collect();
+        assert_eq!(copied_days, days, "{key}");
+        h.key(KeyCode::Esc);
+    }
+}

@@ -142,6 +142,15 @@ impl Period {
         }
     }
 
+    /// The last whole week (ISO, Monday to Sunday) or month before the one holding `now`,
+    /// as [start, end) in unix seconds; None for the other periods.
+    pub fn last_complete(self, now: i64) -> Option<(i64, i64)> {
+        matches!(self, Period::Weekly | Period::Monthly).then(|| {
+            let end = self.start_of(now);
+            (self.start_of(end - 1), end)
+        })
+    }
+
     /// The unix second at which the period holding `t` starts.
     pub fn start_of(self, t: i64) -> i64 {
         // The calendar only where it is needed: an import asks for the hour of every call.
@@ -196,6 +205,21 @@ pub fn roll_up(hourly: &[SummaryRow], period: Period) -> Vec<SummaryRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_complete_week_and_month_end_where_the_current_ones_start() {
+        // Thursday 2026-12-03 12:00 UTC.
+        let now = 1_796_299_200;
+        assert_eq!(
+            Period::Weekly.last_complete(now),
+            Some((1_795_392_000, 1_795_996_800)) // 2026-11-23 to 2026-11-30
+        );
+        assert_eq!(
+            Period::Monthly.last_complete(now),
+            Some((1_793_491_200, 1_796_083_200)) // November
+        );
+        assert_eq!(Period::Daily.last_complete(now), None);
+    }
 
     #[test]
     fn metrics_follow_their_definitions() {

@@ -92,6 +92,8 @@ impl App {
             | Action::SelectRow
             | Action::SelectColumn
             | Action::SelectAll
+            | Action::SelectLastWeek
+            | Action::SelectLastMonth
             | Action::Copy
             | Action::CopyHeaders
             | Action::CopyGroups

@@ -329,6 +329,19 @@ impl GridState {
         }
     }
 
+    /// Selects the whole rows of `rows` (a week's days, say), the cursor on the first.
+    pub fn select_rows(&mut self, rows: std::ops::Range<usize>) {
+        if rows.is_empty() || self.cols == 0 {
+            return;
+        }
+        self.set_cursor(Cell::new(rows.start, 0));
+        self.selection = Selection::new(
+            Cell::new(rows.start, 0),
+            Cell::new(rows.end - 1, self.cols - 1),
+        )
+        .clamp(self.rows, self.cols);
+    }
+
     /// Selects every cell.
     pub fn select_all(&mut self) {
         self.selection = Selection::all(self.rows, self.cols);

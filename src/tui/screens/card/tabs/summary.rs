@@ -100,6 +100,23 @@ impl SummaryTab {
         self.rows.as_ref()?.get(self.grid.cursor().row)
     }
 
+    /// Selects the rows of the last whole week or month (`unit`) in this view: the days of
+    /// last week in the Daily view, its weeks in the Weekly one, and so on.
+    fn select_last(&mut self, unit: Period, now: i64) {
+        let (Some((start, end)), Some(rows)) = (unit.last_complete(now), &self.rows) else {
+            return;
+        };
+        let inside: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.start >= start && r.start < end)
+            .map(|(i, _)| i)
+            .collect();
+        if let (Some(first), Some(last)) = (inside.first(), inside.last()) {
+            self.grid.select_rows(*first..*last + 1);
+        }
+    }
+
     pub fn toggle_tick(&mut self) {
         if let Some(key) = self.current().map(|r| (self.period, r.start))
             && !self.ticked.remove(&key)
@@ -164,6 +181,14 @@ impl SummaryTab {
             Action::SelectRow => grid.select_row(),
             Action::SelectColumn => grid.select_column(),
             Action::SelectAll => grid.select_all(),
+            Action::SelectLastWeek | Action::SelectLastMonth => {
+                let unit = if action == Action::SelectLastWeek {
+                    Period::Weekly
+                } else {
+                    Period::Monthly
+                };
+                self.select_last(unit, now);
+            }
             Action::Back if grid.selection().is_some() => grid.clear_selection(),
             Action::TickRow => self.toggle_tick(),
             Action::PrevView | Action::NextView => {
