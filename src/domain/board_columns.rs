@@ -80,6 +80,17 @@ impl ColumnId {
         }
     }
 
+    /// The header while the board is sorted by this column: money columns say that the
+    /// order is by currency first, as amounts in different currencies do not compare.
+    pub fn sorted_header(self, descending: bool) -> String {
+        let arrow = if descending { "▼" } else { "▲" };
+        match self {
+            ColumnId::Balance => format!("Balance by cur {arrow}"),
+            ColumnId::DebitLimit => format!("Debit by cur {arrow}"),
+            other => other.header().to_string(),
+        }
+    }
+
     pub fn width(self) -> u16 {
         match self {
             ColumnId::Status => 8,
@@ -140,8 +151,8 @@ impl SortKey {
         match self {
             SortKey::Name => "Name",
             SortKey::Status => "Status",
-            SortKey::Balance => "Balance",
-            SortKey::DebitLimit => "Debit Limit",
+            SortKey::Balance => "Balance (by currency, then amount)",
+            SortKey::DebitLimit => "Debit Limit (by currency, then amount)",
             SortKey::Channels => "Channels",
             SortKey::Cps => "CPS",
             SortKey::LastCall => "Last Call",
@@ -157,8 +168,11 @@ impl SortKey {
         let primary = match self {
             SortKey::Name => Ordering::Equal,
             SortKey::Status => a.status.cmp(&b.status),
-            SortKey::Balance => a.balance.cmp(&b.balance),
-            SortKey::DebitLimit => a.debit_limit.cmp(&b.debit_limit),
+            // 300 JPY is not between 13.00 GBP and -25.00 GBP: each currency apart.
+            SortKey::Balance => (a.currency.code(), a.balance).cmp(&(b.currency.code(), b.balance)),
+            SortKey::DebitLimit => {
+                (a.currency.code(), a.debit_limit).cmp(&(b.currency.code(), b.debit_limit))
+            }
             SortKey::Channels => a.channels.cmp(&b.channels),
             SortKey::Cps => a.cps.cmp(&b.cps),
             SortKey::LastCall => a.last_call.cmp(&b.last_call),

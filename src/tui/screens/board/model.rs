@@ -411,4 +411,27 @@ mod tests {
         b.sort_reverse();
         assert_eq!(names(&b), ["Atlas Voice", "Crescent Carrier"]);
     }
+
+    #[test]
+    fn money_sorts_by_currency_then_amount() {
+        let mut b = Board::default();
+        let in_currency = |id, name, balance, code| BoardRow {
+            currency: Currency::parse(code).unwrap(),
+            ..row(id, name, Status::Active, balance, "")
+        };
+        b.set_rows(
+            vec![
+                in_currency(1, "Thirteen pounds", 1300, "GBP"),
+                in_currency(2, "Three hundred yen", 300, "JPY"),
+                in_currency(3, "Owes pounds", -2500, "GBP"),
+            ],
+            true,
+        );
+        b.sort = Some((SortKey::Balance, false));
+        b.resort();
+        assert_eq!(
+            names(&b),
+            ["Owes pounds", "Thirteen pounds", "Three hundred yen"]
+        );
+    }
 }

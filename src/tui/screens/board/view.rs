@@ -122,11 +122,14 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
     let header = Row::new(
         [Cell::from(""), Cell::from("Name")]
             .into_iter()
-            .chain(
-                shown
-                    .iter()
-                    .map(|c| aligned(c.header().to_string(), c.width(), c.right_aligned())),
-            )
+            .chain(shown.iter().map(|c| {
+                let header = if c.sort_key() == key {
+                    c.sorted_header(desc)
+                } else {
+                    c.header().to_string()
+                };
+                aligned(header, c.width(), c.right_aligned())
+            }))
             .collect::<Vec<_>>(),
     )
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
