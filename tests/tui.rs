@@ -171,9 +171,9 @@ fn status_filter_and_sort_show_in_the_title() {
             .contains(&format!("{active} of 30 · status: Active"))
     );
     h.key(KeyCode::Char('s')).key(KeyCode::Char('s'));
-    assert!(h.screen().contains("sort: Balance ▲"));
+    assert!(h.screen().contains("sort: Balance by currency ▲"));
     h.key(KeyCode::Char('S'));
-    assert!(h.screen().contains("sort: Balance ▼"));
+    assert!(h.screen().contains("sort: Balance by currency ▼"));
 }
 
 #[test]
@@ -1027,7 +1027,7 @@ fn s_sorts_by_the_columns_on_screen_in_their_order() {
         let title = screen.lines().next().unwrap().to_string();
         seen.push(title.split("sort: ").nth(1).unwrap().to_string());
     }
-    assert_eq!(seen, ["Channels ▲", "Balance ▲", "Name ▲"]);
+    assert_eq!(seen, ["Channels ▲", "Balance by currency ▲", "Name ▲"]);
 
     // At 80 columns the default columns do not all fit: s skips those left off.
     let (_dir, _path, service) = common::demo_db(3, 1);

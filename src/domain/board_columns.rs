@@ -151,8 +151,8 @@ impl SortKey {
         match self {
             SortKey::Name => "Name",
             SortKey::Status => "Status",
-            SortKey::Balance => "Balance (by currency, then amount)",
-            SortKey::DebitLimit => "Debit Limit (by currency, then amount)",
+            SortKey::Balance => "Balance by currency",
+            SortKey::DebitLimit => "Debit Limit by currency",
             SortKey::Channels => "Channels",
             SortKey::Cps => "CPS",
             SortKey::LastCall => "Last Call",

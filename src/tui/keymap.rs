@@ -286,7 +286,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Grid, [(Char('V'), NONE)], "V", Action::SelectRow, "select the whole row", ""),
     bind!(Grid, [(Char('C'), NONE)], "C", Action::SelectColumn, "select the whole column", ""),
     bind!(Grid, [(Char('a'), CTRL)], "Ctrl-A", Action::SelectAll, "select every cell", ""),
-    bind!(Grid, [(Char('w'), NONE)], "w", Action::SelectLastWeek, "select last week's rows (Monday to Sunday), ready for Y", "last week"),
+    bind!(Grid, [(Char('w'), NONE)], "w", Action::SelectLastWeek, "select last week's rows (Monday to Sunday), ready for Y", ""),
     bind!(Grid, [(Char('m'), NONE)], "m", Action::SelectLastMonth, "select last month's rows, ready for Y", ""),
     bind!(Grid, [(Char('y'), NONE)], "y", Action::Copy, "copy the selection as TSV", "copy"),
     bind!(Grid, [(Char('Y'), NONE)], "Y", Action::CopyHeaders, "copy the selection with its header line", ""),

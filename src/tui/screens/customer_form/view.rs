@@ -15,7 +15,9 @@ const LABEL: u16 = 20;
 const REASON: u16 = 34;
 
 pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
-    let rect = centered(area, 96, 24);
+    // As wide as the screen allows, up to where a line of fields stops being easy to follow:
+    // a long name or address reads whole on a wide terminal.
+    let rect = centered(area, 140, 24);
     frame.render_widget(Clear, rect);
     let title = match &form.original {
         Some(c) => format!(" Edit {} (#{}) ", c.name, c.id),
