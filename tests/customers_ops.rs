@@ -601,6 +601,57 @@ fn a_change_that_no_longer_fits_fails_with_its_reason() {
         assert_eq!(operator, "dora");
         assert!(message.contains("failed"), "{message}");
         assert_ne!(taken, "renamed later");
+
+        // Tried again while the name is still taken: it fails again, with the reason.
+        let later = due + Duration::minutes(5);
+        service.retry_scheduled(&actor("erin"), id, later).unwrap();
+        let again = service.apply_due(later).unwrap();
+        assert_eq!(again.failed.len(), 1);
+        // Once the name is free, a retry applies it.
+        other = service.customer(2).unwrap();
+        other.name = "Someone Else".into();
+        service.update_customer(&actor("erin"), &other).unwrap();
+        service.retry_scheduled(&actor("erin"), id, later).unwrap();
+        assert_eq!(service.apply_due(later).unwrap().applied.len(), 1);
+        assert_eq!(service.customer(1).unwrap().name, "Renamed Later");
+        // Only a failed change is tried again.
+        let err = service
+            .retry_scheduled(&actor("erin"), id, later)
+            .unwrap_err();
+        assert!(err.to_string().contains("only a failed change"), "{err}");
+        let (_, _, operator, message, _) = audit(&db.raw, "scheduled_changes").pop().unwrap();
+        assert_eq!(operator, "erin");
+        assert!(message.contains("tried again by erin"), "{message}");
+    }
+}
+
+#[test]
+fn a_failed_change_can_be_dismissed_and_is_then_off_the_list() {
+    for db in each_engine(3, 0) {
+        let mut service = db.service;
+        let due = Utc::now() + Duration::hours(1);
+        let id = service
+            .schedule_change(
+                &actor("dora"),
+                1,
+                serde_json::json!({"name": "Taken Soon"}),
+                due,
+            )
+            .unwrap();
+        let mut other = service.customer(2).unwrap();
+        other.name = "Taken Soon".into();
+        service.update_customer(&actor("erin"), &other).unwrap();
+        assert_eq!(service.apply_due(due).unwrap().failed.len(), 1);
+        assert_eq!(service.scheduled_changes(None, false).unwrap().len(), 1);
+        service.cancel_scheduled(&actor("erin"), id).unwrap();
+        assert!(service.scheduled_changes(None, false).unwrap().is_empty());
+        let change = &service.scheduled_changes(Some(1), true).unwrap()[0];
+        assert_eq!(change.state, ScheduleState::Cancelled);
+        assert!(
+            change.result.starts_with("dismissed by erin"),
+            "{}",
+            change.result
+        );
     }
 }
 

@@ -819,9 +819,9 @@ fn a_scheduled_change_that_failed_stays_listed_with_its_reason() {
         "{screen}"
     );
     assert!(screen.contains("FAILED: "), "{screen}");
-    // It cannot be cancelled, and says so at once.
+    // x offers to dismiss it (a second x would).
     h.key(KeyCode::Char('x'));
-    assert!(h.screen().contains("is not pending"), "{}", h.screen());
+    assert!(h.screen().contains("x again dismisses it"), "{}", h.screen());
     // Enter shows the row in full, its whole reason.
     h.key(KeyCode::Enter);
     let screen = h.screen();
@@ -2075,4 +2075,51 @@ fn w_and_m_select_last_week_and_last_month_ready_for_y() {
         assert_eq!(copied_days, days, "{key}");
         h.key(KeyCode::Esc);
     }
+}
+
+/// A change that failed when due is listed with its reason; r tries it again at once, and x
+/// (asked twice) dismisses it.
+#[test]
+fn a_failed_scheduled_change_is_tried_again_with_r_or_dismissed_with_x() {
+    let (_dir, _path, mut service) = common::demo_db(3, 0);
+    let due = chrono::Utc::now() + chrono::Duration::minutes(1);
+    let taken = service.customer(2).unwrap().name;
+    service
+        .schedule_change(
+            &common::actor("dora"),
+            1,
+            serde_json::json!({ "name": taken }),
+            due,
+        )
+        .unwrap();
+    assert_eq!(service.apply_due(due).unwrap().failed.len(), 1);
+    let mut h = Harness::new(service, 160, 30);
+    h.key(KeyCode::Char(':')).keys("scheduled");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen()
+            .contains("Scheduled changes (0 pending, 1 failed)"),
+        "{}",
+        h.screen()
+    );
+    // Still taken: tried again, it fails again and stays listed.
+    h.key(KeyCode::Char('r'));
+    assert!(
+        h.screen()
+            .contains("Scheduled changes (0 pending, 1 failed)"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Char('x'));
+    assert!(
+        h.screen().contains("x again dismisses it"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Char('x'));
+    assert!(
+        h.screen().contains("Scheduled changes (0 pending)"),
+        "{}",
+        h.screen()
+    );
 }

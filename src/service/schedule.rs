@@ -96,13 +96,17 @@ impl Service {
         Ok(changes)
     }
 
-    /// Cancels a pending change; one already applied, failed or cancelled is refused.
+    /// Cancels a pending change, or dismisses a failed one; one already applied or cancelled
+    /// is refused.
     pub fn cancel_scheduled(&mut self, actor: &Actor, id: i64) -> Result<()> {
         let now = store::now_text();
         let tx = self.store.write()?;
         let change = store::get_scheduled(&tx, id)?.ok_or(ServiceError::ScheduledNotFound(id))?;
-        let result = format!("cancelled by {}", actor.name);
-        if change.state != ScheduleState::Pending
+        let result = match change.state {
+            ScheduleState::Failed => format!("dismissed by {} ({})", actor.name, change.result),
+            _ => format!("cancelled by {}", actor.name),
+        };
+        if !matches!(change.state, ScheduleState::Pending | ScheduleState::Failed)
             || !store::finish_scheduled(
                 &tx,
                 id,
@@ -115,12 +119,35 @@ impl Service {
             return Err(ServiceError::Invalid {
                 field: "scheduled change",
                 message: format!(
-                    "#{id} is {} already; only a pending one can be cancelled",
+                    "#{id} is {} already; only a pending one can be cancelled, or a failed one dismissed",
                     change.state.key()
                 ),
             });
         }
         audit_state(&tx, actor, &change, ScheduleState::Cancelled, &result, &now)?;
+        commit(tx, [Change::ids(Topic::Scheduled, [change.customer_id])])?;
+        Ok(())
+    }
+
+    /// Tries a failed change again: pending once more, due at `now`, for the next
+    /// `apply_due` (the caller's, or any console's). Audited.
+    pub fn retry_scheduled(&mut self, actor: &Actor, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let stamp = store::time_text(now);
+        let tx = self.store.write()?;
+        let change = store::get_scheduled(&tx, id)?.ok_or(ServiceError::ScheduledNotFound(id))?;
+        if change.state != ScheduleState::Failed
+            || !store::retry_scheduled(&tx, id, change.version, &stamp, &stamp)?
+        {
+            return Err(ServiceError::Invalid {
+                field: "scheduled change",
+                message: format!(
+                    "#{id} is {}; only a failed change can be tried again",
+                    change.state.key()
+                ),
+            });
+        }
+        let result = format!("tried again by {} after: {}", actor.name, change.result);
+        audit_state(&tx, actor, &change, ScheduleState::Pending, &result, &stamp)?;
         commit(tx, [Change::ids(Topic::Scheduled, [change.customer_id])])?;
         Ok(())
     }
@@ -215,8 +242,8 @@ fn audit_state(
         customer_id: Some(change.customer_id),
         message: &format!("Scheduled change #{} {}: {result}", change.id, state.key()),
         data: &json!({
-            "state": {"old": ScheduleState::Pending.key(), "new": state.key()},
-            "result": {"old": "", "new": result},
+            "state": {"old": change.state.key(), "new": state.key()},
+            "result": {"old": change.result, "new": result},
         }),
     }
     .insert(tx, now)?;

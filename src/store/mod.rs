@@ -349,7 +349,7 @@ pub use rate_cards::{
 pub use rating::{assign_card, calls_between, customer_cards, rater, reprice_calls};
 pub use schedule::{
     NewScheduled, cancel_pending_for, finish_scheduled, get_scheduled, insert_scheduled,
-    list_scheduled, next_due,
+    list_scheduled, next_due, retry_scheduled,
 };
 pub use settings::{StoredSetting, setting_for_update, write_setting};
 pub use sip_users::{

@@ -96,8 +96,8 @@ pub fn next_due(tx: &Tx, now: &str) -> Result<Option<ScheduledChange>> {
     tx.query_opt(&sql, &vals![now], scheduled_change)
 }
 
-/// Moves a pending change at `version` to `state`. False when it is no longer pending at
-/// that version: another process applied or cancelled it first.
+/// Moves a pending change (or a failed one, dismissed) at `version` to `state`. False when
+/// it is no longer at that version: another process applied or cancelled it first.
 pub fn finish_scheduled(
     tx: &Tx,
     id: i64,
@@ -108,8 +108,19 @@ pub fn finish_scheduled(
 ) -> Result<bool> {
     Ok(tx.execute(
         "UPDATE scheduled_changes SET state = ?1, result = ?2, version = version + 1, updated_at = ?3
-         WHERE id = ?4 AND version = ?5 AND state = 'pending'",
+         WHERE id = ?4 AND version = ?5 AND state IN ('pending', 'failed')",
         &vals![state.key(), result, now, id, version],
+    )? == 1)
+}
+
+/// Moves a failed change at `version` back to pending, due at `due`: tried again. False
+/// when it is no longer failed at that version.
+pub fn retry_scheduled(tx: &Tx, id: i64, version: i64, due: &str, now: &str) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE scheduled_changes SET state = 'pending', result = '', due_at = ?1,
+                version = version + 1, updated_at = ?2
+         WHERE id = ?3 AND version = ?4 AND state = 'failed'",
+        &vals![due, now, id, version],
     )? == 1)
 }
 

@@ -151,6 +151,8 @@ pub enum Action {
     /// List the calls rating could not price or cost.
     UnratedCdrs,
     CancelItem,
+    /// Try the failed item under the cursor again (a scheduled change).
+    RetryItem,
     /// Open the shared settings.
     Settings,
     /// Set the password of the SIP user or contact under the cursor.
@@ -342,7 +344,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(List, [(PageUp, NONE)], "PgUp", Action::PageUp, "page up", ""),
     bind!(List, [(PageDown, NONE)], "PgDn", Action::PageDown, "page down", ""),
     bind!(List, [(Enter, NONE)], "Enter", Action::Submit, "go ahead (apply, create), or show the line in full", "go ahead / show"),
-    bind!(List, [(Char('x'), NONE)], "x", Action::CancelItem, "cancel the scheduled change under the cursor", ""),
+    bind!(List, [(Char('x'), NONE)], "x", Action::CancelItem, "cancel the scheduled change under the cursor, or dismiss a failed one", ""),
+    bind!(List, [(Char('r'), NONE)], "r", Action::RetryItem, "try the failed scheduled change under the cursor again, now", ""),
     bind!(List, [(Esc, NONE)], "Esc", Action::Back, "close", "close"),
     bind!(Settings, [(Char('e'), NONE), (Enter, NONE)], "e/Enter", Action::Edit, "edit the value in place, checked as you type", "edit"),
     bind!(Settings, [(Char('d'), NONE), (KeyCode::Delete, NONE)], "d/Del", Action::Delete, "unset the setting (asks first)", "unset"),

@@ -338,6 +338,11 @@ pub enum Effect {
         id: i64,
         customer: Option<i64>,
     },
+    /// Try a failed scheduled change again, now.
+    RetryScheduled {
+        id: i64,
+        customer: Option<i64>,
+    },
     /// Import CDR files on a thread of their own; progress and the report come back.
     ImportCdrs(ImportRequest),
     /// Write a customer's calls from `from` to `to` (unix seconds) as CSV, named `name`.
@@ -517,6 +522,7 @@ impl Effect {
             Effect::LoadCalls(CallList::Unmatched) => "load unmatched calls",
             Effect::LoadCalls(CallList::Unrated) => "load unrated calls",
             Effect::CancelScheduled { .. } => "cancel scheduled change",
+            Effect::RetryScheduled { .. } => "retry scheduled change",
             Effect::ImportCdrs(_) => "import CDRs",
             Effect::CdrReport { .. } => "CDR report",
             Effect::Export { .. } => "export",

@@ -53,8 +53,7 @@ pub struct ListScreen {
     pub kind: ListKind,
 }
 
-pub const SCHEDULED_FOOTER: &str =
-    "x cancels the change under the cursor (asks first) · Esc closes";
+pub const SCHEDULED_FOOTER: &str = "x cancels the change under the cursor, or dismisses a failed one (asks first) · r tries a failed one again · Esc closes";
 
 impl ListScreen {
     /// A list whose lines are on their way.
@@ -334,22 +333,49 @@ impl ListScreen {
         let Some(&id) = ids.get(cursor) else {
             return;
         };
-        if !pending.get(cursor).copied().unwrap_or(false) {
-            self.footer = format!(
-                "#{id} is not pending: only a pending change can be cancelled · Esc closes"
-            );
-        } else if *armed == Some(id) {
+        // Listed changes are pending or failed: a failed one is dismissed rather than cancelled.
+        let (ask, does, done) = if pending.get(cursor).copied().unwrap_or(false) {
+            ("Cancel", "cancels", "cancelled")
+        } else {
+            ("Dismiss", "dismisses", "dismissed")
+        };
+        if *armed == Some(id) {
             cx.run(Effect::CancelScheduled {
                 id,
                 customer: *customer,
             });
-            cx.info(format!("Scheduled change #{id} cancelled"));
+            cx.info(format!("Scheduled change #{id} {done}"));
         } else {
             *armed = Some(id);
             let line = self.lines.get(cursor).map_or("", |l| l.trim());
-            self.footer =
-                format!("Cancel #{id}, {line}? x again cancels it; any other key keeps it");
+            self.footer = format!("{ask} #{id}, {line}? x again {does} it; any other key keeps it");
         }
+    }
+
+    /// r on a failed change: tried again at once.
+    fn retry_item(&mut self, cx: &mut Cx) {
+        let cursor = self.list.cursor;
+        let ListKind::Scheduled {
+            customer,
+            ids,
+            pending,
+            ..
+        } = &self.kind
+        else {
+            return;
+        };
+        let Some(&id) = ids.get(cursor) else {
+            return;
+        };
+        if pending.get(cursor).copied().unwrap_or(true) {
+            self.footer = format!("#{id} is pending, not failed: it applies when due · Esc closes");
+            return;
+        }
+        cx.run(Effect::RetryScheduled {
+            id,
+            customer: *customer,
+        });
+        cx.info(format!("Trying scheduled change #{id} again…"));
     }
 }
 
@@ -372,6 +398,7 @@ impl Screen for ListScreen {
             Action::Back => cx.close(),
             Action::Submit => self.submit(cx),
             Action::CancelItem => self.cancel_item(cx),
+            Action::RetryItem => self.retry_item(cx),
             _ => {}
         }
         Flow::Done

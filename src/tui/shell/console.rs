@@ -117,6 +117,7 @@ impl App {
             | Action::BulkUpload
             | Action::ScheduledChanges
             | Action::CancelItem
+            | Action::RetryItem
             | Action::SetPassword
             | Action::BecomePrimary
             | Action::PortalLogin

@@ -242,6 +242,22 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             },
             Err(e) => Reply::Notice(Level::Error, e.to_string()),
         },
+        // Due now, and applied at once: the list shows it gone, or failed again and why.
+        Effect::RetryScheduled { id, customer } => {
+            let at = chrono::Utc::now();
+            match service
+                .retry_scheduled(actor, id, at)
+                .and_then(|()| service.apply_due(at))
+            {
+                Ok(_) => Reply::ScheduledLoaded {
+                    customer,
+                    result: service
+                        .scheduled_changes(customer, false)
+                        .map_err(|e| e.to_string()),
+                },
+                Err(e) => Reply::Notice(Level::Error, e.to_string()),
+            }
+        }
         Effect::CompletePath { typed, home } => Reply::PathCompleted {
             result: request::complete(&typed, home.as_deref()),
             typed,
