@@ -236,8 +236,14 @@ fn usage_mistakes_exit_2() {
     db.run(&["customers", "update", "5"]).expect(2);
     db.run(&["customers", "update", "5", "--colour", "red"])
         .expect(2);
-    db.run(&["customers", "update", "5", "--cps", "1", "--at", "tomorrow"])
+    let when = db
+        .run(&["customers", "update", "5", "--cps", "1", "--at", "soon"])
         .expect(2);
+    assert!(
+        when.stderr().contains("type tomorrow, tomorrow 06:00, +2h"),
+        "{}",
+        when.stderr()
+    );
     let filter = db
         .run(&[
             "customers",
@@ -1683,5 +1689,23 @@ fn unrated_calls_are_listed_and_priced_again_by_rerate() {
     assert!(
         !listed.contains(",unrated,") && listed.contains(",card,unknown"),
         "{listed}"
+    );
+}
+
+/// `--at` takes a time as people say it: `tomorrow` is the next midnight UTC.
+#[test]
+fn a_change_for_tomorrow_is_scheduled_at_the_next_midnight() {
+    let db = Db::demo();
+    let out = db
+        .run(&["customers", "update", "5", "--cps", "1", "--at", "tomorrow"])
+        .expect(0)
+        .stdout();
+    let midnight = carrierdesk::domain::when::next_midnight(chrono::Utc::now());
+    assert!(
+        out.contains(&format!(
+            "scheduled change #1 for {}",
+            midnight.format("%Y-%m-%dT00:00:00Z")
+        )),
+        "{out}"
     );
 }

@@ -821,7 +821,11 @@ fn a_scheduled_change_that_failed_stays_listed_with_its_reason() {
     assert!(screen.contains("FAILED: "), "{screen}");
     // x offers to dismiss it (a second x would).
     h.key(KeyCode::Char('x'));
-    assert!(h.screen().contains("x again dismisses it"), "{}", h.screen());
+    assert!(
+        h.screen().contains("x again dismisses it"),
+        "{}",
+        h.screen()
+    );
     // Enter shows the row in full, its whole reason.
     h.key(KeyCode::Enter);
     let screen = h.screen();

@@ -6,6 +6,7 @@ use super::cdr::{CdrCustomer, check_call_amount};
 use super::money::{Currency, MICROS, div_half_even};
 use super::rate_card::{RateCard, RateRow, number_digits};
 use super::rating::{ChargedBy, CostBy, billed_seconds, price_micros};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A call as the rater sees it.
@@ -84,15 +85,22 @@ impl Rater {
     /// Prices one call of `customer`. Err is a call whose price passes what one call may
     /// come to (the talk time is what is wrong).
     pub fn rate(&self, customer: &CdrCustomer, call: &CallToRate) -> Result<Rated, String> {
-        let digits = normalise(call.dst, &customer.tech_prefixes);
-        let (billed_s, charge, charged_by) = match self.selling_card(customer.id, call.start_at) {
+        // The number is read only for an answered call that a card prices or costs: most
+        // calls of a flat-rate customer never need it.
+        let selling = self.selling_card(customer.id, call.start_at);
+        let costing = self.cost_card(call.provider);
+        let digits = (call.answered && (selling.is_some() || costing.is_some()))
+            .then(|| normalise(call.dst, &customer.tech_prefixes))
+            .flatten();
+        let (billed_s, charge, charged_by) = match selling {
+            // Nobody answered: nothing to charge, whatever the card says.
+            Some(_) if !call.answered => (0, 0, ChargedBy::Card),
             Some(card) => match self.row(card, digits.as_deref(), call.start_at) {
                 Some(row) => {
                     let (billed, charge) = row_price(row, call);
                     (billed, charge, ChargedBy::Card)
                 }
-                None if call.answered => (0, 0, ChargedBy::Unrated),
-                None => (0, 0, ChargedBy::Card),
+                None => (0, 0, ChargedBy::Unrated),
             },
             None => {
                 let t = customer.tariff;
@@ -106,7 +114,7 @@ impl Rater {
         };
         check_call_amount(charge, customer.currency)
             .map_err(|m| format!("rated at the customer's rate, {m}"))?;
-        let (cost, cost_by) = self.cost(customer.currency, digits.as_deref(), call);
+        let (cost, cost_by) = self.cost(costing, customer.currency, digits.as_deref(), call);
         check_call_amount(cost, customer.currency)
             .map_err(|m| format!("costed at the provider's rate, {m}"))?;
         Ok(Rated {
@@ -120,11 +128,17 @@ impl Rater {
 
     /// What the call costs the carrier, in `currency`; unknown without a cost card that
     /// covers it, or without an exchange rate to `currency`.
-    fn cost(&self, currency: Currency, digits: Option<&str>, call: &CallToRate) -> (i64, CostBy) {
+    fn cost(
+        &self,
+        card: Option<i64>,
+        currency: Currency,
+        digits: Option<&str>,
+        call: &CallToRate,
+    ) -> (i64, CostBy) {
         if !call.answered {
             return (0, CostBy::Nobody);
         }
-        let Some(card) = self.cost_card(call.provider) else {
+        let Some(card) = card else {
             return (0, CostBy::Unknown);
         };
         let Some(row) = self.row(card, digits, call.start_at) else {
@@ -164,8 +178,9 @@ fn row_price(row: &RateRow, call: &CallToRate) -> (i64, i64) {
 }
 
 /// The dialled number as a card's prefixes read it: a customer's technical prefix (`9#`)
-/// taken off, then a leading `+` or `00`; None when what is left is not a number.
-pub fn normalise(dst: &str, tech_prefixes: &[String]) -> Option<String> {
+/// taken off, then a leading `+` or `00`; None when what is left is not a number. Borrowed
+/// from `dst` when it is digits alone, as a switch writes it.
+pub fn normalise<'a>(dst: &'a str, tech_prefixes: &[String]) -> Option<Cow<'a, str>> {
     let mut n = dst.trim();
     if let Some(p) = tech_prefixes
         .iter()
@@ -178,7 +193,10 @@ pub fn normalise(dst: &str, tech_prefixes: &[String]) -> Option<String> {
         .strip_prefix('+')
         .or_else(|| n.strip_prefix("00"))
         .unwrap_or(n);
-    number_digits(n)
+    if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Cow::Borrowed(n));
+    }
+    number_digits(n).map(Cow::Owned)
 }
 
 #[cfg(test)]
