@@ -8,22 +8,12 @@
 set -euo pipefail
 
 rows=${1:-1000000}
-cd "$(dirname "$0")/.."
-command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/carrierdesk
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-csv=$work/Master.csv
-
-"$bin" demo cdrs --out "$csv" --rows "$rows" >/dev/null
+needs=sqlite3 needs_hint="apt-get install sqlite3"
+source "$(dirname "$0")/setup.sh"
 # A fresh demo database: its 200 customers, no traffic yet.
 "$bin" --db "$work/carrierdesk.db" demo --customers 200 --days 0 >/dev/null
 # Write the generated file out first, so that neither side is timed flushing it.
 sync
-
-now() { date +%s.%N; }
 
 t0=$(now)
 "$bin" --db "$work/carrierdesk.db" import cdrs "$csv" >"$work/import.txt"

@@ -9,15 +9,8 @@
 set -euo pipefail
 
 rows=${1:-1000000}
-cd "$(dirname "$0")/.."
-command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/carrierdesk
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-csv=$work/Master.csv
-"$bin" demo cdrs --out "$csv" --rows "$rows" >/dev/null
+needs=sqlite3 needs_hint="apt-get install sqlite3"
+source "$(dirname "$0")/setup.sh"
 "$bin" --db "$work/flat.db" demo --customers 200 --days 0 >/dev/null
 # One currency, so that one selling card serves every customer (the demo mixes several).
 sqlite3 "$work/flat.db" "UPDATE customers SET currency = 'EUR'"
@@ -42,7 +35,6 @@ card() {
 card 7 "$work/sell.csv"
 card 11 "$work/cost.csv"
 
-now() { date +%s.%N; }
 db=(--db "$work/cards.db")
 t0=$(now)
 "$bin" "${db[@]}" rates import COST "$work/cost.csv" --currency EUR --effective 2000-01-01 >/dev/null
