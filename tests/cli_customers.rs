@@ -1640,6 +1640,11 @@ fn unrated_calls_are_listed_and_priced_again_by_rerate() {
         "2026-10-01",
     ])
     .expect(0);
+    let shown = db.run(&["customers", "show", &id]).expect(0).stdout();
+    assert!(
+        shown.contains("Rate card SELL from 2026-10-01T00:00:00Z"),
+        "{shown}"
+    );
     let row = |uid: &str, dst: &str| {
         format!(
             "\"RATE1\",\"4930111222\",\"{dst}\",\"from-customer\",\"\",\"SIP/gw1-1\",\"SIP/carrierA-2\",\"Dial\",\"\",\"2026-11-02 10:15:00\",\"2026-11-02 10:15:02\",\"2026-11-02 10:16:02\",62,60,\"ANSWERED\",\"DOCUMENTATION\",\"{uid}\",\"\"\n"

@@ -419,6 +419,14 @@ fn show(service: &Service, args: ShowArgs) -> anyhow::Result<()> {
         "Version",
         &format!("{}, updated {}", c.version, c.updated_at),
     )?;
+    // Every card it was given, each pricing its calls from its date until the next one's.
+    for (from, card) in service.customer_rate_cards(c.id)? {
+        writeln!(
+            out,
+            "Rate card {card} from {}",
+            crate::cdr::time::utc_text(from)
+        )?;
+    }
     for k in &contacts {
         let primary = if k.is_primary { " (primary)" } else { "" };
         let phone = [&k.spec.phone, &k.spec.mobile]
