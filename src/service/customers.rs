@@ -295,14 +295,7 @@ fn assign_named_card(
             "the rate card {before} cannot be removed, only replaced by another card"
         )));
     }
-    let card = store::card_named(tx, &c.rate_card)?
-        .ok_or_else(|| refuse(format!("there is no rate card '{}'", c.rate_card)))?;
-    if card.currency != c.currency {
-        return Err(refuse(format!(
-            "rate card {} is in {}, but the customer is billed in {}",
-            card.name, card.currency, c.currency
-        )));
-    }
+    let card = super::rating::selling_card(tx, c, &c.rate_card)?.map_err(refuse)?;
     let at = chrono::DateTime::parse_from_rfc3339(now).map_or(0, |t| t.timestamp());
     store::assign_card(tx, c.id, card.id, at, now, &actor.name)?;
     Ok(card.name)

@@ -2,6 +2,7 @@
 //! changed, and the calls rating could not price.
 
 use super::{Result, Service, ServiceError, commit};
+use crate::domain::rate_card::Card;
 use crate::domain::rater::CallToRate;
 use crate::domain::rating::ChargedBy;
 use crate::domain::{Actor, Cdr, Change, Period, Topic, Traffic, Verb};
@@ -28,6 +29,25 @@ pub struct RerateReport {
     pub cost_after: i64,
 }
 
+/// The card `name` names, if it may sell to `customer`: it exists and is in the customer's
+/// currency. The inner error says why not, for the caller to report as its own refusal.
+pub(super) fn selling_card(
+    tx: &store::Tx,
+    customer: &crate::domain::Customer,
+    name: &str,
+) -> Result<std::result::Result<Card, String>> {
+    Ok(match store::card_named(tx, name)? {
+        None => Err(format!(
+            "there is no rate card '{name}' (`carrierdesk rates list` shows them)"
+        )),
+        Some(card) if card.currency != customer.currency => Err(format!(
+            "rate card {} is in {}, but the customer is billed in {}",
+            card.name, card.currency, customer.currency
+        )),
+        Some(card) => Ok(card),
+    })
+}
+
 impl Service {
     /// Gives a customer a selling rate card from `from` (unix seconds): its calls from then
     /// on are priced by the card, earlier ones by what was in force before. The card must
@@ -44,19 +64,11 @@ impl Service {
         let tx = self.store.write()?;
         let customer =
             store::get_customer(&tx, customer_id)?.ok_or(ServiceError::NotFound(customer_id))?;
-        let card = store::card_named(&tx, card_name)?.ok_or_else(|| ServiceError::Invalid {
-            field: "rate card",
-            message: format!("there is no rate card '{card_name}' (`carrierdesk rates list`)"),
-        })?;
-        if card.currency != customer.currency {
-            return Err(ServiceError::Invalid {
+        let card =
+            selling_card(&tx, &customer, card_name)?.map_err(|message| ServiceError::Invalid {
                 field: "rate card",
-                message: format!(
-                    "{} is in {}, but {} is billed in {}: a customer's card must be in its currency",
-                    card.name, card.currency, customer.name, customer.currency
-                ),
-            });
-        }
+                message,
+            })?;
         let replaced = store::assign_card(&tx, customer_id, card.id, from, &now, &actor.name)?;
         let since = crate::cdr::time::utc_text(from);
         NewAudit {
