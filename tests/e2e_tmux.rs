@@ -8,6 +8,28 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use tmux::{BIN, Tmux};
 
+/// A demo database of `customers` with `days` of traffic, in `home`; its path.
+fn demo(home: &std::path::Path, name: &str, customers: u32, days: u32) -> String {
+    let db = home.join(name);
+    let db = db.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--db", db])
+        .args([
+            "--customers",
+            &customers.to_string(),
+            "--days",
+            &days.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db.to_string()
+}
+
 #[test]
 fn demo_console_in_a_real_terminal() {
     let home = tempfile::tempdir().unwrap();
@@ -166,13 +188,7 @@ fn customers_list_for_scripts() {
 #[test]
 fn a_copied_block_reaches_the_terminal_clipboard_over_osc52() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("clip.db");
-    let db = db.to_str().unwrap();
-    let out = Command::new(BIN)
-        .args(["demo", "--db", db, "--customers", "6", "--days", "4"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let db = &demo(home.path(), "clip.db", 6, 4);
     // The expected block: the newest three days' Attempts and Connected of customer 1.
     let json = Command::new(BIN)
         .args([
@@ -247,13 +263,7 @@ fn a_copied_block_reaches_the_terminal_clipboard_over_osc52() {
 #[test]
 fn adding_a_customer_with_the_form_in_a_real_terminal() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("add.db");
-    let db = db.to_str().unwrap();
-    let out = Command::new(BIN)
-        .args(["demo", "--db", db, "--customers", "4", "--days", "0"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let db = &demo(home.path(), "add.db", 4, 0);
     let t = Tmux::start("add", home.path(), &[], &["--db", db], 120, 40);
     t.wait_for("4 of 4");
     t.send(&["a"]);
@@ -337,13 +347,7 @@ fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder()
     let mode =
         |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("files.db");
-    let db = db.to_str().unwrap();
-    let out = Command::new(BIN)
-        .args(["demo", "--db", db, "--customers", "6", "--days", "4"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let db = &demo(home.path(), "files.db", 6, 4);
     // A data folder anyone may read, and copies that go to the clipboard file.
     let data = home.path().join(".local/share/carrierdesk");
     std::fs::create_dir_all(&data).unwrap();
@@ -436,4 +440,61 @@ fn stored_escape_sequences_never_reach_the_terminal_clipboard_or_title() {
     assert_eq!(t.tmux(&["show-buffer"]), "");
     assert_eq!(title(), before);
     assert!(!title().contains("PWNED"));
+}
+
+/// At 80 columns: the board says which columns are out of view and `>` scrolls to them; the
+/// bulk status change of a filtered set, with its preview, in fourteen keys.
+#[test]
+fn a_filtered_bulk_status_change_and_sideways_scroll_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let db = &demo(home.path(), "bulk.db", 300, 0);
+    // How many customers a filter matches, through the command line.
+    let count = |filter: &str| -> usize {
+        let out = Command::new(BIN)
+            .args([
+                "--db",
+                db,
+                "customers",
+                "list",
+                "--json",
+                "--filter",
+                filter,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout)
+            .unwrap()
+            .len()
+    };
+    let active = count("status:active channels<30 tag:wholesale");
+    let inactive = count("status:inactive channels<30 tag:wholesale");
+    assert!(active >= 2);
+
+    let t = Tmux::start("bulk", home.path(), &[], &["--db", db], 80, 24);
+    let screen = t.wait_for("300 of 300");
+    assert!(screen.contains("columns +"), "{screen}");
+    t.send(&[">"]);
+    t.wait_for("‹ +1 columns");
+
+    t.send(&["f", "F"]);
+    t.type_text("ch<30 t:wholesale");
+    t.send(&["Enter"]);
+    t.wait_for(&format!("{active} of 300"));
+    t.send(&["C-a", "e"]);
+    t.wait_for("Bulk edit of");
+    t.send(&["i", "Enter"]);
+    t.wait_for(&format!("Bulk edit of {active} customers: preview"));
+    t.send(&["Enter"]);
+    t.wait_for("cleared");
+
+    assert_eq!(count("status:active channels<30 tag:wholesale"), 0);
+    assert_eq!(
+        count("status:inactive channels<30 tag:wholesale"),
+        inactive + active
+    );
 }

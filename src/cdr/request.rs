@@ -4,6 +4,8 @@
 //! `--format NAME`, `--skip-bad`.
 
 use crate::cdr::{FileZone, Format};
+pub use crate::domain::completion::Completion;
+use crate::domain::completion::common_prefix;
 use std::path::{Path, PathBuf};
 
 /// What to import, and how.
@@ -75,14 +77,6 @@ pub fn one_path(answer: &str, home: Option<&Path>) -> Result<PathBuf, String> {
     }
 }
 
-/// What Tab made of the text before the cursor: the text, completed as far as the names
-/// that fit agree, and those names (folders end in `/`) when more than one fits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
-    pub before: String,
-    pub choices: Vec<String>,
-}
-
 /// Completes the file name typed last in `before` as a shell does: `~` is the home folder,
 /// a word begun with a quote stays quoted, spaces in an unquoted one get a backslash, a
 /// folder gets its `/` and a file its closing quote and a space. Reads the folder, so the
@@ -128,7 +122,7 @@ pub fn complete(before: &str, home: Option<&Path>) -> Result<Completion, String>
         })
         .collect();
     names.sort();
-    let Some(first) = names.first() else {
+    if names.is_empty() {
         return Err(format!(
             "No file in {} starts with '{prefix}'",
             if folder.is_empty() {
@@ -137,13 +131,8 @@ pub fn complete(before: &str, home: Option<&Path>) -> Result<Completion, String>
                 folder
             }
         ));
-    };
-    let common: String = first
-        .chars()
-        .enumerate()
-        .take_while(|(i, c)| names.iter().all(|n| n.chars().nth(*i) == Some(*c)))
-        .map(|(_, c)| c)
-        .collect();
+    }
+    let common = common_prefix(&names);
     let file = names.len() == 1 && !common.ends_with('/');
     let completed = quote(&format!("{folder}{common}"), word.quote, file);
     Ok(Completion {

@@ -4,8 +4,11 @@
 //! match, `!=` excludes, `<` `<=` `>` `>=` compare numbers and money. On text, `name`
 //! matches a part of the name and the others the whole value, ignoring case. Money is typed
 //! in major units ("balance<-10.5") and compared exactly in each customer's currency.
-//! A value with spaces goes in double quotes: `name:"atlas voice"`.
+//! A value with spaces goes in double quotes: `name:"atlas voice"`. A field may be typed
+//! by any start of its name that no other field shares (`s:active ch<30 t:wholesale`),
+//! and Tab completes field names and the values the board holds (`complete`).
 
+use super::completion::{Completion, common_prefix};
 use super::money::parse_decimal;
 use super::{BoardRow, Currency, Status};
 use std::cmp::Ordering;
@@ -97,7 +100,22 @@ enum Term {
     Amount(Amount, Op, i128),
 }
 
+/// The fields, in the order messages list them.
+const FIELD_NAMES: [&str; 10] = [
+    "status",
+    "currency",
+    "tag",
+    "name",
+    "id",
+    "channels",
+    "cps",
+    "in_use",
+    "balance",
+    "debit_limit",
+];
 const FIELDS: &str = "status, currency, tag, name, id, channels, cps, in_use, balance, debit_limit";
+/// Fields that take words, completed with `:` after them; the others compare numbers.
+const WORD_FIELDS: [&str; 4] = ["status", "currency", "tag", "name"];
 /// In the message of a word that names no field (the list of fields is added once).
 const NO_FIELD: &str = "not a field";
 /// Money in the filter is compared at this many decimals: more than any currency has.
@@ -221,7 +239,7 @@ fn term(w: &Word) -> Result<Term, String> {
     .find_map(|(sym, op)| rest.strip_prefix(sym).map(|v| (op, v)))
     .ok_or_else(|| format!("'{rest}' does not start with an operator (: = != < <= > >=)"))?;
     let value = value.trim();
-    let field = field.trim().to_ascii_lowercase().replace('-', "_");
+    let field = field_named(field)?;
     if value.is_empty() {
         return Err(format!("{field} needs a value after the operator"));
     }
@@ -232,7 +250,7 @@ fn term(w: &Word) -> Result<Term, String> {
             "{field} takes :, = or !=; < and > compare numbers and money"
         )),
     };
-    match field.as_str() {
+    match field {
         "status" => {
             let s = Status::parse(value).ok_or_else(|| {
                 format!("'{value}' is not a status: use active, inactive, pending or penalty")
@@ -250,7 +268,7 @@ fn term(w: &Word) -> Result<Term, String> {
             let n: i64 = value
                 .parse()
                 .map_err(|_| format!("{field} needs a whole number, not '{value}'"))?;
-            let count = match field.as_str() {
+            let count = match field {
                 "id" => Count::Id,
                 "channels" => Count::Channels,
                 "cps" => Count::Cps,
@@ -268,7 +286,120 @@ fn term(w: &Word) -> Result<Term, String> {
             };
             Ok(Term::Amount(amount, op, i128::from(micros)))
         }
-        _ => Err(format!("'{field}' is {NO_FIELD}")),
+        _ => unreachable!("field_named gives one of FIELD_NAMES"),
+    }
+}
+
+/// The field a word names: its name, `tags` for `tag`, or a start of its name no other
+/// field shares.
+fn field_named(typed: &str) -> Result<&'static str, String> {
+    let typed = typed.trim().to_ascii_lowercase().replace('-', "_");
+    let typed = if typed == "tags" {
+        "tag".to_string()
+    } else {
+        typed
+    };
+    if let Some(exact) = FIELD_NAMES.into_iter().find(|f| *f == typed) {
+        return Ok(exact);
+    }
+    let fits: Vec<&str> = FIELD_NAMES
+        .into_iter()
+        .filter(|f| !typed.is_empty() && f.starts_with(typed.as_str()))
+        .collect();
+    match fits.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("'{typed}' is {NO_FIELD}")),
+        many => Err(format!("'{typed}' could be {}", many.join(", "))),
+    }
+}
+
+/// Tab in the filter line: completes the word before the cursor, a field's name (with a
+/// `:` after the fields that take words) or, after `status:`, `tag:` or `currency:`, one of
+/// the values in `tags` and `currencies` (those on the board). Unchanged, with no choices,
+/// when nothing fits.
+pub fn complete(before: &str, tags: &[String], currencies: &[String]) -> Completion {
+    let start = before.rfind(char::is_whitespace).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let (head, word) = before.split_at(start);
+    let unchanged = Completion {
+        before: before.to_string(),
+        choices: Vec::new(),
+    };
+    if word.contains('"') {
+        return unchanged;
+    }
+    let Some(at) = word.find([':', '=', '!', '<', '>']) else {
+        let names: Vec<String> = FIELD_NAMES
+            .into_iter()
+            .filter(|f| f.starts_with(&word.to_ascii_lowercase()))
+            .map(str::to_string)
+            .collect();
+        return match names.as_slice() {
+            [] => unchanged,
+            [one] if WORD_FIELDS.contains(&one.as_str()) => Completion {
+                before: format!("{head}{one}:"),
+                choices: Vec::new(),
+            },
+            [one] => Completion {
+                before: format!("{head}{one}"),
+                choices: Vec::new(),
+            },
+            many => Completion {
+                before: format!("{head}{}", common_prefix(many)),
+                choices: names,
+            },
+        };
+    };
+    let Ok(field) = field_named(&word[..at]) else {
+        return unchanged;
+    };
+    let op_len = word[at..]
+        .chars()
+        .take_while(|c| matches!(c, ':' | '=' | '!' | '<' | '>'))
+        .count();
+    let (op, value) = word[at..].split_at(op_len);
+    let statuses: Vec<String> = Status::ALL.iter().map(|s| s.key().to_string()).collect();
+    let known: &[String] = match field {
+        "status" => &statuses,
+        "tag" => tags,
+        "currency" => currencies,
+        _ => return unchanged,
+    };
+    let lower = value.to_lowercase();
+    let mut fits: Vec<String> = known
+        .iter()
+        .filter(|v| v.to_lowercase().starts_with(&lower))
+        .cloned()
+        .collect();
+    fits.sort_by_key(|v| v.to_lowercase());
+    fits.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    let quoted = |v: &str| {
+        if v.contains(char::is_whitespace) {
+            format!("\"{v}\"")
+        } else {
+            v.to_string()
+        }
+    };
+    match fits.as_slice() {
+        [] => unchanged,
+        [one] => Completion {
+            before: format!("{head}{field}{op}{} ", quoted(one)),
+            choices: Vec::new(),
+        },
+        many => {
+            let common = common_prefix(&many.iter().map(|v| v.to_lowercase()).collect::<Vec<_>>());
+            // The case typed so far is kept where every value agrees only ignoring case.
+            let value = if common.chars().count() > value.chars().count() {
+                common
+            } else {
+                value.to_string()
+            };
+            Completion {
+                before: format!("{head}{field}{op}{value}"),
+                choices: fits,
+            }
+        }
     }
 }
 
@@ -426,5 +557,51 @@ mod tests {
         assert!(said.contains("'chanels' is not a field"), "{said}");
         assert_eq!(said.matches("fields are").count(), 1, "{said}");
         assert!(said.ends_with("fields are status, currency, tag, name, id, channels, cps, in_use, balance, debit_limit"), "{said}");
+    }
+
+    #[test]
+    fn a_field_is_named_by_any_start_no_other_field_shares() {
+        assert_eq!(
+            ids("s:active ch<30 t:wholesale"),
+            ids("status:active channels<30 tag:wholesale")
+        );
+        assert_eq!(ids("cu:eur"), [1, 2]);
+        assert_eq!(ids("tags:eu"), [1]);
+        assert_eq!(ids("debit=0 in>2"), Vec::<i64>::new());
+        let e = refused("c:eur");
+        assert!(
+            e.message.contains("'c' could be currency, channels, cps"),
+            "{e:?}"
+        );
+    }
+
+    fn completed(before: &str) -> Completion {
+        let tags = ["Wholesale", "wholesale-eu", "retail", "big one"].map(String::from);
+        complete(before, &tags, &["EUR".into(), "GBP".into()])
+    }
+
+    #[test]
+    fn tab_completes_field_names_and_the_values_on_the_board() {
+        assert_eq!(completed("st").before, "status:");
+        assert_eq!(completed("s:act").before, "status:active ");
+        assert_eq!(completed("status:p").before, "status:pen");
+        assert_eq!(completed("status:p").choices, ["penalty", "pending"]);
+        assert_eq!(
+            completed("status:active ch").before,
+            "status:active channels"
+        );
+        let c = completed("c");
+        assert_eq!(c.before, "c");
+        assert_eq!(c.choices, ["currency", "channels", "cps"]);
+        assert_eq!(completed("tag:who").before, "tag:wholesale");
+        assert_eq!(completed("tag:who").choices, ["Wholesale", "wholesale-eu"]);
+        assert_eq!(completed("t:r").before, "tag:retail ");
+        assert_eq!(completed("tag!=b").before, "tag!=\"big one\" ");
+        assert_eq!(completed("currency:g").before, "currency:GBP ");
+        // Nothing to offer: the text stays as it is.
+        for before in ["zz", "name:at", "channels<3", "tag:nothing", "name:\"a"] {
+            assert_eq!(completed(before).before, before);
+            assert!(completed(before).choices.is_empty());
+        }
     }
 }

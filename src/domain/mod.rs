@@ -6,6 +6,7 @@ pub mod board_columns;
 pub mod bulk;
 pub mod cdr;
 pub mod change;
+pub mod completion;
 pub mod contact;
 pub mod customer;
 pub mod draft;

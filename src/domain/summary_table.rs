@@ -49,6 +49,15 @@ impl SummaryColumn {
         }
     }
 
+    /// The header in full, as the web console names the column, where the screen has room.
+    pub fn full_header(self) -> &'static str {
+        match self {
+            SummaryColumn::Charge => "Customer Charge",
+            SummaryColumn::Billed => "Billed Duration",
+            other => other.header(),
+        }
+    }
+
     /// The header in copies and exports, naming the unit of the plain numbers below it.
     pub fn header_with_unit(self, currency: Currency) -> String {
         match self {

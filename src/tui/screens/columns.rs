@@ -15,13 +15,13 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 pub struct ColumnChooser {
     pub entries: Vec<(ColumnId, bool)>,
     pub cursor: usize,
-    /// How many of the shown columns the board had room for, so that the others are
-    /// marked as off screen.
-    on_screen: usize,
+    /// Which of the shown columns the board had room for, so that the others are marked
+    /// as off screen.
+    on_screen: std::ops::Range<usize>,
 }
 
 impl ColumnChooser {
-    pub fn new(shown: &[ColumnId], on_screen: usize) -> ColumnChooser {
+    pub fn new(shown: &[ColumnId], on_screen: std::ops::Range<usize>) -> ColumnChooser {
         let mut entries: Vec<(ColumnId, bool)> = shown.iter().map(|c| (*c, true)).collect();
         entries.extend(
             ColumnId::ALL
@@ -93,10 +93,10 @@ impl Screen for ColumnChooser {
     }
 }
 
-/// The column chooser; `on_screen` is how many of the shown columns the board has room
-/// for at this width, so that the others are marked as off screen.
+/// The column chooser; `on_screen` is which of the shown columns the board has room for
+/// at this width and scroll, so that the others are marked as off screen.
 fn draw_chooser(frame: &mut Frame, area: Rect, chooser: &ColumnChooser) {
-    let on_screen = chooser.on_screen;
+    let on_screen = &chooser.on_screen;
     let height = chooser.entries.len() as u16 + 5;
     let rect = centered(area, 60, height);
     frame.render_widget(Clear, rect);
@@ -105,8 +105,8 @@ fn draw_chooser(frame: &mut Frame, area: Rect, chooser: &ColumnChooser) {
         Style::new().fg(Color::DarkGray),
     ))];
     for (i, (column, shown)) in chooser.entries.iter().enumerate() {
-        let off = if *shown && i >= on_screen {
-            "  (no room at this width)"
+        let off = if *shown && !on_screen.contains(&i) {
+            "  (off screen: < > scroll the board)"
         } else {
             ""
         };
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn the_chooser_hides_and_reorders() {
-        let mut c = ColumnChooser::new(&[ColumnId::Status, ColumnId::Balance, ColumnId::Cps], 3);
+        let mut c = ColumnChooser::new(&[ColumnId::Status, ColumnId::Balance, ColumnId::Cps], 0..3);
         assert_eq!(c.entries.len(), ColumnId::ALL.len());
         c.toggle(); // hide Status
         c.move_cursor(2); // Cps

@@ -64,6 +64,8 @@ fn nameable(action: Action) -> bool {
             | Action::PageDown
             | Action::Top
             | Action::Bottom
+            | Action::Left
+            | Action::Right
             | Action::Palette
             | Action::Back
     )

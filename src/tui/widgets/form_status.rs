@@ -2,6 +2,7 @@
 //! operator most needs to know now. The customer form and the SIP user form share it.
 
 use crate::text::printable;
+use crate::tui::chrome::wrapped_rows;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -57,4 +58,10 @@ impl FormStatus<'_> {
             red(&format!("{} field(s) to fix before saving", self.errors))
         }
     }
+}
+
+/// How many rows the line takes at `width`, wrapped: at least two, so the fields above do
+/// not jump as short messages come and go, and up to five, so a long reason reads whole.
+pub fn rows(line: &Line, width: u16) -> u16 {
+    wrapped_rows(std::slice::from_ref(line), usize::from(width.max(1))).clamp(2, 5) as u16
 }

@@ -57,6 +57,10 @@ impl GridSource for SummaryGrid<'_> {
         Self::col(col).header().into()
     }
 
+    fn full_header(&self, col: usize) -> Cow<'_, str> {
+        Self::col(col).full_header().into()
+    }
+
     fn copy_header(&self, col: usize) -> Cow<'_, str> {
         Self::col(col).header_with_unit(self.currency).into()
     }

@@ -45,14 +45,18 @@ pub struct BoardScreen {
     page: usize,
     /// Screen row of the first customer in the last frame, for clicks.
     top: u16,
-    /// How many of `columns` the last frame had room for (`s` sorts by those).
-    columns_on_screen: usize,
+    /// The first of `columns` shown: `<` and `>` scroll sideways.
+    first_column: usize,
+    /// The range of `columns` the last frame had room for (`s` sorts by those).
+    on_screen: std::ops::Range<usize>,
     /// Summary rows ticked on cards closed since, by customer: reopening one keeps them.
     ticks: HashMap<i64, HashSet<(Period, i64)>>,
     /// Changes committed while a card covered the board: reloaded when it shows again.
     pending: Deferred,
     /// Esc was pressed with more marks than a screen shows: a second Esc drops them.
     confirm_unmark: bool,
+    /// What the last Tab in the filter line could complete to, until the next key.
+    choices: Vec<String>,
 }
 
 impl Default for BoardScreen {
@@ -71,10 +75,12 @@ impl BoardScreen {
             filter: TextInput::default(),
             page: 10,
             top: 0,
-            columns_on_screen: usize::MAX,
+            first_column: 0,
+            on_screen: 0..usize::MAX,
             ticks: HashMap::new(),
             pending: Deferred::default(),
             confirm_unmark: false,
+            choices: Vec::new(),
         }
     }
 
@@ -140,6 +146,7 @@ impl Screen for BoardScreen {
     }
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+        self.choices.clear();
         match self.typing {
             Typing::Search if self.search.key(key) => self.board.set_search(self.search.text()),
             Typing::Filter if self.filter.key(key) => self.board.set_filter(self.filter.text()),
@@ -169,9 +176,19 @@ impl Screen for BoardScreen {
             Action::Bottom => board.move_to(usize::MAX),
             Action::Search => self.typing = Typing::Search,
             Action::FilterLine => self.typing = Typing::Filter,
-            Action::SearchDone => self.typing = Typing::Nothing,
+            Action::SearchDone => {
+                self.typing = Typing::Nothing;
+                self.choices.clear();
+            }
+            Action::Complete if self.typing == Typing::Filter => {
+                let done = board.complete_filter(&self.filter.before_cursor());
+                self.filter.set_before_cursor(&done.before);
+                board.set_filter(self.filter.text());
+                self.choices = done.choices;
+            }
             Action::Back if self.typing == Typing::Filter => {
                 self.typing = Typing::Nothing;
+                self.choices.clear();
                 self.filter.set_text("");
                 board.set_filter(String::new());
             }
@@ -216,10 +233,15 @@ impl Screen for BoardScreen {
                 board.move_by(1);
             }
             Action::MarkAll => board.toggle_mark_all(),
-            Action::Columns => cx.open(ColumnChooser::new(&self.columns, self.columns_on_screen)),
+            Action::Columns => cx.open(ColumnChooser::new(&self.columns, self.on_screen.clone())),
             Action::SortNext => {
-                let on_screen = self.columns_on_screen.min(self.columns.len());
-                board.sort_next(&self.columns[..on_screen]);
+                let end = self.on_screen.end.min(self.columns.len());
+                board.sort_next(&self.columns[self.on_screen.start.min(end)..end]);
+            }
+            // The view pulls back a scroll that went further than the columns need.
+            Action::Left => self.first_column = self.first_column.saturating_sub(1),
+            Action::Right => {
+                self.first_column = (self.first_column + 1).min(self.columns.len());
             }
             Action::SortReverse => board.sort_reverse(),
             Action::Open => {

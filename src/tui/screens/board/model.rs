@@ -3,6 +3,8 @@
 //! memory, so a keystroke never waits on the database.
 
 use crate::domain::board_columns::{ColumnId, SortKey};
+use crate::domain::completion::Completion;
+use crate::domain::filter;
 use crate::domain::search::Search;
 use crate::domain::{BoardRow, Filter, Status};
 use std::collections::HashMap;
@@ -45,6 +47,19 @@ fn haystack(r: &BoardRow) -> String {
 }
 
 impl Board {
+    /// Tab in the filter line: the word before the cursor completed with a field's name or
+    /// one of the tags, statuses or currencies the loaded customers have.
+    pub fn complete_filter(&self, before: &str) -> Completion {
+        let mut tags: HashSet<&str> = HashSet::new();
+        let mut currencies: HashSet<&str> = HashSet::new();
+        for r in &self.rows {
+            tags.extend(r.tags.iter().map(String::as_str));
+            currencies.insert(r.currency.code());
+        }
+        let owned = |set: HashSet<&str>| set.into_iter().map(str::to_string).collect::<Vec<_>>();
+        filter::complete(before, &owned(tags), &owned(currencies))
+    }
+
     /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
     pub fn set_rows(&mut self, rows: Vec<BoardRow>, complete: bool) {
         let selected = self.selected().map(|r| r.id);

@@ -13,7 +13,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
+/// The name column's narrowest and widest: past NAME_MAX, room goes to more columns.
 const NAME_MIN: u16 = 18;
+const NAME_MAX: u16 = 40;
 
 fn status_color(s: Status) -> Color {
     match s {
@@ -24,17 +26,51 @@ fn status_color(s: Status) -> Color {
     }
 }
 
-/// The chosen columns that fit beside the mark and a name column of at least NAME_MIN.
-fn columns_that_fit(columns: &[ColumnId], width: u16) -> &[ColumnId] {
-    let mut used = NAME_MIN + 2;
-    let n = columns
-        .iter()
-        .take_while(|c| {
-            used += c.width() + 1;
-            used <= width
+/// Which of the chosen columns show beside the mark and the name, from `first` on (or
+/// from further left when those all fit), and how wide the name is.
+struct Fit {
+    shown: std::ops::Range<usize>,
+    name: u16,
+}
+
+impl Fit {
+    fn new(columns: &[ColumnId], first: usize, width: u16) -> Fit {
+        let span =
+            |cols: &[ColumnId]| -> u32 { cols.iter().map(|c| u32::from(c.width()) + 1).sum() };
+        let room = u32::from(width).saturating_sub(u32::from(NAME_MIN) + 2);
+        let mut start = first.min(columns.len().saturating_sub(1));
+        // Scrolled further than needed (a wider terminal, fewer columns): pull back.
+        while start > 0 && span(&columns[start - 1..]) <= room {
+            start -= 1;
+        }
+        let mut end = start;
+        while end < columns.len() && span(&columns[start..=end]) <= room {
+            end += 1;
+        }
+        let free = u32::from(width).saturating_sub(span(&columns[start..end]) + 2);
+        Fit {
+            shown: start..end,
+            name: free.clamp(u32::from(NAME_MIN), u32::from(NAME_MAX)) as u16,
+        }
+    }
+
+    /// "‹ +1 columns +3 ›": how many chosen columns are scrolled past on either side.
+    fn sign(&self, columns: usize) -> Option<String> {
+        let (left, right) = (self.shown.start, columns - self.shown.end);
+        (left + right > 0).then(|| {
+            let left = if left > 0 {
+                format!("‹ +{left} ")
+            } else {
+                String::new()
+            };
+            let right = if right > 0 {
+                format!(" +{right} ›")
+            } else {
+                String::new()
+            };
+            format!("{left}columns{right} ")
         })
-        .count();
-    &columns[..n]
+    }
 }
 
 /// Draws the board; records the page height, the scroll offset, where the rows start
@@ -46,10 +82,24 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
     let show_filter = screen.typing == Typing::Filter || !board.filter_text.is_empty();
     // Under the filter line, every word it does not understand, wrapped, in at most a
     // third of the screen so that rows still show.
-    let error_rows = board.filter_error.as_ref().map_or(0, |e| {
-        let rows = wrapped_rows(&[Line::from(e.as_str())], usize::from(area.width.max(1)));
+    // Above them, what a Tab could complete to.
+    let choices = screen.choices.join("  ");
+    let under: Vec<Line> = [
+        (!choices.is_empty()).then(|| Line::styled(choices, Style::new().fg(Color::DarkGray))),
+        board
+            .filter_error
+            .as_ref()
+            .map(|e| Line::styled(e.clone(), Style::new().fg(Color::Red))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let error_rows = if under.is_empty() {
+        0
+    } else {
+        let rows = wrapped_rows(&under, usize::from(area.width.max(1)));
         (rows as u16).min(area.height / 3).max(1)
-    });
+    };
     let [title, search, filter_line, table] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(show_search)),
@@ -80,10 +130,16 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
     } else {
         " Customers  loading…".to_string()
     };
-    frame.render_widget(
-        Paragraph::new(title_text).style(Style::new().add_modifier(Modifier::BOLD)),
-        title,
-    );
+    let fit = Fit::new(columns, screen.first_column, table.width);
+    let sign = fit.sign(columns.len()).unwrap_or_default();
+    let [title, sign_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(Span::raw(sign.as_str()).width() as u16),
+    ])
+    .areas(title);
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    frame.render_widget(Paragraph::new(title_text).style(bold), title);
+    frame.render_widget(Paragraph::new(sign).style(bold), sign_area);
     if show_search {
         let cyan = Style::new().fg(Color::Cyan);
         let [label, field] =
@@ -102,22 +158,16 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
         frame.render_widget(Paragraph::new("filter: ").style(magenta), label);
         let typing = screen.typing == Typing::Filter;
         screen.filter.draw(frame, field, magenta, typing);
-        if let Some(e) = &board.filter_error {
-            frame.render_widget(
-                Paragraph::new(e.clone())
-                    .wrap(Wrap { trim: true })
-                    .style(Style::new().fg(Color::Red)),
-                error,
-            );
-        }
+        frame.render_widget(Paragraph::new(under).wrap(Wrap { trim: true }), error);
     }
 
     screen.top = table.y + 1;
     let height = usize::from(table.height.saturating_sub(1));
     screen.page = height;
     board.offset = scroll(board.offset, board.cursor, height, board.shown());
-    let shown = columns_that_fit(columns, table.width);
-    screen.columns_on_screen = shown.len();
+    screen.first_column = fit.shown.start;
+    screen.on_screen = fit.shown.clone();
+    let shown = &columns[fit.shown.clone()];
     let now = ui.now;
     let header = Row::new(
         [Cell::from(""), Cell::from("Name")]
@@ -160,7 +210,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
             }
         })
         .collect();
-    let widths: Vec<Constraint> = [Constraint::Length(1), Constraint::Min(NAME_MIN)]
+    let widths: Vec<Constraint> = [Constraint::Length(1), Constraint::Length(fit.name)]
         .into_iter()
         .chain(shown.iter().map(|c| Constraint::Length(c.width())))
         .collect();

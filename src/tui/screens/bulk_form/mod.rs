@@ -81,8 +81,16 @@ impl Screen for BulkFormScreen {
                 if edit.is_empty() {
                     form.error =
                         Some("Set at least one field; empty ones stay as they are.".into());
-                } else if let Err(e) = edit.tags_both_ways() {
-                    form.error = Some(e.message);
+                } else if !form.broken.is_empty() {
+                    form.error = Some(format!(
+                        "Fix the fields marked {}first: {}",
+                        crate::tui::chrome::ERROR_MARK,
+                        form.broken
+                            .iter()
+                            .map(|(f, e)| format!("{}: {e}", f.label()))
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    ));
                 } else {
                     form.waiting = true;
                     cx.run(Effect::BulkPreview {

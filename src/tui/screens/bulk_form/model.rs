@@ -1,9 +1,9 @@
 //! The bulk-edit form: a few fields set the same way on every marked customer. A field
 //! left empty (or "unchanged") stays as it is on each of them.
 
-use crate::domain::{BulkEdit, InvoiceSchedule, Status};
+use crate::domain::{BulkEdit, Field, InvoiceSchedule, Status};
 use crate::tui::widgets::input::TextInput;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkField {
@@ -48,6 +48,21 @@ impl BulkField {
         }
     }
 
+    /// The customer field it sets, whose rules it is checked by.
+    fn field(self) -> Field {
+        match self {
+            BulkField::Status => Field::Status,
+            BulkField::Channels => Field::Channels,
+            BulkField::Cps => Field::Cps,
+            BulkField::PortalAccess => Field::PortalAccess,
+            BulkField::DebitLimit => Field::DebitLimit,
+            BulkField::Tax => Field::Tax,
+            BulkField::TagsAdd | BulkField::TagsRemove => Field::Tags,
+            BulkField::InvoiceSchedule => Field::InvoiceSchedule,
+            BulkField::RateCard => Field::RateCard,
+        }
+    }
+
     /// Fields chosen from a few values (with "unchanged" among them) rather than typed.
     pub fn is_choice(self) -> bool {
         matches!(
@@ -68,6 +83,10 @@ pub struct BulkForm {
     pub invoice_schedule: Option<InvoiceSchedule>,
     /// Why the last preview was refused.
     pub error: Option<String>,
+    /// The rules the fields break as typed, checked on each change as the single form's
+    /// are: what reads the same for every customer (a debit limit's decimals depend on
+    /// each one's currency, and the preview names those).
+    pub broken: Vec<(BulkField, String)>,
     pub waiting: bool,
     /// Esc was pressed with fields set: a second Esc discards them.
     pub confirm_discard: bool,
@@ -87,6 +106,7 @@ impl BulkForm {
             portal_access: None,
             invoice_schedule: None,
             error: None,
+            broken: Vec::new(),
             waiting: false,
             confirm_discard: false,
         }
@@ -121,32 +141,78 @@ impl BulkForm {
                 self.portal_access = cycle(&[true, false], self.portal_access, forward);
             }
             BulkField::InvoiceSchedule => {
-                const ALL: [InvoiceSchedule; 4] = [
-                    InvoiceSchedule::None,
-                    InvoiceSchedule::Daily,
-                    InvoiceSchedule::Weekly,
-                    InvoiceSchedule::Monthly,
-                ];
-                self.invoice_schedule = cycle(&ALL, self.invoice_schedule, forward);
+                self.invoice_schedule =
+                    cycle(&InvoiceSchedule::ALL, self.invoice_schedule, forward);
             }
             _ => self.key(key),
         }
-        self.error = None;
-        self.confirm_discard = false;
+        self.changed();
     }
 
-    /// Typing into the focused text field.
+    /// After any change: the last refusal no longer holds, the fields are checked again.
+    fn changed(&mut self) {
+        self.error = None;
+        self.confirm_discard = false;
+        let edit = self.edit();
+        let errors = edit
+            .check()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .chain(edit.tags_both_ways().err());
+        self.broken = errors
+            .map(|e| {
+                let on = BulkField::ALL
+                    .into_iter()
+                    .find(|f| f.field().name() == e.field)
+                    .unwrap_or(BulkField::Status);
+                (on, e.message)
+            })
+            .collect();
+    }
+
+    /// The rule the field breaks as typed, if any.
+    pub fn broken(&self, f: BulkField) -> Option<&str> {
+        self.broken
+            .iter()
+            .find(|(on, _)| *on == f)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Typing into the focused text field; on a choice, a letter picks the next value
+    /// that starts with it (`i` Inactive, `p` Pending then Penalty), as a select box does.
     pub fn key(&mut self, key: KeyEvent) {
-        if !self.focused().is_choice() && self.inputs[self.focus].key(key) {
-            self.error = None;
-            self.confirm_discard = false;
+        if self.focused().is_choice() {
+            if let KeyCode::Char(c) = key.code {
+                self.pick(c);
+                self.changed();
+            }
+        } else if self.inputs[self.focus].key(key) {
+            self.changed();
+        }
+    }
+
+    fn pick(&mut self, c: char) {
+        match self.focused() {
+            BulkField::Status => {
+                self.status = pick(&Status::ALL, self.status, c, |s| s.label());
+            }
+            BulkField::PortalAccess => {
+                self.portal_access = pick(&[true, false], self.portal_access, c, |b| {
+                    if b { "yes" } else { "no" }
+                });
+            }
+            BulkField::InvoiceSchedule => {
+                self.invoice_schedule =
+                    pick(&InvoiceSchedule::ALL, self.invoice_schedule, c, |s| s.key());
+            }
+            _ => {}
         }
     }
 
     pub fn paste(&mut self, text: &str) {
         if !self.focused().is_choice() && self.inputs[self.focus].paste(text) {
-            self.error = None;
-            self.confirm_discard = false;
+            self.changed();
         }
     }
 
@@ -191,6 +257,30 @@ impl BulkForm {
     }
 }
 
+/// The value after `now` (None: "unchanged") whose label starts with `c`, ignoring case,
+/// going round; `now` when no label does.
+fn pick<T: Copy + PartialEq>(
+    all: &[T],
+    now: Option<T>,
+    c: char,
+    label: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    let starts = |v: Option<T>| {
+        v.map_or("unchanged", &label)
+            .chars()
+            .next()
+            .is_some_and(|first| first.eq_ignore_ascii_case(&c))
+    };
+    let values: Vec<Option<T>> = std::iter::once(None)
+        .chain(all.iter().copied().map(Some))
+        .collect();
+    let at = values.iter().position(|v| *v == now).unwrap_or(0);
+    (1..=values.len())
+        .map(|step| values[(at + step) % values.len()])
+        .find(|v| starts(*v))
+        .unwrap_or(now)
+}
+
 /// The next value of a choice whose first position is "unchanged" (None).
 fn cycle<T: Copy + PartialEq>(all: &[T], now: Option<T>, forward: bool) -> Option<T> {
     let n = all.len() + 1;
@@ -229,5 +319,28 @@ mod tests {
             f.step(true, right);
         }
         assert_eq!(f.status, None, "a full turn comes back to unchanged");
+    }
+
+    #[test]
+    fn a_letter_picks_the_next_choice_that_starts_with_it() {
+        let mut f = BulkForm::new(vec![1], 0);
+        let letter = |f: &mut BulkForm, c: char| {
+            f.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        };
+        letter(&mut f, 'i');
+        assert_eq!(f.status, Some(Status::Inactive));
+        letter(&mut f, 'p');
+        assert_eq!(f.status, Some(Status::Pending));
+        letter(&mut f, 'P');
+        assert_eq!(f.status, Some(Status::Penalty));
+        letter(&mut f, 'p');
+        assert_eq!(f.status, Some(Status::Pending), "round again");
+        letter(&mut f, 'z');
+        assert_eq!(f.status, Some(Status::Pending), "nothing starts with z");
+        letter(&mut f, 'u');
+        assert_eq!(f.status, None, "u: unchanged");
+        f.focus = 3;
+        letter(&mut f, 'n');
+        assert_eq!(f.portal_access, Some(false));
     }
 }

@@ -5,8 +5,8 @@ use crate::domain::contact::Category;
 use crate::text::printable;
 use crate::tui::chrome::centered;
 use crate::tui::screens::field_form::FieldModel;
-use crate::tui::widgets::field_rows;
 use crate::tui::widgets::save_flow::SaveOption;
+use crate::tui::widgets::{field_rows, form_status};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -25,24 +25,23 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &ContactForm) {
     let block = Block::bordered().title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    match &form.core.flow.conflict {
-        Some(theirs) => {
-            field_rows::conflict(frame, body, "contact", &form.conflicting(theirs));
-        }
-        None => draw_fields(frame, body, form),
-    }
     let labels: Vec<&str> = SaveOption::NOW.iter().map(|o| o.label()).collect();
     let line = form.core.flow.status(
         &labels,
         form.error(form.focused()),
         form.core.errors.len(),
         "Enter: save options · Tab next field · ← → choose · Space tick · Esc cancel · never put passwords in notes",
-    );
-    frame.render_widget(
-        Paragraph::new(line.line()).wrap(Wrap { trim: true }),
-        status,
-    );
+    ).line();
+    let rows = form_status::rows(&line, inner.width);
+    let [body, status] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(inner);
+    match &form.core.flow.conflict {
+        Some(theirs) => {
+            field_rows::conflict(frame, body, "contact", &form.conflicting(theirs));
+        }
+        None => draw_fields(frame, body, form),
+    }
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), status);
 }
 
 fn draw_fields(frame: &mut Frame, area: Rect, form: &ContactForm) {

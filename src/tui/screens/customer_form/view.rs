@@ -3,7 +3,9 @@
 use super::model::{CustomerForm, FormTab, Kind, shown};
 use crate::domain::draft::field_changes;
 use crate::domain::{CustomerDraft, Field};
+use crate::text::fit;
 use crate::tui::chrome::{ERROR_MARK, centered};
+use crate::tui::widgets::form_status;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -26,10 +28,13 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     let block = Block::bordered().title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    // The line under the fields grows to hold the focused field's reason whole.
+    let status_line = status_line(form);
+    let status_rows = form_status::rows(&status_line, inner.width);
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(1),
-        Constraint::Length(2),
+        Constraint::Length(status_rows),
     ])
     .areas(inner);
     draw_tabs(frame, tabs, form);
@@ -38,7 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &CustomerForm) {
     } else {
         draw_fields(frame, body, form);
     }
-    draw_status(frame, status, form);
+    frame.render_widget(
+        Paragraph::new(status_line).wrap(Wrap { trim: true }),
+        status,
+    );
 }
 
 fn draw_tabs(frame: &mut Frame, area: Rect, form: &CustomerForm) {
@@ -115,11 +123,12 @@ fn draw_fields(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         };
         frame.render_widget(Paragraph::new(f.label()).style(label_style), label);
         draw_value(frame, value, form, f, kind, focused);
+        // A reason longer than the room beside the field ends in "…": the focused field's
+        // reads whole under the form.
         if let Some(e) = form.error(f) {
+            let text = fit(&format!("{ERROR_MARK}{e}"), usize::from(error.width));
             frame.render_widget(
-                Paragraph::new(format!("{ERROR_MARK}{e}"))
-                    .style(Style::new().fg(Color::Red))
-                    .wrap(Wrap { trim: true }),
+                Paragraph::new(text).style(Style::new().fg(Color::Red)),
                 error,
             );
         } else if let Some(hint) = hint(f, kind) {
@@ -243,7 +252,7 @@ fn draw_conflict(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
+fn status_line(form: &CustomerForm) -> Line<'static> {
     let labels: Vec<&str> = form.save_options().iter().map(|o| o.label()).collect();
     let status = form.core.flow.status(
         &labels,
@@ -251,8 +260,5 @@ fn draw_status(frame: &mut Frame, area: Rect, form: &CustomerForm) {
         form.core.errors.len(),
         "Enter: save options · Tab next field · ← → choose · Esc cancel",
     );
-    frame.render_widget(
-        Paragraph::new(status.line()).wrap(Wrap { trim: true }),
-        area,
-    );
+    status.line()
 }

@@ -6,10 +6,11 @@ use crate::domain::sip_user::{Codec, Protocol};
 use crate::text::printable;
 use crate::tui::chrome::centered;
 use crate::tui::screens::field_form::FieldModel;
-use crate::tui::widgets::field_rows;
 use crate::tui::widgets::save_flow::SaveOption;
+use crate::tui::widgets::{field_rows, form_status};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 const LABEL: u16 = 18;
@@ -30,12 +31,18 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SipUserForm) {
     let block = Block::bordered().title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    let status_line = status_line(form);
+    let rows = form_status::rows(&status_line, inner.width);
+    let [body, status] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(inner);
     match &form.core.flow.conflict {
         Some(theirs) => draw_conflict(frame, body, form, theirs),
         None => draw_fields(frame, body, form),
     }
-    draw_status(frame, status, form);
+    frame.render_widget(
+        Paragraph::new(status_line).wrap(Wrap { trim: true }),
+        status,
+    );
 }
 
 fn draw_fields(frame: &mut Frame, area: Rect, form: &SipUserForm) {
@@ -131,7 +138,7 @@ fn draw_conflict(frame: &mut Frame, area: Rect, form: &SipUserForm, theirs: &Sip
     field_rows::conflict(frame, area, "SIP user", &rows);
 }
 
-fn draw_status(frame: &mut Frame, area: Rect, form: &SipUserForm) {
+fn status_line(form: &SipUserForm) -> Line<'static> {
     let labels: Vec<&str> = SaveOption::NOW.iter().map(|o| o.label()).collect();
     let status = form.core.flow.status(
         &labels,
@@ -139,8 +146,5 @@ fn draw_status(frame: &mut Frame, area: Rect, form: &SipUserForm) {
         form.core.errors.len(),
         "Enter: save options · Tab next field · ← → choose · Space tick · Esc cancel",
     );
-    frame.render_widget(
-        Paragraph::new(status.line()).wrap(Wrap { trim: true }),
-        area,
-    );
+    status.line()
 }

@@ -23,6 +23,11 @@ pub trait GridSource {
     fn column_count(&self) -> usize;
     /// The header as the screen shows it.
     fn header(&self, col: usize) -> Cow<'_, str>;
+    /// The header in full, shown instead of `header` where the columns leave room for it
+    /// ("Billed Duration" for "Billed").
+    fn full_header(&self, col: usize) -> Cow<'_, str> {
+        self.header(col)
+    }
     /// The header in copies and exports, naming the unit of the plain numbers below it
     /// ("Profit (EUR)", "Duration (s)").
     fn copy_header(&self, col: usize) -> Cow<'_, str> {

@@ -142,6 +142,22 @@ impl<S: GridSource + ?Sized> Grid<'_, S> {
             });
             x += w + 1;
         }
+        // Every column in view with room to spare: widen those whose full header is longer,
+        // left to right, while the room lasts.
+        if shown.len() == cols {
+            let mut spare = right.saturating_sub(x.saturating_sub(1));
+            let mut shift = 0;
+            for s in &mut shown {
+                s.x += shift;
+                let need = (Span::raw(src.full_header(s.col)).width() as u32)
+                    .saturating_sub(u32::from(s.width));
+                if need > 0 && need <= spare {
+                    s.width += need as u16;
+                    shift += need as u16;
+                    spare -= need;
+                }
+            }
+        }
         shown
     }
 }
@@ -216,12 +232,18 @@ impl<S: GridSource + ?Sized> StatefulWidget for Grid<'_, S> {
 
         let in_sel = |cell: Cell| state.selection.is_some_and(|s| s.contains(cell));
         for s in &shown {
+            let full = src.full_header(s.col);
+            let header = if Span::raw(full.as_ref()).width() <= usize::from(s.width) {
+                full
+            } else {
+                src.header(s.col)
+            };
             put(
                 buf,
                 s.x,
                 y,
                 s.width,
-                &src.header(s.col),
+                &header,
                 src.alignment(s.col),
                 st.header,
             );
