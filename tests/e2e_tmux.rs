@@ -498,3 +498,37 @@ fn a_filtered_bulk_status_change_and_sideways_scroll_in_a_real_terminal() {
         inactive + active
     );
 }
+
+/// What was searched comes back with Ctrl-P after a restart, from a file only its owner reads.
+#[test]
+fn the_search_history_is_kept_across_restarts_in_a_private_file() {
+    let home = tempfile::tempdir().unwrap();
+    let db = &demo(home.path(), "history.db", 3, 0);
+    let t = Tmux::start("history1", home.path(), &[], &["--db", db], 100, 30);
+    t.wait_for("3 of 3");
+    t.send(&["/"]);
+    t.type_text("zz-recall-me");
+    t.wait_for("0 of 3");
+    t.send(&["Enter", "Escape"]);
+    t.wait_for("3 of 3");
+    t.send(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let file = home.path().join(".local/share/carrierdesk/history");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("search\tzz-recall-me"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let t = Tmux::start("history2", home.path(), &[], &["--db", db], 100, 30);
+    t.wait_for("3 of 3");
+    t.send(&["/", "C-p"]);
+    t.wait_for("0 of 3");
+    assert!(t.screen().contains("/zz-recall-me"), "{}", t.screen());
+}

@@ -168,3 +168,69 @@ fn tab_in_the_filter_line_completes_field_names_and_the_tags_customers_have() {
     let title = h.first_line_with("Customers").unwrap().0;
     assert!(!title.contains(" 40 of 40"), "the filter applies: {title}");
 }
+
+#[test]
+fn ctrl_p_and_ctrl_n_recall_what_was_entered_in_each_line() {
+    let (_dir, _path, service) = common::demo_db(20, 0);
+    let mut h = Harness::new(service, 120, 40);
+    let ctrl = |h: &mut Harness, c: char| {
+        h.key_with(KeyCode::Char(c), KeyModifiers::CONTROL);
+    };
+    h.key(KeyCode::Char('F')).keys("tag:wholesale");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('F'));
+    ctrl(&mut h, 'u');
+    h.keys("status:active");
+    h.key(KeyCode::Enter);
+    // A search has its own history.
+    h.key(KeyCode::Char('/')).keys("atlas");
+    h.key(KeyCode::Enter).key(KeyCode::Esc);
+
+    h.key(KeyCode::Char('F'));
+    ctrl(&mut h, 'u');
+    h.keys("cps");
+    ctrl(&mut h, 'p');
+    assert!(
+        h.screen().contains("filter: status:active"),
+        "{}",
+        h.screen()
+    );
+    ctrl(&mut h, 'p');
+    assert!(
+        h.screen().contains("filter: tag:wholesale"),
+        "{}",
+        h.screen()
+    );
+    ctrl(&mut h, 'n');
+    ctrl(&mut h, 'n');
+    assert!(h.screen().contains("filter: cps"), "back to what was typed");
+    h.key(KeyCode::Esc);
+
+    // The palette recalls the command typed; Esc there does not keep it.
+    h.key(KeyCode::Char(':')).keys("bulk up");
+    h.key(KeyCode::Enter).key(KeyCode::Esc);
+    h.key(KeyCode::Char(':')).keys("never run");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char(':'));
+    ctrl(&mut h, 'p');
+    assert!(h.screen().contains(":bulk up"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("Bulk upload customers"),
+        "{}",
+        h.screen()
+    );
+    // A file prompt recalls the paths entered, with ↑ as well.
+    h.keys("/no/such/customers.csv");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char(':'));
+    ctrl(&mut h, 'p');
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Up);
+    assert!(
+        h.screen().contains("/no/such/customers.csv"),
+        "{}",
+        h.screen()
+    );
+}

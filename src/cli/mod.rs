@@ -475,7 +475,8 @@ fn console(db: Option<&Location>, demo: bool, started: std::time::Instant) -> an
         export_dir: data_dir.join("exports"),
         clock: crate::tui::clock::Clock::System,
     };
-    crate::tui::run(service, session, clipboard, started)
+    let history = data_dir.join("history");
+    crate::tui::run(service, session, clipboard, Some(history), started)
 }
 
 /// Logs go to a file in the data folder: nothing may print while the screen is ours.

@@ -182,6 +182,9 @@ pub enum Action {
     Submit,
     /// Complete the file name being typed.
     Complete,
+    /// The line's previous entry (Ctrl-P, as in a shell), or its next one (Ctrl-N).
+    Older,
+    Newer,
 }
 
 pub struct Binding {
@@ -225,6 +228,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Board, [(Esc, NONE)], "Esc", Action::Back, "clear the search; without one, clear the marks", ""),
     bind!(Search, [(Enter, NONE)], "Enter", Action::SearchDone, "keep the search and go back to the list", "done"),
     bind!(Search, [(Esc, NONE)], "Esc", Action::Back, "clear the search", "clear"),
+    bind!(Search, [(Char('p'), CTRL)], "Ctrl-P", Action::Older, "the previous search entered (kept across restarts)", ""),
+    bind!(Search, [(Char('n'), CTRL)], "Ctrl-N", Action::Newer, "the next search entered, then what was typed", ""),
     bind!(Search, [(Up, NONE)], "↑", Action::Up, "move up", ""),
     bind!(Search, [(Down, NONE)], "↓", Action::Down, "move down", ""),
     bind!(Card, [(Tab, NONE)], "Tab", Action::NextTab, "next tab", "next tab"),
@@ -333,6 +338,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Conflict, [(Esc, NONE), (Char('c'), NONE)], "Esc/c", Action::Back, "cancel: close the form, keep their version (Esc asks first; your changes are dropped)", "cancel"),
     bind!(FilterLine, [(Enter, NONE)], "Enter", Action::SearchDone, "keep the filter and go back to the list", "done"),
     bind!(FilterLine, [(Esc, NONE)], "Esc", Action::Back, "clear the filter", "clear"),
+    bind!(FilterLine, [(Char('p'), CTRL)], "Ctrl-P", Action::Older, "the previous filter entered (kept across restarts)", ""),
+    bind!(FilterLine, [(Char('n'), CTRL)], "Ctrl-N", Action::Newer, "the next filter entered, then what was typed", ""),
     bind!(FilterLine, [(Tab, NONE)], "Tab", Action::Complete, "complete a field's name, or a status, tag or currency the customers have (a field may be typed by any start no other shares: s:active ch<30 t:wholesale)", "complete"),
     bind!(FilterLine, [(Up, NONE)], "↑", Action::Up, "move up", ""),
     bind!(FilterLine, [(Down, NONE)], "↓", Action::Down, "move down", ""),
@@ -364,10 +371,14 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Prompt, [(Esc, NONE)], "Esc", Action::Back, "cancel", "cancel"),
     bind!(Prompt, [(Char('g'), CTRL)], "Ctrl-G", Action::MailPassword, "a contact's portal password: generate one and mail it to the contact at once (set only when the mail server takes it)", ""),
     bind!(Prompt, [(Tab, NONE)], "Tab", Action::Complete, "complete the file name (Import CDRs, Bulk upload); again lists what fits", ""),
+    bind!(Prompt, [(Char('p'), CTRL), (Up, NONE)], "Ctrl-P/↑", Action::Older, "the previous file path entered (Import CDRs, Bulk upload; kept across restarts)", ""),
+    bind!(Prompt, [(Char('n'), CTRL), (Down, NONE)], "Ctrl-N/↓", Action::Newer, "the next file path entered, then what was typed", ""),
     bind!(Palette, [(Enter, NONE)], "Enter", Action::Submit, "run the command", "run"),
     bind!(Palette, [(Esc, NONE)], "Esc", Action::Back, "close the palette", "close"),
     bind!(Palette, [(Up, NONE)], "↑", Action::Up, "previous command", ""),
     bind!(Palette, [(Down, NONE)], "↓", Action::Down, "next command", ""),
+    bind!(Palette, [(Char('p'), CTRL)], "Ctrl-P", Action::Older, "the previous command typed (kept across restarts)", ""),
+    bind!(Palette, [(Char('n'), CTRL)], "Ctrl-N", Action::Newer, "the next command typed, then what was typed", ""),
     bind!(Columns, [(Char(' '), NONE)], "Space", Action::Toggle, "show or hide the column", "show/hide"),
     bind!(Columns, [(Up, SHIFT), (Char('K'), NONE)], "Shift-↑/K", Action::ShiftUp, "move the column left", "move"),
     bind!(Columns, [(Down, SHIFT), (Char('J'), NONE)], "Shift-↓/J", Action::ShiftDown, "move the column right", ""),

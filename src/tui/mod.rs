@@ -101,10 +101,12 @@ impl Startup {
 }
 
 /// Runs the console until the operator quits. `started` is when the process began.
+/// `history_file` keeps what is typed in the console's lines across restarts.
 pub fn run(
     service: Service,
     session: worker::Session,
     clipboard: Clipboard,
+    history_file: Option<std::path::PathBuf>,
     started: Instant,
 ) -> anyhow::Result<()> {
     let (mut terminal, _guard) = setup()?;
@@ -116,6 +118,7 @@ pub fn run(
         service,
         session,
         clipboard,
+        history_file,
         started,
     ))
 }
@@ -125,12 +128,19 @@ async fn event_loop(
     service: Service,
     session: worker::Session,
     mut clipboard: Clipboard,
+    history_file: Option<std::path::PathBuf>,
     started: Instant,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut app = App::new(BoardScreen::new(session.board_columns()));
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.money_decimals = session.config.money_decimals;
+    if let Some(path) = history_file {
+        // Missing on first use; unreadable, it starts empty and is written afresh.
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        app.history = std::rc::Rc::new(widgets::history::History::read(&text));
+        app.history_file = Some(path);
+    }
     let worker = worker::Worker::spawn(service, session, tx);
     for effect in app.start() {
         worker.send(effect);

@@ -8,11 +8,14 @@
 use super::clock::Clock;
 use super::keymap::{Action, Context};
 use super::msg::{Effect, Level, Reply};
+use super::widgets::history::{History, Line as HistoryLine, Recall};
+use super::widgets::input::TextInput;
 use crate::domain::change::Changes;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// Whether a screen dealt with an action, or passes it to the screen below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +137,9 @@ pub struct Cx {
     pub(super) said: Option<(Level, String)>,
     pub(super) job: Option<String>,
     pub(super) then: Option<Action>,
+    /// What was typed in the console's lines, for Ctrl-P and Ctrl-N.
+    pub history: Rc<History>,
+    pub(super) remembered: Vec<(HistoryLine, String)>,
 }
 
 impl Cx {
@@ -148,6 +154,8 @@ impl Cx {
             said: None,
             job: None,
             then: None,
+            history: Rc::default(),
+            remembered: Vec::new(),
         }
     }
 
@@ -190,6 +198,29 @@ impl Cx {
     /// A long job starts: its progress line replaces the last message until it ends.
     pub fn start_job(&mut self, line: &str) {
         self.job = Some(line.into());
+    }
+
+    /// Keeps what was entered in a line, for Ctrl-P there later (and after a restart).
+    pub fn remember(&mut self, line: HistoryLine, text: &str) {
+        self.remembered.push((line, text.to_string()));
+    }
+
+    /// Ctrl-P (`older`) or Ctrl-N in `input`: the line's older or newer entry, or at the
+    /// newest end what was being typed. True when the text changed.
+    pub fn recall(
+        &self,
+        walk: &mut Recall,
+        line: HistoryLine,
+        older: bool,
+        input: &mut TextInput,
+    ) -> bool {
+        match walk.step(&self.history, line, older, &input.text()) {
+            Some(text) => {
+                input.set_text(&text);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Runs `action` on the screens as if its key had been pressed (the palette's choice).

@@ -3,6 +3,7 @@
 use crate::tui::chrome::{centered, cursor_style};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::history::{Line as HistoryLine, Recall};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list_cursor::ListCursor;
 use crossterm::event::KeyEvent;
@@ -108,6 +109,8 @@ pub struct PaletteScreen {
     /// Indices into `all`, best match first.
     shown: Vec<usize>,
     list: ListCursor,
+    /// Ctrl-P and Ctrl-N through the commands typed before.
+    recall: Recall,
 }
 
 impl PaletteScreen {
@@ -120,6 +123,7 @@ impl PaletteScreen {
             all,
             shown,
             list: ListCursor::default(),
+            recall: Recall::default(),
         }
     }
 
@@ -152,6 +156,7 @@ impl Screen for PaletteScreen {
 
     fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
         if self.query.key(key) {
+            self.recall.reset();
             self.requery();
         }
     }
@@ -173,6 +178,18 @@ impl Screen for PaletteScreen {
                 cx.close();
                 if let Some(command) = self.selected() {
                     cx.then(command.action);
+                    cx.remember(HistoryLine::Palette, &self.query.text());
+                }
+            }
+            Action::Older | Action::Newer => {
+                let older = action == Action::Older;
+                if cx.recall(
+                    &mut self.recall,
+                    HistoryLine::Palette,
+                    older,
+                    &mut self.query,
+                ) {
+                    self.requery();
                 }
             }
             _ => {}

@@ -9,6 +9,7 @@ use crate::tui::chrome::{centered, wrapped_rows};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, MailEffect, Reply};
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
+use crate::tui::widgets::history::{Line as HistoryLine, Recall};
 use crate::tui::widgets::input::TextInput;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -55,6 +56,8 @@ pub struct Prompt {
     pub error: Option<String>,
     /// The file names Tab found that fit, shown instead of the hint until the next key.
     choices: Option<String>,
+    /// Ctrl-P and Ctrl-N through the paths entered before (file prompts only).
+    recall: Recall,
 }
 
 impl Prompt {
@@ -66,7 +69,13 @@ impl Prompt {
             input: TextInput::default(),
             error: None,
             choices: None,
+            recall: Recall::default(),
         }
+    }
+
+    /// Whether the answer is a file path, which Tab completes and the history keeps.
+    fn takes_a_path(&self) -> bool {
+        matches!(self.purpose, Purpose::ImportCdrs | Purpose::BulkUpload)
     }
 
     /// Delay and Save's question: when the change applies, prefilled with the next midnight
@@ -207,6 +216,7 @@ impl Screen for Prompt {
         if self.input.key(key) {
             self.error = None;
             self.choices = None;
+            self.recall.reset();
         }
     }
 
@@ -237,18 +247,28 @@ impl Screen for Prompt {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Flow {
         match action {
-            Action::Complete
-                if matches!(self.purpose, Purpose::ImportCdrs | Purpose::BulkUpload) =>
-            {
+            Action::Complete if self.takes_a_path() => {
                 cx.run(Effect::CompletePath {
                     typed: self.input.before_cursor(),
                     home: cx.home.clone(),
                 });
             }
             Action::Back => cx.close(),
+            Action::Older | Action::Newer if self.takes_a_path() => {
+                let older = action == Action::Older;
+                if cx.recall(&mut self.recall, HistoryLine::Path, older, &mut self.input) {
+                    self.error = None;
+                    self.choices = None;
+                }
+            }
             Action::Submit => match self.submit(cx) {
                 // Closed before what it opens, so the list lands on top.
-                Ok(()) => cx.close(),
+                Ok(()) => {
+                    if self.takes_a_path() {
+                        cx.remember(HistoryLine::Path, &self.input.text());
+                    }
+                    cx.close();
+                }
                 Err(e) => self.error = Some(e),
             },
             _ => {}

@@ -80,6 +80,8 @@ impl App {
             | Action::PriceNumber
             | Action::MarkAll
             | Action::Complete
+            | Action::Older
+            | Action::Newer
             | Action::Columns
             | Action::Toggle
             | Action::ShiftUp

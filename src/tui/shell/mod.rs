@@ -12,9 +12,11 @@ use super::msg::{Effect, Event, Level, Reply};
 use super::screen::{Cx, Flow, Screen, Ui};
 use super::screens::board::BoardScreen;
 use super::screens::window::Window;
+use super::widgets::history::{History, Line as HistoryLine};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 /// A line on the status bar, and the place (the full-screen view) it was said on: it
@@ -46,6 +48,10 @@ pub struct App {
     /// The last frame had no room for the console: keys other than quit do nothing.
     too_small: bool,
     effects: Vec<Effect>,
+    /// What was typed in the console's lines, and the file it is kept in (None: this run
+    /// only, as in tests).
+    pub history: Rc<History>,
+    pub history_file: Option<PathBuf>,
 }
 
 impl Default for App {
@@ -70,6 +76,22 @@ impl App {
             money_decimals: None,
             too_small: false,
             effects: Vec::new(),
+            history: Rc::default(),
+            history_file: None,
+        }
+    }
+
+    /// Keeps lines entered, in memory and in the history file (a few kilobytes, written
+    /// when a line is entered; a file that cannot be written costs only the recall).
+    fn remember(&mut self, entered: Vec<(HistoryLine, String)>) {
+        let history = Rc::make_mut(&mut self.history);
+        for (line, text) in entered {
+            history.add(line, &text);
+        }
+        if let Some(path) = &self.history_file
+            && let Err(e) = crate::private::write(path, history.text())
+        {
+            tracing::warn!(file = %path.display(), "history not saved: {e}");
         }
     }
 
@@ -223,6 +245,7 @@ impl App {
     /// Runs `f` on the screen at `i` with a fresh `Cx`, then carries out what it asked.
     fn with<R>(&mut self, i: usize, f: impl FnOnce(&mut dyn Screen, &mut Cx) -> R) -> R {
         let mut cx = Cx::new(self.clock, self.home.clone());
+        cx.history = Rc::clone(&self.history);
         let result = f(self.stack[i].1.as_mut(), &mut cx);
         self.apply(i, cx);
         result
@@ -235,6 +258,9 @@ impl App {
 
     fn apply(&mut self, i: usize, cx: Cx) {
         self.effects.extend(cx.effects);
+        if !cx.remembered.is_empty() {
+            self.remember(cx.remembered);
+        }
         // The board stays: it is where Esc ends.
         if cx.close && i > 0 && i < self.stack.len() {
             self.stack.truncate(i);

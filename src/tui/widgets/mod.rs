@@ -3,6 +3,7 @@
 pub mod field_rows;
 pub mod form_status;
 pub mod grid;
+pub mod history;
 pub mod input;
 pub mod list_cursor;
 pub mod save_flow;

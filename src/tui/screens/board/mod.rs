@@ -20,6 +20,7 @@ use crate::domain::summary::Period;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::msg::{Effect, Reply};
 use crate::tui::screen::{Cx, Deferred, Flow, Screen, Ui};
+use crate::tui::widgets::history::{Line as HistoryLine, Recall};
 use crate::tui::widgets::input::TextInput;
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Frame;
@@ -57,6 +58,8 @@ pub struct BoardScreen {
     confirm_unmark: bool,
     /// What the last Tab in the filter line could complete to, until the next key.
     choices: Vec<String>,
+    /// Ctrl-P and Ctrl-N through the searches and the filters entered before.
+    recall: Recall,
 }
 
 impl Default for BoardScreen {
@@ -81,6 +84,7 @@ impl BoardScreen {
             pending: Deferred::default(),
             confirm_unmark: false,
             choices: Vec::new(),
+            recall: Recall::default(),
         }
     }
 
@@ -150,8 +154,9 @@ impl Screen for BoardScreen {
         match self.typing {
             Typing::Search if self.search.key(key) => self.board.set_search(self.search.text()),
             Typing::Filter if self.filter.key(key) => self.board.set_filter(self.filter.text()),
-            _ => {}
+            _ => return,
         }
+        self.recall.reset();
     }
 
     fn on_paste(&mut self, text: &str, _cx: &mut Cx) {
@@ -177,8 +182,26 @@ impl Screen for BoardScreen {
             Action::Search => self.typing = Typing::Search,
             Action::FilterLine => self.typing = Typing::Filter,
             Action::SearchDone => {
+                match self.typing {
+                    Typing::Search => cx.remember(HistoryLine::Search, &self.search.text()),
+                    Typing::Filter => cx.remember(HistoryLine::Filter, &self.filter.text()),
+                    Typing::Nothing => {}
+                }
                 self.typing = Typing::Nothing;
                 self.choices.clear();
+                self.recall.reset();
+            }
+            Action::Older | Action::Newer if self.typing == Typing::Search => {
+                let older = action == Action::Older;
+                if cx.recall(&mut self.recall, HistoryLine::Search, older, &mut self.search) {
+                    board.set_search(self.search.text());
+                }
+            }
+            Action::Older | Action::Newer if self.typing == Typing::Filter => {
+                let older = action == Action::Older;
+                if cx.recall(&mut self.recall, HistoryLine::Filter, older, &mut self.filter) {
+                    board.set_filter(self.filter.text());
+                }
             }
             Action::Complete if self.typing == Typing::Filter => {
                 let done = board.complete_filter(&self.filter.before_cursor());
