@@ -3,6 +3,7 @@
 use anyhow::Context;
 use directories::ProjectDirs;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The defaults, shipped in assets/ so the file and the code cannot disagree.
@@ -18,6 +19,9 @@ pub struct Config {
     /// exports carry the exact amount whatever this says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money_decimals: Option<u8>,
+    /// Filter lines saved by name (palette: "Save the filter line as…"), used as `@name`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub saved_filters: BTreeMap<String, String>,
     /// The mail server's password, when `CARRIERDESK_SMTP_PASSWORD` does not give it
     /// (`delivery::smtp_password` reads both).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +87,14 @@ impl Config {
             .find(|c| crate::domain::board_columns::ColumnId::parse(c).is_none())
         {
             anyhow::bail!("board_columns names an unknown column \"{bad}\"");
+        }
+        // A saved line that does not parse is said under the filter line when it is used.
+        if let Some(problem) = config
+            .saved_filters
+            .keys()
+            .find_map(|name| crate::domain::filter::saved_name_problem(name))
+        {
+            anyhow::bail!("saved_filters: {problem}");
         }
         Ok(config)
     }

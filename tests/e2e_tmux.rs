@@ -499,9 +499,10 @@ fn a_filtered_bulk_status_change_and_sideways_scroll_in_a_real_terminal() {
     );
 }
 
-/// What was searched comes back with Ctrl-P after a restart, from a file only its owner reads.
+/// What was searched comes back with Ctrl-P after a restart, from a file only its owner
+/// reads; a filter saved by name is there too.
 #[test]
-fn the_search_history_is_kept_across_restarts_in_a_private_file() {
+fn searches_and_saved_filters_are_kept_across_restarts() {
     let home = tempfile::tempdir().unwrap();
     let db = &demo(home.path(), "history.db", 3, 0);
     let t = Tmux::start("history1", home.path(), &[], &["--db", db], 100, 30);
@@ -511,6 +512,18 @@ fn the_search_history_is_kept_across_restarts_in_a_private_file() {
     t.wait_for("0 of 3");
     t.send(&["Enter", "Escape"]);
     t.wait_for("3 of 3");
+    // A filter saved by name, in the config file.
+    t.send(&["F"]);
+    t.type_text("id>1");
+    t.send(&["Enter"]);
+    t.wait_for("2 of 3");
+    t.send(&[":"]);
+    t.type_text("save filter");
+    t.send(&["Enter"]);
+    t.wait_for("Save the filter line as");
+    t.type_text("not-first");
+    t.send(&["Enter"]);
+    t.wait_for("Filter saved as @not-first");
     t.send(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while t.alive() && Instant::now() < deadline {
@@ -531,4 +544,8 @@ fn the_search_history_is_kept_across_restarts_in_a_private_file() {
     t.send(&["/", "C-p"]);
     t.wait_for("0 of 3");
     assert!(t.screen().contains("/zz-recall-me"), "{}", t.screen());
+    t.send(&["Escape", "F"]);
+    t.type_text("@no");
+    t.send(&["Tab", "Enter"]);
+    t.wait_for("2 of 3");
 }

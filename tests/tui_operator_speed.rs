@@ -234,3 +234,64 @@ fn ctrl_p_and_ctrl_n_recall_what_was_entered_in_each_line() {
         h.screen()
     );
 }
+
+#[test]
+fn a_filter_saved_by_name_is_used_as_at_name_and_completed_with_tab() {
+    let (_dir, _path, service) = common::demo_db(300, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char(':')).keys("save filter");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("The filter line is empty"),
+        "{}",
+        h.screen()
+    );
+
+    h.key(KeyCode::Char('F')).keys("ch<30 t:wholesale");
+    h.key(KeyCode::Enter);
+    let wanted = h.first_line_with("Customers").unwrap().0;
+    let shown = wanted.split(" of 300").next().unwrap().to_string();
+    h.key(KeyCode::Char(':')).keys("save filter");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("Save the filter line as"),
+        "{}",
+        h.screen()
+    );
+    h.keys("small wholesale");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("cannot name a filter"),
+        "{}",
+        h.screen()
+    );
+    h.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("small-wholesale");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("@small-wholesale"), "{}", h.screen());
+
+    // Cleared, then typed back by its name.
+    h.key(KeyCode::Char('F')).key(KeyCode::Esc);
+    assert!(h.screen().contains("300 of 300"));
+    h.key(KeyCode::Char('F')).keys("@sm");
+    h.key(KeyCode::Tab);
+    assert!(
+        h.first_line_with("filter:")
+            .unwrap()
+            .0
+            .contains("@small-wholesale"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Enter);
+    let title = h.first_line_with("Customers").unwrap().0;
+    assert!(title.starts_with(&shown), "{title} / {wanted}");
+
+    // With a status word in front, and a name nothing was saved under.
+    h.key(KeyCode::Char('F')).keys(" @nothing");
+    let screen = h.screen();
+    assert!(
+        screen.contains("'@nothing': no filter is saved under that name; saved: @small-wholesale"),
+        "{screen}"
+    );
+}

@@ -12,6 +12,7 @@ use super::completion::{Completion, common_prefix};
 use super::money::parse_decimal;
 use super::{BoardRow, Currency, Status};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A parsed filter line; the empty line matches every row.
@@ -313,11 +314,65 @@ fn field_named(typed: &str) -> Result<&'static str, String> {
     }
 }
 
+/// The line with each `@name` word replaced by the filter saved under that name. A saved
+/// filter is itself a plain line: one naming another is refused when it is saved.
+pub fn expand(line: &str, saved: &BTreeMap<String, String>) -> Result<String, FilterError> {
+    if !line.contains('@') {
+        return Ok(line.to_string());
+    }
+    let mut problems = Vec::new();
+    let words = words(line)?;
+    let words: Vec<&str> = words
+        .iter()
+        .map(|w| match w.raw.strip_prefix('@') {
+            Some(name) => saved.get(name).map(String::as_str).unwrap_or_else(|| {
+                let known: Vec<&str> = saved.keys().map(String::as_str).collect();
+                problems.push(Problem {
+                    word: w.raw.clone(),
+                    message: if known.is_empty() {
+                        "no filter is saved under that name (palette: Save the filter line as…)"
+                            .into()
+                    } else {
+                        format!(
+                            "no filter is saved under that name; saved: @{}",
+                            known.join(", @")
+                        )
+                    },
+                });
+                ""
+            }),
+            None => w.raw.as_str(),
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(words.join(" "))
+    } else {
+        Err(FilterError { problems })
+    }
+}
+
+/// Why `name` cannot name a saved filter, if it cannot.
+pub fn saved_name_problem(name: &str) -> Option<String> {
+    let fits = !name.is_empty()
+        && name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (!fits).then(|| {
+        format!("'{name}' cannot name a filter: use up to 40 letters, digits, - and _ (it is typed as @name)")
+    })
+}
+
 /// Tab in the filter line: completes the word before the cursor, a field's name (with a
 /// `:` after the fields that take words) or, after `status:`, `tag:` or `currency:`, one of
-/// the values in `tags` and `currencies` (those on the board). Unchanged, with no choices,
-/// when nothing fits.
-pub fn complete(before: &str, tags: &[String], currencies: &[String]) -> Completion {
+/// the values in `tags` and `currencies` (those on the board), or after `@` a saved
+/// filter's name. Unchanged, with no choices, when nothing fits.
+pub fn complete(
+    before: &str,
+    tags: &[String],
+    currencies: &[String],
+    saved: &[String],
+) -> Completion {
     let start = before.rfind(char::is_whitespace).map_or(0, |i| {
         i + before[i..].chars().next().map_or(1, char::len_utf8)
     });
@@ -328,6 +383,24 @@ pub fn complete(before: &str, tags: &[String], currencies: &[String]) -> Complet
     };
     if word.contains('"') {
         return unchanged;
+    }
+    if let Some(name) = word.strip_prefix('@') {
+        let fits: Vec<String> = saved
+            .iter()
+            .filter(|s| s.starts_with(name))
+            .map(|s| format!("@{s}"))
+            .collect();
+        return match fits.as_slice() {
+            [] => unchanged,
+            [one] => Completion {
+                before: format!("{head}{one} "),
+                choices: Vec::new(),
+            },
+            many => Completion {
+                before: format!("{head}{}", common_prefix(many)),
+                choices: fits,
+            },
+        };
     }
     let Some(at) = word.find([':', '=', '!', '<', '>']) else {
         let names: Vec<String> = FIELD_NAMES
@@ -577,7 +650,8 @@ mod tests {
 
     fn completed(before: &str) -> Completion {
         let tags = ["Wholesale", "wholesale-eu", "retail", "big one"].map(String::from);
-        complete(before, &tags, &["EUR".into(), "GBP".into()])
+        let saved = ["small-wholesale".to_string(), "small-retail".to_string()];
+        complete(before, &tags, &["EUR".into(), "GBP".into()], &saved)
     }
 
     #[test]
@@ -598,10 +672,38 @@ mod tests {
         assert_eq!(completed("t:r").before, "tag:retail ");
         assert_eq!(completed("tag!=b").before, "tag!=\"big one\" ");
         assert_eq!(completed("currency:g").before, "currency:GBP ");
+        assert_eq!(completed("@small-w").before, "@small-wholesale ");
+        assert_eq!(completed("s:active @").before, "s:active @small-");
+        assert_eq!(
+            completed("@").choices,
+            ["@small-wholesale", "@small-retail"]
+        );
         // Nothing to offer: the text stays as it is.
         for before in ["zz", "name:at", "channels<3", "tag:nothing", "name:\"a"] {
             assert_eq!(completed(before).before, before);
             assert!(completed(before).choices.is_empty());
         }
+    }
+
+    #[test]
+    fn a_saved_filter_is_used_by_its_name() {
+        let saved =
+            BTreeMap::from([("small".to_string(), "channels<30 tag:wholesale".to_string())]);
+        assert_eq!(
+            expand("s:active @small", &saved).unwrap(),
+            "s:active channels<30 tag:wholesale"
+        );
+        assert_eq!(expand("name:x@y", &saved).unwrap(), "name:x@y");
+        assert_eq!(
+            expand("name:\"a  @small\" @small", &saved).unwrap(),
+            "name:\"a  @small\" channels<30 tag:wholesale"
+        );
+        let e = expand("@big @small @tiny", &saved).unwrap_err();
+        let words: Vec<&str> = e.problems.iter().map(|p| p.word.as_str()).collect();
+        assert_eq!(words, ["@big", "@tiny"]);
+        assert!(e.to_string().contains("saved: @small"), "{e}");
+        assert!(saved_name_problem("small-wholesale_2").is_none());
+        assert!(saved_name_problem("with space").is_some());
+        assert!(saved_name_problem("").is_some());
     }
 }

@@ -182,6 +182,8 @@ pub enum Action {
     Submit,
     /// Complete the file name being typed.
     Complete,
+    /// Keep the board's filter line under a name, to be typed as `@name`.
+    SaveFilter,
     /// The line's previous entry (Ctrl-P, as in a shell), or its next one (Ctrl-N).
     Older,
     Newer,

@@ -132,7 +132,9 @@ async fn event_loop(
     started: Instant,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut app = App::new(BoardScreen::new(session.board_columns()));
+    let mut board = BoardScreen::new(session.board_columns());
+    board.board.saved_filters = session.config.saved_filters.clone();
+    let mut app = App::new(board);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.money_decimals = session.config.money_decimals;
     if let Some(path) = history_file {

@@ -116,6 +116,11 @@ pub enum Reply {
     ColumnsChosen(Vec<ColumnId>),
     /// The Delay-and-Save prompt's time, for the form below it.
     DelayChosen(chrono::DateTime<chrono::Utc>),
+    /// A filter line saved under a name, for the board.
+    FilterSaved {
+        name: String,
+        line: String,
+    },
     /// A previewed bulk edit went to be applied: its form closes.
     BulkSent,
     /// A card closed with these Summary rows ticked: reopening it keeps them.
@@ -303,6 +308,11 @@ pub enum Effect {
     },
     /// Remember the board's columns in the config file.
     SaveColumns(Vec<ColumnId>),
+    /// Keep a filter line under a name in the config file (`@name` on the board).
+    SaveFilter {
+        name: String,
+        line: String,
+    },
     LoadSummary {
         customer: i64,
         period: Period,
@@ -511,6 +521,7 @@ impl Effect {
             Effect::SaveCustomer { .. } => "save customer",
             Effect::Schedule { .. } => "schedule change",
             Effect::SaveColumns(_) => "save columns",
+            Effect::SaveFilter { .. } => "save filter",
             Effect::LoadSummary { .. } => "load summary",
             Effect::Copy { .. } => "copy",
             Effect::LoadForEdit(_) => "load for edit",

@@ -19,6 +19,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 #[rustfmt::skip]
 pub const PALETTE_ONLY: &[(Context, &str, Action)] = &[
     (Context::Board, "Choose board columns", Action::Columns),
+    (Context::Board, "Save the filter line as… (then F @name uses it)", Action::SaveFilter),
     (Context::Board, "Import CDRs", Action::ImportCdrs),
     (Context::Board, "Bulk upload customers from a CSV file", Action::BulkUpload),
     (Context::Board, "Scheduled changes (Delay and Save)", Action::ScheduledChanges),

@@ -3,6 +3,7 @@
 
 use super::list::ListScreen;
 use crate::cdr::request;
+use crate::domain::filter::saved_name_problem;
 use crate::domain::message::Kind;
 use crate::domain::when::{next_midnight, parse_when, span};
 use crate::tui::chrome::{centered, wrapped_rows};
@@ -31,6 +32,8 @@ pub enum Purpose {
     BulkUpload,
     /// Send a test message of this kind to the address or number typed.
     TestMessage(Kind),
+    /// Keep this filter line under the name typed.
+    SaveFilter { line: String },
 }
 
 impl Purpose {
@@ -42,6 +45,7 @@ impl Purpose {
             Purpose::ConfirmDelete { .. } => "Type the name (or the count) to confirm",
             Purpose::TestMessage(Kind::Email) => "Type an email address first",
             Purpose::TestMessage(Kind::Sms) => "Type a mobile number first",
+            Purpose::SaveFilter { .. } => "Type a name first",
         }
     }
 }
@@ -196,6 +200,20 @@ impl Prompt {
                     kind: *kind,
                     to: answer,
                 }));
+            }
+            Purpose::SaveFilter { line } => {
+                let name = answer.strip_prefix('@').unwrap_or(&answer).to_string();
+                if let Some(problem) = saved_name_problem(&name) {
+                    return Err(problem);
+                }
+                cx.post(Reply::FilterSaved {
+                    name: name.clone(),
+                    line: line.clone(),
+                });
+                cx.run(Effect::SaveFilter {
+                    name,
+                    line: line.clone(),
+                });
             }
             Purpose::ImportCdrs => {
                 let request = request::parse(&answer, home.as_deref())?;

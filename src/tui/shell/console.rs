@@ -81,6 +81,7 @@ impl App {
             | Action::MarkAll
             | Action::Complete
             | Action::Older
+            | Action::SaveFilter
             | Action::Newer
             | Action::Columns
             | Action::Toggle

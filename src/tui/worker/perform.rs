@@ -308,6 +308,22 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             Level::Error,
             format!("{what} not copied: the clipboard is reached from the terminal's thread"),
         ),
+        Effect::SaveFilter { name, line } => {
+            session.config.saved_filters.insert(name.clone(), line);
+            match &session.config_path {
+                Some(path) => match session.config.save(path) {
+                    Ok(()) => Reply::Notice(
+                        Level::Info,
+                        format!("Filter saved as @{name} in {}", path.display()),
+                    ),
+                    Err(e) => Reply::Notice(
+                        Level::Error,
+                        format!("@{name} is kept for this session only: {e:#}"),
+                    ),
+                },
+                None => Reply::Notice(Level::Info, format!("@{name} kept for this session")),
+            }
+        }
         Effect::SaveColumns(columns) => {
             session.config.board_columns = columns.iter().map(|c| c.key().to_string()).collect();
             match &session.config_path {

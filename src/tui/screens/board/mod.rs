@@ -14,6 +14,7 @@ use super::prompt::{Prompt, Purpose};
 use super::send_form::SendForm;
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::{Changes, Topic};
+use crate::domain::filter;
 use crate::domain::message::Kind;
 use crate::domain::search::Search;
 use crate::domain::summary::Period;
@@ -121,6 +122,26 @@ impl BoardScreen {
             many => format!("{} marked customers", many.len()),
         };
         cx.open(SendForm::new(kind, ids, to));
+    }
+
+    /// Asks for a name to keep the filter line under; what is kept is the line with any
+    /// `@name` in it spelled out, so that a saved filter never depends on another.
+    fn save_filter(&self, cx: &mut Cx) {
+        let board = &self.board;
+        if board.filter_text.trim().is_empty() {
+            return cx.info("The filter line is empty: F, type a filter, Enter, then save it");
+        }
+        if board.filter_error.is_some() {
+            return cx.error("The filter line has problems (shown under it): fix them first");
+        }
+        let Ok(line) = filter::expand(&board.filter_text, &board.saved_filters) else {
+            return;
+        };
+        cx.open(Prompt::new(
+            Purpose::SaveFilter { line: line.clone() },
+            "Save the filter line as",
+            &format!("A name for '{line}': letters, digits, - and _. F @name then filters by it, Tab completes it; the same name again replaces it."),
+        ));
     }
 
     fn delete(&self, cx: &mut Cx) {
@@ -275,6 +296,7 @@ impl Screen for BoardScreen {
                 }
             }
             Action::Refresh => cx.run(Effect::LoadBoard),
+            Action::SaveFilter => self.save_filter(cx),
             _ => return Flow::Pass,
         }
         Flow::Done
@@ -318,6 +340,11 @@ impl Screen for BoardScreen {
             Reply::ColumnsChosen(columns) => {
                 self.columns = columns.clone();
                 cx.run(Effect::SaveColumns(columns));
+            }
+            Reply::FilterSaved { name, line } => {
+                self.board.saved_filters.insert(name, line);
+                // A line that names it reads it now.
+                self.board.set_filter(self.filter.text());
             }
             Reply::CardClosed { id, ticked } => {
                 self.ticks.insert(id, ticked);

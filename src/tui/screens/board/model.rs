@@ -7,8 +7,8 @@ use crate::domain::completion::Completion;
 use crate::domain::filter;
 use crate::domain::search::Search;
 use crate::domain::{BoardRow, Filter, Status};
-use std::collections::HashMap;
 use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Default)]
 pub struct Board {
@@ -32,6 +32,8 @@ pub struct Board {
     filter: Option<Filter>,
     /// Why the filter line does not parse, shown under it.
     pub filter_error: Option<String>,
+    /// Filter lines saved by name, used in the line as `@name`.
+    pub saved_filters: BTreeMap<String, String>,
     pub sort: Option<(SortKey, bool)>,
     /// Some rows have arrived.
     pub loaded: bool,
@@ -57,7 +59,8 @@ impl Board {
             currencies.insert(r.currency.code());
         }
         let owned = |set: HashSet<&str>| set.into_iter().map(str::to_string).collect::<Vec<_>>();
-        filter::complete(before, &owned(tags), &owned(currencies))
+        let saved: Vec<String> = self.saved_filters.keys().cloned().collect();
+        filter::complete(before, &owned(tags), &owned(currencies), &saved)
     }
 
     /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
@@ -158,7 +161,7 @@ impl Board {
     /// Sets the filter line; the board follows it whenever it parses.
     pub fn set_filter(&mut self, text: String) {
         let selected = self.selected().map(|r| r.id);
-        match Filter::parse(&text) {
+        match filter::expand(&text, &self.saved_filters).and_then(|line| Filter::parse(&line)) {
             Ok(filter) => {
                 self.filter = (!text.trim().is_empty()).then_some(filter);
                 self.filter_error = None;
