@@ -295,3 +295,50 @@ fn a_filter_saved_by_name_is_used_as_at_name_and_completed_with_tab() {
         "{screen}"
     );
 }
+
+#[test]
+fn set_in_the_palette_sets_a_field_on_the_marked_customers_through_the_preview() {
+    let (_dir, _path, service) = common::demo_db(40, 0);
+    let mut h = Harness::new(service, 120, 40);
+    h.key(KeyCode::Char(':')).keys("set colour red");
+    let screen = h.screen();
+    assert!(
+        screen.contains("'colour' is not a customer field"),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains(":set colour red"),
+        "Enter does nothing then"
+    );
+    h.key(KeyCode::Esc);
+
+    h.key(KeyCode::Char('F')).keys("s:active ch<40");
+    h.key(KeyCode::Enter);
+    let title = h.first_line_with("Customers").unwrap().0;
+    let marked: usize = title
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(marked >= 2, "{title}");
+    h.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char(':')).keys("set status inactive");
+    assert!(
+        h.screen()
+            .contains("Enter: set Status Inactive on the marked customers"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Bulk edit of {marked} customers: preview")),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    // Applied: the filter now shows nobody, and the marks are gone.
+    let title = h.first_line_with("Customers").unwrap().0;
+    assert!(title.contains(" 0 of 40"), "{title}");
+    assert!(!title.contains("marked"), "{title}");
+}

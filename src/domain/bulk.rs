@@ -55,6 +55,37 @@ impl BulkEdit {
         self.fields().is_empty()
     }
 
+    /// What the edit sets, in words: "Status Inactive, Channels 40, tags + wholesale".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let mut text = |label: &str, value: &Option<String>| {
+            if let Some(v) = value {
+                parts.push(format!("{label} {v}"));
+            }
+        };
+        text("Channels", &self.channels);
+        text("CPS", &self.cps);
+        text("Debit limit", &self.debit_limit);
+        text("Tax %", &self.tax);
+        text("Rate card", &self.rate_card);
+        if let Some(s) = self.status {
+            parts.push(format!("Status {}", s.label()));
+        }
+        if let Some(p) = self.portal_access {
+            parts.push(format!("Portal access {}", if p { "yes" } else { "no" }));
+        }
+        if let Some(s) = self.invoice_schedule {
+            parts.push(format!("Invoice schedule {}", s.key()));
+        }
+        if !self.tags_add.is_empty() {
+            parts.push(format!("tags + {}", self.tags_add.join(", ")));
+        }
+        if !self.tags_remove.is_empty() {
+            parts.push(format!("tags − {}", self.tags_remove.join(", ")));
+        }
+        parts.join(", ")
+    }
+
     /// The customer with this edit's fields set and checked; every other field, and
     /// every tag not added or removed, stays as it is in `c`.
     pub fn apply_to(&self, c: &Customer) -> Result<Customer, Vec<FieldError>> {

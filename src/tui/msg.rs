@@ -116,6 +116,8 @@ pub enum Reply {
     ColumnsChosen(Vec<ColumnId>),
     /// The Delay-and-Save prompt's time, for the form below it.
     DelayChosen(chrono::DateTime<chrono::Utc>),
+    /// The palette's `set FIELD VALUE`, for the board: a bulk edit of the marked customers.
+    SetFields(crate::domain::BulkEdit),
     /// A filter line saved under a name, for the board.
     FilterSaved {
         name: String,

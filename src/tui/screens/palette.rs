@@ -1,7 +1,9 @@
 //! The command palette (`:`): every action of the current screen by name, fuzzy matched.
 
+use crate::domain::BulkEdit;
 use crate::tui::chrome::{centered, cursor_style};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::msg::Reply;
 use crate::tui::screen::{Cx, Flow, Screen, Ui};
 use crate::tui::widgets::history::{Line as HistoryLine, Recall};
 use crate::tui::widgets::input::TextInput;
@@ -54,6 +56,28 @@ pub struct Command {
     /// The key that does the same, shown beside the name so people learn it.
     pub key: &'static str,
     pub action: Action,
+}
+
+/// `set FIELD VALUE` (or `set FIELD=VALUE`, `set tags+=a,b`) read as a bulk edit; None when
+/// the query is not a set command.
+fn set_command(query: &str) -> Option<Result<BulkEdit, String>> {
+    let rest = query.trim_start().strip_prefix("set ")?.trim();
+    let usage = "set FIELD VALUE: set status inactive, set channels 40, set tags+=wholesale";
+    if rest.is_empty() {
+        return Some(Err(usage.into()));
+    }
+    let (field, value) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let assignment = if field.contains('=') {
+        rest.to_string()
+    } else {
+        format!("{field}={}", value.trim())
+    };
+    let mut edit = BulkEdit::default();
+    Some(match edit.parse_assignment(&assignment) {
+        Ok(()) if edit.is_empty() => Err(usage.into()),
+        Ok(()) => Ok(edit),
+        Err(e) => Err(e.message),
+    })
 }
 
 /// Whether an action is worth offering by name (moving the cursor is not).
@@ -112,6 +136,9 @@ pub struct PaletteScreen {
     list: ListCursor,
     /// Ctrl-P and Ctrl-N through the commands typed before.
     recall: Recall,
+    /// On the board, `set FIELD VALUE` typed: the edit it reads as, or why it does not.
+    set: Option<Result<BulkEdit, String>>,
+    context: Context,
 }
 
 impl PaletteScreen {
@@ -125,11 +152,20 @@ impl PaletteScreen {
             shown,
             list: ListCursor::default(),
             recall: Recall::default(),
+            set: None,
+            context,
         }
     }
 
     fn requery(&mut self) {
         let query = self.query.text();
+        self.set = (self.context == Context::Board)
+            .then(|| set_command(&query))
+            .flatten();
+        if self.set.is_some() {
+            self.shown.clear();
+            return;
+        }
         let pattern = Pattern::parse(&query, CaseMatching::Ignore, Normalization::Smart);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let names: Vec<&str> = self.all.iter().map(|c| c.name.as_str()).collect();
@@ -175,6 +211,15 @@ impl Screen for PaletteScreen {
                 self.list.act(action, self.shown.len());
             }
             // Closed first, so the command acts on the screen it was chosen for.
+            // `set status inactive`: the board opens the bulk edit on it, preview first.
+            Action::Submit if matches!(self.set, Some(Ok(_))) => {
+                cx.remember(HistoryLine::Palette, &self.query.text());
+                if let Some(Ok(edit)) = self.set.take() {
+                    cx.close();
+                    cx.post(Reply::SetFields(edit));
+                }
+            }
+            Action::Submit if self.set.is_some() => {}
             Action::Submit => {
                 cx.close();
                 if let Some(command) = self.selected() {
@@ -231,8 +276,14 @@ impl Screen for PaletteScreen {
             };
             lines.push(Line::from(Span::styled(text, style)));
         }
-        if self.shown.is_empty() {
-            lines.push(Line::from("No command matches."));
+        match &self.set {
+            Some(Ok(edit)) => lines.push(Line::from(format!(
+                "Enter: set {} on the marked customers (or the one under the cursor), with a preview first",
+                edit.describe()
+            ))),
+            Some(Err(e)) => lines.push(Line::styled(e.clone(), Style::new().fg(Color::Red))),
+            None if self.shown.is_empty() => lines.push(Line::from("No command matches.")),
+            None => {}
         }
         frame.render_widget(Paragraph::new(lines), body);
     }

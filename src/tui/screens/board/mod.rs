@@ -341,6 +341,16 @@ impl Screen for BoardScreen {
                 self.columns = columns.clone();
                 cx.run(Effect::SaveColumns(columns));
             }
+            Reply::SetFields(edit) => {
+                let ids = self.chosen();
+                if ids.is_empty() {
+                    cx.info("No customer to set: mark some, or put the cursor on one");
+                } else {
+                    let hidden = self.board.marked_hidden();
+                    let form = BulkFormScreen::previewing(ids, hidden, &edit, cx);
+                    cx.open(form);
+                }
+            }
             Reply::FilterSaved { name, line } => {
                 self.board.saved_filters.insert(name, line);
                 // A line that names it reads it now.

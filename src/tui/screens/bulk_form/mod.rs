@@ -26,6 +26,46 @@ impl BulkFormScreen {
         }
     }
 
+    /// The form filled in with `edit` and its preview asked for at once: the palette's
+    /// `set status inactive` goes through the same preview as the form.
+    pub fn previewing(
+        ids: Vec<i64>,
+        hidden: usize,
+        edit: &crate::domain::BulkEdit,
+        cx: &mut Cx,
+    ) -> BulkFormScreen {
+        let mut screen = BulkFormScreen {
+            form: BulkForm::with_edit(ids, hidden, edit),
+        };
+        screen.submit(cx);
+        screen
+    }
+
+    /// Enter: the preview, once the fields read right.
+    fn submit(&mut self, cx: &mut Cx) {
+        let form = &mut self.form;
+        let edit = form.edit();
+        if edit.is_empty() {
+            form.error = Some("Set at least one field; empty ones stay as they are.".into());
+        } else if !form.broken.is_empty() {
+            form.error = Some(format!(
+                "Fix the fields marked {}first: {}",
+                crate::tui::chrome::ERROR_MARK,
+                form.broken
+                    .iter()
+                    .map(|(f, e)| format!("{}: {e}", f.label()))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            ));
+        } else {
+            form.waiting = true;
+            cx.run(Effect::BulkPreview {
+                ids: form.ids.clone(),
+                edit,
+            });
+        }
+    }
+
     fn previewed(&mut self, result: Result<Vec<crate::domain::BulkChange>, String>, cx: &mut Cx) {
         let form = &mut self.form;
         form.waiting = false;
@@ -76,29 +116,7 @@ impl Screen for BulkFormScreen {
             Action::NextField => form.next_field(1),
             Action::PrevField => form.next_field(-1),
             Action::Submit if form.waiting => {}
-            Action::Submit => {
-                let edit = form.edit();
-                if edit.is_empty() {
-                    form.error =
-                        Some("Set at least one field; empty ones stay as they are.".into());
-                } else if !form.broken.is_empty() {
-                    form.error = Some(format!(
-                        "Fix the fields marked {}first: {}",
-                        crate::tui::chrome::ERROR_MARK,
-                        form.broken
-                            .iter()
-                            .map(|(f, e)| format!("{}: {e}", f.label()))
-                            .collect::<Vec<_>>()
-                            .join(" · ")
-                    ));
-                } else {
-                    form.waiting = true;
-                    cx.run(Effect::BulkPreview {
-                        ids: form.ids.clone(),
-                        edit,
-                    });
-                }
-            }
+            Action::Submit => self.submit(cx),
             _ => {}
         }
         Flow::Done

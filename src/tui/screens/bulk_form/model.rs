@@ -112,6 +112,30 @@ impl BulkForm {
         }
     }
 
+    /// The form with `edit`'s fields filled in (the palette's `set status inactive`).
+    pub fn with_edit(ids: Vec<i64>, hidden: usize, edit: &BulkEdit) -> BulkForm {
+        let mut form = BulkForm::new(ids, hidden);
+        form.status = edit.status;
+        form.portal_access = edit.portal_access;
+        form.invoice_schedule = edit.invoice_schedule;
+        let texts = [
+            (BulkField::Channels, edit.channels.clone()),
+            (BulkField::Cps, edit.cps.clone()),
+            (BulkField::DebitLimit, edit.debit_limit.clone()),
+            (BulkField::Tax, edit.tax.clone()),
+            (BulkField::RateCard, edit.rate_card.clone()),
+            (BulkField::TagsAdd, Some(edit.tags_add.join(", "))),
+            (BulkField::TagsRemove, Some(edit.tags_remove.join(", "))),
+        ];
+        for (f, text) in texts {
+            if let (Some(i), Some(text)) = (BulkField::ALL.iter().position(|x| *x == f), text) {
+                form.inputs[i].set_text(&text);
+            }
+        }
+        form.changed();
+        form
+    }
+
     pub fn focused(&self) -> BulkField {
         BulkField::ALL[self.focus]
     }
