@@ -9,7 +9,6 @@ mod tmux;
 use carrierdesk::service::Service;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 use tmux::{BIN, PATIENCE, Tmux};
 
 /// The characters a generated portal password is made of.
@@ -187,11 +186,6 @@ fn a_generated_portal_password_is_shown_once_and_written_nowhere() {
             .contains("console started")
     );
 
-    t.send(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while t.alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(!t.alive(), "q quits the console");
+    assert!(t.quit(), "q quits the console");
     look("after quitting");
 }

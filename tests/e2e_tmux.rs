@@ -83,12 +83,7 @@ fn demo_console_in_a_real_terminal() {
     while t.screen().contains("Keys (↑↓ scroll") && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    t.send(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while t.alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(!t.alive(), "q quits the console");
+    assert!(t.quit(), "q quits the console");
     let log = std::fs::read_to_string(home.path().join(".local/share/carrierdesk/carrierdesk.log"))
         .unwrap();
     assert!(log.contains("first frame drawn"), "{log}");
@@ -381,11 +376,7 @@ fn files_the_console_writes_are_the_owners_alone_whatever_the_umask_and_folder()
     t.wait_for("Exported to");
     t.send(&["D"]);
     t.wait_for("has the header only");
-    t.send(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while t.alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(t.quit(), "q quits the console");
     let mut files = vec![data.join("carrierdesk.log"), data.join("clipboard.txt")];
     let exports = data.join("exports");
     assert_eq!(mode(&exports), 0o700);
@@ -524,11 +515,7 @@ fn searches_and_saved_filters_are_kept_across_restarts() {
     t.type_text("not-first");
     t.send(&["Enter"]);
     t.wait_for("Filter saved as @not-first");
-    t.send(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while t.alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(t.quit(), "q quits the console");
     let file = home.path().join(".local/share/carrierdesk/history");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("search\tzz-recall-me"), "{text}");

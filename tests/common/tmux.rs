@@ -112,6 +112,16 @@ impl Tmux {
         .0
     }
 
+    /// Presses q and waits (up to PATIENCE) for the console to end; true when it did.
+    pub fn quit(&self) -> bool {
+        self.send(&["q"]);
+        let deadline = Instant::now() + PATIENCE;
+        while self.alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        !self.alive()
+    }
+
     pub fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["-L", &self.socket, "has-session"])
