@@ -314,6 +314,25 @@ fn field_named(typed: &str) -> Result<&'static str, String> {
     }
 }
 
+/// Completes the word after `head` among `fits`: the one that fits as `one` writes it, or
+/// as far as several agree with them listed; `before` unchanged when none fits.
+fn among(before: &str, head: &str, fits: Vec<String>, one: impl Fn(&str) -> String) -> Completion {
+    match fits.as_slice() {
+        [] => Completion {
+            before: before.to_string(),
+            choices: Vec::new(),
+        },
+        [only] => Completion {
+            before: format!("{head}{}", one(only)),
+            choices: Vec::new(),
+        },
+        many => Completion {
+            before: format!("{head}{}", common_prefix(many)),
+            choices: fits,
+        },
+    }
+}
+
 /// The line with each `@name` word replaced by the filter saved under that name. A saved
 /// filter is itself a plain line: one naming another is refused when it is saved.
 pub fn expand(line: &str, saved: &BTreeMap<String, String>) -> Result<String, FilterError> {
@@ -385,44 +404,24 @@ pub fn complete(
         return unchanged;
     }
     if let Some(name) = word.strip_prefix('@') {
-        let fits: Vec<String> = saved
+        let fits = saved
             .iter()
             .filter(|s| s.starts_with(name))
             .map(|s| format!("@{s}"))
             .collect();
-        return match fits.as_slice() {
-            [] => unchanged,
-            [one] => Completion {
-                before: format!("{head}{one} "),
-                choices: Vec::new(),
-            },
-            many => Completion {
-                before: format!("{head}{}", common_prefix(many)),
-                choices: fits,
-            },
-        };
+        return among(before, head, fits, |one| format!("{one} "));
     }
     let Some(at) = word.find([':', '=', '!', '<', '>']) else {
-        let names: Vec<String> = FIELD_NAMES
+        let names = FIELD_NAMES
             .into_iter()
             .filter(|f| f.starts_with(&word.to_ascii_lowercase()))
             .map(str::to_string)
             .collect();
-        return match names.as_slice() {
-            [] => unchanged,
-            [one] if WORD_FIELDS.contains(&one.as_str()) => Completion {
-                before: format!("{head}{one}:"),
-                choices: Vec::new(),
-            },
-            [one] => Completion {
-                before: format!("{head}{one}"),
-                choices: Vec::new(),
-            },
-            many => Completion {
-                before: format!("{head}{}", common_prefix(many)),
-                choices: names,
-            },
-        };
+        // Fields that take words get their `:`; the others wait for the operator.
+        return among(before, head, names, |one| {
+            let colon = if WORD_FIELDS.contains(&one) { ":" } else { "" };
+            format!("{one}{colon}")
+        });
     };
     let Ok(field) = field_named(&word[..at]) else {
         return unchanged;
