@@ -321,11 +321,11 @@ fn plus_on_a_card_assigns_a_number_block_in_a_real_terminal() {
     t.send(&["Enter"]);
     t.wait_for("None yet: + assigns the next free one.");
     t.send(&["+"]);
-    let screen = t.wait_for("Number block 1000–1999 assigned");
-    assert!(
-        screen.contains("│1000–1999") && screen.contains("Internal Number Blocks (1)"),
-        "{screen}"
-    );
+    t.wait_for("Number block 1000–1999 assigned");
+    // The message can come a frame before the card's list shows the block: wait for both.
+    t.wait_until("the block listed on the card", tmux::PATIENCE, |s| {
+        s.contains("│1000–1999") && s.contains("Internal Number Blocks (1)")
+    });
     let list = Command::new(BIN)
         .args(["--db", db, "number-blocks", "list", "--json"])
         .output()
