@@ -536,3 +536,49 @@ fn searches_and_saved_filters_are_kept_across_restarts() {
     t.send(&["Tab", "Enter"]);
     t.wait_for("2 of 3");
 }
+
+/// A save that meets another operator's import says whose it waits for, and lands when
+/// the import ends. (That the console's database thread goes on loading meanwhile is
+/// tests/worker.rs's.)
+#[test]
+fn a_save_waits_for_alices_import_while_the_console_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    let db = &demo(home.path(), "waits.db", 4, 0);
+    // Alice's import, as it records itself and then holds the write lock.
+    let started = chrono::Utc::now();
+    let lock = rusqlite::Connection::open(db).unwrap();
+    lock.execute(
+        "INSERT INTO running_imports (operator, host, pid, started_at) VALUES ('alice', ?1, ?2, ?3)",
+        rusqlite::params![
+            whoami::hostname().unwrap(),
+            std::process::id(),
+            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ],
+    )
+    .unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let t = Tmux::start("waits", home.path(), &[], &["--db", db], 120, 40);
+    t.wait_for("4 of 4");
+    t.send(&["a"]);
+    t.wait_for("Add customer");
+    t.type_text("Harbour Lights Telecom");
+    for _ in 0..5 {
+        t.send(&["Tab"]);
+    }
+    t.type_text("CHF");
+    t.send(&["Enter"]);
+    t.wait_for("Save and Stay");
+    t.send(&["c"]);
+    let since = started.with_timezone(&chrono::Local).format("%H:%M");
+    let screen = t.wait_for(&format!(
+        "Waiting for alice's import (since {since}) to finish…"
+    ));
+    // The form keeps what was typed until the save's answer: a refusal can still be fixed.
+    assert!(screen.contains("Saving…"), "{screen}");
+
+    lock.execute_batch("DELETE FROM running_imports; COMMIT")
+        .unwrap();
+    let screen = t.wait_for("Saved Harbour Lights Telecom");
+    assert!(screen.contains("5 of 5"), "{screen}");
+}

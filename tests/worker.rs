@@ -348,3 +348,62 @@ fn another_connections_commit_reaches_the_app_as_changed_naming_the_customer() {
         board(app).row(5).is_some_and(|r| r.channels == channels)
     });
 }
+
+#[test]
+fn a_save_that_meets_alices_import_waits_apart_saying_whose_while_cards_still_load() {
+    let mut thread = Thread::start(3, 1);
+    // Alice's import, as it records itself and then holds the write lock.
+    let started = chrono::Utc::now();
+    let lock = rusqlite::Connection::open(&thread.path).unwrap();
+    lock.execute(
+        "INSERT INTO running_imports (operator, host, pid, started_at) VALUES ('alice', ?1, ?2, ?3)",
+        rusqlite::params![
+            whoami::hostname().unwrap(),
+            std::process::id(),
+            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ],
+    )
+    .unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let mut customer = Service::open(&thread.path).unwrap().customer(1).unwrap();
+    customer.cps = 77;
+    thread.worker.send(Effect::SaveCustomer {
+        customer: Box::new(customer),
+        stay: false,
+    });
+    thread.worker.send(Effect::LoadCard(2));
+    let (waiting, _) = thread.until(
+        "the waiting line",
+        |r| matches!(r, Reply::Notice(_, line) if line.starts_with("Waiting for")),
+    );
+    let since = started.with_timezone(&chrono::Local).format("%H:%M");
+    assert!(
+        matches!(&waiting, Reply::Notice(_, line)
+            if *line == format!("Waiting for alice's import (since {since}) to finish…")),
+        "{}",
+        short(&waiting)
+    );
+    let (card, before) = thread.until("customer 2's card while the save waits", |r| {
+        matches!(r, Reply::CardLoaded(2, _))
+    });
+    assert!(
+        matches!(card, Reply::CardLoaded(2, Ok(_))),
+        "{}",
+        short(&card)
+    );
+    assert!(
+        !before.iter().any(|r| matches!(r, Reply::Saved { .. })),
+        "saved while alice's import held the lock: {:?}",
+        before.iter().map(short).collect::<Vec<_>>()
+    );
+
+    // The import ends as a real one does: its record goes in its commit.
+    lock.execute_batch("DELETE FROM running_imports; COMMIT")
+        .unwrap();
+    let (saved, _) = thread.until("the save", |r| matches!(r, Reply::Saved { .. }));
+    match saved {
+        Reply::Saved { result: Ok(c), .. } => assert_eq!(c.cps, 77),
+        other => panic!("saved, not {}", short(&other)),
+    }
+}

@@ -30,7 +30,7 @@ mod summary;
 
 use crate::config::{Config, Dirs};
 use crate::service::{self, Service, ServiceError};
-use crate::store::Location;
+use crate::store::{Location, Patience};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -382,8 +382,17 @@ fn db_location(given: Option<&Location>, demo: bool) -> anyhow::Result<Location>
     Ok(Location::File(dirs.ensure_data()?.join(name)))
 }
 
-/// The database a command works on: the demo one (made on first use) with --demo.
+/// The database a command works on: the demo one (made on first use) with --demo. Its
+/// writes wait for another operator's import, saying so on stderr once.
 fn service_for(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
+    let mut service = open_service(db, demo)?;
+    service.set_patience(Patience::Wait(Box::new(|import| {
+        eprintln!("carrierdesk: waiting for {import} to finish…");
+    })));
+    Ok(service)
+}
+
+fn open_service(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
     let location = db_location(db, demo)?;
     match location {
         Location::File(path) if demo => {

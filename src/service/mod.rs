@@ -103,7 +103,9 @@ pub enum ServiceError {
         lines(.0)
     )]
     Kept(Vec<KeptCustomer>),
-    #[error("database: {0}")]
+    /// A wait for the write lock that ended says so in its own words; anything else is
+    /// the database's.
+    #[error("{}", if .0.is_busy() { .0.to_string() } else { format!("database: {}", .0) })]
     Db(store::Error),
 }
 
@@ -171,7 +173,12 @@ impl fmt::Display for KeptCustomer {
 // print its text twice in an error chain.
 impl From<store::Error> for ServiceError {
     fn from(e: store::Error) -> Self {
-        ServiceError::Db(e)
+        // SQLite's own "database is locked", from a write outside `Store::write`'s waits,
+        // in the words of those waits.
+        ServiceError::Db(match e {
+            store::Error::Sqlite(_) if e.is_busy() => store::Error::Busy,
+            other => other,
+        })
     }
 }
 
@@ -198,6 +205,11 @@ impl Service {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What writes do when another operator's import holds the write lock.
+    pub fn set_patience(&mut self, patience: store::Patience) {
+        self.store.set_patience(patience);
     }
 
     /// Changes when any connection commits; polled to notice other operators' work.

@@ -72,7 +72,7 @@ impl NewAudit<'_> {
 }
 
 /// The name of the host this process runs on, read once.
-fn host() -> &'static str {
+pub(super) fn host() -> &'static str {
     static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HOST.get_or_init(|| whoami::hostname().unwrap_or_default())
 }

@@ -120,14 +120,17 @@ fn tables_in_order(source: &Tx, target: &Tx) -> Result<Vec<String>, CopyError> {
     Ok(a)
 }
 
-/// The schema's tables, without the engines' own and the PostgreSQL version record.
+/// The schema's tables, without the engines' own, the PostgreSQL version record, and the
+/// imports running on the source now (they do not run on the copy).
 fn table_names(tx: &Tx) -> SqlResult<Vec<String>> {
     let sql = if tx.is_pg() {
         "SELECT tablename FROM pg_tables
-         WHERE schemaname = current_schema() AND tablename <> 'schema_version' ORDER BY tablename"
+         WHERE schemaname = current_schema()
+           AND tablename NOT IN ('schema_version', 'running_imports') ORDER BY tablename"
     } else {
         "SELECT name FROM sqlite_master
-         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'running_imports'
+         ORDER BY rowid"
     };
     tx.query(sql, &[], |r| r.get(0))
 }

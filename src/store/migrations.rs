@@ -104,6 +104,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v14_cdr_rating.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("running_imports_v15.sql"),
+        pg: include_str!("pg/v15_running_imports.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

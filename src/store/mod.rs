@@ -18,21 +18,24 @@ pub mod pg_config;
 mod rate_cards;
 mod rating;
 mod rows;
+mod running_imports;
 mod schedule;
 mod settings;
 mod sip_users;
 pub mod sql;
 mod summary;
+mod waits;
 
 pub use audit::NewAudit;
 pub use migrations::KNOWN as SCHEMA_VERSION;
+pub use running_imports::{RunningImport, finish_import};
 pub use sql::{Error, Tx};
+pub use waits::Patience;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use sql::Conn;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Why a database could not be opened, worded for the person who typed the path.
 #[derive(Debug, thiserror::Error)]
@@ -101,9 +104,6 @@ fn server(url: &str, e: &postgres::Error) -> OpenError {
     }
 }
 
-/// How long a writer waits for another operator's transaction before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// Where the shared database is: an SQLite file, or a PostgreSQL database named by a
 /// `postgres://` (or `postgresql://`) URL, as `--db` and `CARRIERDESK_DB` give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +146,12 @@ pub fn redacted(url: &str) -> String {
 pub struct Store {
     conn: Conn,
     location: Location,
+    /// What its writers do when another operator's import holds the write lock.
+    patience: Patience,
+    /// The import a write last gave up on (`Patience::Defer`), until taken.
+    deferred: std::cell::Cell<Option<RunningImport>>,
+    /// Write transactions begun: whether an operation wrote before a write gave up.
+    writes: std::cell::Cell<u64>,
 }
 
 impl Store {
@@ -171,7 +177,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(sqlite)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        conn.busy_timeout(waits::TRY).map_err(sqlite)?;
         // SQLite quietly opens a file it may not write read-only; the first save would fail.
         if conn.is_readonly(rusqlite::MAIN_DB).map_err(sqlite)? {
             return Err(OpenError::ReadOnly(path.to_path_buf()));
@@ -188,10 +194,10 @@ impl Store {
             .map_err(sqlite)?;
         let mut conn = conn;
         migrations::set_up(&mut conn, path)?;
-        Ok(Store {
-            conn: Conn::Sqlite(conn),
-            location: Location::File(path.to_path_buf()),
-        })
+        Ok(Store::new(
+            Conn::Sqlite(conn),
+            Location::File(path.to_path_buf()),
+        ))
     }
 
     /// Opens the database at `location`. A PostgreSQL database must have been migrated
@@ -217,10 +223,10 @@ impl Store {
                 known: migrations::KNOWN,
             });
         }
-        Ok(Store {
-            conn: Conn::Pg(Box::new(std::cell::RefCell::new(sql::PgConn::new(client)))),
-            location: location.clone(),
-        })
+        Ok(Store::new(
+            Conn::Pg(Box::new(std::cell::RefCell::new(sql::PgConn::new(client)))),
+            location.clone(),
+        ))
     }
 
     /// Brings a PostgreSQL database's schema up to date: run by its owner role, never by
@@ -261,9 +267,40 @@ impl Store {
         }
     }
 
-    /// Every write goes through here (see `Conn::write`).
+    fn new(conn: Conn, location: Location) -> Store {
+        Store {
+            conn,
+            location,
+            patience: Patience::default(),
+            deferred: std::cell::Cell::new(None),
+            writes: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Every write goes through here: it waits for the write lock as `patience` says.
     pub(crate) fn write(&mut self) -> sql::Result<Tx<'_>> {
-        self.conn.write()
+        let tx = waits::write(&self.conn, &mut self.patience);
+        match &tx {
+            Ok(_) => self.writes.set(self.writes.get() + 1),
+            Err(Error::ImportRunning(import)) => self.deferred.set(Some(import.clone())),
+            Err(_) => {}
+        }
+        tx
+    }
+
+    /// How many write transactions this connection has begun.
+    pub fn writes_begun(&self) -> u64 {
+        self.writes.get()
+    }
+
+    /// What writers do when another operator's import holds the write lock.
+    pub fn set_patience(&mut self, patience: Patience) {
+        self.patience = patience;
+    }
+
+    /// The import a write gave up on since the last call (`Patience::Defer`), if any.
+    pub fn take_deferred(&self) -> Option<RunningImport> {
+        self.deferred.take()
     }
 
     /// A read transaction: the queries on it see one consistent snapshot.

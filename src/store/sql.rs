@@ -18,6 +18,23 @@ pub enum Error {
     /// A sum would pass what a stored integer can hold; nothing is written.
     #[error("a total would overflow")]
     Overflow,
+    /// The write lock was held past the wait, and no import says it holds it.
+    #[error(
+        "another operator's change kept the database locked for more than {} s; nothing was changed, try again",
+        super::waits::BUSY_TIMEOUT.as_secs()
+    )]
+    Busy,
+    /// A recorded import holds the write lock, and this writer does not wait for it
+    /// (`Patience::Defer`): the console runs the write again where waiting blocks nothing.
+    #[error("{0} holds the database")]
+    ImportRunning(super::RunningImport),
+    /// A recorded import held the write lock past the longest wait.
+    #[error(
+        "waited {} minutes for {} to finish, and it still runs; nothing was changed, try again later",
+        super::waits::IMPORT_WAIT.as_secs() / 60,
+        .0
+    )]
+    ImportTooLong(super::RunningImport),
 }
 
 /// The server's own words (its message and detail), not the driver's wrapping of them.
@@ -39,9 +56,13 @@ pub(crate) fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl Error {
-    /// Another writer held the lock past the wait (SQLite's busy timeout).
+    /// Another writer held the lock past the wait: worth trying again later.
     pub fn is_busy(&self) -> bool {
-        matches!(self, Error::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+        match self {
+            Error::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy),
+            Error::Busy | Error::ImportRunning(_) | Error::ImportTooLong(_) => true,
+            _ => false,
+        }
     }
 
     /// A row broke a unique key (PostgreSQL's unique_violation).
@@ -279,12 +300,15 @@ enum TxKind<'a> {
 impl Conn {
     /// A write transaction. On SQLite BEGIN IMMEDIATE takes the write lock up front, so
     /// two operators never both read, then fail on upgrade half way through.
-    pub fn write(&mut self) -> Result<Tx<'_>> {
+    /// (A shared borrow, as `read`'s: a writer that waits looks at the database between
+    /// its tries.)
+    pub fn write(&self) -> Result<Tx<'_>> {
         match self {
             Conn::Sqlite(c) => Ok(Tx {
-                kind: TxKind::Sqlite(
-                    c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
-                ),
+                kind: TxKind::Sqlite(rusqlite::Transaction::new_unchecked(
+                    c,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?),
                 audit_head: RefCell::new(None),
             }),
             Conn::Pg(c) => Tx::pg(c.borrow_mut(), "BEGIN ISOLATION LEVEL READ COMMITTED", true),

@@ -22,6 +22,7 @@ use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::service::Service;
 use crate::store::listen::{Heard, Listener};
+use crate::store::{Location, Patience, RunningImport};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -65,6 +66,8 @@ pub struct Database {
     pub session: Session,
     /// The last change-log entry reported; None until the first read.
     seen: Option<i64>,
+    /// A write that another operator's import kept from the lock, not run (see `run`).
+    deferred: Option<(Effect, RunningImport)>,
 }
 
 impl Database {
@@ -74,15 +77,29 @@ impl Database {
             service,
             session,
             seen,
+            deferred: None,
         }
     }
 
-    /// Runs one effect; its reply, then what it (or anyone) committed meanwhile.
+    /// Runs one effect; its reply, then what it (or anyone) committed meanwhile. Where the
+    /// store defers to imports (`Patience::Defer`), a write that met one before writing
+    /// anything has no reply: it is kept, untouched, for `take_deferred`.
     pub fn run(&mut self, effect: Effect) -> Vec<Reply> {
         // A load that met a lost connection runs again on the new one; a write does not
         // (it may have committed before the connection went).
         let again = effect.is_load().then(|| effect.clone());
+        let write = (!effect.is_load()).then(|| effect.clone());
+        let writes = self.service.store().writes_begun();
+        // One left by a write outside `run` (due scheduled changes) is not this effect's.
+        self.service.store().take_deferred();
         let mut reply = perform(&mut self.service, &mut self.session, effect);
+        if let Some(import) = self.service.store().take_deferred()
+            && let Some(effect) = write
+            && self.service.store().writes_begun() == writes
+        {
+            self.deferred = Some((effect, import));
+            return self.changes().into_iter().collect();
+        }
         let reconnected = self.reconnect();
         if let (Some(_), Some(effect)) = (&reconnected, again) {
             reply = perform(&mut self.service, &mut self.session, effect);
@@ -91,6 +108,11 @@ impl Database {
         replies.extend(reconnected);
         replies.extend(self.changes());
         replies
+    }
+
+    /// The write `run` kept because an import held the lock, and whose import it was.
+    pub fn take_deferred(&mut self) -> Option<(Effect, RunningImport)> {
+        self.deferred.take()
     }
 
     /// After the server's connection was lost, a new one, and everything on screen
@@ -148,10 +170,13 @@ pub struct Worker {
 
 impl Worker {
     pub fn spawn(
-        service: Service,
+        mut service: Service,
         session: Session,
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Worker {
+        // A save that would wait for another operator's import waits on a thread of its
+        // own (`write_apart`), so that this one goes on loading cards and views.
+        service.set_patience(Patience::Defer);
         let (requests, inbox) = mpsc::channel::<Effect>();
         if let Some(listener) = service.store().listener() {
             listen(listener, events.clone());
@@ -253,7 +278,7 @@ fn serve(
                 continue;
             }
             if effect.waits_on_a_server() {
-                server_apart(&db, effect, events);
+                run_apart(&db, effect, events);
                 continue;
             }
             let started = std::time::Instant::now();
@@ -265,18 +290,45 @@ fn serve(
                     return;
                 }
             }
+            if let Some((effect, import)) = db.take_deferred() {
+                if !send(Reply::Notice(Level::Info, waiting_for(&import))) {
+                    return;
+                }
+                run_apart(&db, effect, events);
+            }
         }
     }
 }
 
-/// An effect that waits on a mail server or SMS gateway (a test message, a password mailed)
-/// runs on a thread and connection of its own: the database thread, and every view it
-/// loads, never waits on the network.
-fn server_apart(db: &Database, effect: Effect, events: &tokio::sync::mpsc::UnboundedSender<Event>) {
+/// What the status line says while a write waits for another operator's import.
+fn waiting_for(import: &RunningImport) -> String {
+    format!("Waiting for {import} to finish…")
+}
+
+/// A connection of its own for a thread apart, whose writes wait for another operator's
+/// import and say so on the status line.
+fn own_service(
+    location: &Location,
+    events: &tokio::sync::mpsc::UnboundedSender<Event>,
+) -> Result<Service, String> {
+    let mut own = Service::open_at(location).map_err(|e| e.to_string())?;
+    let events = events.clone();
+    own.set_patience(Patience::Wait(Box::new(move |import| {
+        let waiting = Reply::Notice(Level::Info, waiting_for(import));
+        let _ = events.send(Event::Reply(Box::new(waiting)));
+    })));
+    Ok(own)
+}
+
+/// An effect that waits on a mail server or SMS gateway (a test message, a password
+/// mailed), or a write that waits for another operator's import, runs on a thread and
+/// connection of its own: the database thread, and every view it loads, never waits on
+/// the network or an import.
+fn run_apart(db: &Database, effect: Effect, events: &tokio::sync::mpsc::UnboundedSender<Event>) {
     let location = db.service.store().location().clone();
     let (session, events) = (db.session.clone(), events.clone());
     std::thread::spawn(move || {
-        let replies = match Service::open_at(&location) {
+        let replies = match own_service(&location, &events) {
             Ok(own) => Database::new(own, session).run(effect),
             Err(e) => vec![Reply::Notice(Level::Error, format!("No database: {e}"))],
         };
@@ -300,7 +352,7 @@ fn import_apart(
     let running = Arc::clone(importing);
     running.fetch_add(1, Ordering::SeqCst);
     std::thread::spawn(move || {
-        let reply = match Service::open_at(&location) {
+        let reply = match own_service(&location, &events) {
             Ok(mut own) => import(&mut own, &actor, &request, &export_dir, &mut |line| {
                 let _ = events.send(Event::Reply(Box::new(Reply::Progress(line))));
             }),

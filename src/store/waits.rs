@@ -1,0 +1,78 @@
+//! How a writer waits for SQLite's write lock. Most holders keep it for milliseconds; an
+//! import keeps it for as long as its files take, and records itself
+//! (`running_imports`) so that the writer can say whose import it waits for, and wait for
+//! it to end rather than fail after a few seconds. PostgreSQL has no such lock: writers
+//! wait only on the rows they share, and not here.
+
+use super::RunningImport;
+use super::running_imports::live;
+use super::sql::{Conn, Error, Result, Tx};
+use std::time::{Duration, Instant};
+
+/// How long one try for the lock waits before the writer looks at who holds it.
+pub(super) const TRY: Duration = Duration::from_secs(1);
+/// How long a writer waits for a holder that is not a recorded import.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for a recorded import: longer than an import of a month of a
+/// busy carrier's calls takes.
+pub const IMPORT_WAIT: Duration = Duration::from_secs(30 * 60);
+
+/// What a writer does when a recorded import holds the write lock.
+pub enum Patience {
+    /// Waits for it to end (up to `IMPORT_WAIT`), telling `tell` once whose import it is:
+    /// the command line (a line on stderr) and threads of their own.
+    Wait(Box<dyn FnMut(&RunningImport) + Send>),
+    /// Gives up at once with `Error::ImportRunning`: the console's database thread, which
+    /// hands the write to a thread that waits, and goes on loading cards and views.
+    Defer,
+}
+
+impl Default for Patience {
+    fn default() -> Patience {
+        Patience::Wait(Box::new(|_| {}))
+    }
+}
+
+/// A write transaction on `conn`, once the lock is free (see `Patience`). A holder that
+/// is no recorded import is waited for up to `BUSY_TIMEOUT`, then `Error::Busy`.
+pub(super) fn write<'c>(conn: &'c Conn, patience: &mut Patience) -> Result<Tx<'c>> {
+    let Conn::Sqlite(sqlite) = conn else {
+        return conn.write();
+    };
+    // The console's thread must not wait even one try for an import it can see.
+    if matches!(patience, Patience::Defer)
+        && let Some(import) = live(conn)?.into_iter().next()
+    {
+        sqlite.busy_timeout(Duration::ZERO)?;
+        let tried = conn.write();
+        sqlite.busy_timeout(TRY)?;
+        return match tried {
+            Err(e) if e.is_busy() => Err(Error::ImportRunning(import)),
+            // Its record outlived it, or it has not taken the lock yet.
+            other => other,
+        };
+    }
+    let mut unknown_since = Instant::now();
+    let mut told: Option<Instant> = None;
+    loop {
+        match conn.write() {
+            Err(e) if e.is_busy() => {}
+            other => return other,
+        }
+        match (live(conn)?.into_iter().next(), &mut *patience) {
+            (Some(import), Patience::Defer) => return Err(Error::ImportRunning(import)),
+            (Some(import), Patience::Wait(tell)) => {
+                let since = *told.get_or_insert_with(|| {
+                    tell(&import);
+                    Instant::now()
+                });
+                if since.elapsed() >= IMPORT_WAIT {
+                    return Err(Error::ImportTooLong(import));
+                }
+                unknown_since = Instant::now();
+            }
+            (None, _) if unknown_since.elapsed() >= BUSY_TIMEOUT => return Err(Error::Busy),
+            (None, _) => {}
+        }
+    }
+}
