@@ -248,3 +248,54 @@ fn a_record_left_by_an_import_that_was_killed_is_not_waited_for_and_goes_with_th
         "the dead import's record and the new one's are gone"
     );
 }
+
+/// The account commands run as: the operator an import records.
+fn operator() -> String {
+    whoami::username()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "scripted".into())
+}
+
+#[test]
+fn a_real_import_reading_a_pipe_keeps_an_update_waiting_and_the_update_says_whose() {
+    let (dir, db) = demo();
+    // The import holds the write lock while it waits for its file: a pipe nobody writes yet.
+    let pipe = dir.path().join("calls.pipe");
+    let made = Command::new("mkfifo").arg(&pipe).status().unwrap();
+    assert!(made.success());
+    let import = Running::start(&db, &["import", "cdrs", pipe.to_str().unwrap()]);
+    let probe = rusqlite::Connection::open(&db).unwrap();
+    probe.busy_timeout(Duration::ZERO).unwrap();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import did not take the lock"
+        );
+        match probe.execute_batch("BEGIN IMMEDIATE") {
+            Ok(()) => probe.execute_batch("ROLLBACK").unwrap(),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => break,
+            Err(e) => panic!("{e}"),
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let update = Running::start(&db, &["customers", "update", "3", "--cps", "55"]);
+    let line = update.stderr_line();
+    let waiting = format!("carrierdesk: waiting for {}'s import (since ", operator());
+    assert!(
+        line.starts_with(&waiting) && line.ends_with(") to finish…"),
+        "{line}"
+    );
+
+    let cdrs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cdrs/asterisk_16.csv");
+    std::fs::write(&pipe, std::fs::read(cdrs).unwrap()).unwrap();
+    let (code, stdout, stderr) = import.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2 rows"), "{stdout}");
+    let (code, stdout, stderr) = update.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("→ 55"), "{stdout}");
+    assert_eq!(cps(&db, 3), 55);
+}
