@@ -12,6 +12,7 @@ pub mod customer;
 pub mod draft;
 pub mod filter;
 pub mod ip_list;
+mod json_text;
 pub mod message;
 pub mod money;
 pub mod notes_guard;
