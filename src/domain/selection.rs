@@ -100,27 +100,26 @@ impl Selection {
     }
 }
 
-/// A running sum that stays exact to the last cent over a million cells (Neumaier's
-/// compensated summation): plain f64 addition drifts by more than that.
+/// A running sum that stays exact to the last cent over a million cells (compensated
+/// summation, each addition's rounding error found by Knuth's TwoSum): plain f64 addition
+/// drifts by more than that. TwoSum has no branch to mispredict, where Neumaier's
+/// comparison costs a misprediction on cells of mixed sizes.
 #[derive(Debug, Clone, Copy, Default)]
-struct Sum {
+pub struct Sum {
     sum: f64,
     compensation: f64,
 }
 
 impl Sum {
     #[inline]
-    fn add(&mut self, x: f64) {
+    pub fn add(&mut self, x: f64) {
         let t = self.sum + x;
-        if self.sum.abs() >= x.abs() {
-            self.compensation += (self.sum - t) + x;
-        } else {
-            self.compensation += (x - t) + self.sum;
-        }
+        let z = t - self.sum;
+        self.compensation += (self.sum - (t - z)) + (x - z);
         self.sum = t;
     }
 
-    fn value(self) -> f64 {
+    pub fn value(self) -> f64 {
         self.sum + self.compensation
     }
 }
@@ -164,32 +163,22 @@ fn mean(sum: f64, n: usize) -> Option<f64> {
     (n > 0).then(|| sum / n as f64)
 }
 
-/// Sums the numbers of the selected cells. `value(row, col)` reads one cell: `None` for
-/// a cell that is not a number. It is called once per cell, row by row, and nothing is
-/// allocated per cell, so a million cells take a few milliseconds.
-pub fn aggregate(selection: &Selection, value: impl Fn(usize, usize) -> Option<f64>) -> Aggregate {
-    let cols = selection.cols();
-    let mut sums = vec![(Sum::default(), 0usize); cols.len()];
-    for row in selection.rows() {
-        for (acc, col) in sums.iter_mut().zip(cols.clone()) {
-            if let Some(v) = value(row, col) {
-                acc.0.add(v);
-                acc.1 += 1;
-            }
-        }
-    }
+/// The figures of `selection` from its columns' sums: `sums` holds, for each selected
+/// column left to right, the sum of its numbers and how many there are (`sum_cells` adds
+/// them up cell by cell; a source holding integers adds them exactly, in one pass).
+pub fn aggregate(selection: &Selection, sums: Vec<(f64, usize)>) -> Aggregate {
     let mut total = Sum::default();
     let mut numbers = 0;
     let columns = sums
         .into_iter()
-        .zip(cols)
+        .zip(selection.cols())
         .map(|((sum, n), col)| {
-            total.add(sum.value());
+            total.add(sum);
             numbers += n;
             ColumnFigures {
                 col,
                 numbers: n,
-                sum: sum.value(),
+                sum,
             }
         })
         .collect();
@@ -199,6 +188,26 @@ pub fn aggregate(selection: &Selection, value: impl Fn(usize, usize) -> Option<f
         sum: total.value(),
         columns,
     }
+}
+
+/// Each column of `cols` added up over `rows`, row by row: `value(row, col)` reads one
+/// cell, `None` for a cell that is not a number. The sum of each column's numbers, exact
+/// to the cent over a million cells, and how many there are. Nothing is allocated per cell.
+pub fn sum_cells(
+    cols: Range<usize>,
+    rows: Range<usize>,
+    value: impl Fn(usize, usize) -> Option<f64>,
+) -> Vec<(f64, usize)> {
+    let mut sums = vec![(Sum::default(), 0usize); cols.len()];
+    for row in rows {
+        for (acc, col) in sums.iter_mut().zip(cols.clone()) {
+            if let Some(v) = value(row, col) {
+                acc.0.add(v);
+                acc.1 += 1;
+            }
+        }
+    }
+    sums.into_iter().map(|(sum, n)| (sum.value(), n)).collect()
 }
 
 /// The summary metrics whose true (weighted) value differs from the mean of their cells.
@@ -291,7 +300,7 @@ mod tests {
     fn dates_are_counted_but_not_summed() {
         let t = table(3, 3);
         let sel = Selection::new(Cell::new(0, 0), Cell::new(2, 2));
-        let agg = aggregate(&sel, |r, c| t[r][c]);
+        let agg = aggregate(&sel, sum_cells(sel.cols(), sel.rows(), |r, c| t[r][c]));
         assert_eq!(agg.cells, 9);
         assert_eq!(agg.numbers, 6);
         // 1+2 + 11+12 + 21+22
@@ -307,7 +316,7 @@ mod tests {
     #[test]
     fn a_million_cents_add_up_exactly() {
         let sel = Selection::new(Cell::new(0, 0), Cell::new(999_999, 0));
-        let agg = aggregate(&sel, |_, _| Some(0.01));
+        let agg = aggregate(&sel, sum_cells(sel.cols(), sel.rows(), |_, _| Some(0.01)));
         assert_eq!(format!("{:.2}", agg.sum), "10000.00");
         assert!((agg.sum - 10_000.0).abs() < 1e-9, "{}", agg.sum);
     }
@@ -334,7 +343,10 @@ mod tests {
             },
         ];
         let sel = Selection::column(0, 2);
-        let agg = aggregate(&sel, |r, _| days[r].asr());
+        let agg = aggregate(
+            &sel,
+            sum_cells(sel.cols(), sel.rows(), |r, _| days[r].asr()),
+        );
         assert_eq!(agg.mean(), Some(75.0));
         let total = total_traffic(days);
         let w = Metric::Asr.weighted(&total).unwrap();
@@ -392,7 +404,7 @@ mod tests {
     proptest! {
         #[test]
         fn figures_equal_a_straightforward_computation((t, sel) in table_and_selection()) {
-            let agg = aggregate(&sel, |r, c| t[r][c]);
+            let agg = aggregate(&sel, sum_cells(sel.cols(), sel.rows(), |r, c| t[r][c]));
             let (r0, r1) = (sel.anchor().row.min(sel.cursor().row), sel.anchor().row.max(sel.cursor().row));
             let (c0, c1) = (sel.anchor().col.min(sel.cursor().col), sel.anchor().col.max(sel.cursor().col));
             let mut values = Vec::new();

@@ -3,7 +3,8 @@
 //! grid and the exports all read cells from here, so they cannot disagree.
 
 use super::money::{Currency, MICROS};
-use super::summary::{Period, SummaryRow, hms, mss};
+use super::selection::Sum;
+use super::summary::{Period, SummaryRow, Traffic, hms, mss};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SummaryColumn {
@@ -106,6 +107,64 @@ impl SummaryColumn {
         }
     }
 
+    /// Each of `columns`' `value`s over `rows` added up, and how many there are, and the
+    /// rows' traffic added up, in one pass over the rows split between two threads (a
+    /// selection of a million cells takes a millisecond or two): counts, durations and
+    /// money exactly, as integers converted once; ratios compensated.
+    pub fn sums(columns: &[SummaryColumn], rows: &[SummaryRow]) -> (Vec<(f64, usize)>, Traffic) {
+        let ratios = columns.iter().any(|c| c.is_ratio());
+        let add_up = |rows: &[SummaryRow]| {
+            let mut totals = Totals::default();
+            for row in rows {
+                totals.add(&row.traffic, ratios);
+            }
+            totals
+        };
+        // Below this many rows a second thread costs more than it saves.
+        const APART: usize = 20_000;
+        let totals = if rows.len() < APART {
+            add_up(rows)
+        } else {
+            let (first, second) = rows.split_at(rows.len() / 2);
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| add_up(second));
+                let mut totals = add_up(first);
+                totals.merge(
+                    &other
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+                totals
+            })
+        };
+        let n = rows.len();
+        let exact = |sum: i128| (sum as f64, n);
+        let money = |sum: i128| (sum as f64 / MICROS as f64, n);
+        let sums = columns
+            .iter()
+            .map(|column| match column {
+                SummaryColumn::Date => (0.0, 0),
+                SummaryColumn::Asr => totals.asr.result(),
+                SummaryColumn::Acd => totals.acd.result(),
+                SummaryColumn::ProfitPercent => totals.profit_percent.result(),
+                SummaryColumn::Profit => money(totals.profit),
+                SummaryColumn::Charge => money(totals.charge),
+                SummaryColumn::Attempts => exact(totals.attempts),
+                SummaryColumn::Connected => exact(totals.connected),
+                SummaryColumn::Duration => exact(totals.duration),
+                SummaryColumn::Billed => exact(totals.billed),
+            })
+            .collect();
+        (sums, totals.traffic())
+    }
+
+    fn is_ratio(self) -> bool {
+        matches!(
+            self,
+            SummaryColumn::Asr | SummaryColumn::Acd | SummaryColumn::ProfitPercent
+        )
+    }
+
     /// The cell for a spreadsheet: a plain number (decimal point, no symbol, no separators),
     /// money exact to the millionth, or the period's label.
     pub fn plain(self, row: &SummaryRow, period: Period, currency: Currency) -> String {
@@ -150,6 +209,95 @@ impl SummaryColumn {
             SummaryColumn::Duration => hms(t.duration_s),
             SummaryColumn::Billed => hms(t.billed_s),
         }
+    }
+}
+
+/// The running sums of `SummaryColumn::sums`.
+#[derive(Default)]
+struct Totals {
+    attempts: i128,
+    connected: i128,
+    duration: i128,
+    billed: i128,
+    charge: i128,
+    cost: i128,
+    profit: i128,
+    asr: Ratios,
+    acd: Ratios,
+    profit_percent: Ratios,
+}
+
+impl Totals {
+    #[inline]
+    fn add(&mut self, t: &Traffic, ratios: bool) {
+        self.attempts += i128::from(t.attempts);
+        self.connected += i128::from(t.connected);
+        self.duration += i128::from(t.duration_s);
+        self.billed += i128::from(t.billed_s);
+        self.charge += i128::from(t.charge);
+        self.cost += i128::from(t.cost);
+        self.profit += i128::from(t.profit());
+        if ratios {
+            self.asr.add(t.asr());
+            self.acd.add(t.acd());
+            self.profit_percent.add(t.profit_percent());
+        }
+    }
+}
+
+impl Totals {
+    fn merge(&mut self, other: &Totals) {
+        self.attempts += other.attempts;
+        self.connected += other.connected;
+        self.duration += other.duration;
+        self.billed += other.billed;
+        self.charge += other.charge;
+        self.cost += other.cost;
+        self.profit += other.profit;
+        self.asr.merge(&other.asr);
+        self.acd.merge(&other.acd);
+        self.profit_percent.merge(&other.profit_percent);
+    }
+
+    /// The traffic added up, each figure held at the most an i64 holds (as
+    /// `Traffic::add` does).
+    fn traffic(&self) -> Traffic {
+        let held =
+            |sum: i128| i64::try_from(sum).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX });
+        Traffic {
+            attempts: held(self.attempts),
+            connected: held(self.connected),
+            duration_s: held(self.duration),
+            billed_s: held(self.billed),
+            charge: held(self.charge),
+            cost: held(self.cost),
+        }
+    }
+}
+
+/// A ratio column's sum and how many rows have a value.
+#[derive(Default)]
+struct Ratios {
+    sum: Sum,
+    n: usize,
+}
+
+impl Ratios {
+    #[inline]
+    fn add(&mut self, v: Option<f64>) {
+        if let Some(v) = v {
+            self.sum.add(v);
+            self.n += 1;
+        }
+    }
+
+    fn merge(&mut self, other: &Ratios) {
+        self.sum.add(other.sum.value());
+        self.n += other.n;
+    }
+
+    fn result(&self) -> (f64, usize) {
+        (self.sum.value(), self.n)
     }
 }
 

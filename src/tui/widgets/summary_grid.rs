@@ -8,7 +8,7 @@ use ratatui::layout::HorizontalAlignment;
 use super::grid::GridSource;
 use crate::domain::Currency;
 use crate::domain::money::MICROS;
-use crate::domain::selection::Metric;
+use crate::domain::selection::{Metric, Selection};
 use crate::domain::summary::{Period, SummaryRow, Traffic, hms, mss};
 use crate::domain::summary_table::SummaryColumn;
 
@@ -113,6 +113,13 @@ impl GridSource for SummaryGrid<'_> {
 
     fn value(&self, row: usize, col: usize) -> Option<f64> {
         Self::col(col).value(self.rows.get(row)?)
+    }
+
+    fn sums(&self, selection: &Selection, _traffic: bool) -> (Vec<(f64, usize)>, Traffic) {
+        let rows = selection.rows();
+        let end = rows.end.min(self.rows.len());
+        let columns: Vec<SummaryColumn> = selection.cols().map(Self::col).collect();
+        SummaryColumn::sums(&columns, &self.rows[rows.start.min(end)..end])
     }
 
     fn copy_text(&self, row: usize, col: usize) -> Cow<'_, str> {
