@@ -243,9 +243,7 @@ impl Totals {
             self.profit_percent.add(t.profit_percent());
         }
     }
-}
 
-impl Totals {
     fn merge(&mut self, other: &Totals) {
         self.attempts += other.attempts;
         self.connected += other.connected;
