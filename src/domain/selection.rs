@@ -241,17 +241,17 @@ impl Metric {
     }
 }
 
-/// The traffic of several rows added up: what the weighted metrics divide.
-pub fn total_traffic(rows: impl IntoIterator<Item = Traffic>) -> Traffic {
-    rows.into_iter().fold(Traffic::default(), |mut acc, t| {
-        acc.add(&t);
-        acc
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The traffic of several rows added up: what the weighted metrics divide.
+    fn total_traffic(rows: impl IntoIterator<Item = Traffic>) -> Traffic {
+        rows.into_iter().fold(Traffic::default(), |mut acc, t| {
+            acc.add(&t);
+            acc
+        })
+    }
     use proptest::prelude::*;
 
     fn table(rows: usize, cols: usize) -> Vec<Vec<Option<f64>>> {

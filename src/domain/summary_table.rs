@@ -304,6 +304,59 @@ mod tests {
     use super::*;
     use crate::domain::Traffic;
 
+    /// Rows of every kind: no attempts, no connections, no charge, losses, big amounts.
+    fn varied_rows(n: usize) -> Vec<SummaryRow> {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below) as i64
+        };
+        (0..n)
+            .map(|i| {
+                let attempts = next(500);
+                let connected = next(attempts as u64 + 1);
+                SummaryRow {
+                    start: 1_793_491_200 + i as i64 * 3600,
+                    traffic: Traffic {
+                        attempts,
+                        connected,
+                        duration_s: connected * next(600),
+                        billed_s: connected * next(660),
+                        charge: next(50_000_000_000),
+                        cost: next(50_000_000_000),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_one_pass_sums_are_the_cell_by_cell_sums_on_one_thread_or_two() {
+        for n in [0, 7, 1_000, 45_001] {
+            let rows = varied_rows(n);
+            let (sums, traffic) = SummaryColumn::sums(&SummaryColumn::ALL, &rows);
+            let cells = crate::domain::selection::sum_cells(
+                0..SummaryColumn::ALL.len(),
+                0..rows.len(),
+                |r, c| SummaryColumn::ALL[c].value(&rows[r]),
+            );
+            for ((column, (sum, count)), (cell_sum, cell_count)) in
+                SummaryColumn::ALL.iter().zip(&sums).zip(&cells)
+            {
+                assert_eq!(count, cell_count, "{column:?} of {n} rows");
+                let close = (sum - cell_sum).abs() <= 1e-9 * cell_sum.abs().max(1.0);
+                assert!(close, "{column:?} of {n} rows: {sum} against {cell_sum}");
+            }
+            let mut added = Traffic::default();
+            for row in &rows {
+                added.add(&row.traffic);
+            }
+            assert_eq!(traffic, added, "the traffic of {n} rows");
+        }
+    }
+
     #[test]
     fn cells_are_plain_for_spreadsheets_and_friendly_on_screen() {
         let eur = Currency::parse("EUR").unwrap();

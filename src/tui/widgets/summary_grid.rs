@@ -115,7 +115,7 @@ impl GridSource for SummaryGrid<'_> {
         Self::col(col).value(self.rows.get(row)?)
     }
 
-    fn sums(&self, selection: &Selection, _traffic: bool) -> (Vec<(f64, usize)>, Traffic) {
+    fn sums(&self, selection: &Selection) -> (Vec<(f64, usize)>, Traffic) {
         let rows = selection.rows();
         let end = rows.end.min(self.rows.len());
         let columns: Vec<SummaryColumn> = selection.cols().map(Self::col).collect();
@@ -153,9 +153,5 @@ impl GridSource for SummaryGrid<'_> {
             SummaryColumn::ProfitPercent => Some(Metric::ProfitPercent),
             _ => None,
         }
-    }
-
-    fn traffic(&self, row: usize) -> Option<Traffic> {
-        self.rows.get(row).map(|r| r.traffic)
     }
 }

@@ -175,7 +175,7 @@ impl Worker {
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Worker {
         // A save that would wait for another operator's import waits on a thread of its
-        // own (`write_apart`), so that this one goes on loading cards and views.
+        // own (`run_apart`), so that this one goes on loading cards and views.
         service.set_patience(Patience::Defer);
         let (requests, inbox) = mpsc::channel::<Effect>();
         if let Some(listener) = service.store().listener() {

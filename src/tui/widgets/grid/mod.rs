@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use ratatui::layout::{HorizontalAlignment, Rect};
 
-use crate::domain::selection::{self, Aggregate, Cell, Metric, Selection, total_traffic};
+use crate::domain::selection::{self, Aggregate, Cell, Metric, Selection};
 use crate::domain::summary::Traffic;
 
 mod copy;
@@ -52,18 +52,13 @@ pub trait GridSource {
     /// A cell's number, for sums and means; `None` for cells that are not numbers.
     fn value(&self, row: usize, col: usize) -> Option<f64>;
     /// What the figures of `selection` add up: each selected column's numbers (their sum
-    /// and how many there are) and, with `traffic`, the traffic of the selected rows. Cell
-    /// by cell from `value` and `traffic`, unless the source has a faster way (exact
-    /// integer sums in one pass).
-    fn sums(&self, selection: &Selection, traffic: bool) -> (Vec<(f64, usize)>, Traffic) {
+    /// and how many there are), cell by cell from `value` unless the source has a faster
+    /// way (exact integer sums in one pass); and the selected rows' traffic, from which the
+    /// weighted metrics are recomputed, for a source whose columns have a `metric`.
+    fn sums(&self, selection: &Selection) -> (Vec<(f64, usize)>, Traffic) {
         let cells =
             selection::sum_cells(selection.cols(), selection.rows(), |r, c| self.value(r, c));
-        let total = if traffic {
-            total_traffic(selection.rows().filter_map(|r| self.traffic(r)))
-        } else {
-            Traffic::default()
-        };
-        (cells, total)
+        (cells, Traffic::default())
     }
     /// A cell in copies and exports: numbers plain (decimal point, no currency symbol, no
     /// thousands separator) so a spreadsheet reads them as numbers.
@@ -81,10 +76,6 @@ pub trait GridSource {
     }
     /// The metric a column shows, when its weighted value differs from its mean.
     fn metric(&self, _col: usize) -> Option<Metric> {
-        None
-    }
-    /// The traffic behind a row, from which the weighted metrics are recomputed.
-    fn traffic(&self, _row: usize) -> Option<Traffic> {
         None
     }
 }
@@ -131,7 +122,7 @@ impl Figures {
             .cols()
             .filter_map(|c| source.metric(c).map(|m| (c, m)))
             .collect();
-        let (sums, total) = source.sums(selection, !metric_cols.is_empty());
+        let (sums, total) = source.sums(selection);
         Figures {
             aggregate: selection::aggregate(selection, sums),
             weighted: metric_cols
