@@ -48,7 +48,7 @@ impl Holder {
             let started = chrono::Utc::now();
             // Its host and a process that runs (this test's): a live import.
             conn.execute(
-                "INSERT INTO running_imports (operator, host, pid, started_at) VALUES ('alice', ?1, ?2, ?3)",
+                "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('alice', 'import', ?1, ?2, ?3)",
                 rusqlite::params![
                     whoami::hostname().unwrap(),
                     std::process::id(),
@@ -70,7 +70,7 @@ impl Holder {
     /// The import ends as a real one does: its record goes in its own commit.
     fn release(self) {
         self.conn
-            .execute_batch("DELETE FROM running_imports; COMMIT")
+            .execute_batch("DELETE FROM running_jobs; COMMIT")
             .unwrap();
     }
 }
@@ -226,7 +226,7 @@ fn a_record_left_by_an_import_that_was_killed_is_not_waited_for_and_goes_with_th
     let pid = ended.id();
     ended.wait().unwrap();
     conn.execute(
-        "INSERT INTO running_imports (operator, host, pid, started_at) VALUES ('carol', ?1, ?2, '2026-12-01T09:00:00Z')",
+        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('carol', 'import', ?1, ?2, '2026-12-01T09:00:00Z')",
         rusqlite::params![whoami::hostname().unwrap(), pid],
     )
     .unwrap();
@@ -240,13 +240,60 @@ fn a_record_left_by_an_import_that_was_killed_is_not_waited_for_and_goes_with_th
     let import = Running::start(&db, &["import", "cdrs", cdrs.to_str().unwrap()]);
     let (code, _, stderr) = import.finish();
     assert_eq!(code, 0, "{stderr}");
-    let left: i64 = conn
-        .query_row("SELECT count(*) FROM running_imports", [], |r| r.get(0))
-        .unwrap();
+    let left = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM running_jobs", [], |r| r.get(0))
+            .unwrap()
+    };
     assert_eq!(
-        left, 0,
+        left(&conn),
+        0,
         "the dead import's record and the new one's are gone"
     );
+
+    // A re-rating records itself too, and its record goes with its commit.
+    let rerate = Running::start(
+        &db,
+        &[
+            "rerate",
+            "--customer",
+            "1",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-12-31",
+        ],
+    );
+    let (code, _, stderr) = rerate.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(left(&conn), 0);
+}
+
+#[test]
+fn a_writer_kept_waiting_by_a_re_rating_names_it() {
+    let (_dir, db) = demo();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let started = chrono::Utc::now();
+    conn.execute(
+        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('bob', 're-rating', ?1, ?2, ?3)",
+        rusqlite::params![
+            whoami::hostname().unwrap(),
+            std::process::id(),
+            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ],
+    )
+    .unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let update = Running::start(&db, &["customers", "update", "2", "--cps", "9"]);
+    let since = started.with_timezone(&chrono::Local).format("%H:%M");
+    assert_eq!(
+        update.stderr_line(),
+        format!("carrierdesk: waiting for bob's re-rating (since {since}) to finish…")
+    );
+    conn.execute_batch("DELETE FROM running_jobs; COMMIT")
+        .unwrap();
+    let (code, _, stderr) = update.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(cps(&db, 2), 9);
 }
 
 /// The account commands run as: the operator an import records.

@@ -77,8 +77,8 @@ fn a_database_goes_to_postgresql_and_back_with_every_table_and_row() {
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute(
-            "INSERT INTO running_imports (operator, host, pid, started_at)
-             VALUES ('alice', 'noc1', 4242, '2026-12-01T09:00:00Z')",
+            "INSERT INTO running_jobs (operator, job, host, pid, started_at)
+             VALUES ('alice', 'import', 'noc1', 4242, '2026-12-01T09:00:00Z')",
             [],
         )
         .unwrap();
@@ -94,9 +94,9 @@ fn a_database_goes_to_postgresql_and_back_with_every_table_and_row() {
     .unwrap();
     // Every table the schema has, with as many rows as the source: counted apart from the
     // copy, so that a table it leaves out (a later migration's) fails here.
-    let running = ("running_imports".to_string(), 0);
+    let running = ("running_jobs".to_string(), 0);
     let mut source = sqlite_counts(&path);
-    let record = source.iter().position(|(t, _)| t == "running_imports");
+    let record = source.iter().position(|(t, _)| t == "running_jobs");
     assert_eq!(source.remove(record.unwrap()).1, 1);
     let mut target = pg_counts(&url);
     target.retain(|t| *t != running);

@@ -548,7 +548,7 @@ fn a_save_waits_for_alices_import_while_the_console_goes_on() {
     let started = chrono::Utc::now();
     let lock = rusqlite::Connection::open(db).unwrap();
     lock.execute(
-        "INSERT INTO running_imports (operator, host, pid, started_at) VALUES ('alice', ?1, ?2, ?3)",
+        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('alice', 'import', ?1, ?2, ?3)",
         rusqlite::params![
             whoami::hostname().unwrap(),
             std::process::id(),
@@ -577,7 +577,7 @@ fn a_save_waits_for_alices_import_while_the_console_goes_on() {
     // The form keeps what was typed until the save's answer: a refusal can still be fixed.
     assert!(screen.contains("Saving…"), "{screen}");
 
-    lock.execute_batch("DELETE FROM running_imports; COMMIT")
+    lock.execute_batch("DELETE FROM running_jobs; COMMIT")
         .unwrap();
     let screen = t.wait_for("Saved Harbour Lights Telecom");
     assert!(screen.contains("5 of 5"), "{screen}");

@@ -356,7 +356,7 @@ fn a_save_that_meets_alices_import_waits_apart_saying_whose_while_cards_still_lo
     let started = chrono::Utc::now();
     let lock = rusqlite::Connection::open(&thread.path).unwrap();
     lock.execute(
-        "INSERT INTO running_imports (operator, host, pid, started_at) VALUES ('alice', ?1, ?2, ?3)",
+        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('alice', 'import', ?1, ?2, ?3)",
         rusqlite::params![
             whoami::hostname().unwrap(),
             std::process::id(),
@@ -399,7 +399,7 @@ fn a_save_that_meets_alices_import_waits_apart_saying_whose_while_cards_still_lo
     );
 
     // The import ends as a real one does: its record goes in its commit.
-    lock.execute_batch("DELETE FROM running_imports; COMMIT")
+    lock.execute_batch("DELETE FROM running_jobs; COMMIT")
         .unwrap();
     let (saved, _) = thread.until("the save", |r| matches!(r, Reply::Saved { .. }));
     match saved {

@@ -383,11 +383,11 @@ fn db_location(given: Option<&Location>, demo: bool) -> anyhow::Result<Location>
 }
 
 /// The database a command works on: the demo one (made on first use) with --demo. Its
-/// writes wait for another operator's import, saying so on stderr once.
+/// writes wait for another operator's import or re-rating, saying so on stderr once.
 fn service_for(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
     let mut service = open_service(db, demo)?;
-    service.set_patience(Patience::Wait(Box::new(|import| {
-        eprintln!("carrierdesk: waiting for {import} to finish…");
+    service.set_patience(Patience::Wait(Box::new(|job| {
+        eprintln!("carrierdesk: waiting for {job} to finish…");
     })));
     Ok(service)
 }

@@ -115,8 +115,8 @@ impl Service {
     /// summary. A row that cannot be understood stops everything (`FILE line N, field F:
     /// ...`) unless `options.rejects` names a file for such rows. One audit row records it.
     ///
-    /// The import is recorded as running (`store::RunningImport`) from before it takes
-    /// the write lock until it commits, so that writers it keeps waiting can say whose.
+    /// The import is recorded as running (`Service::recorded`), so that writers it keeps
+    /// waiting can say whose it is.
     pub fn import_cdrs(
         &mut self,
         actor: &Actor,
@@ -124,14 +124,9 @@ impl Service {
         options: &ImportOptions,
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
-        let record = self.store.start_import(&actor.name, &store::now_text())?;
-        let imported = self.import_recorded(record, actor, files, options, progress);
-        if imported.is_err()
-            && let Err(e) = self.store.end_import(record)
-        {
-            tracing::warn!("the record of a failed import stays: {e}");
-        }
-        imported
+        self.recorded(actor, "import", |service, record| {
+            service.import_recorded(record, actor, files, options, progress)
+        })
     }
 
     fn import_recorded(
@@ -212,7 +207,7 @@ impl Service {
             data: &serde_json::to_value(&report).unwrap_or_default(),
         }
         .insert(&tx, &now)?;
-        store::finish_import(&tx, record)?;
+        store::finish_job(&tx, record)?;
         let topics = [Topic::Calls, Topic::Summaries, Topic::Customers];
         let mut changes = topics
             .map(|t| Change::ids(t, customers.iter().copied()))

@@ -36,7 +36,7 @@ pub use sip_users::{PasswordChoice, SavedSipUser, SwitchExport};
 
 use crate::cdr::RowError;
 use crate::domain::audit_chain::{Anchor, Break};
-use crate::domain::{Change, Changes, Customer, FieldError};
+use crate::domain::{Actor, Change, Changes, Customer, FieldError};
 use crate::store::{self, OpenError, Store, Tx};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -210,6 +210,27 @@ impl Service {
     /// What writes do when another operator's import holds the write lock.
     pub fn set_patience(&mut self, patience: store::Patience) {
         self.store.set_patience(patience);
+    }
+
+    /// Runs `work`, a long write (`job` says what it is: "import"), recorded as running
+    /// (`store::RunningJob`) from before it takes the write lock until it commits, so
+    /// that writers it keeps waiting can say whose it is and wait for it. `work` gets the
+    /// record's id and removes the record in its own transaction (`store::finish_job`),
+    /// which commits or rolls back with it; a failed job's record is removed here.
+    fn recorded<T>(
+        &mut self,
+        actor: &Actor,
+        job: &str,
+        work: impl FnOnce(&mut Service, i64) -> Result<T>,
+    ) -> Result<T> {
+        let record = self.store.start_job(&actor.name, job, &store::now_text())?;
+        let done = work(self, record);
+        if done.is_err()
+            && let Err(e) = self.store.end_job(record)
+        {
+            tracing::warn!("the record of a failed {job} stays: {e}");
+        }
+        done
     }
 
     /// Changes when any connection commits; polled to notice other operators' work.

@@ -94,7 +94,8 @@ impl Service {
     /// Rates a customer's calls with `from <= start < to` again, with the cards, rates and
     /// settings in force now, in one transaction: each changed call, the hourly summary by
     /// the difference, and an audit row. Calls priced in their file keep that price.
-    /// Running it twice changes nothing the second time.
+    /// Running it twice changes nothing the second time. It is recorded as running
+    /// (`Service::recorded`): a month of a busy customer's calls takes a while.
     pub fn rerate(
         &mut self,
         actor: &Actor,
@@ -108,6 +109,19 @@ impl Service {
                 message: "--from must be before --to".into(),
             });
         }
+        self.recorded(actor, "re-rating", |service, record| {
+            service.rerate_recorded(record, actor, customer_id, from, to)
+        })
+    }
+
+    fn rerate_recorded(
+        &mut self,
+        record: i64,
+        actor: &Actor,
+        customer_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<RerateReport> {
         let now = store::now_text();
         let tx = self.store.write()?;
         let customer = store::cdr_customers(&tx)?
@@ -203,6 +217,7 @@ impl Service {
             data: &serde_json::to_value(&report).unwrap_or_default(),
         }
         .insert(&tx, &now)?;
+        store::finish_job(&tx, record)?;
         let changes = [Topic::Calls, Topic::Summaries].map(|t| Change::ids(t, [customer_id]));
         commit(tx, changes)?;
         Ok(report)

@@ -126,10 +126,10 @@ fn table_names(tx: &Tx) -> SqlResult<Vec<String>> {
     let sql = if tx.is_pg() {
         "SELECT tablename FROM pg_tables
          WHERE schemaname = current_schema()
-           AND tablename NOT IN ('schema_version', 'running_imports') ORDER BY tablename"
+           AND tablename NOT IN ('schema_version', 'running_jobs') ORDER BY tablename"
     } else {
         "SELECT name FROM sqlite_master
-         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'running_imports'
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'running_jobs'
          ORDER BY rowid"
     };
     tx.query(sql, &[], |r| r.get(0))

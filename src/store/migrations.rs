@@ -105,8 +105,8 @@ const MIGRATIONS: &[Migration] = &[
         step: None,
     },
     Migration {
-        sqlite: include_str!("running_imports_v15.sql"),
-        pg: include_str!("pg/v15_running_imports.sql"),
+        sqlite: include_str!("running_jobs_v15.sql"),
+        pg: include_str!("pg/v15_running_jobs.sql"),
         step: None,
     },
 ];

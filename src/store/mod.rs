@@ -18,7 +18,7 @@ pub mod pg_config;
 mod rate_cards;
 mod rating;
 mod rows;
-mod running_imports;
+mod running_jobs;
 mod schedule;
 mod settings;
 mod sip_users;
@@ -28,7 +28,7 @@ mod waits;
 
 pub use audit::NewAudit;
 pub use migrations::KNOWN as SCHEMA_VERSION;
-pub use running_imports::{RunningImport, finish_import};
+pub use running_jobs::{RunningJob, finish_job};
 pub use sql::{Error, Tx};
 pub use waits::Patience;
 
@@ -146,10 +146,10 @@ pub fn redacted(url: &str) -> String {
 pub struct Store {
     conn: Conn,
     location: Location,
-    /// What its writers do when another operator's import holds the write lock.
+    /// What its writers do when another operator's long job (an import) holds the write lock.
     patience: Patience,
-    /// The import a write last gave up on (`Patience::Defer`), until taken.
-    deferred: std::cell::Cell<Option<RunningImport>>,
+    /// The job a write last gave up on (`Patience::Defer`), until taken.
+    deferred: std::cell::Cell<Option<RunningJob>>,
     /// Write transactions begun: whether an operation wrote before a write gave up.
     writes: std::cell::Cell<u64>,
 }
@@ -282,7 +282,7 @@ impl Store {
         let tx = waits::write(&self.conn, &mut self.patience);
         match &tx {
             Ok(_) => self.writes.set(self.writes.get() + 1),
-            Err(Error::ImportRunning(import)) => self.deferred.set(Some(import.clone())),
+            Err(Error::JobRunning(job)) => self.deferred.set(Some(job.clone())),
             Err(_) => {}
         }
         tx
@@ -293,13 +293,13 @@ impl Store {
         self.writes.get()
     }
 
-    /// What writers do when another operator's import holds the write lock.
+    /// What writers do when another operator's long job (an import) holds the write lock.
     pub fn set_patience(&mut self, patience: Patience) {
         self.patience = patience;
     }
 
-    /// The import a write gave up on since the last call (`Patience::Defer`), if any.
-    pub fn take_deferred(&self) -> Option<RunningImport> {
+    /// The job a write gave up on since the last call (`Patience::Defer`), if any.
+    pub fn take_deferred(&self) -> Option<RunningJob> {
         self.deferred.take()
     }
 

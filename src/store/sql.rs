@@ -18,23 +18,23 @@ pub enum Error {
     /// A sum would pass what a stored integer can hold; nothing is written.
     #[error("a total would overflow")]
     Overflow,
-    /// The write lock was held past the wait, and no import says it holds it.
+    /// The write lock was held past the wait, and no recorded job says it holds it.
     #[error(
         "another operator's change kept the database locked for more than {} s; nothing was changed, try again",
         super::waits::BUSY_TIMEOUT.as_secs()
     )]
     Busy,
-    /// A recorded import holds the write lock, and this writer does not wait for it
+    /// A recorded job holds the write lock, and this writer does not wait for it
     /// (`Patience::Defer`): the console runs the write again where waiting blocks nothing.
     #[error("{0} holds the database")]
-    ImportRunning(super::RunningImport),
-    /// A recorded import held the write lock past the longest wait.
+    JobRunning(super::RunningJob),
+    /// A recorded job held the write lock past the longest wait.
     #[error(
         "waited {} minutes for {} to finish, and it still runs; nothing was changed, try again later",
-        super::waits::IMPORT_WAIT.as_secs() / 60,
+        super::waits::JOB_WAIT.as_secs() / 60,
         .0
     )]
-    ImportTooLong(super::RunningImport),
+    JobTooLong(super::RunningJob),
 }
 
 /// The server's own words (its message and detail), not the driver's wrapping of them.
@@ -60,7 +60,7 @@ impl Error {
     pub fn is_busy(&self) -> bool {
         match self {
             Error::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy),
-            Error::Busy | Error::ImportRunning(_) | Error::ImportTooLong(_) => true,
+            Error::Busy | Error::JobRunning(_) | Error::JobTooLong(_) => true,
             _ => false,
         }
     }

@@ -1,28 +1,28 @@
-//! How a writer waits for SQLite's write lock. Most holders keep it for milliseconds; an
-//! import keeps it for as long as its files take, and records itself
-//! (`running_imports`) so that the writer can say whose import it waits for, and wait for
+//! How a writer waits for SQLite's write lock. Most holders keep it for milliseconds; a
+//! long job (a CDR import, a re-rating) keeps it for as long as its work takes, and records
+//! itself (`running_jobs`) so that the writer can say whose job it waits for, and wait for
 //! it to end rather than fail after a few seconds. PostgreSQL has no such lock: writers
 //! wait only on the rows they share, and not here.
 
-use super::RunningImport;
-use super::running_imports::live;
+use super::RunningJob;
+use super::running_jobs::live;
 use super::sql::{Conn, Error, Result, Tx};
 use std::time::{Duration, Instant};
 
 /// How long one try for the lock waits before the writer looks at who holds it.
 pub(super) const TRY: Duration = Duration::from_secs(1);
-/// How long a writer waits for a holder that is not a recorded import.
+/// How long a writer waits for a holder that is not a recorded job.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a writer waits for a recorded import: longer than an import of a month of a
-/// busy carrier's calls takes.
-pub const IMPORT_WAIT: Duration = Duration::from_secs(30 * 60);
+/// How long a writer waits for a recorded job: longer than an import of a month of a busy
+/// carrier's calls takes.
+pub const JOB_WAIT: Duration = Duration::from_secs(30 * 60);
 
-/// What a writer does when a recorded import holds the write lock.
+/// What a writer does when a recorded job holds the write lock.
 pub enum Patience {
-    /// Waits for it to end (up to `IMPORT_WAIT`), telling `tell` once whose import it is:
+    /// Waits for it to end (up to `JOB_WAIT`), telling `tell` once whose job it is:
     /// the command line (a line on stderr) and threads of their own.
-    Wait(Box<dyn FnMut(&RunningImport) + Send>),
-    /// Gives up at once with `Error::ImportRunning`: the console's database thread, which
+    Wait(Box<dyn FnMut(&RunningJob) + Send>),
+    /// Gives up at once with `Error::JobRunning`: the console's database thread, which
     /// hands the write to a thread that waits, and goes on loading cards and views.
     Defer,
 }
@@ -34,20 +34,20 @@ impl Default for Patience {
 }
 
 /// A write transaction on `conn`, once the lock is free (see `Patience`). A holder that
-/// is no recorded import is waited for up to `BUSY_TIMEOUT`, then `Error::Busy`.
+/// is no recorded job is waited for up to `BUSY_TIMEOUT`, then `Error::Busy`.
 pub(super) fn write<'c>(conn: &'c Conn, patience: &mut Patience) -> Result<Tx<'c>> {
     let Conn::Sqlite(sqlite) = conn else {
         return conn.write();
     };
-    // The console's thread must not wait even one try for an import it can see.
+    // The console's thread must not wait even one try for a job it can see.
     if matches!(patience, Patience::Defer)
-        && let Some(import) = live(conn)?.into_iter().next()
+        && let Some(job) = live(conn)?.into_iter().next()
     {
         sqlite.busy_timeout(Duration::ZERO)?;
         let tried = conn.write();
         sqlite.busy_timeout(TRY)?;
         return match tried {
-            Err(e) if e.is_busy() => Err(Error::ImportRunning(import)),
+            Err(e) if e.is_busy() => Err(Error::JobRunning(job)),
             // Its record outlived it, or it has not taken the lock yet.
             other => other,
         };
@@ -60,14 +60,14 @@ pub(super) fn write<'c>(conn: &'c Conn, patience: &mut Patience) -> Result<Tx<'c
             other => return other,
         }
         match (live(conn)?.into_iter().next(), &mut *patience) {
-            (Some(import), Patience::Defer) => return Err(Error::ImportRunning(import)),
-            (Some(import), Patience::Wait(tell)) => {
+            (Some(job), Patience::Defer) => return Err(Error::JobRunning(job)),
+            (Some(job), Patience::Wait(tell)) => {
                 let since = *told.get_or_insert_with(|| {
-                    tell(&import);
+                    tell(&job);
                     Instant::now()
                 });
-                if since.elapsed() >= IMPORT_WAIT {
-                    return Err(Error::ImportTooLong(import));
+                if since.elapsed() >= JOB_WAIT {
+                    return Err(Error::JobTooLong(job));
                 }
                 unknown_since = Instant::now();
             }

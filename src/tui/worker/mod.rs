@@ -22,7 +22,7 @@ use crate::domain::board_columns::ColumnId;
 use crate::domain::change::Changes;
 use crate::service::Service;
 use crate::store::listen::{Heard, Listener};
-use crate::store::{Location, Patience, RunningImport};
+use crate::store::{Location, Patience, RunningJob};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -66,8 +66,8 @@ pub struct Database {
     pub session: Session,
     /// The last change-log entry reported; None until the first read.
     seen: Option<i64>,
-    /// A write that another operator's import kept from the lock, not run (see `run`).
-    deferred: Option<(Effect, RunningImport)>,
+    /// A write that another operator's job (an import) kept from the lock, not run (see `run`).
+    deferred: Option<(Effect, RunningJob)>,
 }
 
 impl Database {
@@ -82,7 +82,7 @@ impl Database {
     }
 
     /// Runs one effect; its reply, then what it (or anyone) committed meanwhile. Where the
-    /// store defers to imports (`Patience::Defer`), a write that met one before writing
+    /// store defers to jobs (`Patience::Defer`), a write that met one before writing
     /// anything has no reply: it is kept, untouched, for `take_deferred`.
     pub fn run(&mut self, effect: Effect) -> Vec<Reply> {
         // A load that met a lost connection runs again on the new one; a write does not
@@ -93,11 +93,11 @@ impl Database {
         // One left by a write outside `run` (due scheduled changes) is not this effect's.
         self.service.store().take_deferred();
         let mut reply = perform(&mut self.service, &mut self.session, effect);
-        if let Some(import) = self.service.store().take_deferred()
+        if let Some(job) = self.service.store().take_deferred()
             && let Some(effect) = write
             && self.service.store().writes_begun() == writes
         {
-            self.deferred = Some((effect, import));
+            self.deferred = Some((effect, job));
             return self.changes().into_iter().collect();
         }
         let reconnected = self.reconnect();
@@ -110,8 +110,8 @@ impl Database {
         replies
     }
 
-    /// The write `run` kept because an import held the lock, and whose import it was.
-    pub fn take_deferred(&mut self) -> Option<(Effect, RunningImport)> {
+    /// The write `run` kept because a job held the lock, and whose job it was.
+    pub fn take_deferred(&mut self) -> Option<(Effect, RunningJob)> {
         self.deferred.take()
     }
 
@@ -290,8 +290,8 @@ fn serve(
                     return;
                 }
             }
-            if let Some((effect, import)) = db.take_deferred() {
-                if !send(Reply::Notice(Level::Info, waiting_for(&import))) {
+            if let Some((effect, job)) = db.take_deferred() {
+                if !send(Reply::Notice(Level::Info, waiting_for(&job))) {
                     return;
                 }
                 run_apart(&db, effect, events);
@@ -300,28 +300,28 @@ fn serve(
     }
 }
 
-/// What the status line says while a write waits for another operator's import.
-fn waiting_for(import: &RunningImport) -> String {
-    format!("Waiting for {import} to finish…")
+/// What the status line says while a write waits for another operator's job.
+fn waiting_for(job: &RunningJob) -> String {
+    format!("Waiting for {job} to finish…")
 }
 
 /// A connection of its own for a thread apart, whose writes wait for another operator's
-/// import and say so on the status line.
+/// job and say so on the status line.
 fn own_service(
     location: &Location,
     events: &tokio::sync::mpsc::UnboundedSender<Event>,
 ) -> Result<Service, String> {
     let mut own = Service::open_at(location).map_err(|e| e.to_string())?;
     let events = events.clone();
-    own.set_patience(Patience::Wait(Box::new(move |import| {
-        let waiting = Reply::Notice(Level::Info, waiting_for(import));
+    own.set_patience(Patience::Wait(Box::new(move |job| {
+        let waiting = Reply::Notice(Level::Info, waiting_for(job));
         let _ = events.send(Event::Reply(Box::new(waiting)));
     })));
     Ok(own)
 }
 
 /// An effect that waits on a mail server or SMS gateway (a test message, a password
-/// mailed), or a write that waits for another operator's import, runs on a thread and
+/// mailed), or a write that waits for another operator's job, runs on a thread and
 /// connection of its own: the database thread, and every view it loads, never waits on
 /// the network or an import.
 fn run_apart(db: &Database, effect: Effect, events: &tokio::sync::mpsc::UnboundedSender<Event>) {
