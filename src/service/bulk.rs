@@ -1,8 +1,7 @@
 //! Bulk edit of many customers: a preview, then one transaction for all of them or none.
 
-use super::customers::{room_for_sip_users, write_fields};
+use super::customers::{room_for_sip_users, write_row};
 use super::{CustomerError, Result, Service, ServiceError, commit};
-use crate::domain::draft::changed_fields;
 use crate::domain::{Actor, BulkChange, BulkEdit, Change, Topic};
 use crate::store;
 
@@ -112,20 +111,14 @@ impl Service {
                     .changed_since_preview
                     .push((id, current.name.clone()));
             }
+            // The edit's fields pass their rules as it builds the row (`BulkEdit::apply_to`).
             let written = edit
                 .apply_to(&current)
                 .map_err(ServiceError::InvalidFields)
                 .and_then(|after| {
                     // Once one customer fails nothing will be committed: only look for more errors.
                     if problems.is_empty() {
-                        write_fields(
-                            &tx,
-                            actor,
-                            &current,
-                            &changed_fields(&current, &after),
-                            &message,
-                            &now,
-                        )
+                        write_row(&tx, actor, &current, after, &message, &now)
                     } else {
                         Ok(None)
                     }

@@ -221,9 +221,9 @@ pub(super) fn insert_new(
 }
 
 /// Sets `fields` (editable keys of the customer's JSON) on `current`, the row as read in
-/// this transaction, and writes it with its PUT audit row. Checks the rules of the fields
-/// set, the currency kept and a new name free. `None` when nothing would change.
-/// Every edit goes through here: the form, bulk edit and scheduled changes.
+/// this transaction, and writes it with its PUT audit row (`write_row`). Checks the rules of
+/// the fields set and the currency kept. `None` when nothing would change. The form and
+/// scheduled changes come here; bulk edit builds its rows itself.
 pub(super) fn write_fields(
     tx: &Tx,
     actor: &Actor,
@@ -235,7 +235,24 @@ pub(super) fn write_fields(
     if fields.as_object().is_some_and(|m| m.is_empty()) {
         return Ok(None);
     }
-    let mut row = with_fields(current, fields).map_err(ServiceError::InvalidFields)?;
+    let row = with_fields(current, fields).map_err(ServiceError::InvalidFields)?;
+    write_row(tx, actor, current, row, message, now)
+}
+
+/// Writes `row`, `current` (the row as read in this transaction) with some fields edited,
+/// with its PUT audit row of the fields that differ. The edited fields must have passed
+/// their rules already (`draft::check_edit`, or a draft's `apply_to`, which runs the same);
+/// here come the checks against other rows: a name and an account code free, room left for
+/// the SIP users' channels, a rate card that exists. `None` when nothing differs. Every
+/// edit ends here: the form, bulk edit and scheduled changes.
+pub(super) fn write_row(
+    tx: &Tx,
+    actor: &Actor,
+    current: &Customer,
+    mut row: Customer,
+    message: &str,
+    now: &str,
+) -> Result<Option<Customer>> {
     if row.rate_card != current.rate_card {
         // As the card is named, whatever case it was typed in.
         row.rate_card = assign_named_card(tx, actor, &row, &current.rate_card, now)?;
