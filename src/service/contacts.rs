@@ -508,7 +508,7 @@ fn names(contacts: &[Contact]) -> String {
 /// A contact as its audit rows keep it: the fields and whether it is primary and has a
 /// password (never the hash).
 fn audit_json(contact: &Contact) -> Value {
-    let mut v = snapshot(&serde_json::to_value(contact).unwrap_or_default());
+    let mut v = snapshot(serde_json::to_value(contact).unwrap_or_default());
     if let Some(map) = v.as_object_mut() {
         for k in ["version", "id", "customer_id"] {
             map.remove(k);

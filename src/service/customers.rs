@@ -148,7 +148,7 @@ impl Service {
             return Err(ServiceError::Kept(kept));
         }
         for c in &doomed {
-            let mut data = snapshot(&serde_json::to_value(c).unwrap_or_default());
+            let mut data = snapshot(serde_json::to_value(c).unwrap_or_default());
             if let Some(map) = data.as_object_mut() {
                 map.insert("contacts".into(), json!(store::get_contacts(&tx, c.id)?));
                 map.insert(
@@ -214,7 +214,7 @@ pub(super) fn insert_new(
         row_id: id,
         customer_id: Some(id),
         message,
-        data: &snapshot(&serde_json::to_value(&saved).unwrap_or_default()),
+        data: &snapshot(serde_json::to_value(&saved).unwrap_or_default()),
     }
     .insert(tx, now)?;
     Ok(saved)
@@ -271,7 +271,7 @@ pub(super) fn write_row(
     if row.channels < current.channels {
         room_for_sip_users(tx, &row)?;
     }
-    if !store::update_customer(tx, &row, now)? {
+    if !store::update_customer(tx, &row, changed.keys().map(String::as_str), now)? {
         return Err(ServiceError::Conflict(Box::new(current.clone())));
     }
     NewAudit {
@@ -375,7 +375,7 @@ fn account_code_free(tx: &Tx, code: &str, own: Option<i64>) -> Result<()> {
 
 /// The customer as audit JSON, without the bookkeeping columns that change on every save.
 pub(crate) fn to_json(c: &Customer) -> serde_json::Value {
-    let mut v = snapshot(&serde_json::to_value(c).unwrap_or_default());
+    let mut v = snapshot(serde_json::to_value(c).unwrap_or_default());
     if let Some(map) = v.as_object_mut() {
         for k in ["version", "updated_at", "created_at"] {
             map.remove(k);

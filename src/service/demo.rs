@@ -238,7 +238,7 @@ pub fn generate(
             row_id: id,
             customer_id: Some(id),
             message: "Create customer",
-            data: &snapshot(&created),
+            data: &snapshot(created),
         }
         .insert(&tx, &customer.created_at)?;
         if raised {
@@ -269,7 +269,7 @@ pub fn generate(
                 row_id: contact_id,
                 customer_id: Some(id),
                 message: "Create contact",
-                data: &snapshot(&row),
+                data: &snapshot(row),
             }
             .insert(&tx, &customer.created_at)?;
         }

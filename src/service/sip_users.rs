@@ -352,7 +352,7 @@ fn generate_password() -> Result<String> {
 /// A SIP user as its audit rows keep it: every field, whether it has a password and for
 /// which realm; never the password nor its digests (the type does not carry them).
 fn audit_json(user: &SipUser) -> Value {
-    let mut v = snapshot(&serde_json::to_value(user).unwrap_or_default());
+    let mut v = snapshot(serde_json::to_value(user).unwrap_or_default());
     if let Some(map) = v.as_object_mut() {
         for k in ["version", "updated_at", "created_at", "id", "customer_id"] {
             map.remove(k);

@@ -2,7 +2,7 @@
 
 use super::Store;
 use super::rows::{CUSTOMER_COLUMNS, customer};
-use super::sql::{Dialect, Result, Row, Tx};
+use super::sql::{Dialect, Result, Row, Tx, Value};
 use crate::domain::Customer;
 use crate::vals;
 
@@ -75,50 +75,64 @@ pub fn delete_customer(tx: &Tx, id: i64) -> Result<bool> {
     Ok(tx.execute("DELETE FROM customers WHERE id = ?1", &vals![id])? == 1)
 }
 
-/// Writes every editable column of `c`, if the stored row still has `c.version`.
-/// Returns false when another operator saved first (nothing is written then).
-pub fn update_customer(tx: &Tx, c: &Customer, now: &str) -> Result<bool> {
-    let changed = tx.execute(
-        "UPDATE customers SET name = ?1, status = ?2, balance = ?3, debit_limit = ?4,
-                minimum_payment = ?5, tax_bp = ?6, channels = ?7, cps = ?8, portal_access = ?9,
-                paypal_email = ?10, website = ?11, address = ?12, tags = ?13, vars = ?14,
-                email_verification = ?15, mobile_verification = ?16, approved_clis_only = ?17,
-                invoice_schedule = ?18, invoice_due_days = ?19, account_code = ?20,
-                rate_micros = ?21, bill_first_s = ?22, bill_next_s = ?23, parent_id = ?24,
-                version = version + 1, updated_at = ?25, tech_prefixes = ?28
-             WHERE id = ?26 AND version = ?27",
-        &vals![
-            c.name,
-            c.status.key(),
-            c.balance,
-            c.debit_limit,
-            c.minimum_payment,
-            c.tax_bp,
-            c.channels,
-            c.cps,
-            c.portal_access,
-            c.paypal_email,
-            c.website,
-            c.address,
-            c.tags.join(","),
-            c.vars,
-            c.email_verification,
-            c.mobile_verification,
-            c.approved_clis_only,
-            c.invoice_schedule.key(),
-            c.invoice_due_days,
-            c.account_code,
-            c.rate_micros,
-            c.bill_first_s,
-            c.bill_next_s,
-            c.parent_id,
-            now,
-            c.id,
-            c.version,
-            c.tech_prefixes.join(","),
-        ],
-    )?;
-    Ok(changed == 1)
+/// The columns an edit can change, named as the keys of the customer's audit JSON, each
+/// with its stored value.
+const EDITABLE: &[(&str, fn(&Customer) -> Value)] = &[
+    ("name", |c| c.name.as_str().into()),
+    ("status", |c| c.status.key().into()),
+    ("balance", |c| c.balance.into()),
+    ("debit_limit", |c| c.debit_limit.into()),
+    ("minimum_payment", |c| c.minimum_payment.into()),
+    ("tax_bp", |c| c.tax_bp.into()),
+    ("channels", |c| c.channels.into()),
+    ("cps", |c| c.cps.into()),
+    ("portal_access", |c| c.portal_access.into()),
+    ("paypal_email", |c| c.paypal_email.as_str().into()),
+    ("website", |c| c.website.as_str().into()),
+    ("address", |c| c.address.as_str().into()),
+    ("tags", |c| c.tags.join(",").into()),
+    ("vars", |c| c.vars.as_str().into()),
+    ("email_verification", |c| c.email_verification.into()),
+    ("mobile_verification", |c| c.mobile_verification.into()),
+    ("approved_clis_only", |c| c.approved_clis_only.into()),
+    ("invoice_schedule", |c| c.invoice_schedule.key().into()),
+    ("invoice_due_days", |c| c.invoice_due_days.into()),
+    ("account_code", |c| c.account_code.as_str().into()),
+    ("rate_micros", |c| c.rate_micros.into()),
+    ("bill_first_s", |c| c.bill_first_s.into()),
+    ("bill_next_s", |c| c.bill_next_s.into()),
+    ("parent_id", |c| c.parent_id.into()),
+    ("tech_prefixes", |c| c.tech_prefixes.join(",").into()),
+];
+
+/// Writes the columns of `c` that `changed` names (keys of its audit diff; keys that are
+/// no column, such as the rate card, are left to their own tables), if the stored row still
+/// has `c.version`, and moves the version on. Only those columns: an edit of the channels
+/// of ten thousand customers then leaves their names' unique index alone. Returns false
+/// when another operator saved first (nothing is written then).
+pub fn update_customer<'k>(
+    tx: &Tx,
+    c: &Customer,
+    changed: impl IntoIterator<Item = &'k str>,
+    now: &str,
+) -> Result<bool> {
+    let mut sql = String::from("UPDATE customers SET ");
+    let mut params = Vec::new();
+    for key in changed {
+        if let Some((column, value)) = EDITABLE.iter().find(|(column, _)| *column == key) {
+            params.push(value(c));
+            sql.push_str(&format!("{column} = ?{}, ", params.len()));
+        }
+    }
+    let n = params.len();
+    sql.push_str(&format!(
+        "version = version + 1, updated_at = ?{} WHERE id = ?{} AND version = ?{}",
+        n + 1,
+        n + 2,
+        n + 3
+    ));
+    params.extend(vals![now, c.id, c.version]);
+    Ok(tx.execute(&sql, &params)? == 1)
 }
 
 /// Inserts a customer and returns its id. `c.id` is used when non-zero (demo data keeps
