@@ -75,9 +75,12 @@ pub fn delete_customer(tx: &Tx, id: i64) -> Result<bool> {
     Ok(tx.execute("DELETE FROM customers WHERE id = ?1", &vals![id])? == 1)
 }
 
+/// A column's stored value, read from a customer.
+type Stored = fn(&Customer) -> Value;
+
 /// The columns an edit can change, named as the keys of the customer's audit JSON, each
 /// with its stored value.
-const EDITABLE: &[(&str, fn(&Customer) -> Value)] = &[
+const EDITABLE: &[(&str, Stored)] = &[
     ("name", |c| c.name.as_str().into()),
     ("status", |c| c.status.key().into()),
     ("balance", |c| c.balance.into()),
