@@ -207,3 +207,21 @@ impl Store {
             .query_one("SELECT count(*) FROM customers", &[], |r| r.get(0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::EDITABLE;
+    use crate::domain::draft::Field;
+
+    #[test]
+    fn every_editable_field_has_its_column_in_an_edits_update() {
+        // The currency is never edited, and the rate card lives in its own table.
+        let missing: Vec<&str> = Field::ALL
+            .into_iter()
+            .filter(|f| !matches!(f, Field::Currency | Field::RateCard))
+            .flat_map(|f| f.json_keys().iter().copied())
+            .filter(|key| !EDITABLE.iter().any(|(column, _)| column == key))
+            .collect();
+        assert!(missing.is_empty(), "no column written for {missing:?}");
+    }
+}
