@@ -11,6 +11,11 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tempfile::TempDir;
 
+#[path = "common/job_lock.rs"]
+mod job_lock;
+
+use job_lock::JobLock;
+
 const BIN: &str = env!("CARGO_BIN_EXE_carrierdesk");
 /// The longest any awaited line or exit may take: generous, for a busy host.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -30,49 +35,6 @@ fn demo() -> (TempDir, PathBuf) {
         String::from_utf8_lossy(&out.stderr)
     );
     (dir, path)
-}
-
-/// Another operator's connection holding the write lock, as alice's import does once it
-/// has recorded itself (`record`) or as a writer that records nothing does.
-struct Holder {
-    conn: rusqlite::Connection,
-    /// When the import says it started, as the waiter should show it.
-    since: Option<String>,
-}
-
-impl Holder {
-    fn take(path: &Path, record: bool) -> Holder {
-        let conn = rusqlite::Connection::open(path).unwrap();
-        let mut since = None;
-        if record {
-            let started = chrono::Utc::now();
-            // Its host and a process that runs (this test's): a live import.
-            conn.execute(
-                "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('alice', 'import', ?1, ?2, ?3)",
-                rusqlite::params![
-                    whoami::hostname().unwrap(),
-                    std::process::id(),
-                    started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ],
-            )
-            .unwrap();
-            since = Some(
-                started
-                    .with_timezone(&chrono::Local)
-                    .format("%H:%M")
-                    .to_string(),
-            );
-        }
-        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        Holder { conn, since }
-    }
-
-    /// The import ends as a real one does: its record goes in its own commit.
-    fn release(self) {
-        self.conn
-            .execute_batch("DELETE FROM running_jobs; COMMIT")
-            .unwrap();
-    }
 }
 
 /// A command started with its output read line by line as it comes.
@@ -152,8 +114,8 @@ fn cps(db: &Path, id: i64) -> i64 {
 #[test]
 fn an_update_waits_for_alices_import_saying_so_once_then_prints_its_change_after_the_commit() {
     let (_dir, db) = demo();
-    let holder = Holder::take(&db, true);
-    let since = holder.since.clone().unwrap();
+    let holder = JobLock::take(&db, "alice", "import");
+    let since = holder.since.clone();
     let update = Running::start(&db, &["customers", "update", "3", "--cps", "55"]);
 
     assert_eq!(
@@ -178,8 +140,8 @@ fn an_update_waits_for_alices_import_saying_so_once_then_prints_its_change_after
 #[test]
 fn a_bulk_update_waits_for_alices_import_and_prints_only_after_its_commit() {
     let (_dir, db) = demo();
-    let holder = Holder::take(&db, true);
-    let since = holder.since.clone().unwrap();
+    let holder = JobLock::take(&db, "alice", "import");
+    let since = holder.since.clone();
     let bulk = Running::start(
         &db,
         &["customers", "bulk-update", "--all", "--set", "cps=44"],
@@ -200,13 +162,13 @@ fn a_bulk_update_waits_for_alices_import_and_prints_only_after_its_commit() {
 #[test]
 fn a_lock_no_import_owns_up_to_ends_in_a_plain_sentence_with_nothing_printed_or_changed() {
     let (_dir, db) = demo();
-    let holder = Holder::take(&db, false);
+    let lock = JobLock::unrecorded(&db);
     let bulk = Running::start(
         &db,
         &["customers", "bulk-update", "--all", "--set", "cps=44"],
     );
     let (code, stdout, stderr) = bulk.finish();
-    holder.release();
+    lock.execute_batch("ROLLBACK").unwrap();
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(stdout, "");
     assert_eq!(
@@ -271,26 +233,16 @@ fn a_record_left_by_an_import_that_was_killed_is_not_waited_for_and_goes_with_th
 #[test]
 fn a_writer_kept_waiting_by_a_re_rating_names_it() {
     let (_dir, db) = demo();
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let started = chrono::Utc::now();
-    conn.execute(
-        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('bob', 're-rating', ?1, ?2, ?3)",
-        rusqlite::params![
-            whoami::hostname().unwrap(),
-            std::process::id(),
-            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ],
-    )
-    .unwrap();
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = JobLock::take(&db, "bob", "re-rating");
     let update = Running::start(&db, &["customers", "update", "2", "--cps", "9"]);
-    let since = started.with_timezone(&chrono::Local).format("%H:%M");
     assert_eq!(
         update.stderr_line(),
-        format!("carrierdesk: waiting for bob's re-rating (since {since}) to finish…")
+        format!(
+            "carrierdesk: waiting for bob's re-rating (since {}) to finish…",
+            holder.since
+        )
     );
-    conn.execute_batch("DELETE FROM running_jobs; COMMIT")
-        .unwrap();
+    holder.release();
     let (code, _, stderr) = update.finish();
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(cps(&db, 2), 9);

@@ -1,9 +1,12 @@
 //! End to end: the real binary in a real terminal (tmux), read back with capture-pane.
 //! Needs tmux; .ci/run installs it.
 
+#[path = "common/job_lock.rs"]
+mod job_lock;
 #[path = "common/tmux.rs"]
 mod tmux;
 
+use job_lock::JobLock;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use tmux::{BIN, Tmux};
@@ -545,18 +548,7 @@ fn a_save_waits_for_alices_import_while_the_console_goes_on() {
     let home = tempfile::tempdir().unwrap();
     let db = &demo(home.path(), "waits.db", 4, 0);
     // Alice's import, as it records itself and then holds the write lock.
-    let started = chrono::Utc::now();
-    let lock = rusqlite::Connection::open(db).unwrap();
-    lock.execute(
-        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('alice', 'import', ?1, ?2, ?3)",
-        rusqlite::params![
-            whoami::hostname().unwrap(),
-            std::process::id(),
-            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ],
-    )
-    .unwrap();
-    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let lock = JobLock::take(std::path::Path::new(db), "alice", "import");
 
     let t = Tmux::start("waits", home.path(), &[], &["--db", db], 120, 40);
     t.wait_for("4 of 4");
@@ -570,15 +562,14 @@ fn a_save_waits_for_alices_import_while_the_console_goes_on() {
     t.send(&["Enter"]);
     t.wait_for("Save and Stay");
     t.send(&["c"]);
-    let since = started.with_timezone(&chrono::Local).format("%H:%M");
+    let since = &lock.since;
     let screen = t.wait_for(&format!(
         "Waiting for alice's import (since {since}) to finish…"
     ));
     // The form keeps what was typed until the save's answer: a refusal can still be fixed.
     assert!(screen.contains("Saving…"), "{screen}");
 
-    lock.execute_batch("DELETE FROM running_jobs; COMMIT")
-        .unwrap();
+    lock.release();
     let screen = t.wait_for("Saved Harbour Lights Telecom");
     assert!(screen.contains("5 of 5"), "{screen}");
 }

@@ -3,6 +3,8 @@
 //! fails saying what it waited for and what came instead.
 
 mod common;
+#[path = "common/job_lock.rs"]
+mod job_lock;
 
 use carrierdesk::cdr::FileZone;
 use carrierdesk::cdr::request::ImportRequest;
@@ -16,6 +18,7 @@ use carrierdesk::tui::screens::card::CardScreen;
 use carrierdesk::tui::shell::App;
 use carrierdesk::tui::worker::{Session, Worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use job_lock::JobLock;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::{Path, PathBuf};
@@ -353,18 +356,7 @@ fn another_connections_commit_reaches_the_app_as_changed_naming_the_customer() {
 fn a_save_that_meets_alices_import_waits_apart_saying_whose_while_cards_still_load() {
     let mut thread = Thread::start(3, 1);
     // Alice's import, as it records itself and then holds the write lock.
-    let started = chrono::Utc::now();
-    let lock = rusqlite::Connection::open(&thread.path).unwrap();
-    lock.execute(
-        "INSERT INTO running_jobs (operator, job, host, pid, started_at) VALUES ('alice', 'import', ?1, ?2, ?3)",
-        rusqlite::params![
-            whoami::hostname().unwrap(),
-            std::process::id(),
-            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ],
-    )
-    .unwrap();
-    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let lock = JobLock::take(&thread.path, "alice", "import");
 
     let mut customer = Service::open(&thread.path).unwrap().customer(1).unwrap();
     customer.cps = 77;
@@ -377,7 +369,7 @@ fn a_save_that_meets_alices_import_waits_apart_saying_whose_while_cards_still_lo
         "the waiting line",
         |r| matches!(r, Reply::Notice(_, line) if line.starts_with("Waiting for")),
     );
-    let since = started.with_timezone(&chrono::Local).format("%H:%M");
+    let since = &lock.since;
     assert!(
         matches!(&waiting, Reply::Notice(_, line)
             if *line == format!("Waiting for alice's import (since {since}) to finish…")),
@@ -398,9 +390,7 @@ fn a_save_that_meets_alices_import_waits_apart_saying_whose_while_cards_still_lo
         before.iter().map(short).collect::<Vec<_>>()
     );
 
-    // The import ends as a real one does: its record goes in its commit.
-    lock.execute_batch("DELETE FROM running_jobs; COMMIT")
-        .unwrap();
+    lock.release();
     let (saved, _) = thread.until("the save", |r| matches!(r, Reply::Saved { .. }));
     match saved {
         Reply::Saved { result: Ok(c), .. } => assert_eq!(c.cps, 77),
