@@ -258,19 +258,24 @@ fn a_copied_block_reaches_the_terminal_clipboard_over_osc52() {
     assert_eq!(buffer.trim_end_matches('\n'), expected.join("\n"));
 }
 
+/// On the board: `a` opens the Add customer form, the name and the currency typed in.
+fn open_add_form(t: &Tmux, name: &str, currency: &str) {
+    t.send(&["a"]);
+    t.wait_for("Add customer");
+    t.type_text(name);
+    for _ in 0..5 {
+        t.send(&["Tab"]);
+    }
+    t.type_text(currency);
+}
+
 #[test]
 fn adding_a_customer_with_the_form_in_a_real_terminal() {
     let home = tempfile::tempdir().unwrap();
     let db = &demo(home.path(), "add.db", 4, 0);
     let t = Tmux::start("add", home.path(), &[], &["--db", db], 120, 40);
     t.wait_for("4 of 4");
-    t.send(&["a"]);
-    t.wait_for("Add customer");
-    t.type_text("Harbour Lights Telecom");
-    for _ in 0..5 {
-        t.send(&["Tab"]);
-    }
-    t.type_text("CHF");
+    open_add_form(&t, "Harbour Lights Telecom", "CHF");
     t.send(&["Tab"]);
     t.send(&["BSpace", "BSpace"]);
     t.type_text("25");
@@ -552,13 +557,7 @@ fn a_save_waits_for_alices_import_while_the_console_goes_on() {
 
     let t = Tmux::start("waits", home.path(), &[], &["--db", db], 120, 40);
     t.wait_for("4 of 4");
-    t.send(&["a"]);
-    t.wait_for("Add customer");
-    t.type_text("Harbour Lights Telecom");
-    for _ in 0..5 {
-        t.send(&["Tab"]);
-    }
-    t.type_text("CHF");
+    open_add_form(&t, "Harbour Lights Telecom", "CHF");
     t.send(&["Enter"]);
     t.wait_for("Save and Stay");
     t.send(&["c"]);
