@@ -266,9 +266,15 @@ pub struct BoardRow {
     pub duration_24h: i64,
     /// Free labels, for the filter line (`tag:wholesale`).
     pub tags: Vec<String>,
-    /// The account code and the contacts' emails and phones, for search.
+    /// The account code and the contacts' emails and phones, lower-cased, for search.
     #[serde(skip)]
     pub contact_text: String,
+}
+
+/// The board's sort key of a name: SQLite's NOCASE order (ASCII letters folded, then
+/// bytes), in which rows come from the database and changed rows are put back.
+pub fn folded_name(name: &str) -> Vec<u8> {
+    name.bytes().map(|c| c.to_ascii_lowercase()).collect()
 }
 
 impl BoardRow {

@@ -172,10 +172,15 @@ impl Currency {
     /// Looks a code up, ignoring case. `None` when it is not an ISO 4217 code.
     pub fn parse(code: &str) -> Option<Currency> {
         let upper = code.trim().to_ascii_uppercase();
-        CURRENCIES
-            .iter()
-            .find(|(c, _)| *c == upper)
-            .map(|&(code, digits)| Currency { code, digits })
+        Currency::stored(&upper)
+    }
+
+    /// A code as stored (upper case, no spaces), found without a copy: the board reads
+    /// one per customer. CURRENCIES is in code order.
+    pub fn stored(code: &str) -> Option<Currency> {
+        let i = CURRENCIES.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
+        let (code, digits) = CURRENCIES[i];
+        Some(Currency { code, digits })
     }
 
     pub fn code(self) -> &'static str {

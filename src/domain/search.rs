@@ -50,6 +50,21 @@ impl Search {
         })
     }
 
+    /// Whether a board row is found: its id, its name (any case) and `search_text` (the
+    /// account code and contacts, lower-cased) are looked in, with no copy made: a
+    /// keystroke runs this over every customer.
+    pub fn matches_customer(&self, id: i64, name: &str, search_text: &str) -> bool {
+        let id_text = id.to_string();
+        self.terms.iter().all(|t| match t {
+            Term::Id(want) => *want == id,
+            Term::AnyOf(forms) => forms.iter().any(|f| {
+                id_text.contains(f.as_str())
+                    || contains_folded(name, f)
+                    || search_text.contains(f.as_str())
+            }),
+        })
+    }
+
     /// Whether the words (not a `#` number) are all found in `text`: a contact's email and
     /// numbers, to tell which contact a customer was found through.
     pub fn finds_in(&self, text: &str) -> bool {
@@ -67,6 +82,19 @@ impl Search {
     }
 }
 
+/// Whether `text` contains `lower` (lower-cased) in any case: without a lower-cased copy
+/// when `text` is ASCII, as names mostly are.
+fn contains_folded(text: &str, lower: &str) -> bool {
+    if !text.is_ascii() {
+        return text.to_lowercase().contains(lower);
+    }
+    let (text, lower) = (text.as_bytes(), lower.as_bytes());
+    lower.is_empty()
+        || text
+            .windows(lower.len())
+            .any(|w| w.eq_ignore_ascii_case(lower))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +108,18 @@ mod tests {
         assert!(s.matches(64, "64 anything"));
         assert!(!s.matches(640, "640 has 64 in it"));
         assert!(Search::parse("  ", None).is_empty());
+    }
+
+    #[test]
+    fn a_customer_is_found_by_id_name_in_any_case_or_search_text() {
+        let s = Search::parse("ATLAS noc", None);
+        assert!(s.matches_customer(3, "Atlas Call Centre", "ac000003 noc@atlas.example"));
+        assert!(!s.matches_customer(3, "Atlas Call Centre", "ac000003"));
+        assert!(Search::parse("64", None).matches_customer(164, "Zed", ""));
+        assert!(Search::parse("#64", None).matches_customer(64, "Zed", ""));
+        assert!(!Search::parse("#64", None).matches_customer(640, "Zed 64", ""));
+        assert!(Search::parse("öre", None).matches_customer(1, "Malmö ÖREsund", ""));
+        assert!(!Search::parse("x", None).matches_customer(1, "Abc", "def"));
     }
 
     #[test]

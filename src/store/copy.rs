@@ -120,16 +120,20 @@ fn tables_in_order(source: &Tx, target: &Tx) -> Result<Vec<String>, CopyError> {
     Ok(a)
 }
 
-/// The schema's tables, without the engines' own, the PostgreSQL version record, and the
-/// imports running on the source now (they do not run on the copy).
+/// The schema's tables, without the engines' own, the PostgreSQL version record, the
+/// imports running on the source now (they do not run on the copy), and the board's kept
+/// 24-hour sums (the target's triggers sum them afresh as the hourly summary goes in).
 fn table_names(tx: &Tx) -> SqlResult<Vec<String>> {
     let sql = if tx.is_pg() {
         "SELECT tablename FROM pg_tables
          WHERE schemaname = current_schema()
-           AND tablename NOT IN ('schema_version', 'running_jobs') ORDER BY tablename"
+           AND tablename NOT IN ('schema_version', 'running_jobs', 'recent_window',
+                                 'recent_traffic')
+         ORDER BY tablename"
     } else {
         "SELECT name FROM sqlite_master
-         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'running_jobs'
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND name NOT IN ('running_jobs', 'recent_window', 'recent_traffic')
          ORDER BY rowid"
     };
     tx.query(sql, &[], |r| r.get(0))

@@ -109,6 +109,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v15_running_jobs.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("recent_traffic_v16.sql"),
+        pg: include_str!("pg/v16_recent_traffic.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

@@ -17,6 +17,7 @@ mod outbox;
 pub mod pg_config;
 mod rate_cards;
 mod rating;
+mod recent_traffic;
 mod rows;
 mod running_jobs;
 mod schedule;
@@ -185,12 +186,6 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(sqlite)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(sqlite)?;
-        // Reads of large tables (the board, summaries) go through memory maps and a
-        // larger page cache than SQLite's 2 MB default.
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)
-            .map_err(sqlite)?;
-        conn.pragma_update(None, "cache_size", -65_536)
             .map_err(sqlite)?;
         let mut conn = conn;
         migrations::set_up(&mut conn, path)?;

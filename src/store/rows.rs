@@ -16,14 +16,22 @@ fn bad(col: usize, what: &str, value: &str) -> Error {
     Error::column(col, format!("unknown {what} '{value}'"))
 }
 
+// Both read the stored form first, without a copy: the board reads one of each per customer.
+
 pub fn status(row: &Row, col: usize) -> Result<Status> {
-    let s: String = row.get(col)?;
-    Status::parse(&s).ok_or_else(|| bad(col, "status", &s))
+    let s = row.text(col)?;
+    Status::ALL
+        .into_iter()
+        .find(|status| status.key() == s)
+        .or_else(|| Status::parse(s))
+        .ok_or_else(|| bad(col, "status", s))
 }
 
 pub fn currency(row: &Row, col: usize) -> Result<Currency> {
-    let s: String = row.get(col)?;
-    Currency::parse(&s).ok_or_else(|| bad(col, "currency", &s))
+    let s = row.text(col)?;
+    Currency::stored(s)
+        .or_else(|| Currency::parse(s))
+        .ok_or_else(|| bad(col, "currency", s))
 }
 
 pub fn customer(row: &Row) -> Result<Customer> {

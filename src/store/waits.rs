@@ -36,20 +36,17 @@ impl Default for Patience {
 /// A write transaction on `conn`, once the lock is free (see `Patience`). A holder that
 /// is no recorded job is waited for up to `BUSY_TIMEOUT`, then `Error::Busy`.
 pub(super) fn write<'c>(conn: &'c Conn, patience: &mut Patience) -> Result<Tx<'c>> {
-    let Conn::Sqlite(sqlite) = conn else {
+    if !matches!(conn, Conn::Sqlite(_)) {
         return conn.write();
-    };
+    }
     // The console's thread must not wait even one try for a job it can see.
     if matches!(patience, Patience::Defer)
         && let Some(job) = live(conn)?.into_iter().next()
     {
-        sqlite.busy_timeout(Duration::ZERO)?;
-        let tried = conn.write();
-        sqlite.busy_timeout(TRY)?;
-        return match tried {
-            Err(e) if e.is_busy() => Err(Error::JobRunning(job)),
+        return match write_now(conn)? {
+            None => Err(Error::JobRunning(job)),
             // Its record outlived it, or it has not taken the lock yet.
-            other => other,
+            Some(tx) => Ok(tx),
         };
     }
     let mut unknown_since = Instant::now();
@@ -74,5 +71,20 @@ pub(super) fn write<'c>(conn: &'c Conn, patience: &mut Patience) -> Result<Tx<'c
             (None, _) if unknown_since.elapsed() >= BUSY_TIMEOUT => return Err(Error::Busy),
             (None, _) => {}
         }
+    }
+}
+
+/// A write transaction if the lock is free this moment, None if another writer holds it:
+/// for housekeeping that can be left for later rather than waited for.
+pub(super) fn write_now(conn: &Conn) -> Result<Option<Tx<'_>>> {
+    let Conn::Sqlite(sqlite) = conn else {
+        return conn.write().map(Some);
+    };
+    sqlite.busy_timeout(Duration::ZERO)?;
+    let tried = conn.write();
+    sqlite.busy_timeout(TRY)?;
+    match tried {
+        Err(e) if e.is_busy() => Ok(None),
+        other => other.map(Some),
     }
 }

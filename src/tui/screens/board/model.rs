@@ -4,6 +4,7 @@
 
 use crate::domain::board_columns::{ColumnId, SortKey};
 use crate::domain::completion::Completion;
+use crate::domain::customer::folded_name;
 use crate::domain::filter;
 use crate::domain::search::Search;
 use crate::domain::{BoardRow, Filter, Status};
@@ -15,8 +16,6 @@ pub struct Board {
     rows: Vec<BoardRow>,
     /// Where each customer's row is in `rows`.
     index: HashMap<i64, usize>,
-    /// Lower-cased "id name contact-text" per row, built once per load for search.
-    haystack: Vec<String>,
     /// Indices into `rows`: what is shown, in order.
     view: Vec<usize>,
     pub cursor: usize,
@@ -43,11 +42,6 @@ pub struct Board {
     pub marks: HashSet<i64>,
 }
 
-/// What a search looks in: "id name account-code contact-text", lower-cased.
-fn haystack(r: &BoardRow) -> String {
-    format!("{} {} {}", r.id, r.name, r.contact_text).to_lowercase()
-}
-
 impl Board {
     /// Tab in the filter line: the word before the cursor completed with a field's name or
     /// one of the tags, statuses or currencies the loaded customers have.
@@ -66,7 +60,6 @@ impl Board {
     /// Replaces the rows with a fresh load, keeping the cursor on the same customer.
     pub fn set_rows(&mut self, rows: Vec<BoardRow>, complete: bool) {
         let selected = self.selected().map(|r| r.id);
-        self.haystack = rows.iter().map(haystack).collect();
         self.rows = rows;
         self.reindex();
         if complete {
@@ -88,31 +81,19 @@ impl Board {
             .chain(gone.iter().copied())
             .collect();
         let mut kept = Vec::with_capacity(self.rows.len());
-        let mut text = Vec::with_capacity(self.rows.len());
-        for (row, hay) in std::mem::take(&mut self.rows)
-            .into_iter()
-            .zip(std::mem::take(&mut self.haystack))
-        {
+        for row in std::mem::take(&mut self.rows) {
             if !changed.contains(&row.id) {
                 kept.push(row);
-                text.push(hay);
             }
         }
         // Rows come ordered by name as the database sorts it (COLLATE NOCASE: ASCII
         // letters folded); new ones go where it would put them.
-        let folded = |name: &str| {
-            name.bytes()
-                .map(|b| b.to_ascii_lowercase())
-                .collect::<Vec<u8>>()
-        };
         for row in rows {
-            let key = folded(&row.name);
-            let at = kept.partition_point(|r| folded(&r.name) < key);
-            text.insert(at, haystack(&row));
+            let key = folded_name(&row.name);
+            let at = kept.partition_point(|r| folded_name(&r.name) < key);
             kept.insert(at, row);
         }
         self.rows = kept;
-        self.haystack = text;
         self.reindex();
         self.marks.retain(|id| self.index.contains_key(id));
         self.refilter(selected);
@@ -265,7 +246,10 @@ impl Board {
         self.view = (0..self.rows.len())
             .filter(|&i| status.is_none_or(|s| self.rows[i].status == s))
             .filter(|&i| filter.is_none_or(|f| f.matches(&self.rows[i])))
-            .filter(|&i| search.matches(self.rows[i].id, &self.haystack[i]))
+            .filter(|&i| {
+                let row = &self.rows[i];
+                search.matches_customer(row.id, &row.name, &row.contact_text)
+            })
             .collect();
         self.sort_view();
         self.place_cursor(keep);
