@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # CDR import throughput of `carrierdesk import cdrs` (parse, match, rate, dedupe, store,
 # roll up) against the plain SQLite path (the sqlite3 shell's .import of the same file into
-# a table, then an INSERT ... SELECT ... GROUP BY roll-up into an hourly table), on one
-# generated Asterisk Master.csv. Needs the sqlite3 command line shell (3.38 or later).
+# a table, then an INSERT ... SELECT ... GROUP BY roll-up into an hourly table), on three
+# generated Asterisk Master.csv files of the same calls: in time order as a switch appends
+# them, shuffled within each day (files of several switches put together, or written at
+# hang-up), and in time order with random UUIDs as uids (as FreeSWITCH gives them). Each
+# file goes into a fresh demo database. Needs the sqlite3 command line shell (3.38 or later).
 #
 #   benches/import_vs_sqlite.sh [ROWS]        ROWS defaults to 1,000,000
 set -euo pipefail
@@ -10,16 +13,22 @@ set -euo pipefail
 rows=${1:-1000000}
 needs=sqlite3 needs_hint="apt-get install sqlite3"
 source "$(dirname "$0")/setup.sh"
-# A fresh demo database: its 200 customers, no traffic yet.
-"$bin" --db "$work/carrierdesk.db" demo --customers 200 --days 0 >/dev/null
-# Write the generated file out first, so that neither side is timed flushing it.
+"$bin" demo cdrs --out "$work/shuffled.csv" --rows "$rows" --shuffle-within-day >/dev/null
+"$bin" demo cdrs --out "$work/uuid.csv" --rows "$rows" --uuid-uids >/dev/null
+# Write the generated files out first, so that neither side is timed flushing them.
 sync
 
-t0=$(now)
-"$bin" --db "$work/carrierdesk.db" import cdrs "$csv" >"$work/import.txt"
-t1=$(now)
-
-sqlite3 "$work/plain.db" >/dev/null <<SQL
+# One file both ways; prints its name and the four times taken between the steps.
+measure() {
+    local name=$1 file=$2
+    rm -f "$work"/carrierdesk.db* "$work"/plain.db*
+    # A fresh demo database: its 200 customers, no traffic yet.
+    "$bin" --db "$work/carrierdesk.db" demo --customers 200 --days 0 >/dev/null
+    local t0 t1 t2 t3
+    t0=$(now)
+    "$bin" --db "$work/carrierdesk.db" import cdrs "$file" >"$work/import-$name.txt"
+    t1=$(now)
+    sqlite3 "$work/plain.db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 CREATE TABLE cdr (accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata,
@@ -27,22 +36,38 @@ CREATE TABLE cdr (accountcode, src, dst, dcontext, clid, channel, dstchannel, la
                   uniqueid, userfield);
 CREATE TABLE hourly (accountcode TEXT, hour INTEGER, attempts INTEGER, connected INTEGER,
                      duration INTEGER, PRIMARY KEY (accountcode, hour));
-.import --csv $csv cdr
+.import --csv $file cdr
 SQL
-t2=$(now)
-sqlite3 "$work/plain.db" <<SQL
+    t2=$(now)
+    sqlite3 "$work/plain.db" <<SQL
 INSERT INTO hourly
 SELECT accountcode, unixepoch(start) / 3600 * 3600, count(*), sum(disposition = 'ANSWERED'),
        sum(billsec)
 FROM cdr GROUP BY 1, 2;
 SQL
-t3=$(now)
+    t3=$(now)
+    echo "$name $t0 $t1 $t2 $t3"
+}
 
-cat "$work/import.txt"
+{
+    measure time-ordered "$csv"
+    measure shuffled "$work/shuffled.csv"
+    measure uuid "$work/uuid.csv"
+} >"$work/results.txt"
+
+cat "$work/import-time-ordered.txt"
 echo
-awk -v rows="$rows" -v bytes="$(stat -c %s "$csv")" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" 'BEGIN {
-    printf "%d rows, %.0f MB of Asterisk Master.csv\n", rows, bytes / 1e6
-    printf "carrierdesk import cdrs:     %6.2f s  %9.0f rows/s\n", t1 - t0, rows / (t1 - t0)
-    printf "sqlite3 .import + GROUP BY:  %6.2f s  %9.0f rows/s  (.import %.2f s, roll-up %.2f s)\n",
-        t3 - t1, rows / (t3 - t1), t2 - t1, t3 - t2
-}'
+awk -v rows="$rows" -v bytes="$(stat -c %s "$csv")" 'BEGIN {
+    printf "%d rows, %.0f MB of Asterisk Master.csv in each file\n", rows, bytes / 1e6
+    printf "%-14s %21s %35s %8s\n", "file", "carrierdesk import", "sqlite3 .import + GROUP BY", "times"
+}
+{
+    ours = $3 - $2; plain = $5 - $3
+    if (NR == 1) ordered = ours
+    printf "%-14s %6.2f s %9.0f rows/s %6.2f s %9.0f rows/s (%.2f + %.2f) %6.2fx\n",
+        $1, ours, rows / ours, plain, rows / plain, $4 - $3, $5 - $4, plain / ours
+    if (ours > slowest) slowest = ours
+}
+END {
+    printf "slowest of the three: %.2f times as fast as the time-ordered file\n", ordered / slowest
+}' "$work/results.txt"

@@ -1,7 +1,7 @@
 //! `carrierdesk import cdrs`, `carrierdesk export cdrs` and `carrierdesk demo cdrs`.
 
 use super::count;
-use crate::cdr::sample::write_asterisk_sample;
+use crate::cdr::sample::{Shape, write_shaped_sample};
 use crate::cdr::time::utc_text;
 use crate::cdr::{FileZone, Format};
 use crate::domain::Cdr;
@@ -352,14 +352,32 @@ pub struct DemoCdrsArgs {
     /// Seed of the generator: the same seed gives the same calls.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// The same calls shuffled within each day, as files of several switches put together
+    /// (or written at hang-up) come.
+    #[arg(long)]
+    pub shuffle_within_day: bool,
+    /// Random UUIDs as the calls' uids, as FreeSWITCH gives them.
+    #[arg(long)]
+    pub uuid_uids: bool,
 }
 
 /// Writes a believable Asterisk Master.csv of the 7 days up to now, in UTC.
 pub fn run_demo(args: DemoCdrsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let until = chrono::Utc::now().timestamp();
-    write_asterisk_sample(&args.out, args.rows, args.customers, args.seed, until)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let shape = Shape {
+        shuffled_within_day: args.shuffle_within_day,
+        uuid_uids: args.uuid_uids,
+    };
+    write_shaped_sample(
+        &args.out,
+        args.rows,
+        args.customers,
+        args.seed,
+        until,
+        shape,
+    )
+    .with_context(|| format!("cannot write {}", args.out.display()))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,

@@ -194,9 +194,22 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
     /// On SQLite each call is one insert, and only a uid stored already costs a read. On
     /// PostgreSQL a batch of new calls is one COPY whatever its size; a batch that meets
     /// calls stored already costs one read of them more, and one update if it claims any.
+    ///
+    /// SQLite stores the calls of a batch in the order of their uid, which is the table's:
+    /// calls that come in another order (several switches' files put together, random
+    /// UUIDs) then go into neighbouring pages one after the other rather than all over
+    /// the table. The sort is stable, so a uid twice in a batch is decided in file order.
     pub fn write_all(&mut self, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
         match &mut self.sqlite {
-            Some(s) => cdrs.iter().map(|cdr| s.write(self.tx, cdr)).collect(),
+            Some(s) => {
+                let mut order: Vec<usize> = (0..cdrs.len()).collect();
+                order.sort_by(|&a, &b| cdrs[a].uid.cmp(&cdrs[b].uid));
+                let mut stored = vec![Stored::Duplicate; cdrs.len()];
+                for i in order {
+                    stored[i] = s.write(self.tx, cdrs[i])?;
+                }
+                Ok(stored)
+            }
             None if cdrs.is_empty() => Ok(Vec::new()),
             None => self.write_all_pg(cdrs),
         }
