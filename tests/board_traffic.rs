@@ -49,7 +49,7 @@ fn of(rows: &[BoardRow]) -> Figures {
         .collect()
 }
 
-/// The whole board and a few of its rows, as the console loads them at `now`.
+/// A first screen, a few rows and the whole board, as the console loads them at `now`.
 fn check(db: &Db, now: i64, when: &str) {
     let want = summed(db, now);
     assert!(
@@ -57,7 +57,17 @@ fn check(db: &Db, now: i64, when: &str) {
         "{}: {when}: the test needs traffic in the window",
         db.engine
     );
-    // A few rows first: they are read against the window as the last load left it.
+    // A first screen and a few rows first: they are read against the window as the last
+    // whole load left it.
+    let first = db.service.board_first(now, 5).unwrap();
+    assert_eq!(first.len(), 5);
+    let first_want: Figures = first.iter().map(|r| (r.id, want[&r.id])).collect();
+    assert_eq!(
+        of(&first),
+        first_want,
+        "{}: first screen, {when}",
+        db.engine
+    );
     let ids: Vec<i64> = want.keys().copied().step_by(3).collect();
     let some = db.service.board_rows(&ids, now).unwrap();
     let some_want: Figures = want
