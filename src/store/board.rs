@@ -23,7 +23,16 @@ impl Store {
         let limit = limit.map_or_else(String::new, |l| format!("LIMIT {l}"));
         let by_name = tx.pick(BY_NAME);
         let difference = Difference::of(&tx, since)?;
-        let mut rows = if tx.is_pg() {
+        let mut rows = if !whole {
+            let sql = format!(
+                "SELECT {BOARD_COLUMNS} FROM customers c
+                 LEFT JOIN recent_traffic t ON t.customer_id = c.id
+                 ORDER BY {by_name} {limit}"
+            );
+            let mut rows = tx.query(&sql, &[], board_row)?;
+            fill_contacts(&tx, &mut rows)?;
+            rows
+        } else if tx.is_pg() {
             // Over a network each query costs a round trip: the contacts in the same query,
             // gathered set-wise, rather than a query per customer.
             let sql = format!(
@@ -33,24 +42,15 @@ impl Store {
                                    string_agg(email || ' ' || phone || ' ' || mobile, ' ') AS text
                             FROM contacts GROUP BY customer_id) k
                         ON k.customer_id = c.id
-                 ORDER BY {by_name} {limit}"
+                 ORDER BY {by_name}"
             );
             tx.query(&sql, &[], |r| {
                 let mut row = board_row(r)?;
                 push_contacts(&mut row, &r.get::<String>(15)?);
                 Ok(row)
             })?
-        } else if whole {
-            whole_board(&tx)?
         } else {
-            let sql = format!(
-                "SELECT {BOARD_COLUMNS} FROM customers c
-                 LEFT JOIN recent_traffic t ON t.customer_id = c.id
-                 ORDER BY {by_name} {limit}"
-            );
-            let mut rows = tx.query(&sql, &[], board_row)?;
-            fill_contacts(&tx, &mut rows)?;
-            rows
+            whole_board(&tx)?
         };
         if whole {
             let differences = difference.of_all(&tx)?;

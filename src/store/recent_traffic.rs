@@ -17,7 +17,7 @@ pub(super) type Figures = (i64, i64, i64);
 /// The first hour that counts in figures since `since`: an hour is stored by its start and
 /// counts when it starts at or after `since`.
 fn first_hour(since: i64) -> i64 {
-    since.div_euclid(3600) * 3600 + if since.rem_euclid(3600) == 0 { 0 } else { 3600 }
+    (since + 3599).div_euclid(3600) * 3600
 }
 
 /// How the kept sums differ from the figures since a second: the hours `from <= hour < to`
@@ -98,7 +98,7 @@ impl Store {
     /// hours that left it, when it is behind. Housekeeping that no reader needs in order to
     /// be right, so it never waits: when another writer holds the lock, it is left for the
     /// next load.
-    pub(crate) fn slide_recent_window(&self, since: i64) -> Result<()> {
+    pub(super) fn slide_recent_window(&self, since: i64) -> Result<()> {
         let wanted = first_hour(since);
         let kept: i64 = self
             .read()?
