@@ -167,6 +167,14 @@ impl Row {
         }
     }
 
+    /// A text cell that may be NULL, borrowed.
+    pub fn text_opt(&self, col: usize) -> Result<Option<&str>> {
+        match self.0.get(col) {
+            Some(Value::Null) => Ok(None),
+            _ => self.text(col).map(Some),
+        }
+    }
+
     pub fn get<T: FromValue>(&self, col: usize) -> Result<T> {
         let value = self.0.get(col).unwrap_or(&Value::Null);
         T::from_value(value).ok_or_else(|| {
