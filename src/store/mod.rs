@@ -38,6 +38,10 @@ use sql::Conn;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
+/// Changed pages a write transaction keeps in memory before it spills them to the file:
+/// 256 MiB of 16 KiB pages, as much as an import's cache.
+const SPILL_PAGES: i64 = 16_384;
+
 /// Why a database could not be opened, worded for the person who typed the path.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -186,6 +190,13 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(sqlite)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sqlite)?;
+        // SQLite's own 2 MB page cache, and no memory map of the file: a mapped page counts
+        // in the console's resident memory, and the kernel maps the neighbours of each page
+        // read too (in a file whose tables interleave, most of the file after one board
+        // load). A large write keeps its changed pages in memory rather than spill them into
+        // the WAL half way and write them again at commit; they are let go after it.
+        conn.pragma_update(None, "cache_spill", SPILL_PAGES)
             .map_err(sqlite)?;
         let mut conn = conn;
         migrations::set_up(&mut conn, path)?;
