@@ -32,7 +32,7 @@ pub(super) struct Difference {
 impl Difference {
     /// Read in the reader's transaction, so that sums and window are of one snapshot.
     pub(super) fn of(tx: &Tx, since: i64) -> Result<Difference> {
-        let kept: i64 = tx.query_one("SELECT since FROM recent_window", &[], |r| r.get(0))?;
+        let kept = kept_since(tx, "")?;
         let wanted = first_hour(since);
         Ok(if wanted >= kept {
             Difference {
@@ -100,10 +100,7 @@ impl Store {
     /// next load.
     pub(super) fn slide_recent_window(&self, since: i64) -> Result<()> {
         let wanted = first_hour(since);
-        let kept: i64 = self
-            .read()?
-            .query_one("SELECT since FROM recent_window", &[], |r| r.get(0))?;
-        if kept >= wanted {
+        if kept_since(&self.read()?, "")? >= wanted {
             return Ok(());
         }
         let Some(tx) = waits::write_now(&self.conn)? else {
@@ -120,12 +117,7 @@ impl Store {
 /// The slide itself, in a write transaction. On PostgreSQL the window's row is locked at
 /// once or not at all: a summary writer holds it (FOR SHARE) until its commit.
 fn slide(tx: &Tx, wanted: i64) -> Result<()> {
-    let lock = if tx.is_pg() { " FOR UPDATE NOWAIT" } else { "" };
-    let kept: i64 = tx.query_one(
-        &format!("SELECT since FROM recent_window{lock}"),
-        &[],
-        |r| r.get(0),
-    )?;
+    let kept = kept_since(tx, if tx.is_pg() { " FOR UPDATE NOWAIT" } else { "" })?;
     if kept >= wanted {
         return Ok(());
     }
@@ -158,6 +150,15 @@ fn slide(tx: &Tx, wanted: i64) -> Result<()> {
     }
     tx.execute("UPDATE recent_window SET since = ?1", &vals![wanted])?;
     Ok(())
+}
+
+/// Where the kept sums start, read with `lock` (a locking clause, or none).
+fn kept_since(tx: &Tx, lock: &str) -> Result<i64> {
+    tx.query_one(
+        &format!("SELECT since FROM recent_window{lock}"),
+        &[],
+        |r| r.get(0),
+    )
 }
 
 fn is_lock_not_available(e: &Error) -> bool {
