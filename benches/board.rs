@@ -33,7 +33,7 @@ fn rows(n: usize) -> Vec<BoardRow> {
             } else {
                 vec!["retail".into()]
             },
-            contact_text: format!("noc{i}@customer{i}.example +44207946{i:04}"),
+            account_code: format!("AC{i:07}"),
         })
         .collect()
 }

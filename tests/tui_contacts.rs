@@ -9,12 +9,13 @@ mod tui_harness;
 use carrierdesk::domain::{AuditEntry, Contact, ContactDraft, Currency, Customer};
 use carrierdesk::service::{PasswordChoice, Service, SettingChange};
 use carrierdesk::tui::clock::Clock;
+use carrierdesk::tui::msg::{Effect, Event};
 use carrierdesk::tui::screens::card::CardScreen;
 use carrierdesk::tui::screens::contact_delete::ContactDelete;
 use carrierdesk::tui::screens::contact_form::ContactFormScreen;
 use carrierdesk::tui::screens::field_form::FieldModel;
 use carrierdesk::tui::screens::global_contacts::GlobalContacts;
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Modifier;
 use tui_harness::Harness;
 
@@ -735,6 +736,54 @@ fn the_boards_phone_search_reads_national_numbers_and_opens_the_card_at_the_cont
     h.key(KeyCode::Char('/')).keys("Quayside");
     h.key(KeyCode::Enter).key(KeyCode::Enter);
     assert_eq!(h.app.top_as::<CardScreen>().unwrap().tab_title(), "Main");
+}
+
+#[test]
+fn the_board_finds_by_contact_when_the_database_answers_asking_one_search_at_a_time() {
+    let (_dir, path, mut service, harbour, _) = setup();
+    let mireille = add(
+        &mut service,
+        harbour,
+        "Mireille Osei",
+        "mireille.osei@harbour.example",
+        "",
+    );
+    let mut h = harness(service);
+    h.key(KeyCode::Char('/'));
+    // Typed while the database is busy: the keys are handled, their effects wait.
+    let mut waiting = Vec::new();
+    for c in "osei".chars() {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        waiting.extend(h.app.handle(Event::Key(key)));
+    }
+    let asked = waiting
+        .iter()
+        .filter(|e| matches!(e, Effect::FindInContacts(_)))
+        .count();
+    assert_eq!(asked, 1, "one question out at a time: {waiting:?}");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Customers  0 of 10") && screen.contains("searching contacts…"),
+        "{screen}"
+    );
+    // The answer for "o" asks again for "osei", and that answer finds Harbour Lines.
+    h.run(waiting);
+    let screen = h.screen();
+    assert!(screen.contains("Customers  1 of 10"), "{screen}");
+    assert!(screen.contains("Harbour Lines Ltd"), "{screen}");
+    assert!(!screen.contains("searching contacts"), "{screen}");
+
+    // A contact changed by another operator: the search is asked again, and the
+    // customer it no longer finds leaves the board.
+    let mut other = Service::open(&path).unwrap();
+    let mut draft = ContactDraft::from(&mireille.spec);
+    draft.email = "m.o@harbour.example".into();
+    other
+        .update_contact(&common::actor("bob"), mireille.id, mireille.version, &draft)
+        .unwrap();
+    h.poll();
+    let screen = h.screen();
+    assert!(screen.contains("Customers  0 of 10"), "{screen}");
 }
 
 #[test]

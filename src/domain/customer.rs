@@ -266,9 +266,9 @@ pub struct BoardRow {
     pub duration_24h: i64,
     /// Free labels, for the filter line (`tag:wholesale`).
     pub tags: Vec<String>,
-    /// The account code and the contacts' emails and phones, lower-cased, for search.
+    /// For search (the contacts are searched in the database: `search::ContactMatches`).
     #[serde(skip)]
-    pub contact_text: String,
+    pub account_code: String,
 }
 
 /// The board's sort key of a name: SQLite's NOCASE order (ASCII letters folded, then

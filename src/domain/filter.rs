@@ -521,7 +521,7 @@ mod tests {
             connected_24h: 0,
             duration_24h: 0,
             tags: tags.iter().map(|t| t.to_string()).collect(),
-            contact_text: String::new(),
+            account_code: String::new(),
         }
     }
 

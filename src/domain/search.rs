@@ -1,8 +1,9 @@
 //! The board's search as typed: words, a customer number (`#64`), or a phone number in any
-//! written form, matched against a customer's searchable text (id, name, account code and
-//! the contacts' emails and numbers, lower-cased).
+//! written form, matched against a customer's id, name and account code in memory and
+//! against its contacts' emails and numbers as the database answers for them.
 
 use super::phone;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Search {
@@ -50,18 +51,42 @@ impl Search {
         })
     }
 
-    /// Whether a board row is found: its id, its name (any case) and `search_text` (the
-    /// account code and contacts, lower-cased) are looked in, with no copy made: a
-    /// keystroke runs this over every customer.
-    pub fn matches_customer(&self, id: i64, name: &str, search_text: &str) -> bool {
+    /// The words to look for in contacts, each as its forms (any one will do): what
+    /// `ContactMatches` answers, word by word. A `#` number is no word.
+    pub fn words(&self) -> Vec<&[String]> {
+        self.terms
+            .iter()
+            .filter_map(|t| match t {
+                Term::AnyOf(forms) => Some(forms.as_slice()),
+                Term::Id(_) => None,
+            })
+            .collect()
+    }
+
+    /// Whether a board row is found: each term in its id, its name or its account code (any
+    /// case, no copy made: a keystroke runs this over every customer), or else in its
+    /// contacts, as far as `contacts` (the database's answer for this search) knows.
+    pub fn matches_customer(
+        &self,
+        id: i64,
+        name: &str,
+        account_code: &str,
+        contacts: Option<&ContactMatches>,
+    ) -> bool {
+        let contacts = contacts.filter(|c| c.search == *self);
         let id_text = id.to_string();
+        let mut word = 0;
         self.terms.iter().all(|t| match t {
             Term::Id(want) => *want == id,
-            Term::AnyOf(forms) => forms.iter().any(|f| {
-                id_text.contains(f.as_str())
-                    || contains_folded(name, f)
-                    || search_text.contains(f.as_str())
-            }),
+            Term::AnyOf(forms) => {
+                let at = word;
+                word += 1;
+                forms.iter().any(|f| {
+                    id_text.contains(f.as_str())
+                        || contains_folded(name, f)
+                        || contains_folded(account_code, f)
+                }) || contacts.is_some_and(|c| c.holds(at, id))
+            }
         })
     }
 
@@ -80,6 +105,38 @@ impl Search {
         });
         any && all
     }
+}
+
+/// The customers whose contacts hold each word of a search, as the database found them.
+/// The board keeps no contact text in memory (it would be half its memory), so a search
+/// finds by contact a moment after it finds by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactMatches {
+    pub search: Search,
+    /// For each of `search.words()`, the customers with a contact that holds it.
+    by_word: Vec<HashSet<i64>>,
+}
+
+impl ContactMatches {
+    /// `by_word` holds a list of customers for each of `search.words()`, in order.
+    pub fn new(search: Search, by_word: Vec<Vec<i64>>) -> ContactMatches {
+        let mut by_word: Vec<HashSet<i64>> = by_word
+            .into_iter()
+            .map(|ids| ids.into_iter().collect())
+            .collect();
+        by_word.resize_with(search.words().len(), HashSet::new);
+        ContactMatches { search, by_word }
+    }
+
+    /// Whether customer `id` has a contact that holds the `word`-th of `search.words()`.
+    pub fn holds(&self, word: usize, id: i64) -> bool {
+        self.by_word.get(word).is_some_and(|ids| ids.contains(&id))
+    }
+}
+
+/// Whether a contact's text holds one of a word's forms (lower-cased), in any case.
+pub fn holds_any(text: &str, forms: &[String]) -> bool {
+    forms.iter().any(|f| contains_folded(text, f))
 }
 
 /// Whether `text` contains `lower` (lower-cased) in any case: without a lower-cased copy
@@ -111,15 +168,33 @@ mod tests {
     }
 
     #[test]
-    fn a_customer_is_found_by_id_name_in_any_case_or_search_text() {
-        let s = Search::parse("ATLAS noc", None);
-        assert!(s.matches_customer(3, "Atlas Call Centre", "ac000003 noc@atlas.example"));
-        assert!(!s.matches_customer(3, "Atlas Call Centre", "ac000003"));
-        assert!(Search::parse("64", None).matches_customer(164, "Zed", ""));
-        assert!(Search::parse("#64", None).matches_customer(64, "Zed", ""));
-        assert!(!Search::parse("#64", None).matches_customer(640, "Zed 64", ""));
-        assert!(Search::parse("öre", None).matches_customer(1, "Malmö ÖREsund", ""));
-        assert!(!Search::parse("x", None).matches_customer(1, "Abc", "def"));
+    fn a_customer_is_found_by_id_name_or_account_code_in_any_case() {
+        let found =
+            |s: &str, id, name, code| Search::parse(s, None).matches_customer(id, name, code, None);
+        assert!(found("ATLAS ac0000", 3, "Atlas Call Centre", "AC000003"));
+        assert!(!found("atlas noc", 3, "Atlas Call Centre", "AC000003"));
+        assert!(found("64", 164, "Zed", ""));
+        assert!(found("#64", 64, "Zed", ""));
+        assert!(!found("#64", 640, "Zed 64", ""));
+        assert!(found("öre", 1, "Malmö ÖREsund", ""));
+        assert!(!found("x", 1, "Abc", "def"));
+    }
+
+    #[test]
+    fn a_word_found_only_in_contacts_counts_for_its_own_search_alone() {
+        let search = Search::parse("atlas #3 noc", None);
+        // "atlas" is in no contact, "noc" in customer 3's.
+        let contacts = ContactMatches::new(search.clone(), vec![vec![], vec![3]]);
+        assert!(search.matches_customer(3, "Atlas Call Centre", "", Some(&contacts)));
+        assert!(!search.matches_customer(3, "Atlas Call Centre", "", None));
+        let other = Search::parse("atlas #3 ops", None);
+        assert!(
+            !other.matches_customer(3, "Atlas Call Centre", "", Some(&contacts)),
+            "an answer for another search is not used"
+        );
+        // Words are counted apart from the `#` number: the second word is "noc".
+        let wrong_word = ContactMatches::new(search.clone(), vec![vec![3], vec![]]);
+        assert!(!search.matches_customer(3, "Zed", "", Some(&wrong_word)));
     }
 
     #[test]

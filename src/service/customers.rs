@@ -3,6 +3,7 @@
 use super::{KeptCustomer, Result, Service, ServiceError, commit};
 use crate::domain::audit::{diff, snapshot};
 use crate::domain::draft::{FieldError, changed_fields, check_customer, with_fields};
+use crate::domain::search::{ContactMatches, Search};
 use crate::domain::sip_user::NO_CHANNEL_CAPACITY;
 use crate::domain::summary::{Period, roll_up};
 use crate::domain::{
@@ -50,6 +51,13 @@ impl Service {
     /// a few customers changed, instead of the whole board.
     pub fn board_rows(&self, ids: &[i64], now: i64) -> Result<Vec<BoardRow>> {
         Ok(self.store.board_rows_of(ids, now - 24 * 3600)?)
+    }
+
+    /// Which customers' contacts hold each word of a board search: the board keeps no
+    /// contact text in memory.
+    pub fn contact_matches(&self, search: &Search) -> Result<ContactMatches> {
+        let by_word = self.store.customers_by_contacts(&search.words())?;
+        Ok(ContactMatches::new(search.clone(), by_word))
     }
 
     /// A customer's audit rows, newest first (the most recent ones).

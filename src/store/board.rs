@@ -3,9 +3,10 @@
 use super::Store;
 use super::recent_traffic::{Difference, Figures};
 use super::rows::{currency, status};
-use super::sql::{Dialect, Result, Row, Tx};
+use super::sql::{Dialect, Result, Row, Tx, Value};
 use crate::domain::BoardRow;
 use crate::domain::customer::split_tags;
+use crate::domain::search::holds_any;
 use crate::vals;
 use chrono::DateTime;
 
@@ -23,34 +24,15 @@ impl Store {
         let limit = limit.map_or_else(String::new, |l| format!("LIMIT {l}"));
         let by_name = tx.pick(BY_NAME);
         let difference = Difference::of(&tx, since)?;
-        let mut rows = if !whole {
+        let mut rows = if whole && !tx.is_pg() {
+            whole_board(&tx)?
+        } else {
             let sql = format!(
                 "SELECT {BOARD_COLUMNS} FROM customers c
                  LEFT JOIN recent_traffic t ON t.customer_id = c.id
                  ORDER BY {by_name} {limit}"
             );
-            let mut rows = tx.query(&sql, &[], board_row)?;
-            fill_contacts(&tx, &mut rows)?;
-            rows
-        } else if tx.is_pg() {
-            // Over a network each query costs a round trip: the contacts in the same query,
-            // gathered set-wise, rather than a query per customer.
-            let sql = format!(
-                "SELECT {BOARD_COLUMNS}, coalesce(k.text, '')
-                 FROM customers c LEFT JOIN recent_traffic t ON t.customer_id = c.id
-                 LEFT JOIN (SELECT customer_id,
-                                   string_agg(email || ' ' || phone || ' ' || mobile, ' ') AS text
-                            FROM contacts GROUP BY customer_id) k
-                        ON k.customer_id = c.id
-                 ORDER BY {by_name}"
-            );
-            tx.query(&sql, &[], |r| {
-                let mut row = board_row(r)?;
-                push_contacts(&mut row, &r.get::<String>(15)?);
-                Ok(row)
-            })?
-        } else {
-            whole_board(&tx)?
+            tx.query(&sql, &[], board_row)?
         };
         if whole {
             let differences = difference.of_all(&tx)?;
@@ -83,8 +65,56 @@ impl Store {
                 rows.push(row);
             }
         }
-        fill_contacts(&tx, &mut rows)?;
         Ok(rows)
+    }
+
+    /// For each word of a board search (its forms: any one will do), the customers with a
+    /// contact whose email, phone or mobile holds it in any case, each customer once.
+    pub fn customers_by_contacts(&self, words: &[&[String]]) -> Result<Vec<Vec<i64>>> {
+        let tx = self.read()?;
+        if tx.is_pg() {
+            // Over a network only the matches come back.
+            return words
+                .iter()
+                .map(|forms| {
+                    let holds = (1..=forms.len())
+                        .map(|k| {
+                            format!(
+                                "strpos(lower(email || ' ' || phone || ' ' || mobile), ?{k}) > 0"
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" OR ");
+                    let params: Vec<Value> = forms.iter().map(Value::from).collect();
+                    tx.query(
+                        &format!("SELECT DISTINCT customer_id FROM contacts WHERE {holds}"),
+                        &params,
+                        |r| r.get(0),
+                    )
+                })
+                .collect();
+        }
+        // SQLite's lower() folds ASCII letters only: the contacts are read in storage order,
+        // one reused row, and matched here in any case as names are.
+        let mut found = vec![Vec::new(); words.len()];
+        tx.each(
+            "SELECT customer_id, email, phone, mobile FROM contacts",
+            &[],
+            |r| {
+                let texts = [r.text(1)?, r.text(2)?, r.text(3)?];
+                for (ids, forms) in found.iter_mut().zip(words) {
+                    if texts.iter().any(|t| holds_any(t, forms)) {
+                        ids.push(r.get(0)?);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        for ids in &mut found {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        Ok(found)
     }
 }
 
@@ -101,7 +131,7 @@ const BOARD_COLUMNS: &str =
     c.channels_in_use, c.cps, c.last_call_at, c.tags, c.account_code,
     coalesce(t.attempts, 0), coalesce(t.connected, 0), coalesce(t.duration_s, 0)";
 
-/// A board row as read with BOARD_COLUMNS; its contacts come after.
+/// A board row as read with BOARD_COLUMNS.
 fn board_row(r: &Row) -> Result<BoardRow> {
     // Texts parsed here are borrowed, not copied: the whole board reads 100,000 rows.
     let last = r.text_opt(9)?;
@@ -122,8 +152,7 @@ fn board_row(r: &Row) -> Result<BoardRow> {
         connected_24h: r.get(13)?,
         duration_24h: r.get(14)?,
         tags: split_tags(r.text(10)?),
-        // The account code, then the contacts' (push_contacts adds them).
-        contact_text: r.get(11)?,
+        account_code: r.get(11)?,
     })
 }
 
@@ -134,27 +163,9 @@ fn add_figures(row: &mut BoardRow, (attempts, connected, duration): Figures) {
     row.duration_24h += duration;
 }
 
-/// Adds a contact's text to what the board searches, lower-cased as the search is.
-fn push_contacts(row: &mut BoardRow, text: &str) {
-    row.contact_text.push(' ');
-    row.contact_text.push_str(text);
-    lower_in_place(&mut row.contact_text);
-}
-
-/// Lower-cases search text, in place where it is ASCII (as nearly all of it is).
-fn lower_in_place(text: &mut String) {
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-    } else {
-        *text = text.to_lowercase();
-    }
-}
-
-/// Every board row on SQLite, each table read once in the order it is stored: walking the
-/// name index instead costs a seek into the table per customer, and another per customer
-/// for its contacts. The order by name comes from the name index alone (no table read, no
-/// sort here), and each row's search text is put together in one allocation: for 100,000
-/// customers, growing 100,000 strings contact by contact cost more than reading them.
+/// Every board row on SQLite, the table read once in the order it is stored: walking the
+/// name index instead costs a seek into the table per customer. The order by name comes
+/// from the name index alone (no table read, no sort here).
 fn whole_board(tx: &Tx) -> Result<Vec<BoardRow>> {
     let by_id = tx.query(
         &format!(
@@ -164,42 +175,9 @@ fn whole_board(tx: &Tx) -> Result<Vec<BoardRow>> {
         &[],
         board_row,
     )?;
-    // Looked up in the ids alone: a row is 176 bytes, an id 8.
+    // Looked up in the ids alone, which fit in the CPU's cache far better than the rows.
     let ids: Vec<i64> = by_id.iter().map(|row| row.id).collect();
-    let at = |id: i64| ids.binary_search(&id).ok();
-    // The contacts' text in one buffer, each piece with the row it belongs to.
-    let mut text = String::new();
-    let mut pieces: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-    tx.each(
-        "SELECT customer_id, email, phone, mobile FROM contacts",
-        &[],
-        |r| {
-            if let Some(i) = at(r.get(0)?) {
-                for column in 1..4 {
-                    let start = text.len();
-                    text.push_str(r.text(column)?);
-                    pieces.push((i, start..text.len()));
-                }
-            }
-            Ok(())
-        },
-    )?;
-    // Stable: a customer's contacts keep their order.
-    pieces.sort_by_key(|(i, _)| *i);
     let mut by_id: Vec<Option<BoardRow>> = by_id.into_iter().map(Some).collect();
-    let mut pieces = pieces.as_slice();
-    for (i, slot) in by_id.iter_mut().enumerate() {
-        let Some(row) = slot else { continue };
-        let own = pieces.iter().take_while(|(of, _)| *of == i).count();
-        let search = &mut row.contact_text;
-        search.reserve_exact(own + pieces[..own].iter().map(|(_, r)| r.len()).sum::<usize>());
-        for (_, range) in &pieces[..own] {
-            search.push(' ');
-            search.push_str(&text[range.clone()]);
-        }
-        lower_in_place(search);
-        pieces = &pieces[own..];
-    }
     let order = tx.query("SELECT id FROM customers c ORDER BY c.name", &[], |r| {
         r.get::<i64>(0)
     })?;
@@ -210,21 +188,4 @@ fn whole_board(tx: &Tx) -> Result<Vec<BoardRow>> {
         }
     }
     Ok(rows)
-}
-
-/// The contacts' text of each row, by a short index walk per customer: measured faster than
-/// one GROUP BY over every contact, and just as good for a first screen of a few hundred
-/// rows as for all of them.
-fn fill_contacts(tx: &Tx, rows: &mut [BoardRow]) -> Result<()> {
-    let contacts = tx.pick(Dialect {
-        sqlite: "SELECT coalesce(group_concat(email || ' ' || phone || ' ' || mobile, ' '), '')
-             FROM contacts WHERE customer_id = ?1",
-        pg: "SELECT coalesce(string_agg(email || ' ' || phone || ' ' || mobile, ' '), '')
-             FROM contacts WHERE customer_id = ?1",
-    });
-    for row in rows {
-        let text: String = tx.query_one(contacts, &vals![row.id], |r| r.get(0))?;
-        push_contacts(row, &text);
-    }
-    Ok(())
 }

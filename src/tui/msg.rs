@@ -8,6 +8,7 @@ use crate::domain::change::Changes;
 use crate::domain::contact::Category;
 use crate::domain::message::{Kind, Outgoing, Template};
 use crate::domain::rate_card::{Card, PrefixTable, Version};
+use crate::domain::search::{ContactMatches, Search};
 use crate::domain::summary::Period;
 use crate::domain::{
     AuditEntry, BoardRow, BulkChange, BulkEdit, Cdr, Contact, ContactDraft, Customer, FieldError,
@@ -49,6 +50,8 @@ pub enum Reply {
         rows: Result<Vec<BoardRow>, String>,
         gone: Vec<i64>,
     },
+    /// The customers whose contacts hold a board search's words.
+    ContactMatches(Result<ContactMatches, String>),
     CardLoaded(i64, Result<CardData, String>),
     AuditLoaded(i64, Result<Vec<AuditEntry>, String>),
     SummaryLoaded {
@@ -295,6 +298,8 @@ pub enum Effect {
     LoadBoard,
     /// Only these customers' board rows: one changed, the other 999,999 did not.
     LoadBoardRows(Vec<i64>),
+    /// The customers whose contacts hold this search's words (the board's `/`).
+    FindInContacts(Search),
     LoadCard(i64),
     LoadAudit(i64),
     /// Create (no id yet) or update a customer; `stay` is carried back to the form.
@@ -518,6 +523,7 @@ impl Effect {
             Effect::LoadBoardFirst => "load board (first screen)",
             Effect::LoadBoard => "load board",
             Effect::LoadBoardRows(_) => "load board rows",
+            Effect::FindInContacts(_) => "search contacts",
             Effect::LoadCard(_) => "load card",
             Effect::LoadAudit(_) => "load audit",
             Effect::SaveCustomer { .. } => "save customer",
@@ -566,6 +572,7 @@ impl Effect {
             Effect::LoadBoardFirst
                 | Effect::LoadBoard
                 | Effect::LoadBoardRows(_)
+                | Effect::FindInContacts(_)
                 | Effect::LoadCard(_)
                 | Effect::LoadAudit(_)
                 | Effect::LoadSummary { .. }

@@ -44,6 +44,9 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
                 gone: Vec::new(),
             },
         },
+        Effect::FindInContacts(search) => {
+            Reply::ContactMatches(service.contact_matches(&search).map_err(|e| e.to_string()))
+        }
         Effect::LoadAudit(id) => {
             Reply::AuditLoaded(id, service.audit(id).map_err(|e| e.to_string()))
         }

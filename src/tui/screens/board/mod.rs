@@ -61,6 +61,9 @@ pub struct BoardScreen {
     choices: Vec<String>,
     /// Ctrl-P and Ctrl-N through the searches and the filters entered before.
     recall: Recall,
+    /// A search's contacts are being looked up: one question at a time, so fast typing
+    /// does not queue a scan of every contact per key.
+    asking: bool,
 }
 
 impl Default for BoardScreen {
@@ -86,12 +89,39 @@ impl BoardScreen {
             confirm_unmark: false,
             choices: Vec::new(),
             recall: Recall::default(),
+            asking: false,
         }
+    }
+
+    /// The search as typed now, on the board at once; its contacts are asked after.
+    fn searched(&mut self, cx: &mut Cx) {
+        self.board.set_search(self.search.text());
+        self.ask_contacts(cx);
+    }
+
+    /// Asks the database which customers' contacts hold the search's words, unless a
+    /// question is out already: its answer asks again for a search typed meanwhile.
+    fn ask_contacts(&mut self, cx: &mut Cx) {
+        if !self.asking
+            && let Some(search) = self.board.contacts_to_find()
+        {
+            self.asking = true;
+            cx.run(Effect::FindInContacts(search));
+        }
+    }
+
+    /// Whether what the search finds in contacts is still to come (the view says so).
+    fn finding_contacts(&self) -> bool {
+        self.asking || self.board.contacts_to_find().is_some()
     }
 
     /// Loads what `changes` touch: the changed customers' rows, or all of them when too
     /// many changed to name.
-    fn reload(&self, changes: &Changes, cx: &mut Cx) {
+    fn reload(&mut self, changes: &Changes, cx: &mut Cx) {
+        if changes.touches(Topic::Contacts) {
+            self.board.contacts_changed();
+            self.ask_contacts(cx);
+        }
         let topics = [Topic::Customers, Topic::Summaries, Topic::Contacts];
         match changes.customers_in(&topics) {
             None => cx.run(Effect::LoadBoard),
@@ -170,19 +200,19 @@ impl Screen for BoardScreen {
         true
     }
 
-    fn on_key(&mut self, key: KeyEvent, _cx: &mut Cx) {
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
         self.choices.clear();
         match self.typing {
-            Typing::Search if self.search.key(key) => self.board.set_search(self.search.text()),
+            Typing::Search if self.search.key(key) => self.searched(cx),
             Typing::Filter if self.filter.key(key) => self.board.set_filter(self.filter.text()),
             _ => return,
         }
         self.recall.reset();
     }
 
-    fn on_paste(&mut self, text: &str, _cx: &mut Cx) {
+    fn on_paste(&mut self, text: &str, cx: &mut Cx) {
         match self.typing {
-            Typing::Search if self.search.paste(text) => self.board.set_search(self.search.text()),
+            Typing::Search if self.search.paste(text) => self.searched(cx),
             Typing::Filter if self.filter.paste(text) => self.board.set_filter(self.filter.text()),
             _ => {}
         }
@@ -215,7 +245,7 @@ impl Screen for BoardScreen {
             Action::Older | Action::Newer if self.typing == Typing::Search => {
                 let older = action == Action::Older;
                 if cx.recall(&mut self.recall, HistoryLine::Search, older, &mut self.search) {
-                    board.set_search(self.search.text());
+                    self.searched(cx);
                 }
             }
             Action::Older | Action::Newer if self.typing == Typing::Filter => {
@@ -327,6 +357,8 @@ impl Screen for BoardScreen {
                 Ok(rows) if complete || !self.board.complete => {
                     self.board.country = country;
                     self.board.set_rows(rows, complete);
+                    // The country reads a phone number searched for.
+                    self.ask_contacts(cx);
                 }
                 Ok(_) => {}
                 Err(e) => cx.error(e),
@@ -335,6 +367,16 @@ impl Screen for BoardScreen {
                 Ok(rows) => self.board.patch(rows, &gone),
                 Err(e) => cx.error(e),
             },
+            Reply::ContactMatches(found) => {
+                self.asking = false;
+                match found {
+                    Ok(found) => {
+                        self.board.set_contact_matches(found);
+                        self.ask_contacts(cx);
+                    }
+                    Err(e) => cx.error(format!("Contacts not searched: {e}")),
+                }
+            }
             Reply::EditReady(Ok(customer)) => cx.open(CustomerFormScreen::edit(&customer)),
             Reply::EditReady(Err(e)) => cx.error(e),
             Reply::ColumnsChosen(columns) => {

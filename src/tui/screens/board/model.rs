@@ -1,12 +1,13 @@
 //! The customers board's state: all rows in memory, and a view of indices into them that
 //! search, the status filter and the sort produce. Filtering runs on the UI thread over
-//! memory, so a keystroke never waits on the database.
+//! memory, so a keystroke never waits on the database; what the search finds in contacts
+//! joins the view when the database answers.
 
 use crate::domain::board_columns::{ColumnId, SortKey};
 use crate::domain::completion::Completion;
 use crate::domain::customer::folded_name;
 use crate::domain::filter;
-use crate::domain::search::Search;
+use crate::domain::search::{ContactMatches, Search};
 use crate::domain::{BoardRow, Filter, Status};
 use std::collections::HashSet;
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +23,10 @@ pub struct Board {
     /// First row shown; kept by the view so the cursor stays visible.
     pub offset: usize,
     pub search: String,
+    /// The database's answer for the contacts of a search: used while it is this search's.
+    contacts: Option<ContactMatches>,
+    /// A contact changed since that answer: it stays in use until a fresh one comes.
+    contacts_stale: bool,
     /// The `default_country` setting, for phone numbers searched in a national form.
     pub country: Option<String>,
     pub status_filter: Option<Status>,
@@ -139,6 +144,32 @@ impl Board {
         self.refilter(selected);
     }
 
+    /// The search to ask the database about, when its words have no answer yet.
+    pub fn contacts_to_find(&self) -> Option<Search> {
+        let search = self.parsed_search();
+        let answered =
+            !self.contacts_stale && self.contacts.as_ref().is_some_and(|c| c.search == search);
+        (!answered && !search.words().is_empty()).then_some(search)
+    }
+
+    /// The database's answer for the contacts of a search: rows found through a contact
+    /// join the view if it is still the search typed.
+    pub fn set_contact_matches(&mut self, found: ContactMatches) {
+        let selected = self.selected().map(|r| r.id);
+        self.contacts_stale = self.contacts_stale && found.search != self.parsed_search();
+        self.contacts = Some(found);
+        self.refilter(selected);
+    }
+
+    /// A contact changed: the search's answer is asked for again.
+    pub fn contacts_changed(&mut self) {
+        self.contacts_stale = true;
+    }
+
+    fn parsed_search(&self) -> Search {
+        Search::parse(&self.search, self.country.as_deref())
+    }
+
     /// Sets the filter line; the board follows it whenever it parses.
     pub fn set_filter(&mut self, text: String) {
         let selected = self.selected().map(|r| r.id);
@@ -240,7 +271,8 @@ impl Board {
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
-        let search = Search::parse(&self.search, self.country.as_deref());
+        let search = self.parsed_search();
+        let contacts = self.contacts.as_ref();
         let status = self.status_filter;
         let filter = self.filter.as_ref();
         self.view = (0..self.rows.len())
@@ -248,7 +280,7 @@ impl Board {
             .filter(|&i| filter.is_none_or(|f| f.matches(&self.rows[i])))
             .filter(|&i| {
                 let row = &self.rows[i];
-                search.matches_customer(row.id, &row.name, &row.contact_text)
+                search.matches_customer(row.id, &row.name, &row.account_code, contacts)
             })
             .collect();
         self.sort_view();
@@ -281,7 +313,7 @@ mod tests {
     use super::*;
     use crate::domain::Currency;
 
-    fn row(id: i64, name: &str, status: Status, balance: i64, contact: &str) -> BoardRow {
+    fn row(id: i64, name: &str, status: Status, balance: i64, account: &str) -> BoardRow {
         BoardRow {
             id,
             name: name.into(),
@@ -297,7 +329,7 @@ mod tests {
             connected_24h: 0,
             duration_24h: 0,
             tags: Vec::new(),
-            contact_text: contact.into(),
+            account_code: account.into(),
         }
     }
 
@@ -305,27 +337,9 @@ mod tests {
         let mut b = Board::default();
         b.set_rows(
             vec![
-                row(
-                    1,
-                    "Atlas Voice",
-                    Status::Active,
-                    500,
-                    "ops@atlas.example +4420",
-                ),
-                row(
-                    2,
-                    "Bluewave Tel",
-                    Status::Inactive,
-                    -20,
-                    "noc@bluewave.example",
-                ),
-                row(
-                    3,
-                    "Crescent Carrier",
-                    Status::Active,
-                    90,
-                    "billing@crescent.example +3312",
-                ),
+                row(1, "Atlas Voice", Status::Active, 500, "AT-7701"),
+                row(2, "Bluewave Tel", Status::Inactive, -20, "BW-4402"),
+                row(3, "Crescent Carrier", Status::Active, 90, "CR-5503"),
             ],
             true,
         );
@@ -337,29 +351,53 @@ mod tests {
     }
 
     #[test]
-    fn search_matches_name_id_email_and_phone() {
+    fn search_matches_name_id_and_account_code_at_once() {
         let mut b = board();
         b.set_search("blue".into());
         assert_eq!(names(&b), ["Bluewave Tel"]);
         b.set_search("3".into());
         assert_eq!(names(&b), ["Crescent Carrier"]);
-        b.set_search("+4420".into());
-        assert_eq!(names(&b), ["Atlas Voice"]);
-        b.set_search("crescent.example billing".into());
-        assert_eq!(names(&b), ["Crescent Carrier"]);
-        // "2" is in Atlas's phone number too; "#2" is customer 2 alone.
-        b.set_search("2".into());
+        b.set_search("bw-44".into());
+        assert_eq!(names(&b), ["Bluewave Tel"]);
+        // "0" is in every account code; "#2" is customer 2 alone.
+        b.set_search("0".into());
         assert_eq!(
             names(&b),
             ["Atlas Voice", "Bluewave Tel", "Crescent Carrier"]
         );
         b.set_search("#2".into());
         assert_eq!(names(&b), ["Bluewave Tel"]);
-        // A number however it is read out: spaces, dashes, brackets.
-        b.set_search("+44 20".into());
-        assert_eq!(names(&b), ["Atlas Voice"]);
-        b.set_search("(33) 12".into());
+        assert!(
+            b.contacts_to_find().is_none(),
+            "a number alone asks no contact"
+        );
+    }
+
+    #[test]
+    fn words_only_a_contact_holds_find_their_customer_once_the_database_answers() {
+        let mut b = board();
+        b.set_search("crescent billing".into());
+        assert!(names(&b).is_empty());
+        let asked = b.contacts_to_find().expect("the contacts are asked");
+        // "crescent" is in no contact, "billing" in customer 3's.
+        b.set_contact_matches(ContactMatches::new(asked.clone(), vec![vec![], vec![3]]));
         assert_eq!(names(&b), ["Crescent Carrier"]);
+        assert!(b.contacts_to_find().is_none(), "answered");
+
+        // Another search does not use that answer, and asks its own.
+        b.set_search("billing".into());
+        assert!(names(&b).is_empty());
+        assert_ne!(b.contacts_to_find(), Some(asked.clone()));
+
+        // A contact changed: the answer stays in use until the new one comes.
+        b.set_search("crescent billing".into());
+        assert_eq!(names(&b), ["Crescent Carrier"]);
+        b.contacts_changed();
+        assert_eq!(b.contacts_to_find(), Some(asked.clone()));
+        assert_eq!(names(&b), ["Crescent Carrier"]);
+        b.set_contact_matches(ContactMatches::new(asked, vec![vec![], vec![]]));
+        assert!(names(&b).is_empty());
+        assert!(b.contacts_to_find().is_none());
     }
 
     #[test]
@@ -387,7 +425,7 @@ mod tests {
         let mut b = board();
         b.move_to(2); // Crescent
         b.toggle_mark();
-        let renamed = row(2, "Zephyr Tel", Status::Active, -20, "noc@zephyr.example");
+        let renamed = row(2, "Zephyr Tel", Status::Active, -20, "ZT-4402");
         let added = row(4, "Bravo Net", Status::Active, 0, "");
         b.patch(vec![renamed, added], &[3]);
         assert_eq!(names(&b), ["Atlas Voice", "Bravo Net", "Zephyr Tel"]);

@@ -76,6 +76,7 @@ impl Fit {
 /// Draws the board; records the page height, the scroll offset, where the rows start
 /// (for clicks) and how many columns fit (for sorting).
 pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
+    let finding = screen.finding_contacts();
     let columns = &screen.columns;
     let board = &mut screen.board;
     let show_search = screen.typing == Typing::Search || !board.search.is_empty();
@@ -142,9 +143,21 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &mut BoardScreen, ui: &Ui) {
     frame.render_widget(Paragraph::new(sign).style(bold), sign_area);
     if show_search {
         let cyan = Style::new().fg(Color::Cyan);
-        let [label, field] =
-            Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(search);
+        // Rows found through a contact come when the database answers, a moment after.
+        let note = if finding {
+            " searching contacts…"
+        } else {
+            ""
+        };
+        let [label, field, note_area] = Layout::horizontal([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(Span::raw(note).width() as u16),
+        ])
+        .areas(search);
         frame.render_widget(Paragraph::new("/").style(cyan), label);
+        let gray = Style::new().fg(Color::DarkGray);
+        frame.render_widget(Paragraph::new(note).style(gray), note_area);
         let typing = screen.typing == Typing::Search;
         screen.search.draw(frame, field, cyan, typing);
     }
