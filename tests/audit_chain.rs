@@ -5,6 +5,7 @@
 
 mod common;
 
+use carrierdesk::domain::BulkEdit;
 use carrierdesk::domain::audit_chain::{ChainRow, link};
 use carrierdesk::service::SettingChange;
 use carrierdesk::store::Location;
@@ -131,6 +132,43 @@ fn an_untouched_log_verifies_and_its_head_is_an_anchor() {
             id
         );
         assert_eq!(verify(&db, &["--anchor", &anchor]), None);
+    }
+}
+
+#[test]
+fn a_bulk_edit_chains_one_audit_row_a_customer_in_their_order() {
+    for mut db in each_engine(150, 0) {
+        let engine = db.engine;
+        let before = db.raw.count("SELECT max(id) FROM audit_log");
+        let ids: Vec<i64> = (1..=150).collect();
+        let edit = BulkEdit {
+            channels: Some("77".into()),
+            ..BulkEdit::default()
+        };
+        let report = db.service.bulk_apply(&actor("bob"), &ids, &edit).unwrap();
+        assert_eq!(report.changed, 150, "{engine}");
+        let written = db.raw.query(&format!(
+            "SELECT id, row_id, operator, data FROM audit_log WHERE id > {before} ORDER BY id"
+        ));
+        assert_eq!(written.len(), 150, "{engine}");
+        for (n, row) in written.iter().enumerate() {
+            // In the customers' order, ids following on from the chain's last.
+            assert_eq!(row[0], Value::Int(before + 1 + n as i64), "{engine}");
+            assert_eq!(row[1], Value::Int(ids[n]), "{engine}");
+            assert_eq!(row[2], Value::Text("bob".into()), "{engine}");
+            let Value::Text(data) = &row[3] else {
+                panic!("{engine}: {row:?}")
+            };
+            assert!(data.contains(r#""new":77"#), "{engine}: {data}");
+        }
+        // The chain is whole, and the next single edit links on.
+        assert_eq!(verify(&db, &[]), None, "{engine}");
+        let one = BulkEdit {
+            cps: Some("9".into()),
+            ..BulkEdit::default()
+        };
+        db.service.bulk_apply(&actor("ann"), &[3], &one).unwrap();
+        assert_eq!(verify(&db, &[]), None, "{engine}");
     }
 }
 
