@@ -7,8 +7,10 @@
 //!   BOARD_DB=/tmp/big.db cargo bench --bench board_load
 //!
 //! Each load is timed on its own; RssAnon and RssFile (from /proc/self/status) are read
-//! after the last one, with the board still held, as in a console that has loaded.
+//! after the last one, with the board still held, as in a console that has loaded. Then
+//! three searches in the contacts, as the board asks the database after a keystroke.
 
+use carrierdesk::domain::search::Search;
 use carrierdesk::service::Service;
 use carrierdesk::tui::screens::board::BoardScreen;
 use std::time::Instant;
@@ -50,5 +52,20 @@ fn main() {
         if line.starts_with("RssAnon") || line.starts_with("RssFile") {
             println!("{line}");
         }
+    }
+    // What a search finds through contacts comes a moment after the keystroke: how long.
+    for typed in ["kofi", "haddad nordlink", "06549 548745"] {
+        let search = Search::parse(typed, Some("DE"));
+        let started = Instant::now();
+        let found = service
+            .contact_matches(&search)
+            .expect("search the contacts");
+        let customers = (0..search.words().len())
+            .map(|w| (1..=100_000).filter(|id| found.holds(w, *id)).count())
+            .collect::<Vec<_>>();
+        println!(
+            "contacts searched for {typed:?} in {:.1} ms: customers by word {customers:?}",
+            started.elapsed().as_secs_f64() * 1e3
+        );
     }
 }
