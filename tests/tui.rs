@@ -2138,3 +2138,24 @@ fn a_failed_scheduled_change_is_tried_again_with_r_or_dismissed_with_x() {
         h.screen()
     );
 }
+
+#[test]
+fn an_open_boards_24_hour_figures_move_on_with_the_clock_when_nothing_is_written() {
+    let (_dir, _path, service) = common::demo_db_at(6, 2, common::NOW);
+    let mut h = Harness::at(service, 160, 30, Clock::Fixed(common::NOW));
+    let attempts = |h: &Harness| -> i64 {
+        let board = &h.app.find::<BoardScreen>().unwrap().board;
+        board.window(0, 10).map(|r| r.attempts_24h).sum()
+    };
+    assert!(attempts(&h) > 0, "the demo's last day has calls");
+    assert!(h.db.hour_passed().is_none(), "the same hour");
+
+    // Two days on, with no call since: the last 24 hours hold none.
+    let later = Clock::Fixed(common::NOW + 2 * 24 * 3600);
+    h.app.clock = later;
+    h.db.session.clock = later;
+    let reply = h.db.hour_passed().expect("an hour has passed");
+    h.reply(reply);
+    assert_eq!(attempts(&h), 0, "{}", h.screen());
+    assert!(h.db.hour_passed().is_none(), "reported once an hour");
+}

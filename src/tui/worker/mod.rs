@@ -19,7 +19,7 @@ use crate::cdr::request::ImportRequest;
 use crate::config::Config;
 use crate::domain::Actor;
 use crate::domain::board_columns::ColumnId;
-use crate::domain::change::Changes;
+use crate::domain::change::{Change, Changes, Topic};
 use crate::service::Service;
 use crate::store::listen::{Heard, Listener};
 use crate::store::{Location, Patience, RunningJob};
@@ -68,17 +68,34 @@ pub struct Database {
     seen: Option<i64>,
     /// A write that another operator's job (an import) kept from the lock, not run (see `run`).
     deferred: Option<(Effect, RunningJob)>,
+    /// The clock's hour at the last look (`hour_passed`).
+    hour: i64,
 }
 
 impl Database {
     pub fn new(service: Service, session: Session) -> Database {
         let seen = service.change_seq().ok();
+        let hour = hour_of(session.clock);
         Database {
             service,
             session,
             seen,
             deferred: None,
+            hour,
         }
+    }
+
+    /// The last-24-hour figures move on with the clock even when nothing is written: on
+    /// each new hour, every customer's summary is reported changed, which reloads the
+    /// board's figures (and a card's Summary) for the hours that left the window.
+    pub fn hour_passed(&mut self) -> Option<Reply> {
+        let hour = hour_of(self.session.clock);
+        if std::mem::replace(&mut self.hour, hour) == hour {
+            return None;
+        }
+        let mut changes = Changes::new();
+        changes.merge(Change::many(Topic::Summaries));
+        Some(Reply::Changed(changes))
     }
 
     /// Runs one effect; its reply, then what it (or anyone) committed meanwhile. Where the
@@ -159,6 +176,10 @@ impl Database {
             }
         }
     }
+}
+
+fn hour_of(clock: Clock) -> i64 {
+    clock.now().div_euclid(3600)
 }
 
 /// A handle to the database thread. Dropping it stops the thread.
@@ -253,6 +274,11 @@ fn serve(
                 if idle.is_multiple_of(APPLY_DUE_EVERY)
                     && importing.load(Ordering::SeqCst) == 0
                     && let Some(reply) = apply_due(&mut db.service)
+                    && !send(reply)
+                {
+                    return;
+                }
+                if let Some(reply) = db.hour_passed()
                     && !send(reply)
                 {
                     return;
