@@ -7,9 +7,10 @@ mod common;
 mod tui_harness;
 
 use carrierdesk::domain::{AuditEntry, Contact, ContactDraft, Currency, Customer};
+use carrierdesk::domain::{Change, Changes, Topic};
 use carrierdesk::service::{PasswordChoice, Service, SettingChange};
 use carrierdesk::tui::clock::Clock;
-use carrierdesk::tui::msg::{Effect, Event};
+use carrierdesk::tui::msg::{Effect, Event, Reply};
 use carrierdesk::tui::screens::card::CardScreen;
 use carrierdesk::tui::screens::contact_delete::ContactDelete;
 use carrierdesk::tui::screens::contact_form::ContactFormScreen;
@@ -784,6 +785,48 @@ fn the_board_finds_by_contact_when_the_database_answers_asking_one_search_at_a_t
     h.poll();
     let screen = h.screen();
     assert!(screen.contains("Customers  0 of 10"), "{screen}");
+}
+
+#[test]
+fn a_contact_changed_while_the_search_is_out_is_searched_again_when_the_answer_comes() {
+    let (_dir, _path, mut service, harbour, _) = setup();
+    add(
+        &mut service,
+        harbour,
+        "Mireille Osei",
+        "mireille.osei@harbour.example",
+        "",
+    );
+    let mut h = harness(service);
+    h.key(KeyCode::Char('/'));
+    let key = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE);
+    let asked = h.app.handle(Event::Key(key));
+    let [Effect::FindInContacts(_)] = asked.as_slice() else {
+        panic!("one question: {asked:?}")
+    };
+    // On PostgreSQL a change is heard apart from the answers: here, before the answer.
+    let mut changes = Changes::new();
+    changes.merge(Change::ids(Topic::Contacts, [harbour]));
+    let meanwhile = h
+        .app
+        .handle(Event::Reply(Box::new(Reply::Changed(changes))));
+    assert!(
+        !meanwhile
+            .iter()
+            .any(|e| matches!(e, Effect::FindInContacts(_))),
+        "still one question at a time: {meanwhile:?}"
+    );
+    // The answer may predate the change: the search is asked again.
+    let mut again = Vec::new();
+    for effect in asked {
+        for reply in h.db.run(effect) {
+            again.extend(h.app.handle(Event::Reply(Box::new(reply))));
+        }
+    }
+    assert!(
+        again.iter().any(|e| matches!(e, Effect::FindInContacts(_))),
+        "{again:?}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::Location;
 use super::Store;
-use super::recent_traffic::{Difference, Figures};
+use super::recent_traffic::{Difference, Figures, kept_since};
 use super::rows::{currency, status};
 use super::sql::{Conn, Dialect, Result, Row, Tx, Value};
 use crate::domain::BoardRow;
@@ -173,31 +173,46 @@ fn add_figures(row: &mut BoardRow, (attempts, connected, duration): Figures) {
 /// by name comes from the name index alone (no table read, no sort here).
 ///
 /// The two halves may come from two snapshots, if another operator commits between their
-/// starts. The change log reports that commit to the console after the load, and its rows
-/// are loaded again then, as for any commit after a load.
+/// starts. A commit to customers or their traffic is reported by the change log after the
+/// load, and its rows are loaded again then, as for any commit after a load. A move of the
+/// kept sums' window is not, and the figures are corrected against the first snapshot's
+/// window: when the second saw another, this connection reads that half itself.
 fn whole_board(tx: &Tx, path: &Path) -> Result<Vec<BoardRow>> {
-    let last: i64 = tx.query_one("SELECT coalesce(max(id), 0) FROM customers", &[], |r| {
-        r.get(0)
-    })?;
-    let half = last / 2;
+    let (first, last): (i64, i64) = tx.query_one(
+        "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM customers",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let half = first + (last - first) / 2;
+    let window = kept_since(tx, "")?;
     let (lower, upper) = std::thread::scope(|s| {
-        let upper = s.spawn(move || {
+        let upper = s.spawn(move || -> Result<(i64, Vec<BoardRow>)> {
             let conn = rusqlite::Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             // One walk of the table: a page cache would hold pages never read again.
             conn.pragma_update(None, "cache_size", -256)?;
-            customers_between(&Conn::Sqlite(conn).read()?, half, i64::MAX)
+            let conn = Conn::Sqlite(conn);
+            let tx = conn.read()?;
+            Ok((
+                kept_since(&tx, "")?,
+                customers_between(&tx, half, i64::MAX)?,
+            ))
         });
         (customers_between(tx, i64::MIN, half), upper.join())
     });
     let mut by_id = lower?;
     match upper {
-        Ok(Ok(rows)) => by_id.extend(rows),
-        // Whatever kept the second connection from reading, this one reads it all.
-        failed => {
-            tracing::warn!(?failed, "the board's second reader failed");
+        Ok(Ok((since, rows))) if since == window => by_id.extend(rows),
+        // Another window, or whatever kept the second connection from reading.
+        other => {
+            let why = match other {
+                Ok(Ok(_)) => "it saw the window moved".to_string(),
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "its thread panicked".to_string(),
+            };
+            tracing::warn!("the board's second reader's half read again: {why}");
             by_id.extend(customers_between(tx, half, i64::MAX)?);
         }
     }

@@ -153,7 +153,7 @@ fn slide(tx: &Tx, wanted: i64) -> Result<()> {
 }
 
 /// Where the kept sums start, read with `lock` (a locking clause, or none).
-fn kept_since(tx: &Tx, lock: &str) -> Result<i64> {
+pub(super) fn kept_since(tx: &Tx, lock: &str) -> Result<i64> {
     tx.query_one(
         &format!("SELECT since FROM recent_window{lock}"),
         &[],

@@ -61,9 +61,12 @@ pub struct BoardScreen {
     choices: Vec<String>,
     /// Ctrl-P and Ctrl-N through the searches and the filters entered before.
     recall: Recall,
-    /// A search's contacts are being looked up: one question at a time, so fast typing
-    /// does not queue a scan of every contact per key.
-    asking: bool,
+    /// The search whose contacts are being looked up: one question at a time, so fast
+    /// typing does not queue a scan of every contact per key.
+    asking: Option<Search>,
+    /// A contact changed while that question was out: its answer may predate the change
+    /// (on PostgreSQL, changes are heard apart from the answers), so it is asked again.
+    changed_while_asking: bool,
 }
 
 impl Default for BoardScreen {
@@ -89,7 +92,8 @@ impl BoardScreen {
             confirm_unmark: false,
             choices: Vec::new(),
             recall: Recall::default(),
-            asking: false,
+            asking: None,
+            changed_while_asking: false,
         }
     }
 
@@ -102,17 +106,17 @@ impl BoardScreen {
     /// Asks the database which customers' contacts hold the search's words, unless a
     /// question is out already: its answer asks again for a search typed meanwhile.
     fn ask_contacts(&mut self, cx: &mut Cx) {
-        if !self.asking
+        if self.asking.is_none()
             && let Some(search) = self.board.contacts_to_find()
         {
-            self.asking = true;
+            self.asking = Some(search.clone());
             cx.run(Effect::FindInContacts(search));
         }
     }
 
     /// Whether what the search finds in contacts is still to come (the view says so).
     fn finding_contacts(&self) -> bool {
-        self.asking || self.board.contacts_to_find().is_some()
+        self.asking.is_some() || self.board.contacts_to_find().is_some()
     }
 
     /// Loads what `changes` touch: the changed customers' rows, or all of them when too
@@ -120,9 +124,11 @@ impl BoardScreen {
     fn reload(&mut self, changes: &Changes, cx: &mut Cx) {
         if changes.touches(Topic::Contacts) {
             self.board.contacts_changed();
+            self.changed_while_asking = self.asking.is_some();
             self.ask_contacts(cx);
         }
-        let topics = [Topic::Customers, Topic::Summaries, Topic::Contacts];
+        // The rows hold no contact: a contact's change reloads none.
+        let topics = [Topic::Customers, Topic::Summaries];
         match changes.customers_in(&topics) {
             None => cx.run(Effect::LoadBoard),
             Some(ids) if ids.is_empty() => {}
@@ -368,14 +374,18 @@ impl Screen for BoardScreen {
                 Err(e) => cx.error(e),
             },
             Reply::ContactMatches(found) => {
-                self.asking = false;
+                let asked = self.asking.take();
                 match found {
-                    Ok(found) => {
-                        self.board.set_contact_matches(found);
-                        self.ask_contacts(cx);
+                    Ok(found) => self.board.set_contact_matches(found),
+                    Err(e) => {
+                        cx.error(format!("Contacts not searched: {e}"));
+                        self.board.contacts_failed(asked.unwrap_or_default());
                     }
-                    Err(e) => cx.error(format!("Contacts not searched: {e}")),
                 }
+                if std::mem::take(&mut self.changed_while_asking) {
+                    self.board.contacts_changed();
+                }
+                self.ask_contacts(cx);
             }
             Reply::EditReady(Ok(customer)) => cx.open(CustomerFormScreen::edit(&customer)),
             Reply::EditReady(Err(e)) => cx.error(e),

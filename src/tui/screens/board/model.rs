@@ -27,6 +27,8 @@ pub struct Board {
     contacts: Option<ContactMatches>,
     /// A contact changed since that answer: it stays in use until a fresh one comes.
     contacts_stale: bool,
+    /// The search whose question failed: not asked again until it or the contacts change.
+    contacts_failed: Option<Search>,
     /// The `default_country` setting, for phone numbers searched in a national form.
     pub country: Option<String>,
     pub status_filter: Option<Status>,
@@ -149,21 +151,32 @@ impl Board {
         let search = self.parsed_search();
         let answered =
             !self.contacts_stale && self.contacts.as_ref().is_some_and(|c| c.search == search);
-        (!answered && !search.words().is_empty()).then_some(search)
+        let failed = self.contacts_failed.as_ref() == Some(&search);
+        (!answered && !failed && !search.words().is_empty()).then_some(search)
     }
 
     /// The database's answer for the contacts of a search: rows found through a contact
-    /// join the view if it is still the search typed.
+    /// join the view. An answer for a search no longer typed is dropped: it would only
+    /// replace the answer for this one.
     pub fn set_contact_matches(&mut self, found: ContactMatches) {
+        if found.search != self.parsed_search() {
+            return;
+        }
         let selected = self.selected().map(|r| r.id);
-        self.contacts_stale = self.contacts_stale && found.search != self.parsed_search();
+        self.contacts_stale = false;
         self.contacts = Some(found);
         self.refilter(selected);
+    }
+
+    /// The question for this search failed: it is not asked again by itself.
+    pub fn contacts_failed(&mut self, search: Search) {
+        self.contacts_failed = Some(search);
     }
 
     /// A contact changed: the search's answer is asked for again.
     pub fn contacts_changed(&mut self) {
         self.contacts_stale = true;
+        self.contacts_failed = None;
     }
 
     fn parsed_search(&self) -> Search {
@@ -395,9 +408,34 @@ mod tests {
         b.contacts_changed();
         assert_eq!(b.contacts_to_find(), Some(asked.clone()));
         assert_eq!(names(&b), ["Crescent Carrier"]);
-        b.set_contact_matches(ContactMatches::new(asked, vec![vec![], vec![]]));
+        b.set_contact_matches(ContactMatches::new(asked.clone(), vec![vec![], vec![]]));
         assert!(names(&b).is_empty());
         assert!(b.contacts_to_find().is_none());
+    }
+
+    #[test]
+    fn a_late_answer_for_another_search_is_dropped_and_a_failed_one_is_not_asked_again() {
+        let mut b = board();
+        b.set_search("billing".into());
+        let billing = b.contacts_to_find().unwrap();
+        b.set_contact_matches(ContactMatches::new(billing.clone(), vec![vec![3]]));
+        assert_eq!(names(&b), ["Crescent Carrier"]);
+        // Typed on and back while the question for "billingx" was out: its answer comes
+        // last, and must not replace the answer for "billing".
+        b.set_search("billingx".into());
+        let late = b.contacts_to_find().unwrap();
+        b.set_search("billing".into());
+        b.set_contact_matches(ContactMatches::new(late, vec![vec![]]));
+        assert_eq!(names(&b), ["Crescent Carrier"]);
+        assert!(b.contacts_to_find().is_none());
+
+        // A failed question is not asked again by itself; a contact's change asks it.
+        b.set_search("ops".into());
+        let ops = b.contacts_to_find().unwrap();
+        b.contacts_failed(ops.clone());
+        assert!(b.contacts_to_find().is_none());
+        b.contacts_changed();
+        assert_eq!(b.contacts_to_find(), Some(ops));
     }
 
     #[test]
