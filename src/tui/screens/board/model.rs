@@ -285,7 +285,8 @@ impl Board {
 
     fn refilter(&mut self, keep: Option<i64>) {
         let search = self.parsed_search();
-        let contacts = self.contacts.as_ref();
+        // An answer for another search (typed since) is no answer for this one.
+        let contacts = self.contacts.as_ref().filter(|c| c.search == search);
         let status = self.status_filter;
         let filter = self.filter.as_ref();
         self.view = (0..self.rows.len())
@@ -428,6 +429,14 @@ mod tests {
         b.set_contact_matches(ContactMatches::new(late, vec![vec![]]));
         assert_eq!(names(&b), ["Crescent Carrier"]);
         assert!(b.contacts_to_find().is_none());
+
+        // The answer kept is for that search only: "ops" alone finds nobody through it.
+        b.set_search("ops billing".into());
+        let both = b.contacts_to_find().unwrap();
+        b.set_contact_matches(ContactMatches::new(both, vec![vec![1], vec![1]]));
+        assert_eq!(names(&b), ["Atlas Voice"]);
+        b.set_search("ops".into());
+        assert!(names(&b).is_empty());
 
         // A failed question is not asked again by itself; a contact's change asks it.
         b.set_search("ops".into());
