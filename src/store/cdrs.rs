@@ -195,10 +195,10 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
     /// PostgreSQL a batch of new calls is one COPY whatever its size; a batch that meets
     /// calls stored already costs one read of them more, and one update if it claims any.
     ///
-    /// SQLite stores the calls of a batch in the order of their uid, which is the table's:
+    /// SQLite stores the calls of a batch in the order of their uid, which is its index's:
     /// calls that come in another order (several switches' files put together, random
-    /// UUIDs) then go into neighbouring pages one after the other rather than all over
-    /// the table. The sort is stable, so a uid twice in a batch is decided in file order.
+    /// UUIDs) then go into neighbouring pages of the index one after the other rather than
+    /// all over it. The sort is stable, so a uid twice in a batch is decided in file order.
     pub fn write_all(&mut self, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
         match &mut self.sqlite {
             Some(s) => {

@@ -114,6 +114,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v16_recent_traffic.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("cdrs_rowid_v17.sql"),
+        pg: include_str!("pg/v17_cdrs_rowid.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.
