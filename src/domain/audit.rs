@@ -61,7 +61,7 @@ pub struct AuditEntry {
 }
 
 /// Field names whose values never go into an audit diff.
-const SECRET_FIELDS: &[&str] = &["password", "password_hash", "secret", "secret_hash"];
+pub(crate) const SECRET_FIELDS: &[&str] = &["password", "password_hash", "secret", "secret_hash"];
 
 /// The fields that differ between two JSON objects, as `{"field": {"old": a, "new": b}}`.
 /// Secret fields are recorded as changed without their values.

@@ -10,6 +10,7 @@ pub mod completion;
 pub mod contact;
 pub mod customer;
 pub mod draft;
+pub mod field_diff;
 pub mod filter;
 pub mod ip_list;
 mod json_text;

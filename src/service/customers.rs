@@ -1,8 +1,9 @@
 //! Reading and changing customers.
 
 use super::{KeptCustomer, Result, Service, ServiceError, commit};
-use crate::domain::audit::{diff, snapshot};
+use crate::domain::audit::snapshot;
 use crate::domain::draft::{FieldError, changed_fields, check_customer, with_fields};
+use crate::domain::field_diff::audit_diff;
 use crate::domain::search::{ContactMatches, Search};
 use crate::domain::sip_user::NO_CHANNEL_CAPACITY;
 use crate::domain::summary::{Period, roll_up};
@@ -265,7 +266,7 @@ pub(super) fn write_row(
         // As the card is named, whatever case it was typed in.
         row.rate_card = assign_named_card(tx, actor, &row, &current.rate_card, now)?;
     }
-    let changes = diff(&to_json(current), &to_json(&row));
+    let changes = audit_diff(current, &row, &BOOKKEEPING);
     let Some(changed) = changes.as_object().filter(|m| !m.is_empty()) else {
         return Ok(None);
     };
@@ -381,13 +382,5 @@ fn account_code_free(tx: &Tx, code: &str, own: Option<i64>) -> Result<()> {
     }
 }
 
-/// The customer as audit JSON, without the bookkeeping columns that change on every save.
-pub(crate) fn to_json(c: &Customer) -> serde_json::Value {
-    let mut v = snapshot(serde_json::to_value(c).unwrap_or_default());
-    if let Some(map) = v.as_object_mut() {
-        for k in ["version", "updated_at", "created_at"] {
-            map.remove(k);
-        }
-    }
-    v
-}
+/// The columns that change on every save: never in an audit diff.
+const BOOKKEEPING: [&str; 3] = ["version", "updated_at", "created_at"];
