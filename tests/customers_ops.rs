@@ -332,6 +332,30 @@ fn a_bulk_edit_writes_one_audit_row_per_customer() {
 }
 
 #[test]
+fn a_bulk_edit_keeps_the_order_given_edits_an_id_given_twice_once_and_needs_every_customer() {
+    for db in each_engine(5, 0) {
+        let mut service = db.service;
+        let e = edit(&["channels=44"]);
+        let audit_before = audit(&db.raw, "customers").len();
+        let report = service.bulk_apply(&actor("carol"), &[3, 1, 3], &e).unwrap();
+        assert_eq!((report.changed, report.unchanged), (2, 1));
+        let written: Vec<i64> = audit(&db.raw, "customers")[audit_before..]
+            .iter()
+            .map(|row| row.1)
+            .collect();
+        assert_eq!(written, [3, 1], "one audit row each, in the order given");
+
+        let before = service.customer(2).unwrap();
+        match service.bulk_apply(&actor("carol"), &[2, 99], &edit(&["channels=45"])) {
+            Err(ServiceError::NotFound(99)) => {}
+            other => panic!("expected customer 99 not found, got {other:?}"),
+        }
+        assert_eq!(service.customer(2).unwrap(), before);
+        assert_eq!(audit(&db.raw, "customers").len(), audit_before + 2);
+    }
+}
+
+#[test]
 fn a_bulk_edit_that_breaks_a_rule_for_one_customer_changes_none() {
     for db in each_engine(40, 0) {
         let mut service = db.service;

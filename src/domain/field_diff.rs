@@ -41,7 +41,6 @@ pub fn audit_diff<T: Serialize>(old: &T, new: &T, skipped: &[&str]) -> Value {
 }
 
 /// A record's fields as serde wrote them: each name with the range of its JSON text.
-#[derive(Default)]
 struct Fields {
     buf: Vec<u8>,
     fields: Vec<(&'static str, Range<usize>)>,
@@ -49,7 +48,11 @@ struct Fields {
 
 impl Fields {
     fn of<T: Serialize>(record: &T) -> Fields {
-        let mut fields = Fields::default();
+        // Room for a customer's fields without growing (about 600 bytes, 35 fields).
+        let mut fields = Fields {
+            buf: Vec::with_capacity(1024),
+            fields: Vec::with_capacity(48),
+        };
         // Only a value that is not a struct fails, and then no field is compared.
         let _ = record.serialize(FieldWriter(&mut fields));
         fields

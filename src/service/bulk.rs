@@ -2,8 +2,9 @@
 
 use super::customers::{room_for_sip_users, write_row};
 use super::{CustomerError, Result, Service, ServiceError, commit};
-use crate::domain::{Actor, BulkChange, BulkEdit, Change, Topic};
+use crate::domain::{Actor, BulkChange, BulkEdit, Change, Customer, Topic};
 use crate::store;
+use std::collections::HashMap;
 
 /// What a bulk edit did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,20 +93,22 @@ impl Service {
         let now = store::now_text();
         let message = format!("Bulk edit of {} customers", targets.len());
         let tx = self.store.write()?;
-        // Every row locked first, in id order: two bulk edits over the same customers in
-        // different orders then wait for each other instead of deadlocking.
-        if !tx.for_update().is_empty() {
-            let mut ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
-            ids.sort_unstable();
-            for id in ids {
-                store::get_customer(&tx, id)?;
-            }
-        }
+        // Every row read (and on PostgreSQL locked, in id order) with one statement: one
+        // read a customer cost a sixth of the commit.
+        let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
+        let mut read: HashMap<i64, Customer> = store::get_customers(&tx, &ids)?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
         let mut report = BulkReport::default();
         let mut problems = Vec::new();
         let mut written_ids = Vec::new();
         for &(id, seen) in targets {
-            let current = store::get_customer(&tx, id)?.ok_or(ServiceError::NotFound(id))?;
+            // An id given twice is read again, as the first edit left it.
+            let current = match read.remove(&id) {
+                Some(c) => c,
+                None => store::get_customer(&tx, id)?.ok_or(ServiceError::NotFound(id))?,
+            };
             if seen.is_some_and(|v| v != current.version) {
                 report
                     .changed_since_preview

@@ -376,7 +376,7 @@ pub use contacts::{
 };
 pub use customers::{
     account_code_holder, customer_named, customer_ties, delete_customer, get_customer,
-    insert_customer, update_customer,
+    get_customers, insert_customer, update_customer,
 };
 pub use number_blocks::{
     block_holding, blocks_for_assignment, delete_block, get_block, get_number_blocks,
