@@ -289,6 +289,27 @@ fn a_row_cannot_be_slipped_in_below_the_last_one() {
         assert!(message.contains("append-only"), "{}: {message}", db.engine);
         assert_eq!(db.raw.count("SELECT max(id) FROM audit_log"), max);
         assert_eq!(verify(&db, &[]), None);
+
+        // One statement with a row at the head and one below it: SQLite's guard refuses
+        // with FAIL (schema 18), which keeps what the statement wrote before; nothing may
+        // be written below the head either way.
+        let two_rows = format!(
+            "INSERT INTO audit_log (id, at, operator, ip, action, table_name, row_id, message)
+             VALUES ({}, 't', 'mallory', '', 'PUT', 'customers', 1, 'forged'),
+                    (1, 't', 'mallory', '', 'PUT', 'customers', 1, 'forged')",
+            max + 1
+        );
+        let refused =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| db.raw.execute(&two_rows)));
+        assert!(refused.is_err(), "{}: refused", db.engine);
+        assert_eq!(
+            db.raw.count(&format!(
+                "SELECT count(*) FROM audit_log WHERE id <= {max} AND operator = 'mallory'"
+            )),
+            0,
+            "{}",
+            db.engine
+        );
     }
 }
 

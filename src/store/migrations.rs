@@ -119,6 +119,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v17_cdrs_rowid.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("audit_fail_v18.sql"),
+        pg: include_str!("pg/v18_audit_fail.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.
