@@ -290,9 +290,10 @@ fn a_row_cannot_be_slipped_in_below_the_last_one() {
         assert_eq!(db.raw.count("SELECT max(id) FROM audit_log"), max);
         assert_eq!(verify(&db, &[]), None);
 
-        // One statement with a row at the head and one below it: SQLite's guard refuses
-        // with FAIL (schema 18), which keeps what the statement wrote before; nothing may
-        // be written below the head either way.
+        // One statement with a row at the head and one below it: nothing is written below
+        // the head. SQLite's guard refuses with FAIL (schema 18), so that an audit insert
+        // needs no statement journal, and keeps the row the statement wrote before, at the
+        // head; PostgreSQL undoes the whole statement.
         let two_rows = format!(
             "INSERT INTO audit_log (id, at, operator, ip, action, table_name, row_id, message)
              VALUES ({}, 't', 'mallory', '', 'PUT', 'customers', 1, 'forged'),
@@ -307,6 +308,16 @@ fn a_row_cannot_be_slipped_in_below_the_last_one() {
                 "SELECT count(*) FROM audit_log WHERE id <= {max} AND operator = 'mallory'"
             )),
             0,
+            "{}",
+            db.engine
+        );
+        let kept_at_head = if db.is_pg() { 0 } else { 1 };
+        assert_eq!(
+            db.raw.count(&format!(
+                "SELECT count(*) FROM audit_log WHERE id = {} AND operator = 'mallory'",
+                max + 1
+            )),
+            kept_at_head,
             "{}",
             db.engine
         );
