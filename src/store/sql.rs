@@ -482,15 +482,20 @@ impl<'a> Tx<'a> {
                 Ok(())
             }
             TxKind::Pg { client, .. } => {
+                use postgres::fallible_iterator::FallibleIterator;
                 let mut conn = client.borrow_mut();
                 let statement = conn.statement(sql)?;
-                let rows = conn.client.query(&statement, &pg_params(params))?;
-                drop(conn);
-                for r in rows {
-                    let cells = (0..r.len())
-                        .map(|i| pg_value(&r, i))
-                        .collect::<Result<Vec<_>>>()?;
-                    f(&Row(cells))?;
+                // Row by row as the server sends them, not all of them first: the whole
+                // board, or the audit log, would otherwise sit in memory twice over (and
+                // malloc keeps the peak). `f` must not use this transaction meanwhile.
+                let mut rows = conn.client.query_raw(&statement, pg_params(params))?;
+                let mut row = Row(Vec::new());
+                while let Some(r) = rows.next()? {
+                    row.0.clear();
+                    for i in 0..r.len() {
+                        row.0.push(pg_value(&r, i)?);
+                    }
+                    f(&row)?;
                 }
                 Ok(())
             }
