@@ -127,6 +127,16 @@ pub fn readable(data: &Value, currency: Currency) -> Value {
     Value::Object(out)
 }
 
+/// A record as its audit rows keep it: its serde form without secrets and without the
+/// `skipped` keys (bookkeeping that changes on every save, ids the row names already).
+pub fn record_json<T: Serialize>(record: &T, skipped: &[&str]) -> Value {
+    let mut v = snapshot(serde_json::to_value(record).unwrap_or_default());
+    if let Some(map) = v.as_object_mut() {
+        map.retain(|k, _| !skipped.contains(&k.as_str()));
+    }
+    v
+}
+
 pub fn snapshot(mut row: Value) -> Value {
     // In place: an edit of many rows takes two of these a row.
     if let Value::Object(map) = &mut row {

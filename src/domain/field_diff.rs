@@ -6,16 +6,17 @@
 //! fifth of its commit; here each field is written as JSON text into one reused buffer
 //! and the two texts compared, and only the fields that differ become values.
 
-use super::audit::{SECRET_FIELDS, diff, snapshot};
+use super::audit::{SECRET_FIELDS, diff, record_json};
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeStruct};
 use serde_json::{Error, Map, Value, json};
 use std::ops::Range;
 
 /// The fields that differ between `old` and `new`, as `{"field": {"old": a, "new": b}}`:
-/// what `audit::diff` gives for their JSON values, leaving out `skipped` and secret fields.
-/// A type that serde does not write as a plain struct (`#[serde(flatten)]` makes it a
-/// map), or a field that fails to serialize, takes that slower way instead.
+/// what `audit::diff` gives for their `audit::record_json`, which leaves out `skipped` and
+/// secret fields. A type that serde does not write as a plain struct (`#[serde(flatten)]`
+/// makes it a map, as for contacts and SIP users), or a field that fails to serialize,
+/// takes that slower way instead.
 pub fn audit_diff<T: Serialize>(old: &T, new: &T, skipped: &[&str]) -> Value {
     match (Fields::of(old), Fields::of(new)) {
         (Ok(old), Ok(new)) => by_fields(&old, &new, skipped),
@@ -47,16 +48,9 @@ fn by_fields(old: &Fields, new: &Fields, skipped: &[&str]) -> Value {
     Value::Object(out)
 }
 
-/// Both records as JSON values, secrets and the skipped keys taken out, then `audit::diff`.
+/// Both records as JSON values (`audit::record_json`), then `audit::diff`.
 fn by_values<T: Serialize>(old: &T, new: &T, skipped: &[&str]) -> Value {
-    let json = |record: &T| {
-        let mut v = snapshot(serde_json::to_value(record).unwrap_or_default());
-        if let Some(map) = v.as_object_mut() {
-            map.retain(|k, _| !skipped.contains(&k.as_str()));
-        }
-        v
-    };
-    diff(&json(old), &json(new))
+    diff(&record_json(old, skipped), &record_json(new, skipped))
 }
 
 /// A record's fields as serde wrote them: each name with the range of its JSON text.

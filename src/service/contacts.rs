@@ -4,8 +4,9 @@
 
 use super::outbox::{Courier, random_id};
 use super::{PasswordChoice, Result, Service, ServiceError, commit};
-use crate::domain::audit::{diff, snapshot};
+use crate::domain::audit::record_json;
 use crate::domain::contact::check_notes_against;
+use crate::domain::field_diff::audit_diff;
 use crate::domain::message::{Kind, Outcome, Outgoing, Status, message_id};
 use crate::domain::summary::Period;
 use crate::domain::{
@@ -140,7 +141,7 @@ impl Service {
             row_id: id,
             customer_id: Some(contact.customer_id),
             message: &format!("Update contact {}", contact.spec.name),
-            data: &diff(&audit_json(&current), &audit_json(&contact)),
+            data: &audit_diff(&current, &contact, &NOT_AUDITED),
         }
         .insert(&tx, &now)?;
         commit(tx, [Change::ids(Topic::Contacts, [contact.customer_id])])?;
@@ -508,11 +509,8 @@ fn names(contacts: &[Contact]) -> String {
 /// A contact as its audit rows keep it: the fields and whether it is primary and has a
 /// password (never the hash).
 fn audit_json(contact: &Contact) -> Value {
-    let mut v = snapshot(serde_json::to_value(contact).unwrap_or_default());
-    if let Some(map) = v.as_object_mut() {
-        for k in ["version", "id", "customer_id"] {
-            map.remove(k);
-        }
-    }
-    v
+    record_json(contact, &NOT_AUDITED)
 }
+
+/// A contact's fields its audit rows leave out: bookkeeping, and ids the row names.
+const NOT_AUDITED: [&str; 3] = ["version", "id", "customer_id"];

@@ -1,7 +1,7 @@
 //! Reading and changing customers.
 
 use super::{KeptCustomer, Result, Service, ServiceError, commit};
-use crate::domain::audit::snapshot;
+use crate::domain::audit::record_json;
 use crate::domain::draft::{FieldError, changed_fields, check_customer, with_fields};
 use crate::domain::field_diff::audit_diff;
 use crate::domain::search::{ContactMatches, Search};
@@ -157,7 +157,7 @@ impl Service {
             return Err(ServiceError::Kept(kept));
         }
         for c in &doomed {
-            let mut data = snapshot(serde_json::to_value(c).unwrap_or_default());
+            let mut data = record_json(c, &[]);
             if let Some(map) = data.as_object_mut() {
                 map.insert("contacts".into(), json!(store::get_contacts(&tx, c.id)?));
                 map.insert(
@@ -223,7 +223,7 @@ pub(super) fn insert_new(
         row_id: id,
         customer_id: Some(id),
         message,
-        data: &snapshot(serde_json::to_value(&saved).unwrap_or_default()),
+        data: &record_json(&saved, &[]),
     }
     .insert(tx, now)?;
     Ok(saved)

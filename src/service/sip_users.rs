@@ -2,7 +2,8 @@
 //! change and its audit row, and passwords kept only as digests.
 
 use super::{Result, Service, ServiceError, commit};
-use crate::domain::audit::{diff, snapshot};
+use crate::domain::audit::record_json;
+use crate::domain::field_diff::audit_diff;
 use crate::domain::number_block::{extension, outside_blocks};
 use crate::domain::sip_export::{SwitchFormat, SwitchUser, render};
 use crate::domain::sip_user::{
@@ -163,7 +164,7 @@ impl Service {
             row_id: id,
             customer_id: Some(user.customer_id),
             message: &format!("Update SIP user {}", user.spec.username),
-            data: &diff(&audit_json(&current), &audit_json(&user)),
+            data: &audit_diff(&current, &user, &NOT_AUDITED),
         }
         .insert(&tx, &now)?;
         commit(tx, [Change::ids(Topic::Contacts, [user.customer_id])])?;
@@ -352,14 +353,11 @@ fn generate_password() -> Result<String> {
 /// A SIP user as its audit rows keep it: every field, whether it has a password and for
 /// which realm; never the password nor its digests (the type does not carry them).
 fn audit_json(user: &SipUser) -> Value {
-    let mut v = snapshot(serde_json::to_value(user).unwrap_or_default());
-    if let Some(map) = v.as_object_mut() {
-        for k in ["version", "updated_at", "created_at", "id", "customer_id"] {
-            map.remove(k);
-        }
-    }
-    v
+    record_json(user, &NOT_AUDITED)
 }
+
+/// A SIP user's fields its audit rows leave out: bookkeeping, and ids the row names.
+const NOT_AUDITED: [&str; 5] = ["version", "updated_at", "created_at", "id", "customer_id"];
 
 /// A switch file and the SIP users left out of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
