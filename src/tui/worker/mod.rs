@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::domain::Actor;
 use crate::domain::board_columns::ColumnId;
 use crate::domain::change::{Change, Changes, Topic};
+use crate::domain::summary::Period;
 use crate::service::Service;
 use crate::store::listen::{Heard, Listener};
 use crate::store::{Location, Patience, RunningJob};
@@ -93,9 +94,8 @@ impl Database {
         if std::mem::replace(&mut self.hour, hour) == hour {
             return None;
         }
-        let mut changes = Changes::new();
-        changes.merge(Change::many(Topic::Summaries));
-        Some(Reply::Changed(changes))
+        let every_summary = std::iter::once(Change::many(Topic::Summaries)).collect();
+        Some(Reply::Changed(every_summary))
     }
 
     /// Runs one effect; its reply, then what it (or anyone) committed meanwhile. Where the
@@ -179,7 +179,7 @@ impl Database {
 }
 
 fn hour_of(clock: Clock) -> i64 {
-    clock.now().div_euclid(3600)
+    Period::Hourly.start_of(clock.now())
 }
 
 /// A handle to the database thread. Dropping it stops the thread.
