@@ -1714,3 +1714,32 @@ fn a_change_for_tomorrow_is_scheduled_at_the_next_midnight() {
         "{out}"
     );
 }
+
+#[test]
+fn a_file_at_an_older_schema_is_updated_once_and_says_so_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let old = rusqlite::Connection::open(&path).unwrap();
+    old.execute_batch(include_str!("../src/store/schema.sql"))
+        .unwrap();
+    old.pragma_update(None, "user_version", 1).unwrap();
+    drop(old);
+    let db = Db {
+        _dir: dir,
+        path: path.clone(),
+    };
+    let first = db.run(&["customers", "list"]);
+    assert!(first.0.status.success(), "{}", text(&first.0.stderr));
+    let said = text(&first.0.stderr);
+    let expected = format!("from schema 1 to {}", carrierdesk::store::SCHEMA_VERSION);
+    assert!(
+        said.contains("Updating") && said.contains(&expected),
+        "{said}"
+    );
+    let again = db.run(&["customers", "list"]);
+    assert!(again.0.status.success());
+    assert!(
+        !text(&again.0.stderr).contains("Updating"),
+        "said once only"
+    );
+}

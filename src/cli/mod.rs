@@ -30,7 +30,7 @@ mod summary;
 
 use crate::config::{Config, Dirs};
 use crate::service::{self, Service, ServiceError};
-use crate::store::{Location, Patience};
+use crate::store::{Location, Patience, sqlite_update_due};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -394,6 +394,14 @@ fn service_for(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
 
 fn open_service(db: Option<&Location>, demo: bool) -> anyhow::Result<Service> {
     let location = db_location(db, demo)?;
+    if let Location::File(path) = &location
+        && let Some((from, to)) = sqlite_update_due(path)
+    {
+        eprintln!(
+            "Updating {} from schema {from} to {to}: once, and a while for millions of calls …",
+            path.display()
+        );
+    }
     match location {
         Location::File(path) if demo => {
             if !path.exists() {

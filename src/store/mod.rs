@@ -29,6 +29,7 @@ mod waits;
 
 pub use audit::NewAudit;
 pub use migrations::KNOWN as SCHEMA_VERSION;
+pub use migrations::sqlite_update_due;
 pub use running_jobs::{RunningJob, finish_job};
 pub use sql::{Error, Tx};
 pub use waits::Patience;
