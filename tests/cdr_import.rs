@@ -947,32 +947,62 @@ fn a_bad_row_deep_in_a_large_file_is_found_by_its_line_and_an_early_one_stops_at
 }
 
 #[test]
-fn a_large_file_of_new_stored_and_repeated_calls_stores_each_call_once() {
-    // Several thousand rows: calls stored by an earlier import, new ones, and calls this
-    // import stored a few thousand rows before, mixed across the batches calls are stored in.
+fn a_large_file_of_new_stored_repeated_and_claimed_calls_stores_each_call_once() {
+    // Several thousand rows, so that SQLite stores them many calls a statement: calls stored
+    // by an earlier import, new ones, calls this import stored a few thousand rows before or
+    // on the line before, and calls stored without a customer that one added since claims,
+    // mixed across the batches and statements calls are stored in.
     for mut f in fixtures() {
         let until = utc("2026-11-20 00:00:00");
         let all = f.path("all.csv");
-        write_asterisk_sample(&all, 3_000, 3, 7, until).unwrap();
+        // Customer 4 does not exist yet: its calls are stored without a customer at first.
+        write_asterisk_sample(&all, 3_000, 4, 7, until).unwrap();
         let text = std::fs::read_to_string(&all).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let earlier = f.path("earlier.csv");
         std::fs::write(&earlier, lines[..1_500].join("\n") + "\n").unwrap();
         let first = f.import(&[earlier], &ImportOptions::default()).unwrap();
         assert_eq!(first.inserted, 1_500);
+        let to_claim = f.count(
+            "SELECT count(*) FROM cdrs
+             WHERE customer_id IS NULL AND account_code IN ('AC000004', '4')",
+        ) as u64;
+        assert!(to_claim > 0);
+        f.add_customer(4, "Meridian Calling AB", "EUR", "AC000004", 60_000, 1);
 
+        // Every line, every seventh one twice in a row, then 500 of them again.
+        let mut mixed_text = String::new();
+        for (n, line) in lines.iter().enumerate() {
+            for _ in 0..if n % 7 == 0 { 2 } else { 1 } {
+                mixed_text.push_str(line);
+                mixed_text.push('\n');
+            }
+        }
+        mixed_text.push_str(&(lines[2_000..2_500].join("\n") + "\n"));
         let mixed = f.path("mixed.csv");
-        let repeated = &lines[2_000..2_500];
-        std::fs::write(&mixed, text.clone() + &repeated.join("\n") + "\n").unwrap();
+        std::fs::write(&mixed, &mixed_text).unwrap();
         let report = f.import(&[mixed], &ImportOptions::default()).unwrap();
+        let rows = mixed_text.lines().count() as u64;
         assert_eq!(
-            (report.inserted, report.duplicates, report.rejected),
-            (1_500, 2_000, 0),
+            (
+                report.inserted,
+                report.claimed,
+                report.duplicates,
+                report.rejected
+            ),
+            (1_500, to_claim, rows - 1_500 - to_claim, 0),
             "{}",
             f.db.engine
         );
         assert_eq!(f.count("SELECT count(*) FROM cdrs"), 3_000);
-        for customer in 1..=3 {
+        assert_eq!(
+            f.count(
+                "SELECT count(*) FROM cdrs
+                 WHERE customer_id IS NULL AND account_code IN ('AC000004', '4')"
+            ),
+            0
+        );
+        for customer in 1..=4 {
             assert_eq!(f.hourly(customer), f.summed_from_calls(customer));
         }
     }

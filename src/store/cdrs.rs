@@ -30,14 +30,28 @@ pub enum Stored {
 /// many of them again at commit; that cost about 0.5 s of a million-row import at 64 MiB.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 
+/// OR FAIL: a column's check (which a parsed call never fails) would stop the statement
+/// where it is rather than undo the calls it stored before. An ABORT must be able to undo
+/// them, so SQLite would copy every page a statement of many calls touches into a statement
+/// journal first; measured, that journal grew until SQLite gave up with "database or disk is
+/// full" on a million random uids at 256 calls a statement. Any error ends the import, and
+/// its transaction is rolled back whole.
 const INSERT_CDR: &str =
-    "INSERT INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
+    "INSERT OR FAIL INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
                                cost, src, dst, disposition, channel, account_code, provider,
                                charged_by, cost_by)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
      ON CONFLICT (uid) DO NOTHING";
+
+/// Calls per insert statement on SQLite once a batch has that many: one statement keeps the
+/// table's and the indexes' cursors open from one call to the next, so a call that goes
+/// after the last one stored (a time-ordered file) does not descend each B-tree from its
+/// root again, and the statement's setup is paid once for all of them. Measured against 256
+/// a statement: time-ordered alike, shuffled files faster.
+const CALLS_PER_INSERT: usize = 64;
+
 const STORED_CDR: &str =
-    "SELECT customer_id, start_at, answered, duration_s, src, dst, channel, account_code
+    "SELECT customer_id, start_at, answered, duration_s, src, dst, channel, account_code, rowid
      FROM cdrs WHERE uid = ?1";
 const CLAIM_CDR: &str = "UPDATE cdrs SET customer_id = ?2, billed_s = ?3, charge = ?4, cost = ?5,
                                  charged_by = ?6, cost_by = ?7
@@ -54,6 +68,9 @@ struct SqliteStatements<'c> {
     conn: &'c Connection,
     cache_size: i64,
     insert: CachedStatement<'c>,
+    /// The insert of CALLS_PER_INSERT calls at once.
+    insert_many: CachedStatement<'c>,
+    last_rowid: CachedStatement<'c>,
     claim: CachedStatement<'c>,
 }
 
@@ -173,6 +190,8 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                     conn,
                     cache_size,
                     insert: conn.prepare_cached(INSERT_CDR)?,
+                    insert_many: conn.prepare_cached(&insert_many_sql())?,
+                    last_rowid: conn.prepare_cached("SELECT coalesce(max(rowid), 0) FROM cdrs")?,
                     claim: conn.prepare_cached(CLAIM_CDR)?,
                 })
             }
@@ -191,7 +210,8 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
     /// calls that matched nobody, while importing the same file twice still adds nothing. A
     /// different call under the same uid is `Stored::Taken`.
     ///
-    /// On SQLite each call is one insert, and only a uid stored already costs a read. On
+    /// On SQLite CALLS_PER_INSERT calls are one insert (the rest of a batch one each), and
+    /// only a statement that met a uid stored already costs a read of each of its calls. On
     /// PostgreSQL a batch of new calls is one COPY whatever its size; a batch that meets
     /// calls stored already costs one read of them more, and one update if it claims any.
     ///
@@ -205,7 +225,14 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                 let mut order: Vec<usize> = (0..cdrs.len()).collect();
                 order.sort_by(|&a, &b| cdrs[a].uid.cmp(&cdrs[b].uid));
                 let mut stored = vec![Stored::Duplicate; cdrs.len()];
-                for i in order {
+                let mut chunks = order.chunks_exact(CALLS_PER_INSERT);
+                for chunk in &mut chunks {
+                    let calls: Vec<&Cdr> = chunk.iter().map(|&i| cdrs[i]).collect();
+                    for (&i, outcome) in chunk.iter().zip(s.write_many(self.tx, &calls)?) {
+                        stored[i] = outcome;
+                    }
+                }
+                for &i in chunks.remainder() {
                     stored[i] = s.write(self.tx, cdrs[i])?;
                 }
                 Ok(stored)
@@ -364,39 +391,43 @@ impl SqliteStatements<'_> {
     /// Stores one call: an insert that does nothing for a uid stored already, and only then
     /// a read of the stored call, so a fresh import never pays for it.
     fn write(&mut self, tx: &Tx, cdr: &Cdr) -> Result<Stored> {
-        let inserted = self.insert.execute(params![
-            cdr.uid,
-            cdr.customer_id,
-            cdr.start_at,
-            cdr.answered,
-            cdr.duration_s,
-            cdr.billed_s,
-            cdr.charge,
-            cdr.cost,
-            cdr.src,
-            cdr.dst,
-            cdr.disposition,
-            cdr.channel,
-            cdr.account_code,
-            cdr.provider,
-            cdr.charged_by.name(),
-            cdr.cost_by.name(),
-        ])?;
-        if inserted > 0 {
+        bind_call(&mut self.insert, 0, cdr)?;
+        if self.insert.raw_execute()? > 0 {
             return Ok(Stored::Inserted);
         }
-        let stored = tx.query_one(STORED_CDR, &vals![cdr.uid.as_ref()], |r| {
-            Ok(StoredCall {
-                customer_id: r.get(0)?,
-                start_at: r.get(1)?,
-                answered: r.get(2)?,
-                duration_s: r.get(3)?,
-                src: Cow::Owned(r.get(4)?),
-                dst: Cow::Owned(r.get(5)?),
-                channel: Cow::Owned(r.get(6)?),
-                account_code: Cow::Owned(r.get(7)?),
-            })
-        })?;
+        let (stored, _) = stored_call(tx, cdr)?;
+        self.settle(&stored, cdr)
+    }
+
+    /// Stores CALLS_PER_INSERT calls, in order, with one statement. When every one of them
+    /// went in (a fresh import), that is all. Otherwise each is looked up in turn: a call
+    /// stored after the statement began (its rowid is higher than any before) is the one the
+    /// statement inserted, for the first call of the chunk with its uid; any other is
+    /// settled against the stored call as `write` settles it, in order, so that an earlier
+    /// claim counts for a later call.
+    fn write_many(&mut self, tx: &Tx, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
+        let before: i64 = self.last_rowid.query_row([], |r| r.get(0))?;
+        for (n, cdr) in cdrs.iter().enumerate() {
+            bind_call(&mut self.insert_many, n * INSERT_COLUMNS, cdr)?;
+        }
+        if self.insert_many.raw_execute()? == cdrs.len() {
+            return Ok(vec![Stored::Inserted; cdrs.len()]);
+        }
+        let mut inserted = std::collections::HashSet::new();
+        let mut outcomes = Vec::with_capacity(cdrs.len());
+        for cdr in cdrs {
+            let (stored, rowid) = stored_call(tx, cdr)?;
+            outcomes.push(if rowid > before && inserted.insert(cdr.uid.as_ref()) {
+                Stored::Inserted
+            } else {
+                self.settle(&stored, cdr)?
+            });
+        }
+        Ok(outcomes)
+    }
+
+    /// What becomes of `cdr` against the call stored under its uid; a claim is made here.
+    fn settle(&mut self, stored: &StoredCall, cdr: &Cdr) -> Result<Stored> {
         let outcome = stored.outcome(cdr);
         if outcome == Stored::Claimed {
             self.claim.execute(params![
@@ -411,6 +442,73 @@ impl SqliteStatements<'_> {
         }
         Ok(outcome)
     }
+}
+
+/// The columns INSERT_CDR binds, in order.
+const INSERT_COLUMNS: usize = 16;
+
+/// INSERT_CDR for CALLS_PER_INSERT calls.
+fn insert_many_sql() -> String {
+    let (head, _) = INSERT_CDR
+        .split_once("VALUES")
+        .expect("INSERT_CDR has VALUES");
+    let rows: Vec<String> = (0..CALLS_PER_INSERT)
+        .map(|n| {
+            let cells: Vec<String> = (1..=INSERT_COLUMNS)
+                .map(|c| format!("?{}", n * INSERT_COLUMNS + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    format!(
+        "{head} VALUES {} ON CONFLICT (uid) DO NOTHING",
+        rows.join(", ")
+    )
+}
+
+/// Binds a call's INSERT_COLUMNS values from parameter `first + 1` on.
+fn bind_call(stmt: &mut CachedStatement, first: usize, cdr: &Cdr) -> Result<()> {
+    let values: [&dyn rusqlite::ToSql; INSERT_COLUMNS] = [
+        &cdr.uid,
+        &cdr.customer_id,
+        &cdr.start_at,
+        &cdr.answered,
+        &cdr.duration_s,
+        &cdr.billed_s,
+        &cdr.charge,
+        &cdr.cost,
+        &cdr.src,
+        &cdr.dst,
+        &cdr.disposition,
+        &cdr.channel,
+        &cdr.account_code,
+        &cdr.provider,
+        &cdr.charged_by.name(),
+        &cdr.cost_by.name(),
+    ];
+    for (n, value) in values.into_iter().enumerate() {
+        stmt.raw_bind_parameter(first + n + 1, value)?;
+    }
+    Ok(())
+}
+
+/// The call stored under `cdr`'s uid, and its rowid.
+fn stored_call(tx: &Tx, cdr: &Cdr) -> Result<(StoredCall<'static>, i64)> {
+    tx.query_one(STORED_CDR, &vals![cdr.uid.as_ref()], |r| {
+        Ok((
+            StoredCall {
+                customer_id: r.get(0)?,
+                start_at: r.get(1)?,
+                answered: r.get(2)?,
+                duration_s: r.get(3)?,
+                src: Cow::Owned(r.get(4)?),
+                dst: Cow::Owned(r.get(5)?),
+                channel: Cow::Owned(r.get(6)?),
+                account_code: Cow::Owned(r.get(7)?),
+            },
+            r.get(8)?,
+        ))
+    })
 }
 
 impl Drop for CdrWriter<'_, '_> {
