@@ -30,6 +30,8 @@ use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_secs(1);
+/// How long the first loads on PostgreSQL wait for the listener's connection.
+const LISTEN_FIRST: Duration = Duration::from_secs(2);
 /// Idle polls between two looks for due scheduled changes (about 15 seconds).
 const APPLY_DUE_EVERY: u64 = 15;
 /// Rows in the quick first load: more than any terminal shows.
@@ -199,9 +201,11 @@ impl Worker {
         // own (`run_apart`), so that this one goes on loading cards and views.
         service.set_patience(Patience::Defer);
         let (requests, inbox) = mpsc::channel::<Effect>();
-        if let Some(listener) = service.store().listener() {
-            listen(listener, events.clone());
-        }
+        let listening = service.store().listener().map(|listener| {
+            let (heard, listening) = mpsc::sync_channel(1);
+            listen(listener, events.clone(), heard);
+            listening
+        });
         let (sender_stop, stop) = mpsc::channel();
         sender::spawn(
             service.store().location().clone(),
@@ -210,7 +214,16 @@ impl Worker {
         );
         std::thread::Builder::new()
             .name("database".into())
-            .spawn(move || serve(Database::new(service, session), &inbox, &events))
+            .spawn(move || {
+                let db = Database::new(service, session);
+                if let Some(listening) = listening {
+                    // The first loads wait (a connection's time) until commits are heard:
+                    // every commit is then in them or heard after. Dropped when the wait
+                    // is over, so that a LISTEN after it knows it came too late.
+                    let _ = listening.recv_timeout(LISTEN_FIRST);
+                }
+                serve(db, &inbox, &events)
+            })
             .expect("the database thread starts");
         Worker {
             requests,
@@ -225,16 +238,26 @@ impl Worker {
 }
 
 /// Another operator's commit on PostgreSQL, heard on a thread and connection of its own
-/// (LISTEN), reaches the screens at once; a lost connection is said and made again.
-fn listen(mut listener: Listener, events: tokio::sync::mpsc::UnboundedSender<Event>) {
+/// (LISTEN), reaches the screens at once; a lost connection is said and made again. The
+/// first LISTEN is told on `heard` to the database thread, which holds its first loads
+/// back for it.
+fn listen(
+    mut listener: Listener,
+    events: tokio::sync::mpsc::UnboundedSender<Event>,
+    heard: mpsc::SyncSender<()>,
+) {
     let send = move |reply: Reply| events.send(Event::Reply(Box::new(reply))).is_ok();
     std::thread::spawn(move || {
         loop {
             let sent = match listener.wait(POLL) {
                 None => true,
                 Some(Heard::Changes(changes)) => send(Reply::Changed(changes)),
-                // A commit between the first loads and the LISTEN would be missed otherwise.
-                Some(Heard::Listening) => send(Reply::Changed(Changes::everything())),
+                // In time, the first loads come after it. Too late (the database thread
+                // no longer waits), a commit between them and the LISTEN would be missed:
+                // everything is loaded again.
+                Some(Heard::Listening) => {
+                    heard.try_send(()).is_ok() || send(Reply::Changed(Changes::everything()))
+                }
                 Some(Heard::Lost(why)) => send(Reply::Notice(
                     Level::Error,
                     format!("Lost the database ({why}): reconnecting…"),
