@@ -30,18 +30,54 @@ pub enum Stored {
 /// many of them again at commit; that cost about 0.5 s of a million-row import at 64 MiB.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 
+/// A call's columns, in the order every statement of calls reads or writes them (`cdr`
+/// reads them, SQLite's insert binds them, PostgreSQL's COPY sends them); a macro, so that
+/// `concat!` can build on it.
+macro_rules! cdr_columns {
+    () => {
+        "uid, customer_id, start_at, answered, duration_s, billed_s, charge, cost, src, dst, \
+         disposition, channel, account_code, provider, charged_by, cost_by"
+    };
+}
+
+pub(super) const CDR_COLUMNS: &str = cdr_columns!();
+
+/// How many columns `cdr_columns!` names: the values `bind_call` binds per call.
+const COLUMNS_PER_CALL: usize = {
+    let (names, mut i, mut commas) = (CDR_COLUMNS.as_bytes(), 0, 0);
+    while i < names.len() {
+        commas += (names[i] == b',') as usize;
+        i += 1;
+    }
+    commas + 1
+};
+
+/// The insert of `calls` calls on SQLite, each a row of COLUMNS_PER_CALL parameters.
+///
 /// OR FAIL: a column's check (which a parsed call never fails) would stop the statement
 /// where it is rather than undo the calls it stored before. An ABORT must be able to undo
 /// them, so SQLite would copy every page a statement of many calls touches into a statement
 /// journal first; measured, that journal grew until SQLite gave up with "database or disk is
 /// full" on a million random uids at 256 calls a statement. Any error ends the import, and
 /// its transaction is rolled back whole.
-const INSERT_CDR: &str =
-    "INSERT OR FAIL INTO cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, charge,
-                               cost, src, dst, disposition, channel, account_code, provider,
-                               charged_by, cost_by)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-     ON CONFLICT (uid) DO NOTHING";
+fn insert_sql(calls: usize) -> String {
+    let rows: Vec<String> = (0..calls)
+        .map(|n| {
+            let cells: Vec<String> = (1..=COLUMNS_PER_CALL)
+                .map(|c| format!("?{}", n * COLUMNS_PER_CALL + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    format!(
+        concat!(
+            "INSERT OR FAIL INTO cdrs (",
+            cdr_columns!(),
+            ") VALUES {} ON CONFLICT (uid) DO NOTHING"
+        ),
+        rows.join(", ")
+    )
+}
 
 /// Calls per insert statement on SQLite once a batch has that many: one statement keeps the
 /// table's and the indexes' cursors open from one call to the next, so a call that goes
@@ -70,7 +106,6 @@ struct SqliteStatements<'c> {
     insert: CachedStatement<'c>,
     /// The insert of CALLS_PER_INSERT calls at once.
     insert_many: CachedStatement<'c>,
-    last_rowid: CachedStatement<'c>,
     claim: CachedStatement<'c>,
 }
 
@@ -174,9 +209,11 @@ impl<'b> Batch<'b> {
 const PG_IMPORT_LOCK: i64 = 0x0063_6472_5f69_6d70;
 
 /// The COPY of new calls on PostgreSQL, and the types of its columns in order.
-const COPY_CDRS: &str = "COPY cdrs (uid, customer_id, start_at, answered, duration_s, billed_s, \
-    charge, cost, src, dst, disposition, channel, account_code, provider, charged_by, cost_by) \
-    FROM STDIN (FORMAT binary)";
+const COPY_CDRS: &str = concat!(
+    "COPY cdrs (",
+    cdr_columns!(),
+    ") FROM STDIN (FORMAT binary)"
+);
 
 impl<'c, 'a> CdrWriter<'c, 'a> {
     pub fn new(tx: &'c Tx<'a>) -> Result<Self> {
@@ -189,9 +226,8 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
                 Some(SqliteStatements {
                     conn,
                     cache_size,
-                    insert: conn.prepare_cached(INSERT_CDR)?,
-                    insert_many: conn.prepare_cached(&insert_many_sql())?,
-                    last_rowid: conn.prepare_cached("SELECT coalesce(max(rowid), 0) FROM cdrs")?,
+                    insert: conn.prepare_cached(&insert_sql(1))?,
+                    insert_many: conn.prepare_cached(&insert_sql(CALLS_PER_INSERT))?,
                     claim: conn.prepare_cached(CLAIM_CDR)?,
                 })
             }
@@ -400,24 +436,30 @@ impl SqliteStatements<'_> {
     }
 
     /// Stores CALLS_PER_INSERT calls, in order, with one statement. When every one of them
-    /// went in (a fresh import), that is all. Otherwise each is looked up in turn: a call
-    /// stored after the statement began (its rowid is higher than any before) is the one the
-    /// statement inserted, for the first call of the chunk with its uid; any other is
-    /// settled against the stored call as `write` settles it, in order, so that an earlier
-    /// claim counts for a later call.
+    /// went in (a fresh import), that is all. Otherwise each is looked up in turn. The
+    /// statement's new rows took the rowids after the table's last, one after the other, so
+    /// they are the `inserted` rowids up to the connection's last insert: a call stored
+    /// under one of them is the one the statement inserted, for the first call of the chunk
+    /// with its uid. Any other is settled against the stored call as `write` settles it, in
+    /// order, so that an earlier claim counts for a later call.
     fn write_many(&mut self, tx: &Tx, cdrs: &[&Cdr]) -> Result<Vec<Stored>> {
-        let before: i64 = self.last_rowid.query_row([], |r| r.get(0))?;
         for (n, cdr) in cdrs.iter().enumerate() {
-            bind_call(&mut self.insert_many, n * INSERT_COLUMNS, cdr)?;
+            bind_call(&mut self.insert_many, n * COLUMNS_PER_CALL, cdr)?;
         }
-        if self.insert_many.raw_execute()? == cdrs.len() {
+        let inserted = self.insert_many.raw_execute()?;
+        if inserted == cdrs.len() {
             return Ok(vec![Stored::Inserted; cdrs.len()]);
         }
-        let mut inserted = std::collections::HashSet::new();
+        // Rowids above this one are the statement's (none when it inserted nothing).
+        let before = match inserted {
+            0 => i64::MAX,
+            n => self.conn.last_insert_rowid() - n as i64,
+        };
+        let mut first_of_uid = std::collections::HashSet::new();
         let mut outcomes = Vec::with_capacity(cdrs.len());
         for cdr in cdrs {
             let (stored, rowid) = stored_call(tx, cdr)?;
-            outcomes.push(if rowid > before && inserted.insert(cdr.uid.as_ref()) {
+            outcomes.push(if rowid > before && first_of_uid.insert(cdr.uid.as_ref()) {
                 Stored::Inserted
             } else {
                 self.settle(&stored, cdr)?
@@ -444,31 +486,9 @@ impl SqliteStatements<'_> {
     }
 }
 
-/// The columns INSERT_CDR binds, in order.
-const INSERT_COLUMNS: usize = 16;
-
-/// INSERT_CDR for CALLS_PER_INSERT calls.
-fn insert_many_sql() -> String {
-    let (head, _) = INSERT_CDR
-        .split_once("VALUES")
-        .expect("INSERT_CDR has VALUES");
-    let rows: Vec<String> = (0..CALLS_PER_INSERT)
-        .map(|n| {
-            let cells: Vec<String> = (1..=INSERT_COLUMNS)
-                .map(|c| format!("?{}", n * INSERT_COLUMNS + c))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect();
-    format!(
-        "{head} VALUES {} ON CONFLICT (uid) DO NOTHING",
-        rows.join(", ")
-    )
-}
-
-/// Binds a call's INSERT_COLUMNS values from parameter `first + 1` on.
+/// Binds a call's COLUMNS_PER_CALL values, in `cdr_columns!` order, from parameter `first + 1` on.
 fn bind_call(stmt: &mut CachedStatement, first: usize, cdr: &Cdr) -> Result<()> {
-    let values: [&dyn rusqlite::ToSql; INSERT_COLUMNS] = [
+    let values: [&dyn rusqlite::ToSql; COLUMNS_PER_CALL] = [
         &cdr.uid,
         &cdr.customer_id,
         &cdr.start_at,
@@ -564,9 +584,6 @@ pub fn note_last_call(tx: &Tx, customer_id: i64, at: i64) -> Result<()> {
     )?;
     Ok(())
 }
-
-pub(super) const CDR_COLUMNS: &str = "uid, customer_id, start_at, answered, duration_s, billed_s, charge, \
-    cost, src, dst, disposition, channel, account_code, provider, charged_by, cost_by";
 
 /// How a stored call was rated, as its column names it.
 fn rated<T>(r: &Row, col: usize, parse: fn(&str) -> Option<T>) -> Result<T> {

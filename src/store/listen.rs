@@ -15,8 +15,8 @@ pub enum Heard {
     Lost(String),
     /// Connected again after a loss; notifications sent meanwhile are gone.
     Back,
-    /// Listening for the first time: what was committed before (while the screens made
-    /// their first loads) was not heard.
+    /// Listening for the first time: what was committed before was not heard, so loads
+    /// made before this must be made again (the console's first loads wait for it).
     Listening,
 }
 

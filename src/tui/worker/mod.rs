@@ -332,8 +332,15 @@ fn serve(
             }
             let started = std::time::Instant::now();
             let label = effect.label();
+            let whole_board = effect == Effect::LoadBoard;
             let replies = db.run(effect);
-            tracing::debug!(took_ms = started.elapsed().as_millis() as u64, "{label}");
+            let took_ms = started.elapsed().as_millis() as u64;
+            if whole_board {
+                // The console's heaviest read, in the log each time: a start loads it once.
+                tracing::info!(took_ms, "whole board loaded");
+            } else {
+                tracing::debug!(took_ms, "{label}");
+            }
             for reply in replies {
                 if !send(reply) {
                     return;

@@ -22,22 +22,11 @@ pub(super) fn perform(service: &mut Service, session: &mut Session, effect: Effe
             complete: false,
             country: service.default_country().unwrap_or_default(),
         },
-        Effect::LoadBoard => {
-            // The console's heaviest read, logged each time: a start-up loads it once.
-            let started = std::time::Instant::now();
-            let rows = service.board(now).map_err(|e| e.to_string());
-            let ms = started.elapsed().as_millis() as u64;
-            tracing::info!(
-                ms,
-                rows = rows.as_ref().map_or(0, Vec::len),
-                "whole board loaded"
-            );
-            Reply::BoardLoaded {
-                rows,
-                complete: true,
-                country: service.default_country().unwrap_or_default(),
-            }
-        }
+        Effect::LoadBoard => Reply::BoardLoaded {
+            rows: service.board(now).map_err(|e| e.to_string()),
+            complete: true,
+            country: service.default_country().unwrap_or_default(),
+        },
         Effect::LoadBoardRows(ids) => match service.board_rows(&ids, now) {
             Ok(rows) => {
                 let gone = ids
