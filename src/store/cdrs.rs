@@ -40,6 +40,31 @@ macro_rules! cdr_columns {
     };
 }
 
+/// A call's values for `cdr_columns!`, in its order, as references either engine's driver
+/// binds (the array's element type is the caller's).
+macro_rules! call_values {
+    ($c:expr) => {
+        [
+            &$c.uid.as_ref(),
+            &$c.customer_id,
+            &$c.start_at,
+            &i64::from($c.answered),
+            &$c.duration_s,
+            &$c.billed_s,
+            &$c.charge,
+            &$c.cost,
+            &$c.src.as_ref(),
+            &$c.dst.as_ref(),
+            &$c.disposition.as_ref(),
+            &$c.channel.as_ref(),
+            &$c.account_code.as_ref(),
+            &$c.provider.as_ref(),
+            &$c.charged_by.name(),
+            &$c.cost_by.name(),
+        ]
+    };
+}
+
 pub(super) const CDR_COLUMNS: &str = cdr_columns!();
 
 /// How many columns `cdr_columns!` names: the values `bind_call` binds per call.
@@ -332,24 +357,7 @@ impl<'c, 'a> CdrWriter<'c, 'a> {
         self.tx
             .pg_copy_in(COPY_CDRS, &types, |out| {
                 for c in cdrs {
-                    out.write(&[
-                        &c.uid.as_ref(),
-                        &c.customer_id,
-                        &c.start_at,
-                        &i64::from(c.answered),
-                        &c.duration_s,
-                        &c.billed_s,
-                        &c.charge,
-                        &c.cost,
-                        &c.src.as_ref(),
-                        &c.dst.as_ref(),
-                        &c.disposition.as_ref(),
-                        &c.channel.as_ref(),
-                        &c.account_code.as_ref(),
-                        &c.provider.as_ref(),
-                        &c.charged_by.name(),
-                        &c.cost_by.name(),
-                    ])?;
+                    out.write(&call_values!(c))?;
                 }
                 Ok(())
             })
@@ -488,24 +496,7 @@ impl SqliteStatements<'_> {
 
 /// Binds a call's COLUMNS_PER_CALL values, in `cdr_columns!` order, from parameter `first + 1` on.
 fn bind_call(stmt: &mut CachedStatement, first: usize, cdr: &Cdr) -> Result<()> {
-    let values: [&dyn rusqlite::ToSql; COLUMNS_PER_CALL] = [
-        &cdr.uid,
-        &cdr.customer_id,
-        &cdr.start_at,
-        &cdr.answered,
-        &cdr.duration_s,
-        &cdr.billed_s,
-        &cdr.charge,
-        &cdr.cost,
-        &cdr.src,
-        &cdr.dst,
-        &cdr.disposition,
-        &cdr.channel,
-        &cdr.account_code,
-        &cdr.provider,
-        &cdr.charged_by.name(),
-        &cdr.cost_by.name(),
-    ];
+    let values: [&dyn rusqlite::ToSql; COLUMNS_PER_CALL] = call_values!(cdr);
     for (n, value) in values.into_iter().enumerate() {
         stmt.raw_bind_parameter(first + n + 1, value)?;
     }
