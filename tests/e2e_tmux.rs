@@ -539,7 +539,10 @@ fn searches_and_saved_filters_are_kept_across_restarts() {
     t.send(&["/", "C-p"]);
     t.wait_for("0 of 3");
     assert!(t.screen().contains("/zz-recall-me"), "{}", t.screen());
-    t.send(&["Escape", "F"]);
+    // Apart: Esc and F arriving together read as Alt-F.
+    t.send(&["Escape"]);
+    t.wait_for("3 of 3");
+    t.send(&["F"]);
     t.type_text("@no");
     t.send(&["Tab", "Enter"]);
     t.wait_for("2 of 3");
