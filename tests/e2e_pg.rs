@@ -17,14 +17,9 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 use tmux::{BIN, PATIENCE, Tmux};
 
-/// How soon another console must show a commit: the second, counted from when
-/// the committing side is done (the form says Saved, the CLI has exited), tmux's capture
-/// and this loop's polling included. It takes a few milliseconds here.
-const REFRESH_BOUND: Duration = Duration::from_secs(1);
-
 /// The console's own moves, on top of the shared harness.
 trait Console {
-    fn wait_for_channels(&self, name: &str, channels: u32, within: Duration) -> Duration;
+    fn wait_for_channels(&self, name: &str, channels: u32) -> Duration;
     fn open_form(&self, name: &str, total: usize);
     fn save_channels(&self, value: u32);
 }
@@ -39,11 +34,13 @@ fn console(name: &str, home: &Path, url: &str, width: u16, height: u16) -> Tmux 
 impl Console for Tmux {
     /// Waits until the board row of `name` shows `channels` as its maximum ("0/47"); the
     /// search line may name the customer too, so any line with the name and the cell does.
-    fn wait_for_channels(&self, name: &str, channels: u32, within: Duration) -> Duration {
+    /// Returns how long it took: printed, not asserted (speed is the benchmarks' to
+    /// measure; a loaded machine must not fail a test).
+    fn wait_for_channels(&self, name: &str, channels: u32) -> Duration {
         let cell = format!("/{channels} ");
         self.wait_until(
             &format!("the board row of {name} never showed {channels} channels"),
-            within,
+            PATIENCE,
             |s| {
                 s.lines()
                     .filter(|l| l.contains(name))
@@ -201,28 +198,28 @@ fn two_consoles_on_one_postgres_database() {
     let b = console("b", &home.path().join("b"), &url, 120, 30);
     a.wait_for(&format!("{total} of {total}"));
     b.wait_for(&format!("{total} of {total}"));
-    b.wait_for_channels("Borealis Telecom", 20, PATIENCE);
+    b.wait_for_channels("Borealis Telecom", 20);
     wait_listening(&url, 2);
 
     // (a) A saves a customer through the form; B's board shows it within the bound.
     a.open_form("Borealis Telecom", total);
     a.save_channels(47);
     a.wait_for("Saved");
-    let took = b.wait_for_channels("Borealis Telecom", 47, REFRESH_BOUND);
+    let took = b.wait_for_channels("Borealis Telecom", 47);
     eprintln!("console B showed console A's save {took:?} after A said Saved");
     assert_eq!(channels_of(&url, id_of(&ids, "Borealis Telecom")), 47);
 
     // (a') A change from the command line reaches B too.
     let cirrus = id_of(&ids, "Cirrus Networks").to_string();
     cli(&url, &["customers", "update", &cirrus, "--channels", "31"]);
-    b.wait_for_channels("Cirrus Networks", 31, REFRESH_BOUND);
+    b.wait_for_channels("Cirrus Networks", 31);
 
     // (b) B opens Cirrus's form; the CLI changes Cirrus meanwhile; B's save is stale.
     b.open_form("Cirrus Networks", total);
     cli(&url, &["customers", "update", &cirrus, "--channels", "55"]);
     // A (on the board, with its search on Borealis cleared) hears of it: the commit is out.
     a.send(&["Escape"]);
-    a.wait_for_channels("Cirrus Networks", 55, REFRESH_BOUND);
+    a.wait_for_channels("Cirrus Networks", 55);
     b.save_channels(66);
     let dialog = b.wait_for("Another operator saved this customer while you were editing");
     let line = form_line(&dialog, "Channels");
@@ -244,7 +241,7 @@ fn two_consoles_on_one_postgres_database() {
     );
     assert_eq!(channels_of(&url, id_of(&ids, "Cirrus Networks")), 55);
     b.send(&["Escape"]);
-    b.wait_for_channels("Cirrus Networks", 55, PATIENCE);
+    b.wait_for_channels("Cirrus Networks", 55);
 }
 
 /// Where pg_ctl is: PATH first (resolved, as tests/common/pg.rs does), else Debian's
@@ -377,7 +374,7 @@ fn a_console_says_when_the_server_goes_and_recovers_when_it_is_back() {
     // The console listens again: a commit from elsewhere shows.
     let aurora = id_of(&ids, "Aurora Voice").to_string();
     cli(&url, &["customers", "update", &aurora, "--channels", "88"]);
-    let took = console.wait_for_channels("Aurora Voice", 88, REFRESH_BOUND);
+    let took = console.wait_for_channels("Aurora Voice", 88);
     eprintln!("after the reconnect a CLI commit showed in {took:?}");
     assert!(console.screen().contains(&format!("{total} of {total}")));
 }
@@ -403,6 +400,8 @@ fn a_save_made_while_a_console_starts_is_not_missed() {
         role: "operator".into(),
     };
     let console_home = home.path().join("starting");
+    let hour = || chrono::Utc::now().timestamp() / 3600;
+    let started_in = hour();
     let console = console("starting", &console_home, &url, 120, 30);
     let log = console_home.join(".local/share/carrierdesk/carrierdesk.log");
     let logged = || std::fs::read_to_string(&log).unwrap_or_default();
@@ -427,7 +426,7 @@ fn a_save_made_while_a_console_starts_is_not_missed() {
     other.update_customer(&operator, &customer).unwrap();
     let (screen, _) = console.wait_until(
         "a save made as the console finished starting never reached it",
-        REFRESH_BOUND * 5,
+        PATIENCE,
         |s| {
             s.lines()
                 .filter(|l| l.contains("Aurora Voice"))
@@ -437,10 +436,12 @@ fn a_save_made_while_a_console_starts_is_not_missed() {
     assert!(screen.contains(&format!("{total} of {total}")), "{screen}");
     // Longer than the database thread's poll: a reload of everything would have come.
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        logged().matches("whole board loaded").count(),
-        1,
+    // A new hour changes every customer's 24-hour figures: one more whole load is right then.
+    let loads = 1 + usize::from(hour() != started_in);
+    assert!(
+        logged().matches("whole board loaded").count() <= loads,
         "{}",
         logged()
     );
+    assert!(logged().contains("whole board loaded"), "{}", logged());
 }
