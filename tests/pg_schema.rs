@@ -37,6 +37,16 @@ const EXPECTED: &[(&str, &str)] = &[
         "The same for rate_cards.name.",
     ),
     (
+        "customers: index ([lower(name COLLATE \\C\\)], false, None) only in PostgreSQL",
+        "The board's order (schema 19). SQLite's unique NOCASE index on name is already in \
+         it; PostgreSQL's unique index on lower(name) folds every script's letters, so the \
+         order has an index of its own.",
+    ),
+    (
+        "customers: index name customers_board_order only in PostgreSQL",
+        "The same index's name.",
+    ),
+    (
         "audit_log: trigger audit_log_no_truncate only in PostgreSQL",
         "TRUNCATE fires no row trigger in PostgreSQL; SQLite has no TRUNCATE.",
     ),

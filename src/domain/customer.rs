@@ -271,10 +271,16 @@ pub struct BoardRow {
     pub account_code: String,
 }
 
-/// The board's sort key of a name: SQLite's NOCASE order (ASCII letters folded, then
-/// bytes), in which rows come from the database and changed rows are put back.
-pub fn folded_name(name: &str) -> Vec<u8> {
-    name.bytes().map(|c| c.to_ascii_lowercase()).collect()
+/// The board's order of names: SQLite's NOCASE order (ASCII letters folded, then bytes),
+/// in which rows come from the database and changed rows are put back. Compared as it
+/// goes: sorting 100,000 names keeps no key for each.
+pub fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
+    folded_name(a).cmp(folded_name(b))
+}
+
+/// A name's bytes as `name_order` compares them.
+pub fn folded_name(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes().map(|c| c.to_ascii_lowercase())
 }
 
 impl BoardRow {

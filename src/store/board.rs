@@ -6,7 +6,7 @@ use super::recent_traffic::{Difference, Figures, kept_since};
 use super::rows::{currency, status};
 use super::sql::{Conn, Dialect, Result, Row, Tx, Value};
 use crate::domain::BoardRow;
-use crate::domain::customer::split_tags;
+use crate::domain::customer::{folded_name, split_tags};
 use crate::domain::search::holds_any;
 use crate::vals;
 use chrono::DateTime;
@@ -27,15 +27,25 @@ impl Store {
         let limit = limit.map_or_else(String::new, |l| format!("LIMIT {l}"));
         let by_name = tx.pick(BY_NAME);
         let difference = Difference::of(&tx, since)?;
-        let mut rows = if let (true, Location::File(path)) = (whole, &self.location) {
-            whole_board(&tx, path)?
-        } else {
-            let sql = format!(
-                "SELECT {BOARD_COLUMNS} FROM customers c
-                 LEFT JOIN recent_traffic t ON t.customer_id = c.id
-                 ORDER BY {by_name} {limit}"
-            );
-            tx.query(&sql, &[], board_row)?
+        let mut rows = match (whole, &self.location) {
+            (true, Location::File(path)) => whole_board(&tx, path)?,
+            // The server's sort of every customer costs more than the rows' own transfer;
+            // here it is a few milliseconds, in the same order (`name_order`).
+            (true, Location::Server(_)) => {
+                let sql = format!(
+                    "SELECT {BOARD_COLUMNS} FROM customers c
+                     LEFT JOIN recent_traffic t ON t.customer_id = c.id"
+                );
+                in_name_order(tx.query(&sql, &[], board_row)?)
+            }
+            (false, _) => {
+                let sql = format!(
+                    "SELECT {BOARD_COLUMNS} FROM customers c
+                     LEFT JOIN recent_traffic t ON t.customer_id = c.id
+                     ORDER BY {by_name} {limit}"
+                );
+                tx.query(&sql, &[], board_row)?
+            }
         };
         if whole {
             let differences = difference.of_all(&tx)?;
@@ -121,11 +131,12 @@ impl Store {
     }
 }
 
-/// The board's order: by name, letters folded (the column is NOCASE on SQLite, which folds
-/// ASCII letters; the board sorts the same way when it puts a changed row back in place).
+/// The board's order: by name, ASCII letters folded, then by bytes (`name_order`, in which
+/// the board puts a changed row back in place). The column is NOCASE on SQLite; on
+/// PostgreSQL lower() under "C" folds ASCII letters only, and schema 19 indexes it.
 const BY_NAME: Dialect = Dialect {
     sqlite: "c.name",
-    pg: "lower(c.name) COLLATE \"C\"",
+    pg: "lower(c.name COLLATE \"C\")",
 };
 
 /// The customer's columns, then its kept 24-hour sums (`recent_traffic` joined as `t`).
@@ -229,6 +240,25 @@ fn whole_board(tx: &Tx, path: &Path) -> Result<Vec<BoardRow>> {
         }
     }
     Ok(rows)
+}
+
+/// Rows put in the board's order (`name_order`). Each name is folded once, into one
+/// buffer, so that a comparison is one memcmp of two slices rather than a walk of two
+/// names folding byte by byte; and rows of 200 bytes are moved once, not at every step.
+fn in_name_order(rows: Vec<BoardRow>) -> Vec<BoardRow> {
+    let mut folded = Vec::with_capacity(rows.iter().map(|row| row.name.len()).sum());
+    let mut order = Vec::with_capacity(rows.len());
+    for (at, row) in rows.iter().enumerate() {
+        let start = folded.len();
+        folded.extend(folded_name(&row.name));
+        order.push((start..folded.len(), at));
+    }
+    order.sort_unstable_by(|(a, _), (b, _)| folded[a.clone()].cmp(&folded[b.clone()]));
+    let mut rows: Vec<Option<BoardRow>> = rows.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, at)| rows[at].take())
+        .collect()
 }
 
 /// The board rows of the customers with ids in `after + 1 ..= upto`, in id order.

@@ -124,6 +124,11 @@ const MIGRATIONS: &[Migration] = &[
         pg: include_str!("pg/v18_audit_fail.sql"),
         step: None,
     },
+    Migration {
+        sqlite: include_str!("board_order_v19.sql"),
+        pg: include_str!("pg/v19_board_order.sql"),
+        step: None,
+    },
 ];
 
 /// The schema version this build knows.

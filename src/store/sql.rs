@@ -489,11 +489,12 @@ impl<'a> Tx<'a> {
                 // board, or the audit log, would otherwise sit in memory twice over (and
                 // malloc keeps the peak). `f` must not use this transaction meanwhile.
                 let mut rows = conn.client.query_raw(&statement, pg_params(params))?;
+                // Refilled for each row, as on SQLite.
                 let mut row = Row(Vec::new());
                 while let Some(r) = rows.next()? {
-                    row.0.clear();
-                    for i in 0..r.len() {
-                        row.0.push(pg_value(&r, i)?);
+                    row.0.resize(r.len(), Value::Null);
+                    for (i, cell) in row.0.iter_mut().enumerate() {
+                        pg_refill(cell, &r, i)?;
                     }
                     f(&row)?;
                 }
@@ -616,10 +617,10 @@ fn sqlite_value(v: rusqlite::types::ValueRef<'_>, col: usize) -> Result<Value> {
     })
 }
 
-fn pg_value(row: &postgres::Row, col: usize) -> Result<Value> {
+/// `cell` set to column `col` of `row`, reusing the cell's string for text.
+fn pg_refill(cell: &mut Value, row: &postgres::Row, col: usize) -> Result<()> {
     use postgres::types::Type;
-    let ty = row.columns()[col].type_().clone();
-    Ok(match ty {
+    *cell = match *row.columns()[col].type_() {
         Type::INT8 => row
             .try_get::<_, Option<i64>>(col)?
             .map_or(Value::Null, Value::Int),
@@ -646,10 +647,23 @@ fn pg_value(row: &postgres::Row, col: usize) -> Result<Value> {
                 .map(Value::Int)
                 .map_err(|_| Error::column(col, format!("{t} is not a whole number")))?,
         },
-        _ => row
-            .try_get::<_, Option<String>>(col)?
-            .map_or(Value::Null, Value::Text),
-    })
+        _ => match (row.try_get::<_, Option<&str>>(col)?, &mut *cell) {
+            (None, _) => Value::Null,
+            (Some(text), Value::Text(old)) => {
+                old.clear();
+                old.push_str(text);
+                return Ok(());
+            }
+            (Some(text), _) => Value::Text(text.to_owned()),
+        },
+    };
+    Ok(())
+}
+
+fn pg_value(row: &postgres::Row, col: usize) -> Result<Value> {
+    let mut cell = Value::Null;
+    pg_refill(&mut cell, row, col)?;
+    Ok(cell)
 }
 
 /// A NUMERIC read as the decimal text PostgreSQL sends in its binary form's stead.

@@ -5,7 +5,7 @@
 
 use crate::domain::board_columns::{ColumnId, SortKey};
 use crate::domain::completion::Completion;
-use crate::domain::customer::folded_name;
+use crate::domain::customer::name_order;
 use crate::domain::filter;
 use crate::domain::search::{ContactMatches, Search};
 use crate::domain::{BoardRow, Filter, Status};
@@ -96,8 +96,7 @@ impl Board {
         // Rows come ordered by name as the database sorts it (COLLATE NOCASE: ASCII
         // letters folded); new ones go where it would put them.
         for row in rows {
-            let key = folded_name(&row.name);
-            let at = kept.partition_point(|r| folded_name(&r.name) < key);
+            let at = kept.partition_point(|r| name_order(&r.name, &row.name).is_lt());
             kept.insert(at, row);
         }
         self.rows = kept;
