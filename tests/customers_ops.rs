@@ -860,7 +860,8 @@ fn a_missing_file_is_an_error_that_names_it() {
 /// The board's order is the same on both engines, the first screen's and the whole
 /// board's alike: names with ASCII letters folded, then by bytes (`name_order`), which is
 /// also where the console puts a changed row back. Letters of other scripts are not
-/// folded there, so "Élan" and "élan" are apart on either engine.
+/// folded there, so "Élan" and "élan" are apart on either engine. Global contacts list
+/// their customers in that order too.
 #[test]
 fn the_board_lists_names_in_one_order_on_each_engine() {
     let names = [
@@ -897,5 +898,10 @@ fn the_board_lists_names_in_one_order_on_each_engine() {
             "{}: the first screen",
             db.engine
         );
+        // Global contacts list their customers in the same order (each has some).
+        let contacts = service.all_contacts().unwrap();
+        let mut owners: Vec<String> = contacts.into_iter().map(|(_, name)| name).collect();
+        owners.dedup();
+        assert_eq!(owners, want, "{}: global contacts", db.engine);
     }
 }

@@ -134,7 +134,7 @@ impl Store {
 /// The board's order: by name, ASCII letters folded, then by bytes (`name_order`, in which
 /// the board puts a changed row back in place). The column is NOCASE on SQLite; on
 /// PostgreSQL lower() under "C" folds ASCII letters only, and schema 19 indexes it.
-const BY_NAME: Dialect = Dialect {
+pub(super) const BY_NAME: Dialect = Dialect {
     sqlite: "c.name",
     pg: "lower(c.name COLLATE \"C\")",
 };

@@ -68,17 +68,18 @@ pub fn contact_owner(tx: &Tx, id: i64) -> Result<Option<i64>> {
     )
 }
 
-/// Every contact of every customer with its customer's name, by customer name then
-/// contact (the primary first).
+/// Every contact of every customer with its customer's name, by customer name (in the
+/// board's order) then contact (the primary first).
 pub fn all_contacts(tx: &Tx) -> Result<Vec<(Contact, String)>> {
     let columns: String = COLUMNS
         .split(", ")
         .map(|c| format!("k.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let by_name = tx.pick(super::board::BY_NAME);
     let sql = format!(
         "SELECT {columns}, c.name FROM contacts k JOIN customers c ON c.id = k.customer_id
-         ORDER BY lower(c.name), c.id, k.is_primary DESC, k.name, k.id"
+         ORDER BY {by_name}, c.id, k.is_primary DESC, k.name, k.id"
     );
     tx.query(&sql, &[], |r| Ok((contact(r)?, r.get(17)?)))
 }
