@@ -139,7 +139,8 @@ fn connect(url: &str) -> Result<postgres::Client, postgres::Error> {
 fn start() -> Result<PgServer, String> {
     if let Ok(url) = std::env::var(URL_VAR) {
         // Given on purpose: one that does not answer is an error, never a skip.
-        let client = connect(&url).unwrap_or_else(|e| panic!("{URL_VAR} is set, but: {e}"));
+        let mut client = connect(&url).unwrap_or_else(|e| panic!("{URL_VAR} is set, but: {e}"));
+        drop_stale_databases(&mut client);
         return Ok(PgServer {
             admin_url: url,
             origin: URL_VAR.into(),
@@ -149,6 +150,33 @@ fn start() -> Result<PgServer, String> {
         });
     }
     Cluster::start("", &[])
+}
+
+/// A server given by URL outlives the tests, and each test leaves its database there (a
+/// failed one, to be looked at). The databases of test processes that have ended, and that
+/// nobody is connected to, are dropped when the next test binary starts.
+fn drop_stale_databases(client: &mut postgres::Client) {
+    let stale = client
+        .query(
+            "SELECT d.datname FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
+             WHERE d.datname LIKE 'carrierdesk\\_t%' AND s.numbackends = 0",
+            &[],
+        )
+        .unwrap_or_default();
+    for row in stale {
+        let name: String = row.get(0);
+        let pid = name["carrierdesk_t".len()..]
+            .split('_')
+            .next()
+            .unwrap_or("");
+        let ended = pid.parse::<u32>().is_ok_and(|pid| {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        });
+        if ended {
+            // Best effort: a database another run still uses stays.
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\""));
+        }
+    }
 }
 
 /// `carrierdesk_t<pid>_<n>_<test name>`, cut to PostgreSQL's 63 bytes.
