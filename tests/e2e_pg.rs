@@ -201,7 +201,7 @@ fn two_consoles_on_one_postgres_database() {
     b.wait_for_channels("Borealis Telecom", 20);
     wait_listening(&url, 2);
 
-    // (a) A saves a customer through the form; B's board shows it within the bound.
+    // (a) A saves a customer through the form; B's board shows it (how soon is printed).
     a.open_form("Borealis Telecom", total);
     a.save_channels(47);
     a.wait_for("Saved");

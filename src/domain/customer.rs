@@ -271,9 +271,9 @@ pub struct BoardRow {
     pub account_code: String,
 }
 
-/// The board's order of names: SQLite's NOCASE order (ASCII letters folded, then bytes),
-/// in which rows come from the database and changed rows are put back. Compared as it
-/// goes: sorting 100,000 names keeps no key for each.
+/// The console's order of customer names: SQLite's NOCASE order (ASCII letters folded,
+/// then bytes), PostgreSQL's `lower(name COLLATE "C")`. The board is loaded in it, puts a
+/// changed row back by it, and sorts by Name with it; global contacts list customers by it.
 pub fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
     folded_name(a).cmp(folded_name(b))
 }

@@ -29,8 +29,8 @@ impl Store {
         let difference = Difference::of(&tx, since)?;
         let mut rows = match (whole, &self.location) {
             (true, Location::File(path)) => whole_board(&tx, path)?,
-            // The server's sort of every customer costs more than the rows' own transfer;
-            // here it is a few milliseconds, in the same order (`name_order`).
+            // The server's sort of every customer spilled to disk at the default work_mem;
+            // sorted here instead, in the same order.
             (true, Location::Server(_)) => {
                 let sql = format!(
                     "SELECT {BOARD_COLUMNS} FROM customers c

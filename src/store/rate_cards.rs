@@ -2,7 +2,7 @@
 //! on SQLite and one binary COPY on PostgreSQL: a card has up to a few hundred thousand.
 
 use super::rows::currency;
-use super::sql::{Result, Row, Tx};
+use super::sql::{Dialect, Result, Row, Tx};
 use crate::domain::rate_card::{Card, RateRow, Version};
 use crate::vals;
 
@@ -42,10 +42,15 @@ fn rate_row(r: &Row) -> Result<RateRow> {
     })
 }
 
-/// Every card, by name.
+/// Every card, by name: ASCII letters folded, as customers are (PostgreSQL's lower()
+/// would fold every script's).
 pub fn list_cards(tx: &Tx) -> Result<Vec<Card>> {
+    let by_name = tx.pick(Dialect {
+        sqlite: "lower(name)",
+        pg: "lower(name COLLATE \"C\")",
+    });
     tx.query(
-        &format!("SELECT {CARD_COLUMNS} FROM rate_cards ORDER BY lower(name)"),
+        &format!("SELECT {CARD_COLUMNS} FROM rate_cards ORDER BY {by_name}"),
         &[],
         card,
     )

@@ -132,8 +132,18 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
+/// The superuser's connection, named for this test process (`run_tag`): the server sees
+/// from its sessions which test processes still run, from whatever host.
 fn connect(url: &str) -> Result<postgres::Client, postgres::Error> {
-    postgres::Client::connect(url, postgres::NoTls)
+    let mut config: postgres::Config = url.parse()?;
+    config.application_name(&run_tag());
+    config.connect(postgres::NoTls)
+}
+
+/// `carrierdesk_t<pid>`: what this process's databases begin with, and the application
+/// name of its superuser's connection.
+fn run_tag() -> String {
+    format!("carrierdesk_t{}", std::process::id())
 }
 
 fn start() -> Result<PgServer, String> {
@@ -152,28 +162,26 @@ fn start() -> Result<PgServer, String> {
     Cluster::start("", &[])
 }
 
-/// A server given by URL outlives the tests, and each test leaves its database there (a
-/// failed one, to be looked at). The databases of test processes that have ended, and that
-/// nobody is connected to, are dropped when the next test binary starts.
+/// A server given by URL outlives the tests, and each test leaves its database there. A
+/// test process holds its superuser's connection, named `carrierdesk_t<pid>`, until it
+/// ends: the databases of processes with no such session left are dropped when the next
+/// test binary starts.
 fn drop_stale_databases(client: &mut postgres::Client) {
     let stale = client
         .query(
-            "SELECT d.datname FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
-             WHERE d.datname LIKE 'carrierdesk\\_t%' AND s.numbackends = 0",
+            "SELECT d.datname FROM pg_database d
+             WHERE d.datname LIKE 'carrierdesk\\_t%' AND NOT EXISTS (
+                 SELECT 1 FROM pg_stat_activity a
+                 WHERE a.application_name LIKE 'carrierdesk\\_t%'
+                   AND d.datname LIKE a.application_name || '\\_%')",
             &[],
         )
         .unwrap_or_default();
     for row in stale {
         let name: String = row.get(0);
-        let pid = name["carrierdesk_t".len()..]
-            .split('_')
-            .next()
-            .unwrap_or("");
-        let ended = pid.parse::<u32>().is_ok_and(|pid| {
-            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
-        });
-        if ended {
-            // Best effort: a database another run still uses stays.
+        // Only names this file makes, so the name is safe inside quotes.
+        if name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+            // Best effort: one somebody is connected to stays.
             let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\""));
         }
     }
@@ -185,7 +193,7 @@ fn unique_name() -> String {
     let thread = std::thread::current();
     let test = thread.name().unwrap_or("main");
     let test = test.rsplit("::").next().unwrap_or(test);
-    let mut name = format!("carrierdesk_t{}_{n}_", std::process::id());
+    let mut name = format!("{}_{n}_", run_tag());
     name.extend(test.chars().map(|c| {
         if c.is_ascii_alphanumeric() {
             c.to_ascii_lowercase()

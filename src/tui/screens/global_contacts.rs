@@ -7,6 +7,7 @@ use super::card::CardScreen;
 use super::card::view::list_table;
 use crate::domain::Contact;
 use crate::domain::change::{Changes, Topic};
+use crate::domain::customer::name_order;
 use crate::domain::search::Search;
 use crate::text::printable;
 use crate::tui::keymap::{Action, Context};
@@ -42,14 +43,15 @@ impl SortBy {
         }
     }
 
-    fn compare(self, a: &(Contact, String), b: &(Contact, String)) -> Ordering {
-        let key = |(k, customer): &(Contact, String)| match self {
-            SortBy::Customer => customer.to_lowercase(),
-            SortBy::Name => k.spec.name.to_lowercase(),
-            SortBy::Email => k.spec.email.to_lowercase(),
-            SortBy::Type => k.spec.contact_type.to_lowercase(),
-        };
-        key(a).cmp(&key(b))
+    fn compare(self, (a, of_a): &(Contact, String), (b, of_b): &(Contact, String)) -> Ordering {
+        let folded = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+        match self {
+            // The board's order, in which the database lists them too.
+            SortBy::Customer => name_order(of_a, of_b),
+            SortBy::Name => folded(&a.spec.name, &b.spec.name),
+            SortBy::Email => folded(&a.spec.email, &b.spec.email),
+            SortBy::Type => folded(&a.spec.contact_type, &b.spec.contact_type),
+        }
     }
 }
 

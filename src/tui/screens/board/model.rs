@@ -93,8 +93,8 @@ impl Board {
                 kept.push(row);
             }
         }
-        // Rows come ordered by name as the database sorts it (COLLATE NOCASE: ASCII
-        // letters folded); new ones go where it would put them.
+        // Rows come in the board's order of names (`name_order`); new ones go where
+        // that order puts them.
         for row in rows {
             let at = kept.partition_point(|r| name_order(&r.name, &row.name).is_lt());
             kept.insert(at, row);
@@ -481,6 +481,20 @@ mod tests {
         assert!(b.marked_ids().is_empty());
         b.set_search("zephyr".into());
         assert_eq!(names(&b), ["Zephyr Tel"]);
+    }
+
+    #[test]
+    fn put_back_and_the_name_sort_keep_the_order_the_board_is_loaded_in() {
+        // ASCII letters folded, then bytes: "É" (C3 89) before "é" (C3 A9).
+        let order = ["AB Net", "alpha", "Zulu", "Élan Voice", "élan Data"];
+        let mut b = Board::default();
+        let loaded = [0, 1, 2, 4].map(|i| row(i as i64 + 1, order[i], Status::Active, 0, ""));
+        b.set_rows(loaded.to_vec(), true);
+        b.patch(vec![row(4, order[3], Status::Active, 0, "")], &[]);
+        assert_eq!(names(&b), order);
+        b.sort = Some((SortKey::Name, false));
+        b.resort();
+        assert_eq!(names(&b), order);
     }
 
     #[test]
