@@ -1,7 +1,7 @@
 //! The board's columns: what each shows and how it sorts. The operator's choice of which
 //! and in what order is kept in the config file by their keys.
 
-use crate::domain::customer::name_order;
+use crate::domain::customer::board_order;
 use crate::domain::summary::mss;
 use crate::domain::{BoardRow, Status};
 use std::cmp::Ordering;
@@ -164,7 +164,6 @@ impl SortKey {
     }
 
     pub fn compare(self, a: &BoardRow, b: &BoardRow) -> Ordering {
-        let by_name = || name_order(&a.name, &b.name);
         let f = |x: Option<f64>, y: Option<f64>| x.unwrap_or(-1.0).total_cmp(&y.unwrap_or(-1.0));
         let primary = match self {
             SortKey::Name => Ordering::Equal,
@@ -181,7 +180,7 @@ impl SortKey {
             SortKey::Acd => f(a.acd_24h(), b.acd_24h()),
             SortKey::Id => a.id.cmp(&b.id),
         };
-        primary.then_with(by_name)
+        primary.then_with(|| board_order(a, b))
     }
 }
 

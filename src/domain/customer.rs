@@ -278,6 +278,13 @@ pub fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
     folded_name(a).cmp(folded_name(b))
 }
 
+/// The board's order of its rows: by `name_order`, then by id, so that it is one order even
+/// where a PostgreSQL locale lets two names differ only in the case of an ASCII letter
+/// (its unique index folds with the locale's lower(), Turkish "I" to "ı").
+pub fn board_order(a: &BoardRow, b: &BoardRow) -> std::cmp::Ordering {
+    name_order(&a.name, &b.name).then(a.id.cmp(&b.id))
+}
+
 /// A name's bytes as `name_order` compares them.
 pub fn folded_name(name: &str) -> impl Iterator<Item = u8> + '_ {
     name.bytes().map(|c| c.to_ascii_lowercase())

@@ -131,12 +131,13 @@ impl Store {
     }
 }
 
-/// The board's order: by name, ASCII letters folded, then by bytes (`name_order`, in which
-/// the board puts a changed row back in place). The column is NOCASE on SQLite; on
-/// PostgreSQL lower() under "C" folds ASCII letters only, and schema 19 indexes it.
+/// The board's order (`board_order`, in which the board puts a changed row back in place):
+/// by name, ASCII letters folded, then by bytes, then by id. The column is NOCASE on
+/// SQLite; on PostgreSQL lower() under "C" folds ASCII letters only, and schema 19 indexes
+/// it.
 pub(super) const BY_NAME: Dialect = Dialect {
-    sqlite: "c.name",
-    pg: "lower(c.name COLLATE \"C\")",
+    sqlite: "c.name, c.id",
+    pg: "lower(c.name COLLATE \"C\"), c.id",
 };
 
 /// The customer's columns, then its kept 24-hour sums (`recent_traffic` joined as `t`).
@@ -231,7 +232,7 @@ fn whole_board(tx: &Tx, path: &Path) -> Result<Vec<BoardRow>> {
     Ok(in_name_order(by_id))
 }
 
-/// Rows put in the board's order (`name_order`). Each name is folded once, into one
+/// Rows put in the board's order (`board_order`). Each name is folded once, into one
 /// buffer, so that a comparison is one memcmp of two slices rather than a walk of two
 /// names folding byte by byte; and rows of 200 bytes are moved once, not at every step.
 fn in_name_order(rows: Vec<BoardRow>) -> Vec<BoardRow> {
@@ -242,7 +243,10 @@ fn in_name_order(rows: Vec<BoardRow>) -> Vec<BoardRow> {
         folded.extend(folded_name(&row.name));
         order.push((start..folded.len(), at));
     }
-    order.sort_unstable_by(|(a, _), (b, _)| folded[a.clone()].cmp(&folded[b.clone()]));
+    // Then by id, as `board_order`.
+    order.sort_unstable_by(|(a, at_a), (b, at_b)| {
+        (folded[a.clone()].cmp(&folded[b.clone()])).then(rows[*at_a].id.cmp(&rows[*at_b].id))
+    });
     let mut rows: Vec<Option<BoardRow>> = rows.into_iter().map(Some).collect();
     order
         .into_iter()

@@ -79,7 +79,7 @@ pub fn all_contacts(tx: &Tx) -> Result<Vec<(Contact, String)>> {
     let by_name = tx.pick(super::board::BY_NAME);
     let sql = format!(
         "SELECT {columns}, c.name FROM contacts k JOIN customers c ON c.id = k.customer_id
-         ORDER BY {by_name}, c.id, k.is_primary DESC, k.name, k.id"
+         ORDER BY {by_name}, k.is_primary DESC, k.name, k.id"
     );
     tx.query(&sql, &[], |r| Ok((contact(r)?, r.get(17)?)))
 }

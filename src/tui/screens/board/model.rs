@@ -5,7 +5,7 @@
 
 use crate::domain::board_columns::{ColumnId, SortKey};
 use crate::domain::completion::Completion;
-use crate::domain::customer::name_order;
+use crate::domain::customer::board_order;
 use crate::domain::filter;
 use crate::domain::search::{ContactMatches, Search};
 use crate::domain::{BoardRow, Filter, Status};
@@ -93,10 +93,9 @@ impl Board {
                 kept.push(row);
             }
         }
-        // Rows come in the board's order of names (`name_order`); new ones go where
-        // that order puts them.
+        // Rows come in the board's order; new ones go where that order puts them.
         for row in rows {
-            let at = kept.partition_point(|r| name_order(&r.name, &row.name).is_lt());
+            let at = kept.partition_point(|r| board_order(r, &row).is_lt());
             kept.insert(at, row);
         }
         self.rows = kept;
@@ -495,6 +494,13 @@ mod tests {
         b.sort = Some((SortKey::Name, false));
         b.resort();
         assert_eq!(names(&b), order);
+        // Two names apart only in an ASCII letter's case (a Turkish-locale server allows
+        // them): the id settles their order, wherever each came from.
+        b.patch(vec![row(6, "Istanbul", Status::Active, 0, "")], &[]);
+        b.patch(vec![row(7, "istanbul", Status::Active, 0, "")], &[]);
+        b.sort = None;
+        b.resort();
+        assert_eq!(names(&b)[2..4], ["Istanbul", "istanbul"]);
     }
 
     #[test]
