@@ -405,16 +405,16 @@ fn a_save_made_while_a_console_starts_is_not_missed() {
     let console = console("starting", &console_home, &url, 120, 30);
     let log = console_home.join(".local/share/carrierdesk/carrierdesk.log");
     let logged = || std::fs::read_to_string(&log).unwrap_or_default();
-    let began = Instant::now();
-    while !logged().contains("board complete") {
-        assert!(
-            began.elapsed() < PATIENCE,
-            "the console never logged \"board complete\" in {}; screen:\n{}",
-            log.display(),
-            console.screen()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    tmux::eventually(
+        || logged().contains("board complete").then_some(()),
+        || {
+            let screen = console.screen();
+            format!(
+                "no \"board complete\" in {}; screen:\n{screen}",
+                log.display()
+            )
+        },
+    );
     assert_eq!(
         listening(&mut admin),
         1,

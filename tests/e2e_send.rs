@@ -14,7 +14,6 @@ use common::mail::{Delivered, SmtpServer};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 use tmux::{BIN, PATIENCE, Tmux};
 
 fn set(service: &mut Service, key: &str, value: &str) {
@@ -46,20 +45,16 @@ fn run(db: &Path, args: &[&str]) -> Vec<u8> {
 /// Polls the server's mailbox until it holds at least `n` messages; panics with what it
 /// holds if it never does.
 fn wait_for_mail(server: &SmtpServer, n: usize, t: &Tmux) -> Vec<Delivered> {
-    let began = Instant::now();
-    loop {
-        let got = server.messages();
-        if got.len() >= n {
-            return got;
-        }
-        assert!(
-            began.elapsed() < PATIENCE,
-            "{} of {n} messages reached the server within {PATIENCE:?}; screen:\n{}",
-            got.len(),
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    tmux::eventually(
+        || Some(server.messages()).filter(|got| got.len() >= n),
+        || {
+            let got = server.messages().len();
+            format!(
+                "{got} of {n} messages reached the server; screen:\n{}",
+                t.screen()
+            )
+        },
+    )
 }
 
 #[test]

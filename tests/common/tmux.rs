@@ -131,6 +131,24 @@ impl Tmux {
     }
 }
 
+/// Polls `probe` until it gives a value, for at most PATIENCE; panics with `why()` (what
+/// was found instead, the screen) if it never does. For what the console does off screen:
+/// its log, a server it reached.
+pub fn eventually<T>(mut probe: impl FnMut() -> Option<T>, why: impl Fn() -> String) -> T {
+    let began = Instant::now();
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(
+            began.elapsed() < PATIENCE,
+            "not within {PATIENCE:?}: {}",
+            why()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
